@@ -1,0 +1,3 @@
+package command
+
+func bitCommands() []*Spec { return nil }

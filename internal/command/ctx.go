@@ -1,0 +1,240 @@
+package command
+
+import (
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/shoal-cache/shoal/internal/config"
+	"github.com/shoal-cache/shoal/internal/engine"
+	"github.com/shoal-cache/shoal/internal/resp"
+)
+
+// Conn is what a handler may see and change of the client connection that
+// sent the command. The server implements it.
+type Conn interface {
+	ID() int64
+	Name() string
+	SetName(string)
+	DB() int
+	SetDB(int)
+	// Proto is the RESP version, 2 or 3; SetProto also switches the
+	// connection's writer.
+	Proto() int
+	SetProto(int)
+	User() string
+	Authenticated() bool
+	// Authenticate marks the connection as logged in as user.
+	Authenticate(user string)
+	SetLib(name, version string)
+	SetNoEvict(bool)
+	// Info is the client's line in CLIENT LIST / CLIENT INFO.
+	Info() string
+	Addr() string
+	LocalAddr() string
+	// Kill closes the connection from another goroutine (CLIENT KILL).
+	Kill()
+	// CloseAfterReply closes the connection once the pending replies are
+	// flushed (QUIT).
+	CloseAfterReply()
+	// Reset returns the connection to its state right after connecting
+	// (RESET): db 0, RESP2, no name.
+	Reset()
+}
+
+// ClientStats are the connection counters INFO clients and stats report.
+type ClientStats struct {
+	Connected, Blocked               int
+	TotalConnections, Rejected       int64
+	NetInputBytes, NetOutputBytes    int64
+	MaxInputBuffer, MaxOutputBuffer  int64
+}
+
+// Clients is the node's registry of connections.
+type Clients interface {
+	// List returns the connected clients, ordered by id.
+	List() []Conn
+	Stats() ClientStats
+	ResetStats()
+}
+
+// Node is what handlers need from the node around them.
+type Node struct {
+	Engine  *engine.Engine
+	Config  *config.Config
+	Table   *Table
+	Clients Clients
+	Log     *slog.Logger
+	// RunID identifies this run of the node (INFO server run_id).
+	RunID   string
+	Version string
+	Started time.Time
+	// TCPPort is the port actually bound, for INFO server.
+	TCPPort int
+	// Shutdown stops the node; SHUTDOWN calls it after its checks.
+	Shutdown func()
+}
+
+// Ctx is one command being executed.
+type Ctx struct {
+	// Args are the command's arguments, Args[0] its name. They alias the
+	// connection's read buffer: copy what must outlive the command.
+	Args [][]byte
+	W    *resp.Writer
+	Conn Conn
+	Node *Node
+	Txn  *engine.Txn
+
+	spec   *Spec
+	failed bool
+}
+
+// DB returns the connection's selected database.
+func (c *Ctx) DB() *engine.DB { return c.Node.Engine.DB(c.Conn.DB()) }
+
+// Spec returns the command being executed.
+func (c *Ctx) Spec() *Spec { return c.spec }
+
+// Error replies with an error ("ERR ...", "WRONGTYPE ...") and counts it
+// in INFO errorstats and the command's failed_calls.
+func (c *Ctx) Error(msg string) {
+	c.failed = true
+	c.W.Error(msg)
+	c.Node.Table.countError(msg)
+}
+
+// Errorf formats an error reply.
+func (c *Ctx) Errorf(format string, args ...any) { c.Error(fmt.Sprintf(format, args...)) }
+
+// Exec runs one command: look it up, check its arity and the client's
+// right to run it, call the handler, and account for it.
+func (t *Table) Exec(c *Ctx) {
+	spec := t.Lookup(c.Args[0])
+	if spec == nil {
+		c.Error(unknownCommand(c.Args))
+		return
+	}
+	if !arityOK(spec, len(c.Args)) {
+		spec.stats.rejected.Add(1)
+		c.Error("ERR wrong number of arguments for '" + spec.fullName + "' command")
+		return
+	}
+	if spec.subs != nil {
+		sub := spec.Sub(c.Args[1])
+		if sub == nil {
+			c.Error(unknownSubcommand(c.Args[1], spec.Name))
+			return
+		}
+		if !arityOK(sub, len(c.Args)) {
+			sub.stats.rejected.Add(1)
+			c.Error("ERR wrong number of arguments for '" + sub.fullName + "' command")
+			return
+		}
+		spec = sub
+	}
+	if spec.Flags&NoAuth == 0 && !c.Conn.Authenticated() {
+		spec.stats.rejected.Add(1)
+		c.Error(errNoAuth)
+		return
+	}
+	c.spec, c.failed = spec, false
+	start := time.Now()
+	spec.Handler(c)
+	spec.stats.usec.Add(time.Since(start).Microseconds())
+	spec.stats.calls.Add(1)
+	if c.failed {
+		spec.stats.failed.Add(1)
+	}
+}
+
+func arityOK(s *Spec, n int) bool {
+	if s.Arity >= 0 {
+		return n == s.Arity
+	}
+	return n >= -s.Arity
+}
+
+// unknownCommand is Redis's text, which quotes the first arguments.
+func unknownCommand(args [][]byte) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "ERR unknown command '%s', with args beginning with: ", truncate(args[0], 128))
+	for _, a := range args[1:] {
+		if b.Len() >= 128 {
+			break
+		}
+		fmt.Fprintf(&b, "'%s' ", truncate(a, 128-b.Len()))
+	}
+	return b.String()
+}
+
+func unknownSubcommand(sub []byte, container string) string {
+	return fmt.Sprintf("ERR unknown subcommand '%s'. Try %s HELP.", truncate(sub, 128), strings.ToUpper(container))
+}
+
+func truncate(b []byte, n int) []byte {
+	if len(b) > n {
+		return b[:max(n, 0)]
+	}
+	return b
+}
+
+func (t *Table) countError(msg string) {
+	code, _, _ := strings.Cut(msg, " ")
+	t.errMu.Lock()
+	if len(t.errCounts) < 128 || t.errCounts[code] > 0 {
+		t.errCounts[code]++
+	}
+	t.errMu.Unlock()
+}
+
+// ErrorCounts returns how many error replies were sent per error code.
+func (t *Table) ErrorCounts() map[string]int64 {
+	t.errMu.Lock()
+	defer t.errMu.Unlock()
+	out := make(map[string]int64, len(t.errCounts))
+	for k, v := range t.errCounts {
+		out[k] = v
+	}
+	return out
+}
+
+// CommandStat is one line of INFO commandstats.
+type CommandStat struct {
+	Name                           string
+	Calls, Usec, Rejected, Failed int64
+}
+
+// Stats returns the counters of every command and subcommand that was
+// called or rejected at least once.
+func (t *Table) Stats() []CommandStat {
+	var out []CommandStat
+	visit := func(s *Spec) {
+		st := CommandStat{s.fullName, s.stats.calls.Load(), s.stats.usec.Load(), s.stats.rejected.Load(), s.stats.failed.Load()}
+		if st.Calls+st.Rejected+st.Failed > 0 {
+			out = append(out, st)
+		}
+	}
+	for _, s := range t.All() {
+		visit(s)
+		for _, sub := range s.Subcommands {
+			visit(sub)
+		}
+	}
+	return out
+}
+
+// ResetStats zeroes command and error counters (CONFIG RESETSTAT).
+func (t *Table) ResetStats() {
+	for _, s := range t.cmds {
+		for _, x := range append([]*Spec{s}, s.Subcommands...) {
+			x.stats.calls.Store(0)
+			x.stats.usec.Store(0)
+			x.stats.rejected.Store(0)
+			x.stats.failed.Store(0)
+		}
+	}
+	t.errMu.Lock()
+	t.errCounts = map[string]int64{}
+	t.errMu.Unlock()
+}

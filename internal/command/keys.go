@@ -1,0 +1,3 @@
+package command
+
+func keyCommands() []*Spec { return nil }

@@ -1,0 +1,239 @@
+package command
+
+import (
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+)
+
+// Flags are a command's properties, as Redis's command table names them.
+type Flags uint32
+
+// The flags COMMAND INFO reports. Write/ReadOnly/Admin/Fast/... also decide
+// the ACL categories a command belongs to.
+const (
+	Write Flags = 1 << iota
+	ReadOnly
+	DenyOOM
+	Admin
+	PubSub
+	NoScript
+	Blocking
+	Loading
+	Stale
+	SkipMonitor
+	SkipSlowlog
+	Fast
+	NoAuth
+	MayReplicate
+	NoMulti
+	AllowBusy
+)
+
+var flagNames = []string{"write", "readonly", "denyoom", "admin", "pubsub", "noscript", "blocking",
+	"loading", "stale", "skip_monitor", "skip_slowlog", "fast", "no_auth", "may_replicate", "no_multi", "allow_busy"}
+
+// Names returns the flag names in Redis's spelling.
+func (f Flags) Names() []string {
+	var out []string
+	for i, n := range flagNames {
+		if f&(1<<i) != 0 {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// Spec is one command or subcommand.
+type Spec struct {
+	// Name is lower case ("get"; "list" for CLIENT LIST, whose full name
+	// is "client|list").
+	Name string
+	// Arity is the argument count including the name; negative means at
+	// least -Arity.
+	Arity int
+	Flags Flags
+	// FirstKey, LastKey and Step are the key positions (LastKey -1 is the
+	// last argument), 0 when the command takes no key.
+	FirstKey, LastKey, Step int
+	// Group is the command's documentation group ("string", "generic",
+	// "connection", "server", "bitmap", ...); it also gives the ACL
+	// category @string, @keyspace, ...
+	Group string
+	// Summary and Since feed COMMAND DOCS.
+	Summary, Since string
+	// Categories are ACL categories beyond those derived from Flags and
+	// Group, without the @.
+	Categories []string
+	Handler    func(*Ctx)
+	// Subcommands make this a container command (CLIENT, CONFIG, ...).
+	Subcommands []*Spec
+
+	fullName string
+	parent   *Spec
+	subs     map[string]*Spec
+	stats    cmdStats
+}
+
+// FullName is the name COMMAND and INFO commandstats use: "get", or
+// "client|list" for a subcommand.
+func (s *Spec) FullName() string { return s.fullName }
+
+// Parent returns the container of a subcommand, nil for a command.
+func (s *Spec) Parent() *Spec { return s.parent }
+
+type cmdStats struct {
+	calls, usec, rejected, failed atomic.Int64
+}
+
+// Table is the set of commands a node serves, keyed by lower-case name.
+type Table struct {
+	cmds map[string]*Spec
+
+	errMu     sync.Mutex
+	errCounts map[string]int64 // error code → count, for INFO errorstats
+}
+
+// NewTable builds the node's command table from every family's specs. It
+// panics on a duplicate name: that is a programming error.
+func NewTable() *Table {
+	t := &Table{cmds: map[string]*Spec{}, errCounts: map[string]int64{}}
+	families := [][]*Spec{
+		connectionCommands(), serverCommands(), introspectionCommands(),
+		stringCommands(), bitCommands(), keyCommands(),
+	}
+	for _, family := range families {
+		for _, s := range family {
+			t.add(s)
+		}
+	}
+	return t
+}
+
+func (t *Table) add(s *Spec) {
+	if _, dup := t.cmds[s.Name]; dup {
+		panic("command: duplicate command " + s.Name)
+	}
+	s.fullName = s.Name
+	if len(s.Subcommands) > 0 {
+		s.subs = map[string]*Spec{}
+		for _, sub := range s.Subcommands {
+			if _, dup := s.subs[sub.Name]; dup {
+				panic("command: duplicate subcommand " + s.Name + "|" + sub.Name)
+			}
+			sub.parent = s
+			sub.fullName = s.Name + "|" + sub.Name
+			if sub.Group == "" {
+				sub.Group = s.Group
+			}
+			s.subs[sub.Name] = sub
+		}
+	}
+	t.cmds[s.Name] = s
+}
+
+// Lookup returns the command named name (any case), or nil.
+func (t *Table) Lookup(name []byte) *Spec {
+	var buf [32]byte
+	if len(name) > len(buf) {
+		return t.cmds[strings.ToLower(string(name))]
+	}
+	return t.cmds[string(lower(buf[:0], name))]
+}
+
+// Sub returns a container's subcommand named name (any case), or nil.
+func (s *Spec) Sub(name []byte) *Spec {
+	return s.subs[strings.ToLower(string(name))]
+}
+
+// All returns every command, sorted by name.
+func (t *Table) All() []*Spec {
+	out := make([]*Spec, 0, len(t.cmds))
+	for _, s := range t.cmds {
+		out = append(out, s)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Count returns the number of top-level commands.
+func (t *Table) Count() int { return len(t.cmds) }
+
+// ACLCategories returns the command's ACL categories with the @ dropped,
+// derived as Redis derives them from flags and group, plus its own.
+func (s *Spec) ACLCategories() []string {
+	var cats []string
+	add := func(c string) {
+		for _, have := range cats {
+			if have == c {
+				return
+			}
+		}
+		cats = append(cats, c)
+	}
+	f := s.Flags
+	if f&Write != 0 {
+		add("write")
+	}
+	if f&ReadOnly != 0 && s.Group != "scripting" {
+		add("read")
+	}
+	if f&Admin != 0 {
+		add("admin")
+		add("dangerous")
+	}
+	if f&PubSub != 0 {
+		add("pubsub")
+	}
+	if f&Fast != 0 {
+		add("fast")
+	}
+	if f&Blocking != 0 {
+		add("blocking")
+	}
+	if f&Fast == 0 {
+		add("slow")
+	}
+	switch s.Group {
+	case "generic":
+		add("keyspace")
+	case "string", "bitmap", "hash", "list", "set", "connection", "transactions", "scripting", "geo", "stream", "hyperloglog":
+		add(s.Group)
+	case "sorted-set":
+		add("sortedset")
+	}
+	for _, c := range s.Categories {
+		add(c)
+	}
+	return cats
+}
+
+// Keys returns the positions in args of the keys a command names, from its
+// first/last/step, clipped to the arguments present.
+func (s *Spec) Keys(args [][]byte) []int {
+	if s.FirstKey <= 0 || s.FirstKey >= len(args) {
+		return nil
+	}
+	last := s.LastKey
+	if last < 0 {
+		last = len(args) + last
+	}
+	last = min(last, len(args)-1)
+	step := max(s.Step, 1)
+	var pos []int
+	for i := s.FirstKey; i <= last; i += step {
+		pos = append(pos, i)
+	}
+	return pos
+}
+
+func lower(dst, s []byte) []byte {
+	for _, c := range s {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}

@@ -1,0 +1,248 @@
+// Package config holds a node's settings: every directive a Shoal node
+// understands, with Redis's names, defaults, syntax and error texts. The
+// same table serves the config file, the --name value flags, CONFIG GET and
+// CONFIG SET, so a setting cannot exist in one and be missing in another.
+//
+// Values are stored already parsed; numeric ones in atomics, so the hot path
+// (every connection reading proto-max-bulk-len or timeout) takes no lock.
+package config
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+)
+
+type kind int
+
+const (
+	kindInt kind = iota
+	kindMemory
+	kindBool
+	kindEnum
+	kindString
+)
+
+// param is one directive.
+type param struct {
+	name      string
+	kind      kind
+	def       string
+	min, max  int64
+	enum      []string
+	immutable bool
+	// check validates a new string value beyond its kind (e.g. dir exists).
+	check func(string) error
+
+	num atomic.Int64 // kindInt, kindMemory, kindBool (0/1), kindEnum (index)
+	str atomic.Pointer[string]
+}
+
+// Config is the live configuration of one node. It is safe for concurrent use.
+type Config struct {
+	params map[string]*param
+	order  []*param
+	// setMu makes a multi-parameter CONFIG SET atomic: all or nothing.
+	setMu sync.Mutex
+}
+
+// Default returns the configuration a node starts with when given no file
+// and no flags.
+func Default() *Config {
+	c := &Config{params: map[string]*param{}}
+	for _, p := range directives() {
+		c.params[p.name] = p
+		c.order = append(c.order, p)
+		if err := p.set(p.def); err != nil {
+			panic(fmt.Sprintf("config: default of %s: %v", p.name, err))
+		}
+	}
+	return c
+}
+
+// Int returns a numeric directive's value (memory sizes in bytes, booleans
+// as 0 or 1). It panics on an unknown name: names are constants in code.
+func (c *Config) Int(name string) int64 { return c.mustParam(name).num.Load() }
+
+// Bool returns a yes/no directive.
+func (c *Config) Bool(name string) bool { return c.mustParam(name).num.Load() != 0 }
+
+// String returns a directive's value as CONFIG GET shows it.
+func (c *Config) String(name string) string { return c.mustParam(name).get() }
+
+func (c *Config) mustParam(name string) *param {
+	p, ok := c.params[name]
+	if !ok {
+		panic("config: unknown directive " + name)
+	}
+	return p
+}
+
+// Has reports whether name is a directive.
+func (c *Config) Has(name string) bool { _, ok := c.params[strings.ToLower(name)]; return ok }
+
+// Match returns the name-value pairs whose name matches one of the glob
+// patterns, in table order, each once (CONFIG GET).
+func (c *Config) Match(patterns []string, match func(pattern, name string) bool) [][2]string {
+	var out [][2]string
+	for _, p := range c.order {
+		for _, pat := range patterns {
+			if match(strings.ToLower(pat), p.name) {
+				out = append(out, [2]string{p.name, p.get()})
+				break
+			}
+		}
+	}
+	return out
+}
+
+// Set changes directives at run time (CONFIG SET). Either every pair is
+// applied or none is; the error text is Redis's.
+func (c *Config) Set(pairs [][2]string) error {
+	c.setMu.Lock()
+	defer c.setMu.Unlock()
+	seen := map[string]bool{}
+	for _, kv := range pairs {
+		name := strings.ToLower(kv[0])
+		p, ok := c.params[name]
+		if !ok {
+			return fmt.Errorf("ERR Unknown option or number of arguments for CONFIG SET - '%s'", kv[0])
+		}
+		if seen[name] {
+			return fmt.Errorf("ERR CONFIG SET failed (possibly related to argument '%s') - duplicate parameter", kv[0])
+		}
+		seen[name] = true
+		if p.immutable {
+			return fmt.Errorf("ERR CONFIG SET failed (possibly related to argument '%s') - can't set immutable config", kv[0])
+		}
+		if err := p.validate(kv[1]); err != nil {
+			return fmt.Errorf("ERR CONFIG SET failed (possibly related to argument '%s') - %v", kv[0], err)
+		}
+	}
+	for _, kv := range pairs {
+		// Validated above; set cannot fail now.
+		_ = c.params[strings.ToLower(kv[0])].set(kv[1])
+	}
+	return nil
+}
+
+// Load applies one directive from a config file or flag at start-up, where
+// immutable directives may still be set.
+func (c *Config) Load(name string, args []string) error {
+	p, ok := c.params[strings.ToLower(name)]
+	if !ok || len(args) != 1 && p.name != "save" && p.name != "bind" {
+		return fmt.Errorf("Bad directive or wrong number of arguments")
+	}
+	value := strings.Join(args, " ")
+	if err := p.validate(value); err != nil {
+		return err
+	}
+	return p.set(value)
+}
+
+func (p *param) get() string {
+	switch p.kind {
+	case kindInt, kindMemory:
+		return strconv.FormatInt(p.num.Load(), 10)
+	case kindBool:
+		if p.num.Load() != 0 {
+			return "yes"
+		}
+		return "no"
+	case kindEnum:
+		return p.enum[p.num.Load()]
+	}
+	return *p.str.Load()
+}
+
+func (p *param) validate(v string) error {
+	if _, err := p.parse(v); err != nil {
+		return err
+	}
+	if p.check != nil {
+		return p.check(v)
+	}
+	return nil
+}
+
+func (p *param) set(v string) error {
+	n, err := p.parse(v)
+	if err != nil {
+		return err
+	}
+	p.num.Store(n)
+	p.str.Store(&v)
+	return nil
+}
+
+// parse turns v into the stored number, with Redis's error texts.
+func (p *param) parse(v string) (int64, error) {
+	switch p.kind {
+	case kindInt:
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("argument couldn't be parsed into an integer")
+		}
+		return n, p.inRange(n)
+	case kindMemory:
+		n, ok := ParseMemory(v)
+		if !ok {
+			return 0, fmt.Errorf("argument must be a memory value")
+		}
+		return n, p.inRange(n)
+	case kindBool:
+		switch strings.ToLower(v) {
+		case "yes":
+			return 1, nil
+		case "no":
+			return 0, nil
+		}
+		return 0, fmt.Errorf("argument must be 'yes' or 'no'")
+	case kindEnum:
+		if i := slices.Index(p.enum, strings.ToLower(v)); i >= 0 {
+			return int64(i), nil
+		}
+		return 0, fmt.Errorf("argument(s) must be one of the following: %s", strings.Join(p.enum, ", "))
+	}
+	return 0, nil
+}
+
+func (p *param) inRange(n int64) error {
+	if n < p.min || n > p.max {
+		return fmt.Errorf("argument must be between %d and %d inclusive", p.min, p.max)
+	}
+	return nil
+}
+
+// ParseMemory parses a size as Redis's memtoull does: a plain number of
+// bytes, or one with a unit: k/m/g (powers of 1000) or kb/mb/gb (of 1024),
+// in any case.
+func ParseMemory(v string) (int64, bool) {
+	s := strings.ToLower(v)
+	mul := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mul    int64
+	}{{"gb", 1 << 30}, {"mb", 1 << 20}, {"kb", 1 << 10}, {"g", 1e9}, {"m", 1e6}, {"k", 1e3}, {"b", 1}} {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mul = strings.TrimSuffix(s, u.suffix), u.mul
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 || n > (1<<63-1)/mul {
+		return 0, false
+	}
+	return n * mul, true
+}
+
+func checkDir(v string) error {
+	if st, err := os.Stat(v); err != nil || !st.IsDir() {
+		return fmt.Errorf("No such file or directory")
+	}
+	return nil
+}

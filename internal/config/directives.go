@@ -1,0 +1,49 @@
+package config
+
+import "math"
+
+// directives lists every setting a node has, in the order CONFIG GET *
+// returns them. Add a directive here and it exists in the config file, as a
+// flag, and in CONFIG GET/SET at once.
+func directives() []*param {
+	return []*param{
+		{name: "bind", kind: kindString, def: "127.0.0.1", immutable: true},
+		{name: "port", kind: kindInt, def: "6379", min: 0, max: 65535, immutable: true},
+		{name: "databases", kind: kindInt, def: "16", min: 1, max: math.MaxInt32, immutable: true},
+		{name: "shards", kind: kindInt, def: "0", min: 0, max: 4096, immutable: true},
+		{name: "maxclients", kind: kindInt, def: "10000", min: 1, max: math.MaxInt32},
+		{name: "timeout", kind: kindInt, def: "0", min: 0, max: math.MaxInt32},
+		{name: "tcp-keepalive", kind: kindInt, def: "300", min: 0, max: math.MaxInt32},
+		{name: "proto-max-bulk-len", kind: kindMemory, def: "536870912", min: 1 << 20, max: math.MaxInt64},
+		{name: "client-query-buffer-limit", kind: kindMemory, def: "1073741824", min: 1 << 20, max: math.MaxInt64},
+		{name: "hz", kind: kindInt, def: "10", min: 1, max: 500},
+		{name: "loglevel", kind: kindEnum, def: "notice", enum: []string{"debug", "verbose", "notice", "warning", "nothing"}},
+		{name: "logfile", kind: kindString, def: "", immutable: true},
+		{name: "dir", kind: kindString, def: ".", check: checkDir},
+		{name: "requirepass", kind: kindString, def: ""},
+		// Persistence arrives with its own issue; until then the only
+		// values accepted are the ones that describe what the node does.
+		{name: "save", kind: kindString, def: "", check: onlyEmpty},
+		{name: "appendonly", kind: kindBool, def: "no", check: onlyNo},
+	}
+}
+
+func onlyEmpty(v string) error {
+	if v != "" {
+		return errNotSupported
+	}
+	return nil
+}
+
+func onlyNo(v string) error {
+	if v != "no" {
+		return errNotSupported
+	}
+	return nil
+}
+
+type notSupported struct{}
+
+func (notSupported) Error() string { return "persistence is not supported by this version of Shoal" }
+
+var errNotSupported = notSupported{}

@@ -1,0 +1,28 @@
+// Package engine owns the keyspace: databases split into shards by cluster
+// hash slot, the values stored under keys, their expiry, and the counters
+// that INFO reports about them. It knows nothing of RESP, sockets or files.
+//
+// # Shards and slots
+//
+// A key's shard is derived from its cluster hash slot (CRC16 of the key or of
+// its {hash tag}, mod 16384), so one slot always lives in exactly one shard.
+// Inside a shard the keys are kept in one table per slot: counting or
+// iterating the keys of a slot (CLUSTER COUNTKEYSINSLOT, slot migration) costs
+// nothing extra, and SCAN walks the keyspace slot by slot, which is what lets
+// its cursor promise that every key present for the whole scan is returned.
+//
+// # Locking
+//
+// Each shard has a mutex. A [Txn] locks the shards of all the keys a command
+// names, in ascending order, before the command reads or writes: single-key
+// commands are atomic, multi-key commands (MSET, RENAME, DEL k1 k2) are atomic
+// across shards, and no two commands can deadlock. Commands that span
+// databases (MOVE, SWAPDB) order their locks by database, then by shard.
+//
+// # Expiry
+//
+// A key past its expiry time is deleted when it is next looked up (lazy
+// expiry), and an active cycle samples keys with a TTL in each shard and
+// deletes the expired ones, repeating while more than a quarter of a sample
+// had expired (Redis's algorithm), bounded in time per tick.
+package engine

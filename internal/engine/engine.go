@@ -1,0 +1,188 @@
+package engine
+
+import (
+	"math/bits"
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// Options configure an Engine.
+type Options struct {
+	// Databases is the number of logical databases (the databases config).
+	Databases int
+	// Shards per database; rounded up to a power of two. Zero picks
+	// 2 × GOMAXPROCS.
+	Shards int
+	// Clock defaults to the system clock.
+	Clock Clock
+}
+
+// Engine is the keyspace of one node: its databases and their counters.
+type Engine struct {
+	dbs       []*DB
+	shardBits int
+	clock     Clock
+}
+
+// Stats are the keyspace counters INFO stats reports.
+type Stats struct {
+	Hits, Misses, ExpiredKeys, ExpiredStale int64
+}
+
+// New returns an empty keyspace.
+func New(opts Options) *Engine {
+	if opts.Databases <= 0 {
+		opts.Databases = 16
+	}
+	if opts.Shards <= 0 {
+		opts.Shards = 2 * runtime.GOMAXPROCS(0)
+	}
+	shardBits := bits.Len(uint(opts.Shards - 1))
+	if opts.Clock == nil {
+		opts.Clock = SystemClock{}
+	}
+	e := &Engine{shardBits: shardBits, clock: opts.Clock}
+	for i := range opts.Databases {
+		e.dbs = append(e.dbs, newDB(e, i))
+	}
+	return e
+}
+
+// Clock returns the engine's clock.
+func (e *Engine) Clock() Clock { return e.clock }
+
+// NumDBs returns the number of databases.
+func (e *Engine) NumDBs() int { return len(e.dbs) }
+
+// DB returns database i; i must be in range.
+func (e *Engine) DB(i int) *DB { return e.dbs[i] }
+
+// Stats sums the counters of every shard.
+func (e *Engine) Stats() Stats {
+	var s Stats
+	for _, db := range e.dbs {
+		for _, sh := range db.shards {
+			s.Hits += sh.hits.Load()
+			s.Misses += sh.misses.Load()
+			s.ExpiredKeys += sh.expired.Load()
+		}
+	}
+	return s
+}
+
+// ResetStats zeroes the counters (CONFIG RESETSTAT).
+func (e *Engine) ResetStats() {
+	for _, db := range e.dbs {
+		for _, sh := range db.shards {
+			sh.hits.Store(0)
+			sh.misses.Store(0)
+			sh.expired.Store(0)
+		}
+	}
+}
+
+// Dirty returns the number of changes made to the keyspace since start,
+// the counter behind rdb_changes_since_last_save.
+func (e *Engine) Dirty() int64 {
+	var n int64
+	for _, db := range e.dbs {
+		for _, sh := range db.shards {
+			n += sh.dirty.Load()
+		}
+	}
+	return n
+}
+
+// DB is one logical database.
+type DB struct {
+	eng    *Engine
+	index  int
+	shards []*shard
+	// avgTTL is the running estimate of the remaining TTL of expiring
+	// keys, in ms, maintained by the active expiry cycle as Redis does.
+	avgTTL atomic.Int64
+}
+
+// shard holds the keys of the slots whose low bits equal its index. The
+// keys of local slot i (global slot i<<shardBits | index) are slots[i].
+type shard struct {
+	mu      sync.Mutex
+	slots   []map[string]*Entry
+	keys    int
+	expires map[string]struct{} // keys with a TTL, sampled by active expiry
+
+	hits, misses, expired, dirty atomic.Int64
+}
+
+func newDB(e *Engine, index int) *DB {
+	db := &DB{eng: e, index: index}
+	for range 1 << e.shardBits {
+		db.shards = append(db.shards, newShard(SlotCount>>e.shardBits))
+	}
+	return db
+}
+
+func newShard(localSlots int) *shard {
+	return &shard{slots: make([]map[string]*Entry, localSlots), expires: map[string]struct{}{}}
+}
+
+// Index returns the database number.
+func (db *DB) Index() int { return db.index }
+
+func (db *DB) shardOfSlot(slot int) int { return slot & (1<<db.eng.shardBits - 1) }
+
+func (db *DB) localSlot(slot int) int { return slot >> db.eng.shardBits }
+
+// Size returns the number of keys, expired ones not yet reclaimed included
+// (as DBSIZE counts them in Redis).
+func (db *DB) Size() int {
+	n := 0
+	for _, sh := range db.shards {
+		sh.mu.Lock()
+		n += sh.keys
+		sh.mu.Unlock()
+	}
+	return n
+}
+
+// Expires returns the number of keys with a TTL.
+func (db *DB) Expires() int {
+	n := 0
+	for _, sh := range db.shards {
+		sh.mu.Lock()
+		n += len(sh.expires)
+		sh.mu.Unlock()
+	}
+	return n
+}
+
+// AvgTTL returns the estimated average remaining TTL in ms of keys with one.
+func (db *DB) AvgTTL() int64 { return db.avgTTL.Load() }
+
+// CountKeysInSlot returns the number of keys in a cluster slot.
+func (db *DB) CountKeysInSlot(slot int) int {
+	sh := db.shards[db.shardOfSlot(slot)]
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	return len(sh.slots[db.localSlot(slot)])
+}
+
+// ScanSlot calls fn for every key in slot, with the slot's shard locked,
+// stopping early if fn returns false. Expired keys are skipped and reclaimed.
+func (db *DB) ScanSlot(slot int, fn func(key string, e *Entry) bool) {
+	sh := db.shards[db.shardOfSlot(slot)]
+	now := db.eng.clock.NowMs()
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	for k, e := range sh.slots[db.localSlot(slot)] {
+		if e.expired(now) {
+			sh.remove(k, db.localSlot(slot))
+			sh.expired.Add(1)
+			continue
+		}
+		if !fn(k, e) {
+			return
+		}
+	}
+}

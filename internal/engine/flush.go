@@ -1,0 +1,52 @@
+package engine
+
+// Flush deletes every key of db and returns how many there were.
+func (db *DB) Flush() int {
+	n := 0
+	for _, sh := range db.shards {
+		sh.mu.Lock()
+		n += sh.keys
+		sh.reset()
+		sh.mu.Unlock()
+	}
+	db.avgTTL.Store(0)
+	return n
+}
+
+func (sh *shard) reset() {
+	if sh.keys > 0 {
+		sh.dirty.Add(int64(sh.keys))
+	}
+	clear(sh.slots)
+	sh.keys = 0
+	sh.expires = map[string]struct{}{}
+}
+
+// FlushAll deletes every key of every database.
+func (e *Engine) FlushAll() {
+	for _, db := range e.dbs {
+		db.Flush()
+	}
+}
+
+// SwapDB exchanges the contents of databases a and b atomically: clients
+// connected to a see b's keys from then on (SWAPDB).
+func (e *Engine) SwapDB(a, b int) {
+	if a == b {
+		return
+	}
+	t := e.NewTxn()
+	t.All(e.dbs[a]).All(e.dbs[b]).Acquire()
+	defer t.Unlock()
+	da, dbb := e.dbs[a], e.dbs[b]
+	for i := range da.shards {
+		sa, sb := da.shards[i], dbb.shards[i]
+		sa.slots, sb.slots = sb.slots, sa.slots
+		sa.keys, sb.keys = sb.keys, sa.keys
+		sa.expires, sb.expires = sb.expires, sa.expires
+		sa.dirty.Add(1)
+	}
+	ttlA := da.avgTTL.Load()
+	da.avgTTL.Store(dbb.avgTTL.Load())
+	dbb.avgTTL.Store(ttlA)
+}

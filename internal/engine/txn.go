@@ -1,0 +1,273 @@
+package engine
+
+import "math/rand/v2"
+
+// Txn takes the shard locks a command needs and hands out [View]s of the
+// locked databases. Locks are always taken in ascending (database, shard)
+// order, so commands that lock several shards cannot deadlock. A Txn is
+// reused by one connection for all its commands; it is not safe for
+// concurrent use.
+type Txn struct {
+	eng  *Engine
+	want []int // lock ids (db<<16 | shard), collected before Acquire
+	held []int
+	now  int64
+}
+
+// NewTxn returns a Txn for one connection.
+func (e *Engine) NewTxn() *Txn { return &Txn{eng: e} }
+
+func lockID(db, shard int) int { return db<<16 | shard }
+
+func (t *Txn) lockOf(id int) *shard { return t.eng.dbs[id>>16].shards[id&0xffff] }
+
+// Key asks for the shard holding key in db.
+func (t *Txn) Key(db *DB, key []byte) *Txn {
+	t.want = append(t.want, lockID(db.index, db.shardOfSlot(SlotOf(key))))
+	return t
+}
+
+// Keys asks for the shards holding keys in db.
+func (t *Txn) Keys(db *DB, keys [][]byte) *Txn {
+	for _, k := range keys {
+		t.Key(db, k)
+	}
+	return t
+}
+
+// All asks for every shard of db.
+func (t *Txn) All(db *DB) *Txn {
+	for i := range db.shards {
+		t.want = append(t.want, lockID(db.index, i))
+	}
+	return t
+}
+
+// Acquire locks what was asked for, in order, and fixes the command's
+// time: a key does not expire half-way through a command.
+func (t *Txn) Acquire() {
+	ids := t.want
+	// Insertion sort: lock sets are small and usually sorted already.
+	for i := 1; i < len(ids); i++ {
+		for j := i; j > 0 && ids[j] < ids[j-1]; j-- {
+			ids[j], ids[j-1] = ids[j-1], ids[j]
+		}
+	}
+	t.held = t.held[:0]
+	for i, id := range ids {
+		if i > 0 && id == ids[i-1] {
+			continue
+		}
+		t.lockOf(id).mu.Lock()
+		t.held = append(t.held, id)
+	}
+	t.want = t.want[:0]
+	t.now = t.eng.clock.NowMs()
+}
+
+// Unlock releases every lock held.
+func (t *Txn) Unlock() {
+	for i := len(t.held) - 1; i >= 0; i-- {
+		t.lockOf(t.held[i]).mu.Unlock()
+	}
+	t.held = t.held[:0]
+}
+
+// View returns a view of db for the keys locked by Acquire.
+func (t *Txn) View(db *DB) View { return View{db: db, now: t.now} }
+
+// LockKey locks the shard of one key and returns its view.
+func (t *Txn) LockKey(db *DB, key []byte) View {
+	t.Key(db, key).Acquire()
+	return t.View(db)
+}
+
+// LockKeys locks the shards of keys in db and returns its view.
+func (t *Txn) LockKeys(db *DB, keys [][]byte) View {
+	t.Keys(db, keys).Acquire()
+	return t.View(db)
+}
+
+// View reads and writes keys of one database whose shards the caller has
+// locked through a [Txn]. Using it on a key whose shard is not locked is a
+// data race.
+type View struct {
+	db  *DB
+	now int64
+}
+
+// DB returns the database viewed.
+func (v View) DB() *DB { return v.db }
+
+// Now returns the command's time in Unix ms.
+func (v View) Now() int64 { return v.now }
+
+func (v View) locate(key []byte) (*shard, int) {
+	slot := SlotOf(key)
+	return v.db.shards[v.db.shardOfSlot(slot)], v.db.localSlot(slot)
+}
+
+// Peek returns the live entry at key or nil, without counting a hit or
+// miss and without touching its access time (OBJECT, TYPE-free checks).
+// An expired entry is deleted.
+func (v View) Peek(key []byte) *Entry {
+	sh, local := v.locate(key)
+	m := sh.slots[local]
+	if m == nil {
+		return nil
+	}
+	e := m[string(key)]
+	if e == nil {
+		return nil
+	}
+	if e.expired(v.now) {
+		sh.remove(string(key), local)
+		sh.expired.Add(1)
+		sh.dirty.Add(1)
+		return nil
+	}
+	return e
+}
+
+// Lookup returns the live entry at key for a command that writes it, or
+// nil, and marks it accessed.
+func (v View) Lookup(key []byte) *Entry {
+	e := v.Peek(key)
+	if e != nil {
+		e.access = uint32(v.now / 1000)
+	}
+	return e
+}
+
+// Read returns the live entry at key for a command that reads it, or nil,
+// counting a keyspace hit or miss.
+func (v View) Read(key []byte) *Entry {
+	sh, _ := v.locate(key)
+	e := v.Lookup(key)
+	if e == nil {
+		sh.misses.Add(1)
+	} else {
+		sh.hits.Add(1)
+	}
+	return e
+}
+
+// Put stores e at key, replacing any value, with the given expiry time
+// (Unix ms, 0 for none). The key is copied; e is kept.
+func (v View) Put(key []byte, e *Entry, expireAt int64) {
+	sh, local := v.locate(key)
+	m := sh.slots[local]
+	if m == nil {
+		m = make(map[string]*Entry)
+		sh.slots[local] = m
+	}
+	e.access = uint32(v.now / 1000)
+	if e.freq == 0 {
+		e.freq = lfuInitVal
+	}
+	k := string(key)
+	old, existed := m[k]
+	// Assigning with k also replaces the map's copy of the key (Go updates
+	// string keys on assignment), so both tables share k's bytes.
+	m[k] = e
+	e.expireAt = expireAt
+	switch {
+	case expireAt != 0:
+		sh.expires[k] = struct{}{}
+	case existed && old.expireAt != 0:
+		delete(sh.expires, k)
+	}
+	if !existed {
+		sh.keys++
+	}
+	sh.dirty.Add(1)
+}
+
+// Delete removes key and reports whether it existed (and was live).
+func (v View) Delete(key []byte) bool {
+	if v.Peek(key) == nil {
+		return false
+	}
+	sh, local := v.locate(key)
+	sh.remove(string(key), local)
+	sh.dirty.Add(1)
+	return true
+}
+
+// SetExpire sets the expiry of an existing key (0 removes it) and reports
+// whether the key existed.
+func (v View) SetExpire(key []byte, expireAt int64) bool {
+	e := v.Peek(key)
+	if e == nil {
+		return false
+	}
+	sh, _ := v.locate(key)
+	switch {
+	case e.expireAt == 0 && expireAt != 0:
+		sh.expires[string(key)] = struct{}{}
+	case e.expireAt != 0 && expireAt == 0:
+		delete(sh.expires, string(key))
+	}
+	e.expireAt = expireAt
+	sh.dirty.Add(1)
+	return true
+}
+
+// Modified records that the value at key was changed in place, for the
+// dirty counter (and, later, WATCH and client tracking).
+func (v View) Modified(key []byte) {
+	sh, _ := v.locate(key)
+	sh.dirty.Add(1)
+}
+
+// remove deletes k from the shard's tables; the caller holds the lock.
+func (sh *shard) remove(k string, local int) {
+	m := sh.slots[local]
+	e, ok := m[k]
+	if !ok {
+		return
+	}
+	if e.expireAt != 0 {
+		delete(sh.expires, k)
+	}
+	delete(m, k)
+	sh.keys--
+}
+
+// lfuInitVal is the LFU counter a new key starts with (LFU_INIT_VAL), so
+// that new keys are not evicted before they had a chance to be read.
+const lfuInitVal = 5
+
+// RandomKey returns a random live key of db, or false when it has none.
+func (db *DB) RandomKey() (string, bool) {
+	n := len(db.shards)
+	start := rand.IntN(n)
+	for i := range n {
+		sh := db.shards[(start+i)%n]
+		if key, ok := sh.randomKey(db.eng.clock.NowMs()); ok {
+			return key, true
+		}
+	}
+	return "", false
+}
+
+func (sh *shard) randomKey(now int64) (string, bool) {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	for sh.keys > 0 {
+		n := len(sh.slots)
+		start := rand.IntN(n)
+		for i := range n {
+			local := (start + i) % n
+			for k, e := range sh.slots[local] {
+				if e.expired(now) {
+					sh.remove(k, local)
+					sh.expired.Add(1)
+					break
+				}
+				return k, true
+			}
+		}
+	}
+	return "", false
+}
