@@ -76,6 +76,6 @@ func newLogger(cfg *config.Config) (*slog.Logger, func(), error) {
 		out, closeLog = f, func() { f.Close() }
 	}
 	level := map[string]slog.Level{"debug": slog.LevelDebug, "verbose": slog.LevelDebug, "notice": slog.LevelInfo,
-		"warning": slog.LevelWarn, "nothing": slog.LevelError + 4}[cfg.String("loglevel")]
+		"warning": slog.LevelWarn}[cfg.String("loglevel")]
 	return slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: level})), closeLog, nil
 }
