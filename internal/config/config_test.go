@@ -1,0 +1,97 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestParseMemory(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int64
+		ok   bool
+	}{
+		{"0", 0, true}, {"100", 100, true}, {"1k", 1000, true}, {"1kb", 1024, true},
+		{"100mb", 100 << 20, true}, {"2GB", 2 << 30, true}, {"1g", 1e9, true}, {"5b", 5, true},
+		{"", 0, false}, {"mb", 0, false}, {"-1", 0, false}, {"1.5gb", 0, false}, {"10xb", 0, false},
+	}
+	for _, tt := range tests {
+		got, ok := ParseMemory(tt.in)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("ParseMemory(%q) = %d, %v; want %d, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestSetErrorsMatchRedis(t *testing.T) {
+	tests := []struct {
+		pairs [][2]string
+		err   string
+	}{
+		{[][2]string{{"foo", "bar"}}, "ERR Unknown option or number of arguments for CONFIG SET - 'foo'"},
+		{[][2]string{{"databases", "3"}}, "ERR CONFIG SET failed (possibly related to argument 'databases') - can't set immutable config"},
+		{[][2]string{{"hz", "abc"}}, "ERR CONFIG SET failed (possibly related to argument 'hz') - argument couldn't be parsed into an integer"},
+		{[][2]string{{"loglevel", "loud"}}, "ERR CONFIG SET failed (possibly related to argument 'loglevel') - argument(s) must be one of the following: debug, verbose, notice, warning"},
+		{[][2]string{{"maxclients", "0"}}, "ERR CONFIG SET failed (possibly related to argument 'maxclients') - argument must be between 1 and 2147483647 inclusive"},
+		{[][2]string{{"proto-max-bulk-len", "lots"}}, "ERR CONFIG SET failed (possibly related to argument 'proto-max-bulk-len') - argument must be a memory value"},
+	}
+	for _, tt := range tests {
+		err := Default().Set(tt.pairs)
+		if err == nil || err.Error() != tt.err {
+			t.Errorf("Set(%v) = %v, want %q", tt.pairs, err, tt.err)
+		}
+	}
+}
+
+func TestSetIsAllOrNothing(t *testing.T) {
+	c := Default()
+	err := c.Set([][2]string{{"maxclients", "7"}, {"hz", "nope"}})
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	if c.Int("maxclients") != 10000 {
+		t.Fatalf("maxclients changed to %d by a failed CONFIG SET", c.Int("maxclients"))
+	}
+	if err := c.Set([][2]string{{"MaxClients", "7"}, {"timeout", "3"}}); err != nil {
+		t.Fatal(err)
+	}
+	if c.Int("maxclients") != 7 || c.String("timeout") != "3" {
+		t.Fatal("CONFIG SET not applied")
+	}
+}
+
+func TestFromArgs(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "shoal.conf")
+	os.WriteFile(file, []byte("# a comment\nport 7000\nmaxclients 10\n\nproto-max-bulk-len 2mb\n"), 0o644)
+	c, err := FromArgs([]string{file, "--maxclients", "20", "--timeout", "5"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Int("port") != 7000 || c.Int("maxclients") != 20 || c.Int("timeout") != 5 || c.Int("proto-max-bulk-len") != 2<<20 {
+		t.Fatalf("port=%d maxclients=%d timeout=%d", c.Int("port"), c.Int("maxclients"), c.Int("timeout"))
+	}
+	c, err = FromArgs([]string{"--config", file, "--port", "7001"})
+	if err != nil || c.Int("port") != 7001 || c.Int("maxclients") != 10 {
+		t.Fatalf("--config: %v", err)
+	}
+}
+
+func TestFromArgsErrorsNameTheDirective(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "bad.conf")
+	os.WriteFile(file, []byte("port 7000\nmaxclientz 10\n"), 0o644)
+	_, err := FromArgs([]string{file})
+	if err == nil || !strings.Contains(err.Error(), "line 2") || !strings.Contains(err.Error(), "maxclientz") {
+		t.Fatalf("error = %v; want it to name line 2 and the directive", err)
+	}
+	_, err = FromArgs([]string{"--port", "notaport"})
+	if err == nil || !strings.Contains(err.Error(), "port notaport") || !strings.Contains(err.Error(), "integer") {
+		t.Fatalf("error = %v", err)
+	}
+	if _, err := FromArgs([]string{"--hz"}); err == nil {
+		t.Fatal("a directive without a value must be refused")
+	}
+}
