@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"math"
 	"strconv"
 )
 
@@ -16,10 +17,17 @@ const (
 	DefaultMaxBulkLen = 512 * 1024 * 1024
 	// maxMultibulkLen is the largest argument count Redis accepts (INT_MAX).
 	maxMultibulkLen = 1<<31 - 1
+	// Before a client has authenticated, Redis refuses commands with more
+	// arguments or longer bulk strings than these, so that a stranger
+	// cannot make it buffer much.
+	unauthMultibulkLen = 10
+	unauthBulkLen      = 16 * 1024
 	// argsPrealloc bounds how many argument slots a header may reserve
 	// before its arguments arrive, so a huge count with no body costs nothing.
 	argsPrealloc = 1024
 	minRead      = 16 * 1024
+	// maxIdleBuf is the largest read buffer kept once it is empty.
+	maxIdleBuf = 1 << 20
 )
 
 // ErrIncomplete is returned by [Reader.Next] when the buffer does not hold a
@@ -45,15 +53,19 @@ type Reader struct {
 	// protocol error.
 	MaxBulkLen int64
 
+	// AuthRequired applies Redis's tighter limits for a client that has
+	// not authenticated yet: at most 10 arguments of at most 16 KB each.
+	AuthRequired bool
+
 	// State of a multibulk command parsed part-way, so that a large
 	// command arriving in pieces is not parsed again from its start.
-	pending  int     // arguments still expected; 0 when between commands
-	cmdStart int     // offset of the command's first byte in buf
-	pos      int     // parse position, relative to cmdStart
-	spans    []span  // arguments parsed so far, relative to cmdStart
+	pending  int    // arguments still expected; 0 when between commands
+	cmdStart int    // offset of the command's first byte in buf
+	pos      int    // parse position, relative to cmdStart
+	spans    []span // arguments parsed so far, relative to cmdStart
 	args     [][]byte
-	bulkLen  int64   // length of the bulk being waited for, or -1
-	inflight int64   // bytes the current command still needs, a hint for Fill
+	bulkLen  int64 // length of the bulk being waited for, or -1
+	inflight int64 // bytes the current command still needs, a hint for Fill
 }
 
 type span struct{ start, end int }
@@ -85,7 +97,10 @@ func (r *Reader) Fill() error {
 // to the front; the buffer grows only when a single command needs more
 // than it holds, and then in proportion to what has arrived.
 func (r *Reader) makeRoom() {
-	if r.w < len(r.buf) && len(r.buf)-r.w >= minRead/4 {
+	if r.r == r.w && r.pending == 0 {
+		r.reset()
+	}
+	if len(r.buf)-r.w >= minRead/4 {
 		return
 	}
 	start := r.r
@@ -97,11 +112,8 @@ func (r *Reader) makeRoom() {
 		copy(r.buf, r.buf[start:r.w])
 		r.w = used
 		r.r -= start
-		if r.pending > 0 {
-			r.cmdStart = 0
-		}
+		r.cmdStart = 0
 		if len(r.buf)-r.w >= minRead/4 {
-			r.shrinkIfIdle()
 			return
 		}
 	}
@@ -114,13 +126,13 @@ func (r *Reader) makeRoom() {
 	r.buf = nb
 }
 
-// shrinkIfIdle drops a buffer grown for one large command once it is
-// mostly empty again, so one big SET does not pin memory per connection.
-func (r *Reader) shrinkIfIdle() {
-	if len(r.buf) > 4*minRead*16 && r.w < minRead && r.pending == 0 {
-		nb := make([]byte, minRead)
-		copy(nb, r.buf[:r.w])
-		r.buf = nb
+// reset starts filling at the front of an emptied buffer, and drops a
+// buffer grown for one large command so that one big SET does not pin
+// memory for the life of the connection.
+func (r *Reader) reset() {
+	r.r, r.w, r.cmdStart = 0, 0, 0
+	if len(r.buf) > maxIdleBuf {
+		r.buf = make([]byte, minRead)
 	}
 }
 
@@ -149,7 +161,7 @@ func (r *Reader) Next() ([][]byte, error) {
 // header parses "*<count>\r\n" and starts a multibulk command.
 func (r *Reader) header() error {
 	data := r.buf[r.r:r.w]
-	nl := bytes.IndexByte(data, '\r')
+	nl := cIndex(data, '\r')
 	if nl < 0 {
 		if len(data) > InlineMax {
 			return &ProtocolError{"too big mbulk count string"}
@@ -160,8 +172,11 @@ func (r *Reader) header() error {
 		return ErrIncomplete
 	}
 	n, ok := parseInt(data[1:nl])
-	if !ok || n > maxMultibulkLen {
+	switch {
+	case !ok || n > maxMultibulkLen:
 		return &ProtocolError{"invalid multibulk length"}
+	case n > unauthMultibulkLen && r.AuthRequired:
+		return &ProtocolError{"unauthenticated multibulk length"}
 	}
 	r.cmdStart = r.r
 	r.pos = nl + 2
@@ -184,30 +199,19 @@ func (r *Reader) multibulk() ([][]byte, error) {
 	for r.pending > 0 {
 		data := r.buf[r.cmdStart+r.pos : r.w]
 		if r.bulkLen < 0 {
-			nl := bytes.IndexByte(data, '\r')
-			if nl < 0 {
-				if len(data) > InlineMax {
-					return nil, &ProtocolError{"too big bulk count string"}
-				}
-				return nil, ErrIncomplete
-			}
-			if nl+1 >= len(data) {
-				return nil, ErrIncomplete
-			}
-			if data[0] != '$' {
-				return nil, &ProtocolError{"expected '$', got '" + string(data[0]) + "'"}
-			}
-			n, ok := parseInt(data[1:nl])
-			if !ok || n < 0 || n > r.MaxBulkLen {
-				return nil, &ProtocolError{"invalid bulk length"}
+			n, hdr, err := r.bulkHeader(data)
+			if err != nil {
+				return nil, err
 			}
 			r.bulkLen = n
-			r.pos += nl + 2
-			data = data[nl+2:]
+			r.pos += hdr
+			data = data[hdr:]
 		}
-		// Like Redis, the two bytes after the payload are skipped, not checked.
-		if int64(len(data)) < r.bulkLen+2 {
-			r.inflight = r.bulkLen + 2 - int64(len(data))
+		// Like Redis, the two bytes after the payload are skipped, not
+		// checked. Written so that a bulk length near MaxInt64 (allowed
+		// by proto-max-bulk-len) cannot overflow.
+		if int64(len(data))-2 < r.bulkLen {
+			r.inflight = min(r.bulkLen, math.MaxInt64-2) + 2 - int64(len(data))
 			return nil, ErrIncomplete
 		}
 		r.spans = append(r.spans, span{r.pos, r.pos + int(r.bulkLen)})
@@ -224,11 +228,37 @@ func (r *Reader) multibulk() ([][]byte, error) {
 	return r.args, nil
 }
 
+// bulkHeader parses "$<len>\r\n" at the start of data and returns the
+// length and the header's size.
+func (r *Reader) bulkHeader(data []byte) (n int64, size int, err error) {
+	nl := cIndex(data, '\r')
+	if nl < 0 {
+		if len(data) > InlineMax {
+			return 0, 0, &ProtocolError{"too big bulk count string"}
+		}
+		return 0, 0, ErrIncomplete
+	}
+	if nl+1 >= len(data) {
+		return 0, 0, ErrIncomplete
+	}
+	if data[0] != '$' {
+		return 0, 0, &ProtocolError{"expected '$', got '" + string(data[0]) + "'"}
+	}
+	n, ok := parseInt(data[1:nl])
+	switch {
+	case !ok || n < 0 || n > r.MaxBulkLen:
+		return 0, 0, &ProtocolError{"invalid bulk length"}
+	case n > unauthBulkLen && r.AuthRequired:
+		return 0, 0, &ProtocolError{"unauthenticated bulk length"}
+	}
+	return n, nl + 2, nil
+}
+
 // inline parses one line typed by a person: space-separated words with
 // double and single quotes, as redis-server's sdssplitargs reads them.
 func (r *Reader) inline() ([][]byte, error) {
 	data := r.buf[r.r:r.w]
-	nl := bytes.IndexByte(data, '\n')
+	nl := cIndex(data, '\n')
 	if nl < 0 {
 		if len(data) > InlineMax {
 			return nil, &ProtocolError{"too big inline request"}
@@ -246,6 +276,20 @@ func (r *Reader) inline() ([][]byte, error) {
 	r.args = args
 	r.r += nl + 1
 	return args, nil
+}
+
+// cIndex returns the index of the first c in data as C's strchr finds it
+// in redis-server's NUL-terminated query buffer: -1 when c is absent or a
+// NUL byte comes first. Redis looks for the end of header and inline lines
+// this way, so a NUL before the line end makes it wait for more input (and
+// refuse the line once 64 KB are buffered) rather than parse the line; we
+// do the same so that a client sees the same replies.
+func cIndex(data []byte, c byte) int {
+	i := bytes.IndexByte(data, c)
+	if i < 0 || bytes.IndexByte(data[:i], 0) >= 0 {
+		return -1
+	}
+	return i
 }
 
 // parseInt parses a decimal integer as Redis's string2ll does: optional
@@ -272,10 +316,12 @@ func parseInt(b []byte) (int64, bool) {
 		if c < '0' || c > '9' {
 			return 0, false
 		}
-		if v > (1<<64-1)/10 {
+		// Both steps are checked: 2^64 would otherwise wrap to 0.
+		d := uint64(c - '0')
+		if v > (math.MaxUint64-d)/10 {
 			return 0, false
 		}
-		v = v*10 + uint64(c-'0')
+		v = v*10 + d
 	}
 	if neg {
 		if v > 1<<63 {

@@ -1,12 +1,20 @@
 package resp
 
+import "bytes"
+
 // SplitArgs splits an inline command line into arguments the way
 // redis-server's sdssplitargs does: words separated by white space, "double
 // quoted" words with C escapes (\n, \r, \t, \b, \a, \xHH, \"), and 'single
 // quoted' words where only \' is an escape. A closing quote must be followed
 // by white space or the end of the line. It appends to dst and reports false
 // for unbalanced quotes.
+//
+// As in C, a NUL byte ends the line: sdssplitargs reads a NUL-terminated
+// string.
 func SplitArgs(line []byte, dst [][]byte) ([][]byte, bool) {
+	if z := bytes.IndexByte(line, 0); z >= 0 {
+		line = line[:z]
+	}
 	i := 0
 	for {
 		for i < len(line) && isSpace(line[i]) {

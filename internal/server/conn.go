@@ -91,6 +91,7 @@ func (c *conn) serve() {
 	cfg := c.srv.node.Config
 	for {
 		c.rd.MaxBulkLen = cfg.Int("proto-max-bulk-len")
+		c.rd.AuthRequired = !c.authed.Load()
 		args, err := c.rd.Next()
 		switch {
 		case err == nil:

@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# bench-vs-redis.sh runs the same redis-benchmark workloads against a Shoal
+# node and a real redis-server on this machine, alternating between them for
+# several rounds, and prints the median throughput and latency of each with
+# Shoal's throughput as a ratio of Redis's.
+#
+# Both servers run on free loopback ports without persistence
+# (--save "" --appendonly no) and are stopped when the script exits.
+#
+# Settings, from the environment:
+#   ROUNDS=3                  rounds; each runs every workload on both servers
+#   TESTS=set,get,incr,mset   redis-benchmark -t list
+#   PIPELINES="1 16"          redis-benchmark -P values
+#   CLIENTS=50                redis-benchmark -c
+#   SIZE=100                  value size in bytes, redis-benchmark -d
+#   KEYSPACE=100000           random keys, redis-benchmark -r
+#   REQUESTS=100000           requests per test without pipelining (-n)
+#   REQUESTS_PIPELINED=500000   requests per test when pipelining
+#   REDIS_SERVER=redis-server REDIS_BENCHMARK=redis-benchmark  binaries
+#   KEEP=1                    keep the raw CSV results and logs
+#
+# The defaults take a few minutes (under five on a 4-core machine); lower
+# REQUESTS and REQUESTS_PIPELINED for a quicker, noisier look.
+set -euo pipefail
+
+ROUNDS=${ROUNDS:-3}
+TESTS=${TESTS:-set,get,incr,mset}
+PIPELINES=${PIPELINES:-"1 16"}
+CLIENTS=${CLIENTS:-50}
+SIZE=${SIZE:-100}
+KEYSPACE=${KEYSPACE:-100000}
+REQUESTS=${REQUESTS:-100000}
+REQUESTS_PIPELINED=${REQUESTS_PIPELINED:-500000}
+REDIS_SERVER=${REDIS_SERVER:-redis-server}
+REDIS_BENCHMARK=${REDIS_BENCHMARK:-redis-benchmark}
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+work=$(mktemp -d "${TMPDIR:-/tmp}/shoal-bench.XXXXXX")
+pids=()
+
+cleanup() {
+	for pid in "${pids[@]}"; do
+		kill "$pid" 2>/dev/null || true
+	done
+	for pid in "${pids[@]}"; do
+		wait "$pid" 2>/dev/null || true
+	done
+	if [[ -n ${KEEP:-} ]]; then
+		echo "results and logs kept in $work" >&2
+	else
+		rm -rf "$work"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+die() {
+	echo "bench-vs-redis: $*" >&2
+	exit 1
+}
+
+for bin in go "$REDIS_SERVER" "$REDIS_BENCHMARK" redis-cli; do
+	command -v "$bin" >/dev/null || die "$bin not found in PATH"
+done
+
+# free_port prints a loopback port nothing listens on.
+free_port() {
+	local port
+	for _ in $(seq 100); do
+		port=$((20000 + RANDOM % 40000))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+			echo "$port"
+			return
+		fi
+	done
+	die "no free port found"
+}
+
+# wait_ready waits until the server on port $1 answers PING.
+wait_ready() {
+	for _ in $(seq 100); do
+		if [[ $(redis-cli -p "$1" ping 2>/dev/null) == PONG ]]; then
+			return
+		fi
+		sleep 0.1
+	done
+	die "server on port $1 did not start; see $work/*.log"
+}
+
+# preflight stops early when Shoal lacks a command a test needs, instead
+# of benchmarking error replies.
+preflight() {
+	local port=$1 test cmd reply
+	for test in ${TESTS//,/ }; do
+		case ${test,,} in
+		set) cmd="SET bench:probe 1" ;;
+		get) cmd="GET bench:probe" ;;
+		incr) cmd="INCR bench:probe:n" ;;
+		mset) cmd="MSET bench:probe 1 bench:probe2 2" ;;
+		*) continue ;;
+		esac
+		reply=$(redis-cli -p "$port" $cmd 2>&1)
+		if [[ $reply == *"unknown command"* ]]; then
+			die "Shoal does not have ${test^^} yet ($reply); try TESTS=ping_mbulk"
+		fi
+	done
+}
+
+echo "building shoal..." >&2
+(cd "$repo" && go build -o "$work/shoal" ./cmd/shoal)
+
+shoal_port=$(free_port)
+"$work/shoal" server --port "$shoal_port" --bind 127.0.0.1 --save "" --appendonly no \
+	>"$work/shoal.log" 2>&1 &
+pids+=($!)
+redis_port=$(free_port)
+[[ $redis_port != "$shoal_port" ]] || redis_port=$(free_port)
+"$REDIS_SERVER" --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
+	--daemonize no --logfile "$work/redis.log" >/dev/null 2>&1 &
+pids+=($!)
+wait_ready "$shoal_port"
+wait_ready "$redis_port"
+preflight "$shoal_port"
+
+# run_benchmark appends "server,pipeline,round,test,rps,p50,p99" lines.
+run_benchmark() {
+	local server=$1 port=$2 pipeline=$3 round=$4 n=$REQUESTS
+	[[ $pipeline == 1 ]] || n=$REQUESTS_PIPELINED
+	"$REDIS_BENCHMARK" -h 127.0.0.1 -p "$port" -t "$TESTS" -c "$CLIENTS" -d "$SIZE" \
+		-r "$KEYSPACE" -n "$n" -P "$pipeline" --csv 2>>"$work/benchmark.log" |
+		awk -F'","' -v s="$server" -v p="$pipeline" -v r="$round" '
+			NR > 1 {
+				gsub(/"/, "", $1); gsub(/"/, "", $NF)
+				print s "," p "," r "," $1 "," $2 "," $5 "," $7
+			}' >>"$work/results.csv"
+}
+
+echo "shoal on :$shoal_port, redis-server on :$redis_port; $ROUNDS rounds of -t $TESTS at -P ${PIPELINES// /,}" >&2
+for round in $(seq "$ROUNDS"); do
+	# Alternate which server goes first, so neither always runs on a
+	# machine warmed (or heated) by the other.
+	order="shoal redis"
+	((round % 2 == 1)) || order="redis shoal"
+	for pipeline in $PIPELINES; do
+		for server in $order; do
+			echo "round $round/$ROUNDS: $server -P $pipeline" >&2
+			port=$shoal_port
+			[[ $server == shoal ]] || port=$redis_port
+			run_benchmark "$server" "$port" "$pipeline" "$round"
+		done
+	done
+done
+
+[[ -s $work/results.csv ]] || die "redis-benchmark produced no results; see $work/benchmark.log"
+
+# Report the median of the rounds for each workload, pipeline and server.
+awk -F, '
+	function median(key,    n, i, j, t, v) {
+		n = split(vals[key], v, " ")
+		for (i = 2; i <= n; i++)
+			for (j = i; j > 1 && v[j-1] + 0 > v[j] + 0; j--) { t = v[j]; v[j] = v[j-1]; v[j-1] = t }
+		return n % 2 ? v[(n+1)/2] : (v[n/2] + v[n/2+1]) / 2
+	}
+	function add(key, x) { vals[key] = (key in vals) ? vals[key] " " x : x }
+	{
+		w = $4 SUBSEP $2
+		if (!(w in seen)) { seen[w] = 1; order[++nw] = w }
+		add($1 SUBSEP w SUBSEP "rps", $5)
+		add($1 SUBSEP w SUBSEP "p50", $6)
+		add($1 SUBSEP w SUBSEP "p99", $7)
+	}
+	END {
+		fmt = "%-16s %3s %12s %12s %6s %10s %10s %10s %10s\n"
+		printf fmt, "workload", "-P", "shoal rps", "redis rps", "ratio", "shoal p50", "shoal p99", "redis p50", "redis p99"
+		for (i = 1; i <= nw; i++) {
+			split(order[i], k, SUBSEP)
+			s = median("shoal" SUBSEP order[i] SUBSEP "rps")
+			r = median("redis" SUBSEP order[i] SUBSEP "rps")
+			printf fmt, k[1], k[2], sprintf("%.0f", s), sprintf("%.0f", r), (r > 0 ? sprintf("%.2f", s / r) : "-"),
+				median("shoal" SUBSEP order[i] SUBSEP "p50"), median("shoal" SUBSEP order[i] SUBSEP "p99"),
+				median("redis" SUBSEP order[i] SUBSEP "p50"), median("redis" SUBSEP order[i] SUBSEP "p99")
+		}
+		print "(medians of the rounds; latencies in ms)"
+	}' "$work/results.csv"
