@@ -30,7 +30,9 @@ func parseFloat(b []byte) (float64, bool) {
 	return f, true
 }
 
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' }
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
+}
 
 // is reports whether arg equals word, ignoring ASCII case. word is lower case.
 func is(arg []byte, word string) bool {

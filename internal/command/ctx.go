@@ -1,6 +1,7 @@
 package command
 
 import (
+	"bytes"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -45,10 +46,10 @@ type Conn interface {
 
 // ClientStats are the connection counters INFO clients and stats report.
 type ClientStats struct {
-	Connected, Blocked               int
-	TotalConnections, Rejected       int64
-	NetInputBytes, NetOutputBytes    int64
-	MaxInputBuffer, MaxOutputBuffer  int64
+	Connected, Blocked              int
+	TotalConnections, Rejected      int64
+	NetInputBytes, NetOutputBytes   int64
+	MaxInputBuffer, MaxOutputBuffer int64
 }
 
 // Clients is the node's registry of connections.
@@ -155,17 +156,24 @@ func arityOK(s *Spec, n int) bool {
 	return n >= -s.Arity
 }
 
-// unknownCommand is Redis's text, which quotes the first arguments.
+// unknownCommand is Redis's text: the name and up to 128 bytes of quoted
+// arguments, each cut at a NUL as C strings are.
 func unknownCommand(args [][]byte) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "ERR unknown command '%s', with args beginning with: ", truncate(args[0], 128))
+	var quoted strings.Builder
 	for _, a := range args[1:] {
-		if b.Len() >= 128 {
+		if quoted.Len() >= 128 {
 			break
 		}
-		fmt.Fprintf(&b, "'%s' ", truncate(a, 128-b.Len()))
+		fmt.Fprintf(&quoted, "'%s' ", truncate(cutNUL(a), 128-quoted.Len()))
 	}
-	return b.String()
+	return fmt.Sprintf("ERR unknown command '%s', with args beginning with: %s", truncate(cutNUL(args[0]), 128), quoted.String())
+}
+
+func cutNUL(b []byte) []byte {
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		return b[:i]
+	}
+	return b
 }
 
 func unknownSubcommand(sub []byte, container string) string {
@@ -201,7 +209,7 @@ func (t *Table) ErrorCounts() map[string]int64 {
 
 // CommandStat is one line of INFO commandstats.
 type CommandStat struct {
-	Name                           string
+	Name                          string
 	Calls, Usec, Rejected, Failed int64
 }
 

@@ -54,7 +54,10 @@ func Start(t testing.TB, directives ...string) *Server {
 
 type testWriter struct{ t testing.TB }
 
-func (w testWriter) Write(p []byte) (int, error) { w.t.Log(strings.TrimSpace(string(p))); return len(p), nil }
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
 
 // Client returns a go-redis client speaking RESP3 (go-redis's default),
 // closed at cleanup.
