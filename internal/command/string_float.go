@@ -10,8 +10,8 @@ import (
 // long double, 64 bits of mantissa. Go has no such type, so it is a
 // big.Float of that precision, which rounds every parse and sum exactly as
 // the hardware does (to nearest, ties to even); only the exponent range is
-// checked by hand. Doing it in float64 instead would store "0.3" + "0.1" as
-// "0.40000000000000002" where Redis stores "0.4".
+// checked by hand. Doing it in float64 instead would turn "0.2" + "0.1"
+// into "0.30000000000000004" where Redis stores "0.3".
 type longDouble struct{ f *big.Float }
 
 const (
@@ -42,9 +42,8 @@ func parseLongDouble(b []byte) (longDouble, bool) {
 		return longDouble{}, false
 	}
 	s := string(b)
-	neg := false
-	body := s
-	if body != "" && (body[0] == '+' || body[0] == '-') {
+	neg, body := false, s
+	if body[0] == '+' || body[0] == '-' {
 		neg, body = body[0] == '-', body[1:]
 	}
 	switch {
@@ -70,8 +69,8 @@ func parseDecimalLongDouble(neg bool, s string) (longDouble, bool) {
 	if mant == "" {
 		return longDouble{}, false
 	}
-	exp, i, ok := scanExponent(s, i, 'e')
-	if !ok || i != len(s) {
+	exp, i := scanExponent(s, i, 'e')
+	if i != len(s) {
 		return longDouble{}, false
 	}
 	mant = strings.TrimLeft(mant, "0")
@@ -114,8 +113,8 @@ func parseHexLongDouble(s, body string) (longDouble, bool) {
 	if mant == "" {
 		return longDouble{}, false
 	}
-	exp, i, ok := scanExponent(body, i, 'p')
-	if !ok || i != len(body) || exp > 100000 || exp < -100000 {
+	exp, i := scanExponent(body, i, 'p')
+	if i != len(body) || exp > 100000 || exp < -100000 {
 		return longDouble{}, false
 	}
 	f, _, err := newLongDouble().Parse(s, 0)
@@ -137,9 +136,9 @@ func scanDigits(s string, i int, digit func(byte) bool) (string, int) {
 // scanExponent reads an optional exponent marked by e (or its upper
 // case) at s[i:]. A marker not followed by digits is not part of the
 // number, as strtold sees it, which leaves characters over.
-func scanExponent(s string, i int, marker byte) (int64, int, bool) {
+func scanExponent(s string, i int, marker byte) (int64, int) {
 	if i >= len(s) || (s[i]|0x20) != marker {
-		return 0, i, true
+		return 0, i
 	}
 	j := i + 1
 	neg := false
@@ -149,7 +148,7 @@ func scanExponent(s string, i int, marker byte) (int64, int, bool) {
 	}
 	digits, end := scanDigits(s, j, isDigit)
 	if digits == "" {
-		return 0, i, true
+		return 0, i
 	}
 	var exp int64
 	for k := range len(digits) {
@@ -160,7 +159,7 @@ func scanExponent(s string, i int, marker byte) (int64, int, bool) {
 	if neg {
 		exp = -exp
 	}
-	return exp, end, true
+	return exp, end
 }
 
 func isDigit(c byte) bool    { return '0' <= c && c <= '9' }
