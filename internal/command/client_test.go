@@ -263,16 +263,54 @@ func TestClientKillFilters(t *testing.T) {
 
 func TestClientHelp(t *testing.T) {
 	s := testserver.Start(t)
-	reply := s.Raw(t).Do("CLIENT", "HELP")
-	lines := strings.Split(strings.TrimSuffix(reply, "\r\n"), "\r\n")
-	if lines[1] != "+CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:" ||
-		lines[len(lines)-2] != "+HELP" || lines[len(lines)-1] != "+    Prints this help." ||
-		lines[0] != "*"+strconv.Itoa(len(lines)-1) {
-		t.Fatalf("CLIENT HELP = %q", reply)
-	}
-	for _, sub := range []string{"+ID", "+INFO", "+GETNAME", "+SETNAME <name>", "+KILL <ip:port>", "+LIST [options ...]", "+NO-EVICT (ON|OFF)"} {
-		if !strings.Contains(reply, sub+"\r\n") {
-			t.Errorf("CLIENT HELP lacks %q", sub)
-		}
-	}
+	srvCheck(t, s, []srvCase{{[]string{"CLIENT", "HELP"}, "" +
+		"*48\r\n" +
+		"+CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n" +
+		"+CACHING (YES|NO)\r\n" +
+		"+    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.\r\n" +
+		"+GETREDIR\r\n" +
+		"+    Return the client ID we are redirecting to when tracking is enabled.\r\n" +
+		"+GETNAME\r\n" +
+		"+    Return the name of the current connection.\r\n" +
+		"+ID\r\n" +
+		"+    Return the ID of the current connection.\r\n" +
+		"+INFO\r\n" +
+		"+    Return information about the current client connection.\r\n" +
+		"+KILL <ip:port>\r\n" +
+		"+    Kill connection made from <ip:port>.\r\n" +
+		"+KILL <option> <value> [<option> <value> [...]]\r\n" +
+		"+    Kill connections. Options are:\r\n" +
+		"+    * ADDR (<ip:port>|<unixsocket>:0)\r\n" +
+		"+      Kill connections made from the specified address\r\n" +
+		"+    * LADDR (<ip:port>|<unixsocket>:0)\r\n" +
+		"+      Kill connections made to specified local address\r\n" +
+		"+    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)\r\n" +
+		"+      Kill connections by type.\r\n" +
+		"+    * USER <username>\r\n" +
+		"+      Kill connections authenticated by <username>.\r\n" +
+		"+    * SKIPME (YES|NO)\r\n" +
+		"+      Skip killing current connection (default: yes).\r\n" +
+		"+LIST [options ...]\r\n" +
+		"+    Return information about client connections. Options:\r\n" +
+		"+    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)\r\n" +
+		"+      Return clients of specified type.\r\n" +
+		"+UNPAUSE\r\n" +
+		"+    Stop the current client pause, resuming traffic.\r\n" +
+		"+PAUSE <timeout> [WRITE|ALL]\r\n" +
+		"+    Suspend all, or just write, clients for <timeout> milliseconds.\r\n" +
+		"+REPLY (ON|OFF|SKIP)\r\n" +
+		"+    Control the replies sent to the current connection.\r\n" +
+		"+SETNAME <name>\r\n" +
+		"+    Assign the name <name> to the current connection.\r\n" +
+		"+UNBLOCK <clientid> [TIMEOUT|ERROR]\r\n" +
+		"+    Unblock the specified blocked client.\r\n" +
+		"+TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]\r\n" +
+		"+         [OPTIN] [OPTOUT] [NOLOOP]\r\n" +
+		"+    Control server assisted client side caching.\r\n" +
+		"+TRACKINGINFO\r\n" +
+		"+    Report tracking status for the current connection.\r\n" +
+		"+NO-EVICT (ON|OFF)\r\n" +
+		"+    Protect current client connection from eviction.\r\n" +
+		"+HELP\r\n" +
+		"+    Prints this help.\r\n", ""}})
 }
