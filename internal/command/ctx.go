@@ -121,7 +121,8 @@ func (t *Table) Exec(c *Ctx) {
 		c.Error("ERR wrong number of arguments for '" + spec.fullName + "' command")
 		return
 	}
-	if spec.subs != nil {
+	// A container called alone (COMMAND) runs its own handler.
+	if spec.subs != nil && len(c.Args) > 1 {
 		sub := spec.Sub(c.Args[1])
 		if sub == nil {
 			c.Error(unknownSubcommand(c.Args[1], spec.Name))

@@ -36,7 +36,8 @@ type conn struct {
 	created    time.Time
 	lastActive atomic.Int64 // Unix ms
 	qbufLen    atomic.Int64
-	lastCmd    atomic.Pointer[string]
+	lastCmd    atomic.Pointer[command.Spec]
+	noEvict    atomic.Bool
 
 	mu      sync.Mutex
 	name    string
@@ -148,13 +149,21 @@ func (c *conn) fill() bool {
 }
 
 func (c *conn) exec(args [][]byte) {
+	c.noteCommand(args)
 	c.ctx.Args = args
 	c.srv.node.Table.Exec(&c.ctx)
-	if s := c.ctx.Spec(); s != nil {
-		name := s.FullName()
-		if p := c.lastCmd.Load(); p == nil || *p != name {
-			c.lastCmd.Store(&name)
-		}
+}
+
+// noteCommand records the command about to run for CLIENT LIST's cmd
+// field. Redis records it before running it, so CLIENT INFO shows itself
+// and a command that does not exist shows as NULL.
+func (c *conn) noteCommand(args [][]byte) {
+	s := c.srv.node.Table.Lookup(args[0])
+	if s != nil && len(s.Subcommands) > 0 && len(args) > 1 {
+		s = s.Sub(args[1])
+	}
+	if c.lastCmd.Load() != s {
+		c.lastCmd.Store(s)
 	}
 }
 
@@ -174,10 +183,10 @@ func (c *conn) SetName(n string) {
 	c.mu.Unlock()
 }
 
-func (c *conn) DB() int         { return int(c.db.Load()) }
-func (c *conn) SetDB(i int)     { c.db.Store(int32(i)) }
-func (c *conn) Proto() int      { return int(c.proto.Load()) }
-func (c *conn) SetNoEvict(bool) {}
+func (c *conn) DB() int           { return int(c.db.Load()) }
+func (c *conn) SetDB(i int)       { c.db.Store(int32(i)) }
+func (c *conn) Proto() int        { return int(c.proto.Load()) }
+func (c *conn) SetNoEvict(b bool) { c.noEvict.Store(b) }
 
 func (c *conn) SetProto(p int) {
 	c.proto.Store(int32(p))
@@ -222,6 +231,18 @@ func (c *conn) Kill() {
 
 func (c *conn) CloseAfterReply() { c.closeAfter = true }
 
+// RefreshTimeout re-arms the idle deadline from the current timeout
+// directive. CONFIG SET timeout calls it on every client, so that one
+// already idle when the timeout is set is closed too, as Redis's
+// clientsCron closes it.
+func (c *conn) RefreshTimeout() {
+	if t := c.srv.node.Config.Int("timeout"); t > 0 {
+		c.nc.SetReadDeadline(time.UnixMilli(c.lastActive.Load()).Add(time.Duration(t) * time.Second))
+	} else {
+		c.nc.SetReadDeadline(time.Time{})
+	}
+}
+
 func (c *conn) Reset() {
 	c.SetDB(0)
 	c.SetProto(2)
@@ -236,17 +257,21 @@ func (c *conn) Reset() {
 func (c *conn) Info() string {
 	now := time.Now()
 	cmd := "NULL"
-	if p := c.lastCmd.Load(); p != nil {
-		cmd = *p
+	if s := c.lastCmd.Load(); s != nil {
+		cmd = s.FullName()
+	}
+	flags := "N"
+	if c.noEvict.Load() {
+		flags = "e"
 	}
 	c.mu.Lock()
 	name, user, libName, libVer := c.name, c.user, c.libName, c.libVer
 	c.mu.Unlock()
 	qbuf := c.qbufLen.Load()
-	return fmt.Sprintf("id=%d addr=%s laddr=%s fd=%d name=%s age=%d idle=%d flags=N db=%d sub=0 psub=0 ssub=0 multi=-1 "+
+	return fmt.Sprintf("id=%d addr=%s laddr=%s fd=%d name=%s age=%d idle=%d flags=%s db=%d sub=0 psub=0 ssub=0 multi=-1 "+
 		"qbuf=%d qbuf-free=%d argv-mem=0 multi-mem=0 rbs=%d rbp=0 obl=0 oll=0 omem=0 tot-mem=%d events=r cmd=%s user=%s redir=-1 resp=%d lib-name=%s lib-ver=%s",
 		c.id, c.Addr(), c.LocalAddr(), c.fd, name, int64(now.Sub(c.created).Seconds()),
-		(now.UnixMilli()-c.lastActive.Load())/1000, c.DB(), qbuf, max(0, 16384-qbuf), 16384, 16384+qbuf,
+		(now.UnixMilli()-c.lastActive.Load())/1000, flags, c.DB(), qbuf, max(0, 16384-qbuf), 16384, 16384+qbuf,
 		cmd, user, c.Proto(), libName, libVer)
 }
 

@@ -136,12 +136,16 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 }
 
-// List returns the connected clients ordered by id.
+// List returns the connected clients ordered by id. Clients killed by
+// CLIENT KILL are gone at once, as in Redis, though their goroutines may
+// still be finishing.
 func (s *Server) List() []command.Conn {
 	s.mu.Lock()
 	out := make([]command.Conn, 0, len(s.conns))
 	for _, c := range s.conns {
-		out = append(out, c)
+		if !c.killed.Load() {
+			out = append(out, c)
+		}
 	}
 	s.mu.Unlock()
 	sort.Slice(out, func(i, j int) bool { return out[i].ID() < out[j].ID() })

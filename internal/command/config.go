@@ -1,0 +1,221 @@
+package command
+
+import (
+	"strings"
+)
+
+// CONFIG: read and change the node's directives at run time. The
+// directives, their syntax and CONFIG SET's error texts live in the config
+// package; this file turns the command's arguments into calls on it.
+
+func configGet(c *Ctx) {
+	seen := map[string]bool{}
+	var pairs [][2]string
+	add := func(reply, name, value string) {
+		if !seen[name] {
+			seen[name] = true
+			pairs = append(pairs, [2]string{reply, value})
+		}
+	}
+	cfg := c.Node.Config
+	for _, arg := range c.Args[2:] {
+		pattern := string(arg)
+		// As Redis, an argument without glob characters is a name, looked
+		// up as such and answered with the name as it was asked
+		// ("CONFIG GET MaxClients" replies "MaxClients").
+		if !strings.ContainsAny(pattern, "*?[") {
+			if name := lowerString(pattern); cfg.Has(name) {
+				add(pattern, name, cfg.String(name))
+			}
+			continue
+		}
+		for _, kv := range cfg.Match([]string{pattern}, configGlob) {
+			add(kv[0], kv[0], kv[1])
+		}
+	}
+	c.W.Map(len(pairs))
+	for _, kv := range pairs {
+		c.W.BulkString(kv[0])
+		c.W.BulkString(kv[1])
+	}
+}
+
+func configSet(c *Ctx) {
+	args := c.Args[2:]
+	if len(args)%2 != 0 {
+		c.Error(errSyntax)
+		return
+	}
+	pairs := make([][2]string, 0, len(args)/2)
+	for i := 0; i < len(args); i += 2 {
+		pairs = append(pairs, [2]string{string(args[i]), string(args[i+1])})
+	}
+	if err := c.Node.Config.Set(pairs); err != nil {
+		c.Error(err.Error())
+		return
+	}
+	for _, kv := range pairs {
+		if strings.EqualFold(kv[0], "timeout") {
+			refreshTimeouts(c.Node.Clients)
+		}
+	}
+	c.W.OK()
+}
+
+// timeoutRefresher is implemented by connections that can re-arm their
+// idle deadline, so that a new timeout also applies to clients already
+// waiting, as Redis's clientsCron applies it to every client.
+type timeoutRefresher interface{ RefreshTimeout() }
+
+func refreshTimeouts(clients Clients) {
+	if clients == nil {
+		return
+	}
+	for _, conn := range clients.List() {
+		if r, ok := conn.(timeoutRefresher); ok {
+			r.RefreshTimeout()
+		}
+	}
+}
+
+// configResetStat zeroes what INFO counts: keyspace, command, error and
+// connection counters, and the memory peak.
+func configResetStat(c *Ctx, st *serverState) {
+	c.Node.Engine.ResetStats()
+	c.Node.Table.ResetStats()
+	if c.Node.Clients != nil {
+		c.Node.Clients.ResetStats()
+	}
+	st.reset()
+	c.W.OK()
+}
+
+// configRewrite cannot rewrite anything: the config package does not
+// remember which file it was loaded from, so like a redis-server started
+// without one, the node says so.
+func configRewrite(c *Ctx) {
+	c.Error("ERR The server is running without a config file")
+}
+
+func configHelp(c *Ctx) {
+	replyHelp(c, "CONFIG", []string{
+		"GET <pattern>",
+		"    Return parameters matching the glob-like <pattern> and their values.",
+		"SET <directive> <value>",
+		"    Set the configuration <directive> to <value>.",
+		"RESETSTAT",
+		"    Reset statistics reported by the INFO command.",
+		"REWRITE",
+		"    Rewrite the configuration file.",
+	})
+}
+
+// replyHelp writes a HELP reply as Redis's addReplyHelp does: a usage line,
+// the subcommands, and HELP itself, each a status reply.
+func replyHelp(c *Ctx, container string, lines []string) {
+	c.W.Array(len(lines) + 3)
+	c.W.Simple(container + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:")
+	for _, l := range lines {
+		c.W.Simple(l)
+	}
+	c.W.Simple("HELP")
+	c.W.Simple("    Prints this help.")
+}
+
+// lowerString is s in ASCII lower case.
+func lowerString(s string) string { return string(lower(nil, []byte(s))) }
+
+// configGlob reports whether name matches the glob pattern, ignoring case,
+// with Redis's stringmatchlen syntax: * ? [abc] [^a-z] and \ escapes.
+func configGlob(pattern, name string) bool {
+	return globMatch(strings.ToLower(pattern), strings.ToLower(name))
+}
+
+func globMatch(p, s string) bool {
+	for len(p) > 0 {
+		switch p[0] {
+		case '*':
+			for len(p) > 1 && p[1] == '*' {
+				p = p[1:]
+			}
+			if len(p) == 1 {
+				return true
+			}
+			for i := 0; i <= len(s); i++ {
+				if globMatch(p[1:], s[i:]) {
+					return true
+				}
+			}
+			return false
+		case '?':
+			if len(s) == 0 {
+				return false
+			}
+			p, s = p[1:], s[1:]
+		case '[':
+			if len(s) == 0 {
+				return false
+			}
+			rest, ok := globClass(p[1:], s[0])
+			if !ok {
+				return false
+			}
+			p, s = rest, s[1:]
+		case '\\':
+			if len(p) >= 2 {
+				p = p[1:]
+			}
+			fallthrough
+		default:
+			if len(s) == 0 || p[0] != s[0] {
+				return false
+			}
+			p, s = p[1:], s[1:]
+		}
+	}
+	return len(s) == 0
+}
+
+// globClass matches c against the class that starts at p (just after the
+// '['), and returns the pattern after the class.
+func globClass(p string, c byte) (rest string, ok bool) {
+	not := len(p) > 0 && p[0] == '^'
+	if not {
+		p = p[1:]
+	}
+	match := false
+	for len(p) > 0 && p[0] != ']' {
+		switch {
+		case p[0] == '\\' && len(p) >= 2:
+			match = match || p[1] == c
+			p = p[2:]
+		case len(p) >= 3 && p[1] == '-':
+			lo, hi := p[0], p[2]
+			if lo > hi {
+				lo, hi = hi, lo
+			}
+			match = match || lo <= c && c <= hi
+			p = p[3:]
+		default:
+			match = match || p[0] == c
+			p = p[1:]
+		}
+	}
+	if len(p) > 0 {
+		p = p[1:] // the closing ']'
+	}
+	return p, match != not
+}
+
+func configCommand(st *serverState) *Spec {
+	const sub = Admin | NoScript | Loading | Stale
+	return &Spec{Name: "config", Arity: -2, Group: "server", Summary: "A container for server configuration commands", Since: "2.0.0",
+		Subcommands: []*Spec{
+			{Name: "get", Arity: -3, Flags: sub, Summary: "Get the values of configuration parameters", Since: "2.0.0", Handler: configGet},
+			{Name: "set", Arity: -4, Flags: sub, Summary: "Set configuration parameters to the given values", Since: "2.0.0", Handler: configSet},
+			{Name: "resetstat", Arity: 2, Flags: sub, Summary: "Reset the stats returned by INFO", Since: "2.0.0",
+				Handler: func(c *Ctx) { configResetStat(c, st) }},
+			{Name: "rewrite", Arity: 2, Flags: sub, Summary: "Rewrite the configuration file with the in memory configuration", Since: "2.8.0", Handler: configRewrite},
+			{Name: "help", Arity: 2, Flags: Loading | Stale, Summary: "Show helpful text about the different subcommands", Since: "5.0.0", Handler: configHelp},
+		}}
+}

@@ -1,0 +1,263 @@
+package command_test
+
+import (
+	"context"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shoal-cache/shoal/internal/testserver"
+)
+
+// srvInfo runs INFO with args on a RESP2 connection and returns its text
+// without the CRLF that ends its last line.
+func srvInfo(t *testing.T, r *testserver.Raw, args ...string) string {
+	t.Helper()
+	reply := r.Do(append([]string{"INFO"}, args...)...)
+	header, body, _ := strings.Cut(reply, "\r\n")
+	if n, err := strconv.Atoi(header[1:]); header[0] != '$' || err != nil || len(body) != n+2 {
+		t.Fatalf("INFO %q = %q, want a bulk string", args, reply)
+	}
+	return strings.TrimSuffix(body, "\r\n\r\n")
+}
+
+// srvInfoField returns the value of name in INFO text, "" if absent.
+func srvInfoField(info, name string) string {
+	for _, line := range strings.Split(info, "\r\n") {
+		if v, ok := strings.CutPrefix(line, name+":"); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+func srvInfoInt(t *testing.T, info, name string) int64 {
+	t.Helper()
+	n, err := strconv.ParseInt(srvInfoField(info, name), 10, 64)
+	if err != nil {
+		t.Fatalf("INFO field %s: %v", name, err)
+	}
+	return n
+}
+
+var infoHeader = regexp.MustCompile(`(?m)^# (\w+)\r?$`)
+
+func srvInfoSections(info string) string {
+	var names []string
+	for _, m := range infoHeader.FindAllStringSubmatch(info, -1) {
+		names = append(names, m[1])
+	}
+	return strings.Join(names, " ")
+}
+
+func TestInfoSections(t *testing.T) {
+	s := testserver.Start(t)
+	r := s.Raw(t)
+	const dflt = "Server Clients Memory Persistence Stats Replication CPU Modules Errorstats Cluster Keyspace"
+	const all = "Server Clients Memory Persistence Stats Replication CPU Modules Commandstats Errorstats Latencystats Cluster Keyspace"
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{nil, dflt},
+		{[]string{"default"}, dflt},
+		{[]string{"ALL"}, all},
+		{[]string{"everything"}, all},
+		{[]string{"all", "cpu"}, all},
+		{[]string{"default", "commandstats"}, "Server Clients Memory Persistence Stats Replication CPU Modules Commandstats Errorstats Cluster Keyspace"},
+		{[]string{"server", "clients"}, "Server Clients"},
+		{[]string{"CLIENTS", "Server"}, "Server Clients"},
+		{[]string{"cpu", "nosuch"}, "CPU"},
+		{[]string{"modules"}, "Modules"},
+		{[]string{"keyspace"}, "Keyspace"},
+		{[]string{"nosuch"}, ""},
+	}
+	for _, tt := range tests {
+		if got := srvInfoSections(srvInfo(t, r, tt.args...)); got != tt.want {
+			t.Errorf("INFO %q sections = %q, want %q", tt.args, got, tt.want)
+		}
+	}
+	// Layout as Redis's: CRLF lines, a blank line between sections; an
+	// empty section is just its header.
+	info := r.Do("INFO", "cluster", "keyspace")
+	if info != "$44\r\n# Cluster\r\ncluster_enabled:0\r\n\r\n# Keyspace\r\n\r\n" {
+		t.Errorf("INFO cluster keyspace = %q", info)
+	}
+	srvCheck(t, s, []srvCase{
+		{[]string{"INFO", "nosuch"}, "$0\r\n\r\n", "=4\r\ntxt:\r\n"},
+		{[]string{"INFO", "cluster"}, "$30\r\n# Cluster\r\ncluster_enabled:0\r\n\r\n", "=34\r\ntxt:# Cluster\r\ncluster_enabled:0\r\n\r\n"},
+	})
+}
+
+func TestInfoFields(t *testing.T) {
+	s := testserver.Start(t, "maxclients 77", "hz 20")
+	r := s.Raw(t)
+	s.Raw(t).Do("PING")
+	info := srvInfo(t, r, "everything")
+	port := s.Addr[strings.LastIndexByte(s.Addr, ':')+1:]
+	want := map[string]string{
+		"redis_version":              "7.0.15",
+		"redis_mode":                 "standalone",
+		"tcp_port":                   port,
+		"hz":                         "20",
+		"configured_hz":              "20",
+		"uptime_in_days":             "0",
+		"config_file":                "",
+		"connected_clients":          "2",
+		"maxclients":                 "77",
+		"blocked_clients":            "0",
+		"maxmemory":                  "0",
+		"maxmemory_human":            "0B",
+		"maxmemory_policy":           "noeviction",
+		"loading":                    "0",
+		"aof_enabled":                "0",
+		"rdb_bgsave_in_progress":     "0",
+		"evicted_keys":               "0",
+		"rejected_connections":       "0",
+		"role":                       "master",
+		"connected_slaves":           "0",
+		"master_repl_offset":         "0",
+		"cluster_enabled":            "0",
+		"used_cpu_user_children":     "0.000000",
+		"total_connections_received": "2",
+	}
+	for name, v := range want {
+		if got := srvInfoField(info, name); got != v {
+			t.Errorf("%s = %q, want %q", name, got, v)
+		}
+	}
+	for _, name := range []string{"process_id", "uptime_in_seconds", "used_memory", "used_memory_rss", "used_memory_peak",
+		"total_commands_processed", "instantaneous_ops_per_sec", "total_net_input_bytes", "total_net_output_bytes"} {
+		if srvInfoInt(t, info, name) < 0 {
+			t.Errorf("%s is negative", name)
+		}
+	}
+	if srvInfoInt(t, info, "used_memory") == 0 || srvInfoInt(t, info, "used_memory_peak") < srvInfoInt(t, info, "used_memory") {
+		t.Errorf("used_memory %s, peak %s", srvInfoField(info, "used_memory"), srvInfoField(info, "used_memory_peak"))
+	}
+	if !regexp.MustCompile(`^\d+(\.\d\d[KMGTP])?B?$`).MatchString(srvInfoField(info, "used_memory_human")) {
+		t.Errorf("used_memory_human = %q", srvInfoField(info, "used_memory_human"))
+	}
+	if !regexp.MustCompile(`^[0-9a-f]{40}$`).MatchString(srvInfoField(info, "run_id")) ||
+		!regexp.MustCompile(`^[0-9a-f]{40}$`).MatchString(srvInfoField(info, "master_replid")) {
+		t.Errorf("run_id %q, master_replid %q", srvInfoField(info, "run_id"), srvInfoField(info, "master_replid"))
+	}
+	if !regexp.MustCompile(`^\d+\.\d{6}$`).MatchString(srvInfoField(info, "used_cpu_user")) {
+		t.Errorf("used_cpu_user = %q", srvInfoField(info, "used_cpu_user"))
+	}
+	// go-redis reads INFO as RESP3 verbatim text too.
+	parsed, err := s.Client(t).InfoMap(context.Background(), "server", "stats").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if parsed["Server"]["redis_version"] != "7.0.15" || parsed["Stats"]["keyspace_hits"] != "0" {
+		t.Errorf("go-redis InfoMap = %v", parsed)
+	}
+}
+
+func TestInfoKeyspace(t *testing.T) {
+	s := testserver.Start(t)
+	r := s.Raw(t)
+	if got := srvInfo(t, r, "keyspace"); got != "# Keyspace" {
+		t.Fatalf("empty INFO keyspace = %q", got)
+	}
+	srvPut(t, s, 0, 0, "a", "b")
+	srvPut(t, s, 0, time.Hour, "c")
+	srvPut(t, s, 3, time.Minute, "x", "y")
+	info := srvInfo(t, r, "keyspace")
+	lines := strings.Split(info, "\r\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[1], "db0:keys=3,expires=1,avg_ttl=") ||
+		!strings.HasPrefix(lines[2], "db3:keys=2,expires=2,avg_ttl=") {
+		t.Fatalf("INFO keyspace = %q", info)
+	}
+	if got := srvInfoField(srvInfo(t, r, "persistence"), "rdb_changes_since_last_save"); got != "5" {
+		t.Errorf("rdb_changes_since_last_save = %s, want 5", got)
+	}
+}
+
+func TestInfoKeyspaceCounters(t *testing.T) {
+	s := testserver.Start(t)
+	r := s.Raw(t)
+	srvPut(t, s, 0, 0, "hit")
+	srvPut(t, s, 0, -time.Second, "gone1", "gone2")
+	eng := s.Node.Engine()
+	txn := eng.NewTxn()
+	txn.All(eng.DB(0)).Acquire()
+	v := txn.View(eng.DB(0))
+	for _, k := range []string{"hit", "hit", "hit", "miss", "gone1", "gone2"} {
+		v.Read([]byte(k))
+	}
+	txn.Unlock()
+	stats := srvInfo(t, r, "stats")
+	for name, want := range map[string]int64{"keyspace_hits": 3, "keyspace_misses": 3, "expired_keys": 2} {
+		if got := srvInfoInt(t, stats, name); got != want {
+			t.Errorf("%s = %d, want %d", name, got, want)
+		}
+	}
+	if got := r.Do("CONFIG", "RESETSTAT"); got != "+OK\r\n" {
+		t.Fatalf("CONFIG RESETSTAT = %q", got)
+	}
+	stats = srvInfo(t, r, "stats")
+	for _, name := range []string{"keyspace_hits", "keyspace_misses", "expired_keys", "total_error_replies"} {
+		if got := srvInfoInt(t, stats, name); got != 0 {
+			t.Errorf("after RESETSTAT %s = %d", name, got)
+		}
+	}
+}
+
+func TestInfoCommandAndErrorStats(t *testing.T) {
+	s := testserver.Start(t)
+	r := s.Raw(t)
+	for range 3 {
+		r.Do("CLIENT", "ID")
+	}
+	r.Do("CLIENT", "SETNAME", "bad name") // failed
+	r.Do("CLIENT", "SETNAME")             // rejected: arity
+	r.Do("SWAPDB", "0", "99")             // failed
+	r.Do("NOSUCHCOMMAND")                 // counted only in errorstats
+	r.Do("AUTH", "x")                     // failed, ERR
+	stats := srvInfo(t, r, "commandstats")
+	want := map[string]string{
+		"client|id":      "calls=3,rejected_calls=0,failed_calls=0",
+		"client|setname": "calls=1,rejected_calls=1,failed_calls=1",
+		"swapdb":         "calls=1,rejected_calls=0,failed_calls=1",
+	}
+	line := regexp.MustCompile(`^cmdstat_([a-z|-]+):calls=(\d+),usec=(\d+),usec_per_call=(\d+\.\d\d),rejected_calls=(\d+),failed_calls=(\d+)$`)
+	lines := strings.Split(stats, "\r\n")
+	if lines[0] != "# Commandstats" {
+		t.Fatalf("INFO commandstats = %q", stats)
+	}
+	got := map[string]string{}
+	for _, l := range lines[1:] {
+		m := line.FindStringSubmatch(l)
+		if m == nil {
+			t.Fatalf("malformed commandstats line %q", l)
+		}
+		got[m[1]] = "calls=" + m[2] + ",rejected_calls=" + m[5] + ",failed_calls=" + m[6]
+	}
+	for name, w := range want {
+		if got[name] != w {
+			t.Errorf("cmdstat_%s = %q, want %q", name, got[name], w)
+		}
+	}
+	if _, ok := got["nosuchcommand"]; ok {
+		t.Error("unknown command has a commandstats line")
+	}
+	if errs := srvInfo(t, r, "errorstats"); errs != "# Errorstats\r\nerrorstat_ERR:count=5" {
+		t.Errorf("INFO errorstats = %q", errs)
+	}
+	if n := srvInfoInt(t, srvInfo(t, r, "stats"), "total_error_replies"); n != 5 {
+		t.Errorf("total_error_replies = %d, want 5", n)
+	}
+
+	// CONFIG RESETSTAT starts the counts again; it counts itself once done.
+	r.Do("CONFIG", "RESETSTAT")
+	if stats := srvInfo(t, r, "commandstats"); !regexp.MustCompile(`^# Commandstats\r\ncmdstat_config\|resetstat:calls=1,[^\r]*$`).MatchString(stats) {
+		t.Errorf("INFO commandstats after RESETSTAT = %q", stats)
+	}
+	if errs := srvInfo(t, r, "errorstats"); errs != "# Errorstats" {
+		t.Errorf("INFO errorstats after RESETSTAT = %q", errs)
+	}
+}
