@@ -198,10 +198,12 @@ func (s *Spec) ACLCategories() []string {
 	switch s.Group {
 	case "generic":
 		add("keyspace")
-	case "string", "bitmap", "hash", "list", "set", "connection", "transactions", "scripting", "geo", "stream", "hyperloglog":
+	case "string", "bitmap", "hash", "list", "set", "connection", "scripting", "geo", "stream", "hyperloglog":
 		add(s.Group)
 	case "sorted-set":
 		add("sortedset")
+	case "transactions":
+		add("transaction")
 	}
 	for _, c := range s.Categories {
 		add(c)

@@ -105,13 +105,17 @@ func (c *Config) Match(patterns []string, match func(pattern, name string) bool)
 func (c *Config) Set(pairs [][2]string) error {
 	c.setMu.Lock()
 	defer c.setMu.Unlock()
+	// Like Redis, an unknown name anywhere is reported before any other
+	// problem with the pairs.
+	for _, kv := range pairs {
+		if _, ok := c.params[strings.ToLower(kv[0])]; !ok {
+			return fmt.Errorf("ERR Unknown option or number of arguments for CONFIG SET - '%s'", kv[0])
+		}
+	}
 	seen := map[string]bool{}
 	for _, kv := range pairs {
 		name := strings.ToLower(kv[0])
-		p, ok := c.params[name]
-		if !ok {
-			return fmt.Errorf("ERR Unknown option or number of arguments for CONFIG SET - '%s'", kv[0])
-		}
+		p := c.params[name]
 		if seen[name] {
 			return fmt.Errorf("ERR CONFIG SET failed (possibly related to argument '%s') - duplicate parameter", kv[0])
 		}

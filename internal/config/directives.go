@@ -11,7 +11,7 @@ func directives() []*param {
 		{name: "port", kind: kindInt, def: "6379", min: 0, max: 65535, immutable: true},
 		{name: "databases", kind: kindInt, def: "16", min: 1, max: math.MaxInt32, immutable: true},
 		{name: "shards", kind: kindInt, def: "0", min: 0, max: 4096, immutable: true},
-		{name: "maxclients", kind: kindInt, def: "10000", min: 1, max: math.MaxInt32},
+		{name: "maxclients", kind: kindInt, def: "10000", min: 1, max: math.MaxUint32},
 		{name: "timeout", kind: kindInt, def: "0", min: 0, max: math.MaxInt32},
 		{name: "tcp-keepalive", kind: kindInt, def: "300", min: 0, max: math.MaxInt32},
 		{name: "proto-max-bulk-len", kind: kindMemory, def: "536870912", min: 1 << 20, max: math.MaxInt64},
