@@ -9,10 +9,10 @@ import (
 // OBJECT: introspection of how a value is stored. Looking a key up here
 // counts as a keyspace hit or miss but does not count as an access.
 
-// Encodinger is implemented by aggregate values (Entry.Obj) to name their
+// encodingNamer is implemented by aggregate values (Entry.Obj) to name their
 // current encoding as OBJECT ENCODING reports it ("listpack",
 // "hashtable", ...).
-type Encodinger interface {
+type encodingNamer interface {
 	Encoding() string
 }
 
@@ -46,7 +46,7 @@ func objectEncoding(c *Ctx) {
 // is short enough to sit in the object header, "raw" otherwise or once it
 // was changed in place.
 func encodingOf(e *engine.Entry) string {
-	if enc, ok := e.Obj.(Encodinger); ok {
+	if enc, ok := e.Obj.(encodingNamer); ok {
 		return enc.Encoding()
 	}
 	if e.Kind != engine.KindString {

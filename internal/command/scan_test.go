@@ -262,3 +262,24 @@ func TestScanRawShape(t *testing.T) {
 		t.Errorf("RESP3 KEYS = %q", got)
 	}
 }
+
+// TestScanIterator: go-redis's iterator, which parses the cursor as an
+// unsigned number, walks the whole keyspace.
+func TestScanIterator(t *testing.T) {
+	srv := testserver.Start(t)
+	c := srv.Client(t)
+	want := seedNumbered(t, srv, "it:", 300)
+	ctx := context.Background()
+	var got []string
+	it := c.Scan(ctx, 0, "it:*", 7).Iterator()
+	for it.Next(ctx) {
+		got = append(got, it.Val())
+	}
+	if err := it.Err(); err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Errorf("iterator returned %d keys, want %d", len(got), len(want))
+	}
+}
