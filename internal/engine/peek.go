@@ -1,0 +1,17 @@
+package engine
+
+// ReadNoTouch returns the live entry at key or nil, counting a keyspace hit
+// or miss as [View.Read] does but leaving the key's access time alone. It
+// is Redis's lookupKeyReadWithFlags(LOOKUP_NOTOUCH), which TYPE, EXISTS,
+// TTL and OBJECT use: looking at a key's metadata counts as a hit but does
+// not make the key look recently used to the eviction policy.
+func (v View) ReadNoTouch(key []byte) *Entry {
+	sh, _ := v.locate(key)
+	e := v.Peek(key)
+	if e == nil {
+		sh.misses.Add(1)
+	} else {
+		sh.hits.Add(1)
+	}
+	return e
+}
