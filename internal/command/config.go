@@ -62,19 +62,9 @@ func configSet(c *Ctx) {
 	c.W.OK()
 }
 
-// timeoutRefresher is implemented by connections that can re-arm their
-// idle deadline, so that a new timeout also applies to clients already
-// waiting, as Redis's clientsCron applies it to every client.
-type timeoutRefresher interface{ RefreshTimeout() }
-
 func refreshTimeouts(clients Clients) {
-	if clients == nil {
-		return
-	}
 	for _, conn := range clients.List() {
-		if r, ok := conn.(timeoutRefresher); ok {
-			r.RefreshTimeout()
-		}
+		conn.RefreshTimeout()
 	}
 }
 
@@ -126,85 +116,9 @@ func replyHelp(c *Ctx, container string, lines []string) {
 func lowerString(s string) string { return string(lower(nil, []byte(s))) }
 
 // configGlob reports whether name matches the glob pattern, ignoring case,
-// with Redis's stringmatchlen syntax: * ? [abc] [^a-z] and \ escapes.
+// as CONFIG GET and COMMAND LIST FILTERBY PATTERN match.
 func configGlob(pattern, name string) bool {
-	return globMatch(strings.ToLower(pattern), strings.ToLower(name))
-}
-
-func globMatch(p, s string) bool {
-	for len(p) > 0 {
-		switch p[0] {
-		case '*':
-			for len(p) > 1 && p[1] == '*' {
-				p = p[1:]
-			}
-			if len(p) == 1 {
-				return true
-			}
-			for i := 0; i <= len(s); i++ {
-				if globMatch(p[1:], s[i:]) {
-					return true
-				}
-			}
-			return false
-		case '?':
-			if len(s) == 0 {
-				return false
-			}
-			p, s = p[1:], s[1:]
-		case '[':
-			if len(s) == 0 {
-				return false
-			}
-			rest, ok := globClass(p[1:], s[0])
-			if !ok {
-				return false
-			}
-			p, s = rest, s[1:]
-		case '\\':
-			if len(p) >= 2 {
-				p = p[1:]
-			}
-			fallthrough
-		default:
-			if len(s) == 0 || p[0] != s[0] {
-				return false
-			}
-			p, s = p[1:], s[1:]
-		}
-	}
-	return len(s) == 0
-}
-
-// globClass matches c against the class that starts at p (just after the
-// '['), and returns the pattern after the class.
-func globClass(p string, c byte) (rest string, ok bool) {
-	not := len(p) > 0 && p[0] == '^'
-	if not {
-		p = p[1:]
-	}
-	match := false
-	for len(p) > 0 && p[0] != ']' {
-		switch {
-		case p[0] == '\\' && len(p) >= 2:
-			match = match || p[1] == c
-			p = p[2:]
-		case len(p) >= 3 && p[1] == '-':
-			lo, hi := p[0], p[2]
-			if lo > hi {
-				lo, hi = hi, lo
-			}
-			match = match || lo <= c && c <= hi
-			p = p[3:]
-		default:
-			match = match || p[0] == c
-			p = p[1:]
-		}
-	}
-	if len(p) > 0 {
-		p = p[1:] // the closing ']'
-	}
-	return p, match != not
+	return matchGlob([]byte(pattern), []byte(name), true)
 }
 
 func configCommand(st *serverState) *Spec {

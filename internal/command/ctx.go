@@ -39,6 +39,9 @@ type Conn interface {
 	// CloseAfterReply closes the connection once the pending replies are
 	// flushed (QUIT).
 	CloseAfterReply()
+	// RefreshTimeout re-arms the idle deadline after CONFIG SET timeout,
+	// so a new timeout also applies to clients already waiting.
+	RefreshTimeout()
 	// Reset returns the connection to its state right after connecting
 	// (RESET): db 0, RESP2, no name.
 	Reset()
