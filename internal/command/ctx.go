@@ -39,6 +39,9 @@ type Conn interface {
 	// CloseAfterReply closes the connection once the pending replies are
 	// flushed (QUIT).
 	CloseAfterReply()
+	// NoteCommand records the command about to run (nil for an unknown
+	// one), as CLIENT LIST's cmd field shows it.
+	NoteCommand(*Spec)
 	// RefreshTimeout re-arms the idle deadline after CONFIG SET timeout,
 	// so a new timeout also applies to clients already waiting.
 	RefreshTimeout()
@@ -92,7 +95,16 @@ type Ctx struct {
 
 	spec   *Spec
 	failed bool
+	// tick is when the previous command of the batch ended, which is when
+	// the next one starts: one clock read per command serves both the
+	// command's time and the duration of the one before. Zero at the
+	// start of a batch.
+	tick time.Time
 }
+
+// StartBatch tells the Ctx that input arrived at now, after the
+// connection waited for it: the next command starts then.
+func (c *Ctx) StartBatch(now time.Time) { c.tick = now }
 
 // DB returns the connection's selected database.
 func (c *Ctx) DB() *engine.DB { return c.Node.Engine.DB(c.Conn.DB()) }
@@ -114,29 +126,9 @@ func (c *Ctx) Errorf(format string, args ...any) { c.Error(fmt.Sprintf(format, a
 // Exec runs one command: look it up, check its arity and the client's
 // right to run it, call the handler, and account for it.
 func (t *Table) Exec(c *Ctx) {
-	spec := t.Lookup(c.Args[0])
+	spec := t.resolve(c)
 	if spec == nil {
-		c.Error(unknownCommand(c.Args))
 		return
-	}
-	if !arityOK(spec, len(c.Args)) {
-		spec.stats.rejected.Add(1)
-		c.Error("ERR wrong number of arguments for '" + spec.fullName + "' command")
-		return
-	}
-	// A container called alone (COMMAND) runs its own handler.
-	if spec.subs != nil && len(c.Args) > 1 {
-		sub := spec.Sub(c.Args[1])
-		if sub == nil {
-			c.Error(unknownSubcommand(c.Args[1], spec.Name))
-			return
-		}
-		if !arityOK(sub, len(c.Args)) {
-			sub.stats.rejected.Add(1)
-			c.Error("ERR wrong number of arguments for '" + sub.fullName + "' command")
-			return
-		}
-		spec = sub
 	}
 	if spec.Flags&NoAuth == 0 && !c.Conn.Authenticated() {
 		spec.stats.rejected.Add(1)
@@ -144,13 +136,52 @@ func (t *Table) Exec(c *Ctx) {
 		return
 	}
 	c.spec, c.failed = spec, false
-	start := time.Now()
+	start := c.tick
+	if start.IsZero() {
+		start = time.Now()
+	}
+	c.Txn.Begin(c.Node.Engine.NowMs(start))
 	spec.Handler(c)
-	spec.stats.usec.Add(time.Since(start).Microseconds())
+	end := time.Now()
+	c.tick = end
+	spec.stats.usec.Add(end.Sub(start).Microseconds())
 	spec.stats.calls.Add(1)
 	if c.failed {
 		spec.stats.failed.Add(1)
 	}
+}
+
+// resolve finds the command or subcommand named by the arguments and
+// checks its arity, replying with Redis's error when either fails. The
+// connection is told which command runs (CLIENT LIST's cmd field).
+func (t *Table) resolve(c *Ctx) *Spec {
+	spec := t.Lookup(c.Args[0])
+	c.Conn.NoteCommand(spec)
+	if spec == nil {
+		c.Error(unknownCommand(c.Args))
+		return nil
+	}
+	if !arityOK(spec, len(c.Args)) {
+		spec.stats.rejected.Add(1)
+		c.Error("ERR wrong number of arguments for '" + spec.fullName + "' command")
+		return nil
+	}
+	// A container called alone (COMMAND) runs its own handler.
+	if spec.subs != nil && len(c.Args) > 1 {
+		sub := spec.Sub(c.Args[1])
+		c.Conn.NoteCommand(sub)
+		if sub == nil {
+			c.Error(unknownSubcommand(c.Args[1], spec.Name))
+			return nil
+		}
+		if !arityOK(sub, len(c.Args)) {
+			sub.stats.rejected.Add(1)
+			c.Error("ERR wrong number of arguments for '" + sub.fullName + "' command")
+			return nil
+		}
+		spec = sub
+	}
+	return spec
 }
 
 func arityOK(s *Spec, n int) bool {

@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Options configure an Engine.
@@ -51,6 +52,15 @@ func New(opts Options) *Engine {
 
 // Clock returns the engine's clock.
 func (e *Engine) Clock() Clock { return e.clock }
+
+// NowMs converts t, a time the caller read from the system clock, to the
+// engine's time in Unix ms; an engine with an injected clock ignores t.
+func (e *Engine) NowMs(t time.Time) int64 {
+	if _, system := e.clock.(SystemClock); system {
+		return t.UnixMilli()
+	}
+	return e.clock.NowMs()
+}
 
 // NumDBs returns the number of databases.
 func (e *Engine) NumDBs() int { return len(e.dbs) }

@@ -1,6 +1,9 @@
 package engine
 
-import "math/rand/v2"
+import (
+	"bytes"
+	"math/rand/v2"
+)
 
 // Txn takes the shard locks a command needs and hands out [View]s of the
 // locked databases. Locks are always taken in ascending (database, shard)
@@ -12,6 +15,16 @@ type Txn struct {
 	want []int // lock ids (db<<16 | shard), collected before Acquire
 	held []int
 	now  int64
+	// fixedNow, when set by Begin, is the command's time: the caller read
+	// the clock already, and one read per command is enough.
+	fixedNow int64
+
+	// The last key located and its slot. Handlers look the same key up
+	// several times per command (lock, lookup, store), so the CRC16 is
+	// computed once; comparing the bytes costs far less than hashing them.
+	slotKey  []byte
+	slotSlot int
+	slotSet  bool
 }
 
 // NewTxn returns a Txn for one connection.
@@ -21,9 +34,26 @@ func lockID(db, shard int) int { return db<<16 | shard }
 
 func (t *Txn) lockOf(id int) *shard { return t.eng.dbs[id>>16].shards[id&0xffff] }
 
+// Begin starts a command at nowMs (Unix ms): every lock it acquires sees
+// that time. Without Begin, Acquire reads the engine's clock.
+func (t *Txn) Begin(nowMs int64) { t.fixedNow = nowMs }
+
+// slotOf returns SlotOf(key), remembering the last key's slot.
+func (t *Txn) slotOf(key []byte) int {
+	if t.slotSet && bytes.Equal(key, t.slotKey) {
+		return t.slotSlot
+	}
+	slot := SlotOf(key)
+	if len(key) <= 256 {
+		t.slotKey = append(t.slotKey[:0], key...)
+		t.slotSlot, t.slotSet = slot, true
+	}
+	return slot
+}
+
 // Key asks for the shard holding key in db.
 func (t *Txn) Key(db *DB, key []byte) *Txn {
-	t.want = append(t.want, lockID(db.index, db.shardOfSlot(SlotOf(key))))
+	t.want = append(t.want, lockID(db.index, db.shardOfSlot(t.slotOf(key))))
 	return t
 }
 
@@ -62,7 +92,11 @@ func (t *Txn) Acquire() {
 		t.held = append(t.held, id)
 	}
 	t.want = t.want[:0]
-	t.now = t.eng.clock.NowMs()
+	if t.fixedNow != 0 {
+		t.now = t.fixedNow
+	} else {
+		t.now = t.eng.clock.NowMs()
+	}
 }
 
 // Unlock releases every lock held.
@@ -74,7 +108,7 @@ func (t *Txn) Unlock() {
 }
 
 // View returns a view of db for the keys locked by Acquire.
-func (t *Txn) View(db *DB) View { return View{db: db, now: t.now} }
+func (t *Txn) View(db *DB) View { return View{db: db, now: t.now, txn: t} }
 
 // LockKey locks the shard of one key and returns its view.
 func (t *Txn) LockKey(db *DB, key []byte) View {
@@ -94,6 +128,7 @@ func (t *Txn) LockKeys(db *DB, keys [][]byte) View {
 type View struct {
 	db  *DB
 	now int64
+	txn *Txn
 }
 
 // DB returns the database viewed.
@@ -103,7 +138,7 @@ func (v View) DB() *DB { return v.db }
 func (v View) Now() int64 { return v.now }
 
 func (v View) locate(key []byte) (*shard, int) {
-	slot := SlotOf(key)
+	slot := v.txn.slotOf(key)
 	return v.db.shards[v.db.shardOfSlot(slot)], v.db.localSlot(slot)
 }
 

@@ -45,9 +45,11 @@ type conn struct {
 	libName string
 	libVer  string
 
-	fd         int
-	killed     atomic.Bool
-	closeAfter bool
+	fd int
+	// deadlineSet tells armTimeout a read deadline may be in force.
+	deadlineSet bool
+	killed      atomic.Bool
+	closeAfter  bool
 }
 
 func newConn(s *Server, nc net.Conn, id int64) *conn {
@@ -89,9 +91,7 @@ func (c countingWriter) Write(p []byte) (int, error) {
 // once, so a pipelined batch costs one read and one write.
 func (c *conn) serve() {
 	defer c.nc.Close()
-	cfg := c.srv.node.Config
 	for {
-		c.rd.MaxBulkLen = cfg.Int("proto-max-bulk-len")
 		c.rd.AuthRequired = !c.authed.Load()
 		args, err := c.rd.Next()
 		switch {
@@ -127,11 +127,8 @@ func (c *conn) serve() {
 // buffer limit. It reports false when the connection should close.
 func (c *conn) fill() bool {
 	cfg := c.srv.node.Config
-	if t := cfg.Int("timeout"); t > 0 {
-		c.nc.SetReadDeadline(time.Now().Add(time.Duration(t) * time.Second))
-	} else {
-		c.nc.SetReadDeadline(time.Time{})
-	}
+	c.rd.MaxBulkLen = cfg.Int("proto-max-bulk-len")
+	c.armTimeout()
 	err := c.rd.Fill()
 	c.qbufLen.Store(int64(c.rd.Buffered()))
 	if err != nil {
@@ -144,24 +141,34 @@ func (c *conn) fill() bool {
 		c.srv.log.Warn("closing client that reached max query buffer length", "client", c.id, "addr", c.Addr(), "qbuf", c.rd.Buffered())
 		return false
 	}
-	c.lastActive.Store(time.Now().UnixMilli())
+	now := time.Now()
+	c.lastActive.Store(now.UnixMilli())
+	c.ctx.StartBatch(now)
 	return true
 }
 
+// armTimeout sets the idle deadline for the coming read when a timeout is
+// configured; with none, the deadline is cleared once rather than on
+// every read, which would cost a poller update per batch.
+func (c *conn) armTimeout() {
+	if t := c.srv.node.Config.Int("timeout"); t > 0 {
+		c.nc.SetReadDeadline(time.Now().Add(time.Duration(t) * time.Second))
+		c.deadlineSet = true
+	} else if c.deadlineSet {
+		c.nc.SetReadDeadline(time.Time{})
+		c.deadlineSet = false
+	}
+}
+
 func (c *conn) exec(args [][]byte) {
-	c.noteCommand(args)
 	c.ctx.Args = args
 	c.srv.node.Table.Exec(&c.ctx)
 }
 
-// noteCommand records the command about to run for CLIENT LIST's cmd
+// NoteCommand records the command about to run for CLIENT LIST's cmd
 // field. Redis records it before running it, so CLIENT INFO shows itself
 // and a command that does not exist shows as NULL.
-func (c *conn) noteCommand(args [][]byte) {
-	s := c.srv.node.Table.Lookup(args[0])
-	if s != nil && len(s.Subcommands) > 0 && len(args) > 1 {
-		s = s.Sub(args[1])
-	}
+func (c *conn) NoteCommand(s *command.Spec) {
 	if c.lastCmd.Load() != s {
 		c.lastCmd.Store(s)
 	}
