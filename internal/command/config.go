@@ -54,18 +54,7 @@ func configSet(c *Ctx) {
 		c.Error(err.Error())
 		return
 	}
-	for _, kv := range pairs {
-		if strings.EqualFold(kv[0], "timeout") {
-			refreshTimeouts(c.Node.Clients)
-		}
-	}
 	c.W.OK()
-}
-
-func refreshTimeouts(clients Clients) {
-	for _, conn := range clients.List() {
-		conn.RefreshTimeout()
-	}
 }
 
 // configResetStat zeroes what INFO counts: keyspace, command, error and

@@ -42,9 +42,6 @@ type Conn interface {
 	// NoteCommand records the command about to run (nil for an unknown
 	// one), as CLIENT LIST's cmd field shows it.
 	NoteCommand(*Spec)
-	// RefreshTimeout re-arms the idle deadline after CONFIG SET timeout,
-	// so a new timeout also applies to clients already waiting.
-	RefreshTimeout()
 	// Reset returns the connection to its state right after connecting
 	// (RESET): db 0, RESP2, no name.
 	Reset()

@@ -70,19 +70,13 @@ func newRunID() string {
 // Start binds the listener and starts serving and background work.
 func (n *Node) Start() error {
 	addr := net.JoinHostPort(firstBind(n.cfg.String("bind")), strconv.FormatInt(n.cfg.Int("port"), 10))
-	if err := n.srv.Listen(addr); err != nil {
+	if err := n.srv.Start(addr); err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
 	n.cmd.TCPPort = n.srv.Addr().(*net.TCPAddr).Port
 	ctx, cancel := context.WithCancel(context.Background())
 	n.cancel = cancel
-	n.bg.Add(2)
-	go func() {
-		defer n.bg.Done()
-		if err := n.srv.Serve(); err != nil {
-			n.log.Error("accept loop stopped", "error", err)
-		}
-	}()
+	n.bg.Add(1)
 	go func() {
 		defer n.bg.Done()
 		n.engine.RunActiveExpiry(ctx, func() int { return int(n.cfg.Int("hz")) })

@@ -4,12 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
-	"os"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
+
+	"github.com/panjf2000/gnet/v2"
 
 	"github.com/shoal-cache/shoal/internal/command"
 	"github.com/shoal-cache/shoal/internal/resp"
@@ -20,13 +19,15 @@ import (
 // them all.
 const flushThreshold = 256 * 1024
 
-// conn is one client connection. Its fields are written by its own
-// goroutine; those other clients read (CLIENT LIST) are atomics or under mu.
+// conn is one client connection. Its parsing and execution run on its
+// event loop only; the fields other clients read (CLIENT LIST, CLIENT
+// KILL) are atomics or under mu.
 type conn struct {
 	srv *Server
-	nc  net.Conn
+	gc  gnet.Conn
 	id  int64
 
+	in  inbound
 	rd  *resp.Reader
 	wr  *resp.Writer
 	ctx command.Ctx
@@ -45,52 +46,61 @@ type conn struct {
 	libName string
 	libVer  string
 
-	fd int
-	// deadlineSet tells armTimeout a read deadline may be in force.
-	deadlineSet bool
-	killed      atomic.Bool
-	closeAfter  bool
+	// Fixed at accept: gnet's address getters are for the event loop only.
+	addr, laddr string
+	fd          int
+
+	killed     atomic.Bool
+	closeAfter bool
 }
 
-func newConn(s *Server, nc net.Conn, id int64) *conn {
-	c := &conn{srv: s, nc: nc, id: id, created: time.Now(), user: "default"}
-	c.rd = resp.NewReader(countingReader{nc, &s.netIn})
-	c.wr = resp.NewWriter(countingWriter{nc, &s.netOut})
+func newConn(s *Server, gc gnet.Conn, id int64) *conn {
+	c := &conn{srv: s, gc: gc, id: id, created: time.Now(), user: "default",
+		addr: gc.RemoteAddr().String(), laddr: gc.LocalAddr().String(), fd: gc.Fd()}
+	c.rd = resp.NewReader(&c.in)
+	c.wr = resp.NewWriter(outbound{gc, &s.netOut})
 	c.proto.Store(2)
 	c.authed.Store(s.node.Config.String("requirepass") == "")
 	c.lastActive.Store(c.created.UnixMilli())
-	c.fd = fileDescriptor(nc)
 	c.ctx = command.Ctx{W: c.wr, Conn: c, Node: s.node, Txn: s.node.Engine.NewTxn()}
 	return c
 }
 
-type countingReader struct {
-	r io.Reader
-	n *atomic.Int64
+// inbound hands the bytes of one read event to the RESP reader.
+type inbound struct{ data []byte }
+
+func (in *inbound) Read(p []byte) (int, error) {
+	if len(in.data) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, in.data)
+	in.data = in.data[n:]
+	return n, nil
 }
 
-func (c countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n.Add(int64(n))
+// outbound writes replies to the connection from its event loop.
+type outbound struct {
+	gc gnet.Conn
+	n  *atomic.Int64
+}
+
+func (o outbound) Write(p []byte) (int, error) {
+	n, err := o.gc.Write(p)
+	o.n.Add(int64(n))
 	return n, err
 }
 
-type countingWriter struct {
-	w io.Writer
-	n *atomic.Int64
-}
-
-func (c countingWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n.Add(int64(n))
-	return n, err
-}
-
-// serve runs the connection's read–execute–flush loop: every complete
-// command in the read buffer is executed before the replies are flushed
-// once, so a pipelined batch costs one read and one write.
-func (c *conn) serve() {
-	defer c.nc.Close()
+// traffic runs every complete command in what arrived, then writes the
+// replies once: a pipelined batch costs one read and one write.
+func (c *conn) traffic(data []byte) gnet.Action {
+	if c.killed.Load() {
+		return gnet.Close
+	}
+	now := time.Now()
+	c.lastActive.Store(now.UnixMilli())
+	c.ctx.StartBatch(now)
+	c.in.data = data
+	c.rd.MaxBulkLen = c.srv.node.Config.Int("proto-max-bulk-len")
 	for {
 		c.rd.AuthRequired = !c.authed.Load()
 		args, err := c.rd.Next()
@@ -102,62 +112,42 @@ func (c *conn) serve() {
 			c.exec(args)
 			if c.closeAfter || c.killed.Load() {
 				c.wr.Flush()
-				return
+				return gnet.Close
 			}
 			if c.wr.Len() > flushThreshold && c.wr.Flush() != nil {
-				return
+				return gnet.Close
 			}
 		case errors.Is(err, resp.ErrIncomplete):
-			if c.wr.Flush() != nil || !c.fill() {
-				return
+			if len(c.in.data) > 0 {
+				c.rd.Fill()
+				continue
 			}
+			return c.endBatch()
 		default:
 			var pe *resp.ProtocolError
 			if errors.As(err, &pe) {
 				c.wr.Error("ERR " + pe.Error())
-				c.wr.Flush()
-				c.srv.log.Debug("closing client after protocol error", "client", c.id, "addr", c.Addr(), "error", pe.Msg)
+				c.srv.log.Debug("closing client after protocol error", "client", c.id, "addr", c.addr, "error", pe.Msg)
 			}
-			return
+			c.wr.Flush()
+			return gnet.Close
 		}
 	}
 }
 
-// fill waits for more input, enforcing the idle timeout and the query
-// buffer limit. It reports false when the connection should close.
-func (c *conn) fill() bool {
-	cfg := c.srv.node.Config
-	c.rd.MaxBulkLen = cfg.Int("proto-max-bulk-len")
-	c.armTimeout()
-	err := c.rd.Fill()
-	c.qbufLen.Store(int64(c.rd.Buffered()))
-	if err != nil {
-		if errors.Is(err, os.ErrDeadlineExceeded) {
-			c.srv.log.Debug("closing idle client", "client", c.id, "addr", c.Addr())
-		}
-		return false
+// endBatch flushes the replies and enforces the query buffer limit on
+// what is left of an incomplete command.
+func (c *conn) endBatch() gnet.Action {
+	if c.wr.Flush() != nil {
+		return gnet.Close
 	}
-	if int64(c.rd.Buffered()) > cfg.Int("client-query-buffer-limit") {
-		c.srv.log.Warn("closing client that reached max query buffer length", "client", c.id, "addr", c.Addr(), "qbuf", c.rd.Buffered())
-		return false
+	buffered := int64(c.rd.Buffered())
+	c.qbufLen.Store(buffered)
+	if buffered > c.srv.node.Config.Int("client-query-buffer-limit") {
+		c.srv.log.Warn("closing client that reached max query buffer length", "client", c.id, "addr", c.addr, "qbuf", buffered)
+		return gnet.Close
 	}
-	now := time.Now()
-	c.lastActive.Store(now.UnixMilli())
-	c.ctx.StartBatch(now)
-	return true
-}
-
-// armTimeout sets the idle deadline for the coming read when a timeout is
-// configured; with none, the deadline is cleared once rather than on
-// every read, which would cost a poller update per batch.
-func (c *conn) armTimeout() {
-	if t := c.srv.node.Config.Int("timeout"); t > 0 {
-		c.nc.SetReadDeadline(time.Now().Add(time.Duration(t) * time.Second))
-		c.deadlineSet = true
-	} else if c.deadlineSet {
-		c.nc.SetReadDeadline(time.Time{})
-		c.deadlineSet = false
-	}
+	return gnet.None
 }
 
 func (c *conn) exec(args [][]byte) {
@@ -226,29 +216,17 @@ func (c *conn) SetLib(name, version string) {
 	}
 }
 
-func (c *conn) Addr() string      { return c.nc.RemoteAddr().String() }
-func (c *conn) LocalAddr() string { return c.nc.LocalAddr().String() }
+func (c *conn) Addr() string      { return c.addr }
+func (c *conn) LocalAddr() string { return c.laddr }
 
-// Kill closes the socket; the connection's goroutine then ends.
+// Kill closes the connection; safe from any goroutine.
 func (c *conn) Kill() {
 	if c.killed.CompareAndSwap(false, true) {
-		c.nc.Close()
+		c.gc.Close()
 	}
 }
 
 func (c *conn) CloseAfterReply() { c.closeAfter = true }
-
-// RefreshTimeout re-arms the idle deadline from the current timeout
-// directive. CONFIG SET timeout calls it on every client, so that one
-// already idle when the timeout is set is closed too, as Redis's
-// clientsCron closes it.
-func (c *conn) RefreshTimeout() {
-	if t := c.srv.node.Config.Int("timeout"); t > 0 {
-		c.nc.SetReadDeadline(time.UnixMilli(c.lastActive.Load()).Add(time.Duration(t) * time.Second))
-	} else {
-		c.nc.SetReadDeadline(time.Time{})
-	}
-}
 
 func (c *conn) Reset() {
 	c.SetDB(0)
@@ -280,15 +258,4 @@ func (c *conn) Info() string {
 		c.id, c.Addr(), c.LocalAddr(), c.fd, name, int64(now.Sub(c.created).Seconds()),
 		(now.UnixMilli()-c.lastActive.Load())/1000, flags, c.DB(), qbuf, max(0, 16384-qbuf), 16384, 16384+qbuf,
 		cmd, user, c.Proto(), libName, libVer)
-}
-
-// fileDescriptor returns the socket's descriptor for CLIENT LIST's fd field.
-func fileDescriptor(nc net.Conn) int {
-	fd := -1
-	if sc, ok := nc.(syscall.Conn); ok {
-		if raw, err := sc.SyscallConn(); err == nil {
-			raw.Control(func(f uintptr) { fd = int(f) })
-		}
-	}
-	return fd
 }

@@ -1,33 +1,62 @@
-// Package server owns the network side of a node: the listener, one
-// goroutine per client connection, the read–execute–flush loop that makes
-// pipelining cheap, and the limits on clients (maxclients, idle timeout,
-// query buffer size). It knows no data types: every command goes to the
-// command table.
+// Package server owns the network side of a node: the listener, the event
+// loops that read, execute and reply, and the limits on clients (maxclients,
+// idle timeout, query buffer size). It knows no data types: every command
+// goes to the command table.
+//
+// # Event loops, not a goroutine per connection
+//
+// Connections are served by a few event loops (gnet, one per CPU, each an
+// epoll loop on its own thread) rather than one goroutine each. A request
+// that arrives is read, executed and answered on the loop that saw it, with
+// no hand-off between goroutines: measured against a goroutine per
+// connection on a 2-core machine running redis-benchmark beside the node,
+// this took unpipelined throughput from about 0.7 of redis-server's to
+// about parity, because the Go scheduler no longer wakes and parks threads
+// for every request. Every complete command in a read is executed before
+// the replies are written once, which is where pipelined throughput comes
+// from.
+//
+// A command runs on its connection's loop, so a slow one (KEYS on a large
+// keyspace) delays the other clients of that loop, as one delays every
+// client of redis-server.
 package server
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"sort"
 	"sync"
 	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/panjf2000/gnet/v2"
 
 	"github.com/shoal-cache/shoal/internal/command"
 )
 
+// tickInterval is how often idle clients are looked for. Redis checks
+// at hz; a tenth of a second keeps `timeout` within 10 % at its smallest.
+const tickInterval = 100 * time.Millisecond
+
 // Server accepts client connections and runs their commands.
 type Server struct {
+	gnet.BuiltinEventEngine
 	node *command.Node
 	log  *slog.Logger
-	ln   net.Listener
+
+	eng     gnet.Engine
+	addr    *net.TCPAddr
+	booted  chan error
+	stopped chan struct{}
 
 	nextID atomic.Int64
 	mu     sync.Mutex
 	conns  map[int64]*conn
 	closed bool
-	wg     sync.WaitGroup
 
 	totalConns, rejected atomic.Int64
 	netIn, netOut        atomic.Int64
@@ -36,109 +65,160 @@ type Server struct {
 // New returns a server that runs commands on node. It registers itself as
 // the node's client registry.
 func New(node *command.Node) *Server {
-	s := &Server{node: node, log: node.Log, conns: map[int64]*conn{}}
+	s := &Server{node: node, log: node.Log, conns: map[int64]*conn{},
+		booted: make(chan error, 1), stopped: make(chan struct{})}
 	node.Clients = s
 	return s
 }
 
-// Listen binds addr ("127.0.0.1:6379"; port 0 picks a free one).
-func (s *Server) Listen(addr string) error {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
+// Start binds addr ("127.0.0.1:6379"; port 0 picks a free one) and serves
+// in the background until Close.
+func (s *Server) Start(addr string) error {
+	opts := []gnet.Option{
+		gnet.WithMulticore(true),
+		gnet.WithTicker(true),
+		gnet.WithReuseAddr(true),
+		gnet.WithTCPNoDelay(gnet.TCPNoDelay),
+		gnet.WithLogger(gnetLogger{s.log}),
+	}
+	if ka := s.node.Config.Int("tcp-keepalive"); ka > 0 {
+		opts = append(opts, gnet.WithTCPKeepAlive(time.Duration(ka)*time.Second))
+	}
+	go func() {
+		err := gnet.Run(s, "tcp://"+addr, opts...)
+		select {
+		case s.booted <- err: // Run failed before booting.
+		default:
+		}
+		close(s.stopped)
+	}()
+	if err := <-s.booted; err != nil {
 		return err
 	}
-	s.ln = ln
 	return nil
 }
 
-// Addr returns the bound address.
-func (s *Server) Addr() net.Addr { return s.ln.Addr() }
-
-// Serve accepts connections until Close. It returns nil after Close.
-func (s *Server) Serve() error {
-	for {
-		nc, err := s.ln.Accept()
-		if err != nil {
-			s.mu.Lock()
-			closed := s.closed
-			s.mu.Unlock()
-			if closed || errors.Is(err, net.ErrClosed) {
-				return nil
-			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
-				continue
-			}
-			return err
-		}
-		s.accept(nc)
+// OnBoot learns the bound address, which gnet does not report, from a
+// duplicate of the listening socket.
+func (s *Server) OnBoot(eng gnet.Engine) gnet.Action {
+	s.eng = eng
+	addr, err := listenAddr(eng)
+	if err != nil {
+		s.booted <- err
+		return gnet.Shutdown
 	}
+	s.addr = addr
+	s.booted <- nil
+	return gnet.None
 }
 
-func (s *Server) accept(nc net.Conn) {
+func listenAddr(eng gnet.Engine) (*net.TCPAddr, error) {
+	fd, err := eng.Dup()
+	if err != nil {
+		return nil, fmt.Errorf("reading the listening address: %w", err)
+	}
+	defer syscall.Close(fd)
+	sa, err := syscall.Getsockname(fd)
+	if err != nil {
+		return nil, fmt.Errorf("reading the listening address: %w", err)
+	}
+	switch a := sa.(type) {
+	case *syscall.SockaddrInet4:
+		return &net.TCPAddr{IP: net.IP(a.Addr[:]), Port: a.Port}, nil
+	case *syscall.SockaddrInet6:
+		return &net.TCPAddr{IP: net.IP(a.Addr[:]), Port: a.Port}, nil
+	}
+	return nil, errors.New("listening socket is not TCP")
+}
+
+// Addr returns the bound address.
+func (s *Server) Addr() net.Addr { return s.addr }
+
+// OnOpen admits a client, or refuses it with Redis's error when the node
+// is at maxclients.
+func (s *Server) OnOpen(gc gnet.Conn) ([]byte, gnet.Action) {
 	s.totalConns.Add(1)
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.closed {
-		s.mu.Unlock()
-		nc.Close()
-		return
+		return nil, gnet.Close
 	}
 	if int64(len(s.conns)) >= s.node.Config.Int("maxclients") {
-		s.mu.Unlock()
 		s.rejected.Add(1)
-		nc.Write([]byte("-ERR max number of clients reached\r\n"))
-		nc.Close()
-		return
+		return []byte("-ERR max number of clients reached\r\n"), gnet.Close
 	}
-	c := newConn(s, nc, s.nextID.Add(1))
+	c := newConn(s, gc, s.nextID.Add(1))
 	s.conns[c.id] = c
-	s.wg.Add(1)
-	s.mu.Unlock()
-	go func() {
-		defer s.wg.Done()
-		c.serve()
+	gc.SetContext(c)
+	return nil, gnet.None
+}
+
+// OnTraffic runs what a client sent.
+func (s *Server) OnTraffic(gc gnet.Conn) gnet.Action {
+	c, ok := gc.Context().(*conn)
+	if !ok {
+		return gnet.Close
+	}
+	data, _ := gc.Next(-1)
+	s.netIn.Add(int64(len(data)))
+	return c.traffic(data)
+}
+
+// OnClose forgets a client.
+func (s *Server) OnClose(gc gnet.Conn, _ error) gnet.Action {
+	if c, ok := gc.Context().(*conn); ok {
+		c.killed.Store(true)
 		s.mu.Lock()
 		delete(s.conns, c.id)
 		s.mu.Unlock()
-	}()
+	}
+	return gnet.None
 }
 
-// Close stops accepting, closes every connection and waits for their
-// goroutines to finish.
+// OnTick closes clients idle for longer than `timeout`, read afresh each
+// time so CONFIG SET timeout applies to clients already idle.
+func (s *Server) OnTick() (time.Duration, gnet.Action) {
+	if t := s.node.Config.Int("timeout"); t > 0 {
+		limit := time.Now().Add(-time.Duration(t) * time.Second).UnixMilli()
+		for _, c := range s.List() {
+			if cc := c.(*conn); cc.lastActive.Load() < limit {
+				s.log.Debug("closing idle client", "client", cc.id, "addr", cc.addr)
+				cc.Kill()
+			}
+		}
+	}
+	return tickInterval, gnet.None
+}
+
+// Close stops accepting, closes every connection and waits for the event
+// loops to finish.
 func (s *Server) Close() error {
+	return s.Shutdown(context.Background())
+}
+
+// Shutdown closes the server, giving up waiting when ctx ends.
+func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
 		return nil
 	}
 	s.closed = true
-	for _, c := range s.conns {
-		c.Kill()
-	}
 	s.mu.Unlock()
-	var err error
-	if s.ln != nil {
-		err = s.ln.Close()
-	}
-	s.wg.Wait()
-	return err
-}
-
-// Shutdown closes the server, giving up when ctx ends.
-func (s *Server) Shutdown(ctx context.Context) error {
-	done := make(chan error, 1)
-	go func() { done <- s.Close() }()
+	// Engine.Stop starts the shutdown at once but then polls for its end
+	// every half second; gnet.Run returning is the earlier signal.
+	stopCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go s.eng.Stop(stopCtx)
 	select {
-	case err := <-done:
-		return err
+	case <-s.stopped:
+		return nil
 	case <-ctx.Done():
 		return ctx.Err()
 	}
 }
 
-// List returns the connected clients ordered by id. Clients killed by
-// CLIENT KILL are gone at once, as in Redis, though their goroutines may
-// still be finishing.
+// List returns the connected clients ordered by id.
 func (s *Server) List() []command.Conn {
 	s.mu.Lock()
 	out := make([]command.Conn, 0, len(s.conns))
@@ -157,7 +237,7 @@ func (s *Server) Stats() command.ClientStats {
 	s.mu.Lock()
 	st := command.ClientStats{Connected: len(s.conns)}
 	for _, c := range s.conns {
-		st.MaxInputBuffer = max(st.MaxInputBuffer, int64(c.qbufLen.Load()))
+		st.MaxInputBuffer = max(st.MaxInputBuffer, c.qbufLen.Load())
 	}
 	s.mu.Unlock()
 	st.TotalConnections = s.totalConns.Load()
@@ -174,3 +254,13 @@ func (s *Server) ResetStats() {
 	s.netIn.Store(0)
 	s.netOut.Store(0)
 }
+
+// gnetLogger sends gnet's own messages to the node's log; its routine
+// start-up line is debug-level here.
+type gnetLogger struct{ log *slog.Logger }
+
+func (l gnetLogger) Debugf(format string, args ...any) { l.log.Debug(fmt.Sprintf(format, args...)) }
+func (l gnetLogger) Infof(format string, args ...any)  { l.log.Debug(fmt.Sprintf(format, args...)) }
+func (l gnetLogger) Warnf(format string, args ...any)  { l.log.Warn(fmt.Sprintf(format, args...)) }
+func (l gnetLogger) Errorf(format string, args ...any) { l.log.Error(fmt.Sprintf(format, args...)) }
+func (l gnetLogger) Fatalf(format string, args ...any) { l.log.Error(fmt.Sprintf(format, args...)) }
