@@ -11,6 +11,9 @@ func directives() []*param {
 		{name: "port", kind: kindInt, def: "6379", min: 0, max: 65535, immutable: true},
 		{name: "databases", kind: kindInt, def: "16", min: 1, max: math.MaxInt32, immutable: true},
 		{name: "shards", kind: kindInt, def: "0", min: 0, max: 4096, immutable: true},
+		// io-threads is the number of event loops serving clients; each
+		// runs the commands it reads. 0 means one per CPU.
+		{name: "io-threads", kind: kindInt, def: "0", min: 0, max: 128, immutable: true},
 		{name: "maxclients", kind: kindInt, def: "10000", min: 1, max: math.MaxUint32},
 		{name: "timeout", kind: kindInt, def: "0", min: 0, max: math.MaxInt32},
 		{name: "tcp-keepalive", kind: kindInt, def: "300", min: 0, max: math.MaxInt32},

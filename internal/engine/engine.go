@@ -5,7 +5,6 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
-	"time"
 )
 
 // Options configure an Engine.
@@ -53,11 +52,12 @@ func New(opts Options) *Engine {
 // Clock returns the engine's clock.
 func (e *Engine) Clock() Clock { return e.clock }
 
-// NowMs converts t, a time the caller read from the system clock, to the
-// engine's time in Unix ms; an engine with an injected clock ignores t.
-func (e *Engine) NowMs(t time.Time) int64 {
+// NowMs returns the engine's time in Unix ms given wallMs, the time the
+// caller read from the system clock; an engine with an injected clock
+// ignores wallMs.
+func (e *Engine) NowMs(wallMs int64) int64 {
 	if _, system := e.clock.(SystemClock); system {
-		return t.UnixMilli()
+		return wallMs
 	}
 	return e.clock.NowMs()
 }

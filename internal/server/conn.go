@@ -56,7 +56,7 @@ type conn struct {
 
 func newConn(s *Server, gc gnet.Conn, id int64) *conn {
 	c := &conn{srv: s, gc: gc, id: id, created: time.Now(), user: "default",
-		addr: gc.RemoteAddr().String(), laddr: gc.LocalAddr().String(), fd: gc.Fd()}
+		addr: gc.RemoteAddr().String(), laddr: s.addr.String(), fd: gc.Fd()}
 	c.rd = resp.NewReader(&c.in)
 	c.wr = resp.NewWriter(outbound{gc, &s.netOut})
 	c.proto.Store(2)

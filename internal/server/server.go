@@ -27,6 +27,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"runtime"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -75,7 +76,7 @@ func New(node *command.Node) *Server {
 // in the background until Close.
 func (s *Server) Start(addr string) error {
 	opts := []gnet.Option{
-		gnet.WithMulticore(true),
+		gnet.WithNumEventLoop(s.eventLoops()),
 		gnet.WithTicker(true),
 		gnet.WithReuseAddr(true),
 		gnet.WithTCPNoDelay(gnet.TCPNoDelay),
@@ -264,3 +265,11 @@ func (l gnetLogger) Infof(format string, args ...any)  { l.log.Debug(fmt.Sprintf
 func (l gnetLogger) Warnf(format string, args ...any)  { l.log.Warn(fmt.Sprintf(format, args...)) }
 func (l gnetLogger) Errorf(format string, args ...any) { l.log.Error(fmt.Sprintf(format, args...)) }
 func (l gnetLogger) Fatalf(format string, args ...any) { l.log.Error(fmt.Sprintf(format, args...)) }
+
+// eventLoops is io-threads, or one loop per CPU when it is 0.
+func (s *Server) eventLoops() int {
+	if n := s.node.Config.Int("io-threads"); n > 0 {
+		return int(n)
+	}
+	return runtime.NumCPU()
+}
