@@ -17,6 +17,7 @@
 #   REQUESTS=100000           requests per test without pipelining (-n)
 #   REQUESTS_PIPELINED=500000   requests per test when pipelining
 #   REDIS_SERVER=redis-server REDIS_BENCHMARK=redis-benchmark  binaries
+#   SHOAL_ARGS=""             extra flags for shoal server, e.g. "--io-threads 1"
 #   KEEP=1                    keep the raw CSV results and logs
 #
 # The defaults take a few minutes (under five on a 4-core machine); lower
@@ -110,7 +111,8 @@ echo "building shoal..." >&2
 (cd "$repo" && go build -o "$work/shoal" ./cmd/shoal)
 
 shoal_port=$(free_port)
-"$work/shoal" server --port "$shoal_port" --bind 127.0.0.1 --save "" --appendonly no \
+# shellcheck disable=SC2086 # SHOAL_ARGS is a list of flags
+"$work/shoal" server --port "$shoal_port" --bind 127.0.0.1 --save "" --appendonly no ${SHOAL_ARGS:-} \
 	>"$work/shoal.log" 2>&1 &
 pids+=($!)
 redis_port=$(free_port)
