@@ -8,7 +8,6 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/shoal-cache/shoal/internal/engine"
 	"github.com/shoal-cache/shoal/internal/testserver"
 )
 
@@ -147,28 +146,43 @@ func TestTTLRounding(t *testing.T) {
 // TestExpiredKeysAreReclaimed: 100,000 keys with a 100 ms TTL that nobody
 // reads are gone within 2 s of the last one's TTL being set: the active
 // expiry cycle deletes them.
+// TestExpiredKeysAreReclaimed: 100,000 keys set with a 100 ms TTL that
+// nobody reads again must be gone from DBSIZE within 2 s: only the active
+// expiry cycle can reclaim them.
 func TestExpiredKeysAreReclaimed(t *testing.T) {
 	srv := testserver.Start(t)
-	eng := srv.Node.Engine()
-	db := eng.DB(0)
-	txn := eng.NewTxn()
-	for i := range 100000 {
-		k := []byte(fmt.Sprintf("exp:%d", i))
-		v := txn.LockKey(db, k)
-		v.Put(k, engine.NewString([]byte("v")), v.Now()+100)
-		txn.Unlock()
+	c := srv.Client(t)
+	ctx := context.Background()
+	for batch := range 100 {
+		pipe := c.Pipeline()
+		for i := range 1000 {
+			pipe.Set(ctx, fmt.Sprintf("exp:%d:%d", batch, i), "v", 100*time.Millisecond)
+		}
+		if _, err := pipe.Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
 	}
 	set := time.Now()
-	if n := db.Size(); n == 0 {
+	if n := c.DBSize(ctx).Val(); n == 0 {
 		t.Fatal("every key was gone before the last one was set; the test proves nothing")
 	}
-	for db.Size() > 0 {
+	for {
+		n, err := c.DBSize(ctx).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			break
+		}
 		if time.Since(set) > 2*time.Second {
-			t.Fatalf("%d of 100000 expired keys still there after 2s", db.Size())
+			t.Fatalf("%d of 100000 expired keys still there after 2s", n)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
 	t.Logf("all reclaimed %v after the last TTL was set", time.Since(set))
+	if expired := srv.Node.Engine().Stats().ExpiredKeys; expired != 100000 {
+		t.Fatalf("expired_keys = %d, want 100000", expired)
+	}
 }
 
 // TestExpiredKeyIsNeverRead: keys given a 50 ms TTL with PEXPIRE are read
@@ -179,14 +193,16 @@ func TestExpiredKeyIsNeverRead(t *testing.T) {
 	ctx := context.Background()
 	const n = 200
 	var keys []string
+	pipe := c.Pipeline()
 	for i := range n {
 		k := fmt.Sprintf("px:%d", i)
 		keys = append(keys, k)
-		seedStrings(t, srv, 0, k, "value")
-	}
-	pipe := c.Pipeline()
-	for _, k := range keys {
-		pipe.PExpire(ctx, k, 50*time.Millisecond)
+		if i%2 == 0 {
+			pipe.Set(ctx, k, "value", 50*time.Millisecond)
+		} else {
+			pipe.Set(ctx, k, "value", 0)
+			pipe.PExpire(ctx, k, 50*time.Millisecond)
+		}
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
 		t.Fatal(err)
@@ -196,9 +212,13 @@ func TestExpiredKeyIsNeverRead(t *testing.T) {
 	deadline := time.UnixMilli(time.Now().UnixMilli() + 51)
 	late := 0
 	for time.Now().Before(deadline.Add(150 * time.Millisecond)) {
-		for _, k := range keys {
+		for i, k := range keys {
 			sent := time.Now()
-			v, err := c.Dump(ctx, k).Result()
+			read := c.Get
+			if i%3 == 0 {
+				read = c.Dump
+			}
+			v, err := read(ctx, k).Result()
 			if sent.After(deadline) {
 				late++
 				if err != redis.Nil {
