@@ -21,10 +21,10 @@ func TestConfigGet(t *testing.T) {
 		{[]string{"CONFIG", "GET", "nosuch"}, "*0\r\n", "%0\r\n"},
 		{[]string{"CONFIG", "GET", "nosuch*"}, "*0\r\n", "%0\r\n"},
 		// Several patterns (Redis 7): each parameter once.
-		{[]string{"CONFIG", "GET", "timeout", "maxclients", "timeout", "max*s"},
+		{[]string{"CONFIG", "GET", "timeout", "maxclients", "timeout", "maxc*s"},
 			"*4\r\n$7\r\ntimeout\r\n$1\r\n0\r\n$10\r\nmaxclients\r\n$5\r\n10000\r\n",
 			"%2\r\n$7\r\ntimeout\r\n$1\r\n0\r\n$10\r\nmaxclients\r\n$5\r\n10000\r\n"},
-		{[]string{"CONFIG", "GET", "[mt][ai][xm]*[st]"},
+		{[]string{"CONFIG", "GET", "[mt][ai][xm][ce]*[st]"},
 			"*4\r\n$10\r\nmaxclients\r\n$5\r\n10000\r\n$7\r\ntimeout\r\n$1\r\n0\r\n",
 			"%2\r\n$10\r\nmaxclients\r\n$5\r\n10000\r\n$7\r\ntimeout\r\n$1\r\n0\r\n"},
 		{[]string{"CONFIG", "GET", "[^a-s]imeout"}, "*2\r\n$7\r\ntimeout\r\n$1\r\n0\r\n", "%1\r\n$7\r\ntimeout\r\n$1\r\n0\r\n"},

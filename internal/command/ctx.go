@@ -129,6 +129,10 @@ func (c *Ctx) Error(msg string) {
 // Errorf formats an error reply.
 func (c *Ctx) Errorf(format string, args ...any) { c.Error(fmt.Sprintf(format, args...)) }
 
+// evictionBudget bounds the eviction a write does before it runs, so
+// making room never stalls a command for long.
+const evictionBudget = time.Millisecond
+
 // Exec runs one command: look it up, check its arity and the client's
 // right to run it, call the handler, and account for it.
 func (t *Table) Exec(c *Ctx) {
@@ -139,6 +143,11 @@ func (t *Table) Exec(c *Ctx) {
 	if spec.Flags&NoAuth == 0 && !c.Conn.Authenticated() {
 		spec.stats.rejected.Add(1)
 		c.Error(errNoAuth)
+		return
+	}
+	if spec.Flags&DenyOOM != 0 && c.Node.Engine.OverMaxMemory() && !c.Node.Engine.FreeMemory(evictionBudget) {
+		spec.stats.rejected.Add(1)
+		c.Error(errOOM)
 		return
 	}
 	c.spec, c.failed = spec, false

@@ -13,4 +13,5 @@ const (
 	errNoAuth       = "NOAUTH Authentication required."
 	errInvalidPass  = "WRONGPASS invalid username-password pair or user is disabled."
 	errNotSupported = "ERR not supported by this version of Shoal"
+	errOOM          = "OOM command not allowed when used memory > 'maxmemory'."
 )

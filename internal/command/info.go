@@ -14,6 +14,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/shoal-cache/shoal/internal/engine"
 )
 
 // INFO: the node's state in Redis's sections and field names, which
@@ -215,12 +217,13 @@ func clientStats(c *Ctx) ClientStats {
 }
 
 func infoMemory(w *infoWriter, c *Ctx, st *serverState) {
-	m := st.memory()
+	m := st.memory(c.Node.Engine)
 	w.bytes("used_memory", m.used)
 	w.bytes("used_memory_rss", m.rss)
 	w.bytes("used_memory_peak", m.peak)
 	w.str("used_memory_peak_perc", strconv.FormatFloat(percent(m.used, m.peak), 'f', 2, 64)+"%")
 	w.int("used_memory_startup", st.startupMemory)
+	w.int("used_memory_dataset", c.Node.Engine.DatasetBytes())
 	if total := totalSystemMemory(); total > 0 {
 		w.bytes("total_system_memory", total)
 	}
@@ -359,7 +362,7 @@ func infoStats(w *infoWriter, c *Ctx, st *serverState) {
 	w.int("expired_keys", es.ExpiredKeys)
 	w.float("expired_stale_perc", 0)
 	w.int("expired_time_cap_reached_count", 0)
-	w.int("evicted_keys", 0)
+	w.int("evicted_keys", es.EvictedKeys)
 	w.int("evicted_clients", 0)
 	w.int("total_eviction_exceeded_time", 0)
 	w.int("current_eviction_exceeded_time", 0)
@@ -520,12 +523,12 @@ func (st *serverState) rates(cur rateSample) rates {
 
 type memoryUse struct{ used, rss, peak int64 }
 
-// memory reads the heap in use (used_memory: the live Go heap, which holds
-// the keyspace) and the resident set, and updates the peak.
-func (st *serverState) memory() memoryUse {
+// memory reads used_memory (the engine's accounting, the figure maxmemory
+// is compared with) and the resident set, and updates the peak.
+func (st *serverState) memory(eng *engine.Engine) memoryUse {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	m := memoryUse{used: int64(ms.HeapAlloc), rss: residentMemory()}
+	m := memoryUse{used: eng.UsedMemory(), rss: residentMemory()}
 	if m.rss == 0 {
 		m.rss = int64(ms.Sys - ms.HeapReleased)
 	}

@@ -96,12 +96,12 @@ func objectIdletime(c *Ctx) {
 }
 
 func objectFreq(c *Ctx) {
-	objectLookup(c, func(e *engine.Entry, _ engine.View) {
+	objectLookup(c, func(e *engine.Entry, v engine.View) {
 		if !lfuPolicy(c) {
 			c.Error("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
 			return
 		}
-		c.W.Int(int64(e.Freq()))
+		c.W.Int(int64(v.FreqNow(e)))
 	})
 }
 

@@ -48,6 +48,17 @@ type Config struct {
 	order  []*param
 	// setMu makes a multi-parameter CONFIG SET atomic: all or nothing.
 	setMu sync.Mutex
+	// watchers are told after every successful Set.
+	watchers []func()
+}
+
+// Watch registers fn to run after every successful CONFIG SET, so that
+// parts of the node holding derived settings (the engine's eviction
+// settings, the Go memory limit) pick up the change.
+func (c *Config) Watch(fn func()) {
+	c.setMu.Lock()
+	c.watchers = append(c.watchers, fn)
+	c.setMu.Unlock()
 }
 
 // Default returns the configuration a node starts with when given no file
@@ -130,6 +141,9 @@ func (c *Config) Set(pairs [][2]string) error {
 	for _, kv := range pairs {
 		// Validated above; set cannot fail now.
 		_ = c.params[strings.ToLower(kv[0])].set(kv[1])
+	}
+	for _, fn := range c.watchers {
+		fn()
 	}
 	return nil
 }

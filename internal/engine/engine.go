@@ -20,14 +20,23 @@ type Options struct {
 
 // Engine is the keyspace of one node: its databases and their counters.
 type Engine struct {
-	dbs       []*DB
+	dbs []*DB
+	// baseline is the heap in use when the engine was made, the part of
+	// used_memory that is not data.
+	baseline int64
+	eviction atomicEviction
+	evicted  atomic.Int64
+	// evictMu lets one command at a time evict, so that concurrent writers
+	// do not all empty the pool for the same shortfall.
+	evictMu   sync.Mutex
+	pool      evictionPool
 	shardBits int
 	clock     Clock
 }
 
 // Stats are the keyspace counters INFO stats reports.
 type Stats struct {
-	Hits, Misses, ExpiredKeys, ExpiredStale int64
+	Hits, Misses, ExpiredKeys, ExpiredStale, EvictedKeys int64
 }
 
 // New returns an empty keyspace.
@@ -42,7 +51,8 @@ func New(opts Options) *Engine {
 	if opts.Clock == nil {
 		opts.Clock = SystemClock{}
 	}
-	e := &Engine{shardBits: shardBits, clock: opts.Clock}
+	e := &Engine{shardBits: shardBits, clock: opts.Clock, baseline: heapInUse()}
+	e.eviction.Store(&EvictionSettings{Policy: NoEviction, Samples: 5, LFULogFactor: 10, LFUDecayTime: 1})
 	for i := range opts.Databases {
 		e.dbs = append(e.dbs, newDB(e, i))
 	}
@@ -78,6 +88,7 @@ func (e *Engine) Stats() Stats {
 			s.ExpiredKeys += sh.expired.Load()
 		}
 	}
+	s.EvictedKeys = e.evicted.Load()
 	return s
 }
 
@@ -90,6 +101,7 @@ func (e *Engine) ResetStats() {
 			sh.expired.Store(0)
 		}
 	}
+	e.evicted.Store(0)
 }
 
 // Dirty returns the number of changes made to the keyspace since start,
@@ -123,6 +135,8 @@ type shard struct {
 	expires map[string]struct{} // keys with a TTL, sampled by active expiry
 
 	hits, misses, expired, dirty atomic.Int64
+	// used is the estimated memory of the shard's entries (memory.go).
+	used atomic.Int64
 }
 
 func newDB(e *Engine, index int) *DB {

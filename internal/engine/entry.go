@@ -43,6 +43,7 @@ type Entry struct {
 	expireAt int64  // Unix ms; 0 when the key does not expire
 	access   uint32 // Unix seconds of the last access, for OBJECT IDLETIME
 	freq     uint8  // LFU counter, for OBJECT FREQ
+	size     int32  // bytes accounted for this entry (see memory.go)
 }
 
 // NewString returns a string entry holding v (not copied).

@@ -18,6 +18,7 @@ func (sh *shard) reset() {
 		sh.dirty.Add(int64(sh.keys))
 	}
 	clear(sh.slots)
+	sh.used.Store(0)
 	sh.keys = 0
 	sh.expires = map[string]struct{}{}
 }
@@ -44,6 +45,9 @@ func (e *Engine) SwapDB(a, b int) {
 		sa.slots, sb.slots = sb.slots, sa.slots
 		sa.keys, sb.keys = sb.keys, sa.keys
 		sa.expires, sb.expires = sb.expires, sa.expires
+		ua := sa.used.Load()
+		sa.used.Store(sb.used.Load())
+		sb.used.Store(ua)
 		sa.dirty.Add(1)
 	}
 	ttlA := da.avgTTL.Load()

@@ -169,7 +169,7 @@ func (v View) Peek(key []byte) *Entry {
 func (v View) Lookup(key []byte) *Entry {
 	e := v.Peek(key)
 	if e != nil {
-		e.access = uint32(v.now / 1000)
+		v.touch(e)
 	}
 	return e
 }
@@ -206,6 +206,10 @@ func (v View) Put(key []byte, e *Entry, expireAt int64) {
 	// string keys on assignment), so both tables share k's bytes.
 	m[k] = e
 	e.expireAt = expireAt
+	if existed && old != e {
+		sh.unaccount(old)
+	}
+	sh.account(e, len(k))
 	switch {
 	case expireAt != 0:
 		sh.expires[k] = struct{}{}
@@ -244,6 +248,7 @@ func (v View) SetExpire(key []byte, expireAt int64) bool {
 		delete(sh.expires, string(key))
 	}
 	e.expireAt = expireAt
+	sh.account(e, len(key))
 	sh.dirty.Add(1)
 	return true
 }
@@ -251,7 +256,10 @@ func (v View) SetExpire(key []byte, expireAt int64) bool {
 // Modified records that the value at key was changed in place, for the
 // dirty counter (and, later, WATCH and client tracking).
 func (v View) Modified(key []byte) {
-	sh, _ := v.locate(key)
+	sh, local := v.locate(key)
+	if e := sh.slots[local][string(key)]; e != nil {
+		sh.account(e, len(key))
+	}
 	sh.dirty.Add(1)
 }
 
@@ -265,6 +273,7 @@ func (sh *shard) remove(k string, local int) {
 	if e.expireAt != 0 {
 		delete(sh.expires, k)
 	}
+	sh.unaccount(e)
 	delete(m, k)
 	sh.keys--
 }

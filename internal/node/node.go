@@ -57,6 +57,8 @@ func New(cfg *config.Config, log *slog.Logger) *Node {
 		Started: time.Now(),
 	}
 	n.cmd.Shutdown = func() { go n.Stop() }
+	n.applyMemorySettings()
+	cfg.Watch(n.applyMemorySettings)
 	n.srv = server.New(n.cmd)
 	return n
 }

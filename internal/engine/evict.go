@@ -1,0 +1,260 @@
+package engine
+
+import (
+	"math"
+	"math/rand/v2"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Policy is a maxmemory-policy: which keys go when memory is full.
+type Policy uint8
+
+// The eight policies of Redis, named as its config names them.
+const (
+	NoEviction Policy = iota
+	AllKeysLRU
+	AllKeysLFU
+	AllKeysRandom
+	VolatileLRU
+	VolatileLFU
+	VolatileRandom
+	VolatileTTL
+)
+
+// PolicyNames lists the policies in Policy order, as maxmemory-policy spells
+// them.
+var PolicyNames = []string{"noeviction", "allkeys-lru", "allkeys-lfu", "allkeys-random",
+	"volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl"}
+
+func (p Policy) volatile() bool { return p >= VolatileLRU }
+func (p Policy) lfu() bool      { return p == AllKeysLFU || p == VolatileLFU }
+
+// EvictionSettings are the maxmemory directives.
+type EvictionSettings struct {
+	MaxMemory    int64 // bytes; 0 is no limit
+	Policy       Policy
+	Samples      int // maxmemory-samples
+	Tenacity     int // maxmemory-eviction-tenacity, 0..100
+	LFULogFactor int // lfu-log-factor
+	LFUDecayTime int // lfu-decay-time, minutes
+}
+
+type atomicEviction = atomic.Pointer[EvictionSettings]
+
+// SetEviction applies new maxmemory settings.
+func (e *Engine) SetEviction(s EvictionSettings) { e.eviction.Store(&s) }
+
+// Eviction returns the maxmemory settings in force.
+func (e *Engine) Eviction() EvictionSettings { return *e.eviction.Load() }
+
+// OverMaxMemory reports whether a limit is set and used memory exceeds it.
+func (e *Engine) OverMaxMemory() bool {
+	s := e.eviction.Load()
+	return s.MaxMemory > 0 && e.UsedMemory() > s.MaxMemory
+}
+
+// FreeMemory evicts keys by the policy until used memory is back under
+// maxmemory or budget has passed. It reports false when memory is over the
+// limit and the policy has nothing it may evict: the caller answers OOM.
+// Running out of budget with keys evicted reports true, as Redis lets the
+// command through while eviction is still under way. It must be called
+// without shard locks held.
+func (e *Engine) FreeMemory(budget time.Duration) bool {
+	s := e.eviction.Load()
+	if s.MaxMemory == 0 || e.UsedMemory() <= s.MaxMemory {
+		return true
+	}
+	if s.Policy == NoEviction {
+		return false
+	}
+	deadline := time.Now().Add(budget)
+	e.evictMu.Lock()
+	defer e.evictMu.Unlock()
+	evicted := 0
+	for e.UsedMemory() > s.MaxMemory {
+		if !e.evictOne(s) {
+			return evicted > 0
+		}
+		evicted++
+		if evicted%16 == 0 && time.Now().After(deadline) {
+			return true
+		}
+	}
+	return true
+}
+
+// evictOne deletes the best candidate the policy finds, and reports
+// whether there was one.
+func (e *Engine) evictOne(s *EvictionSettings) bool {
+	for range 8 {
+		var c candidate
+		var ok bool
+		if s.Policy == AllKeysRandom || s.Policy == VolatileRandom {
+			c, ok = e.randomCandidate(s.Policy.volatile())
+		} else {
+			e.fillPool(s)
+			c, ok = e.pool.best()
+		}
+		if !ok {
+			return false
+		}
+		if e.evictKey(c) {
+			return true
+		}
+		// The candidate went away since it was sampled; try another.
+	}
+	return false
+}
+
+func (e *Engine) evictKey(c candidate) bool {
+	db := e.dbs[c.db]
+	key := []byte(c.key)
+	t := e.NewTxn()
+	v := t.LockKey(db, key)
+	defer t.Unlock()
+	if v.Peek(key) == nil {
+		return false
+	}
+	v.Delete(key)
+	e.evicted.Add(1)
+	return true
+}
+
+// candidate is a key the eviction pool may pick, with its score: the
+// higher, the better a victim.
+type candidate struct {
+	db    int
+	key   string
+	score float64
+}
+
+// evictionPool keeps the best candidates seen across samplings, as Redis's
+// EVPOOL does, so that each eviction benefits from earlier samples.
+type evictionPool struct {
+	mu    sync.Mutex
+	cands []candidate
+}
+
+const poolSize = 16
+
+func (p *evictionPool) offer(c candidate) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for i := range p.cands {
+		if p.cands[i].db == c.db && p.cands[i].key == c.key {
+			p.cands[i] = c
+			return
+		}
+	}
+	if len(p.cands) == poolSize && c.score <= p.cands[0].score {
+		return
+	}
+	p.cands = append(p.cands, c)
+	sort.Slice(p.cands, func(i, j int) bool { return p.cands[i].score < p.cands[j].score })
+	if len(p.cands) > poolSize {
+		p.cands = p.cands[1:]
+	}
+}
+
+func (p *evictionPool) best() (candidate, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.cands) == 0 {
+		return candidate{}, false
+	}
+	c := p.cands[len(p.cands)-1]
+	p.cands = p.cands[:len(p.cands)-1]
+	return c, true
+}
+
+// fillPool samples maxmemory-samples keys of every database that has
+// candidates and offers them to the pool.
+func (e *Engine) fillPool(s *EvictionSettings) {
+	now := e.clock.NowMs()
+	for _, db := range e.dbs {
+		for range max(s.Samples, 1) {
+			found := false
+			db.sampleKey(s.Policy.volatile(), now, func(key string, ent *Entry) {
+				found = true
+				e.pool.offer(candidate{db: db.index, key: key, score: score(s, ent, now)})
+			})
+			if !found {
+				break // an empty database: nothing to sample
+			}
+		}
+	}
+}
+
+// score rates a key as a victim under the policy.
+func score(s *EvictionSettings, e *Entry, now int64) float64 {
+	switch s.Policy {
+	case VolatileTTL:
+		return math.MaxInt64 - float64(e.expireAt)
+	case AllKeysLFU, VolatileLFU:
+		return 255 - float64(lfuDecayed(e, now, s.LFUDecayTime))
+	}
+	return float64(now/1000 - int64(e.access))
+}
+
+func (e *Engine) randomCandidate(volatile bool) (candidate, bool) {
+	now := e.clock.NowMs()
+	n := len(e.dbs)
+	start := rand.IntN(n)
+	for i := range n {
+		db := e.dbs[(start+i)%n]
+		var c candidate
+		found := false
+		db.sampleKey(volatile, now, func(key string, _ *Entry) {
+			c, found = candidate{db: db.index, key: key}, true
+		})
+		if found {
+			return c, true
+		}
+	}
+	return candidate{}, false
+}
+
+// sampleKey calls fn with one random key of db (one with a TTL when
+// volatile), if it has any.
+func (db *DB) sampleKey(volatile bool, now int64, fn func(string, *Entry)) {
+	n := len(db.shards)
+	start := rand.IntN(n)
+	for i := range n {
+		sh := db.shards[(start+i)%n]
+		sh.mu.Lock()
+		key, ent := sh.sample(volatile, db)
+		if ent != nil {
+			fn(key, ent)
+		}
+		sh.mu.Unlock()
+		if ent != nil {
+			return
+		}
+	}
+}
+
+// sample picks a random key of the shard; the caller holds its lock. Go
+// starts every map iteration at a random place, so the first key of a range
+// is a random pick.
+func (sh *shard) sample(volatile bool, db *DB) (string, *Entry) {
+	if volatile {
+		for k := range sh.expires {
+			return k, sh.slots[db.localSlot(SlotOf([]byte(k)))][k]
+		}
+		return "", nil
+	}
+	if sh.keys == 0 {
+		return "", nil
+	}
+	n := len(sh.slots)
+	start := rand.IntN(n)
+	for i := range n {
+		for k, ent := range sh.slots[(start+i)%n] {
+			return k, ent
+		}
+	}
+	return "", nil
+}
