@@ -132,7 +132,8 @@ type shard struct {
 	mu      sync.Mutex
 	slots   []map[string]*Entry
 	keys    int
-	expires map[string]struct{} // keys with a TTL, sampled by active expiry
+	expires expiryIndex // keys with a TTL, by expiry time
+	bits    int         // the engine's shardBits, to find a key's local slot
 
 	hits, misses, expired, dirty atomic.Int64
 	// used is the estimated memory of the shard's entries (memory.go).
@@ -142,13 +143,13 @@ type shard struct {
 func newDB(e *Engine, index int) *DB {
 	db := &DB{eng: e, index: index}
 	for range 1 << e.shardBits {
-		db.shards = append(db.shards, newShard(SlotCount>>e.shardBits))
+		db.shards = append(db.shards, newShard(SlotCount>>e.shardBits, e.shardBits))
 	}
 	return db
 }
 
-func newShard(localSlots int) *shard {
-	return &shard{slots: make([]map[string]*Entry, localSlots), expires: map[string]struct{}{}}
+func newShard(localSlots, bits int) *shard {
+	return &shard{slots: make([]map[string]*Entry, localSlots), expires: newExpiryIndex(), bits: bits}
 }
 
 // Index returns the database number.
@@ -175,7 +176,7 @@ func (db *DB) Expires() int {
 	n := 0
 	for _, sh := range db.shards {
 		sh.mu.Lock()
-		n += len(sh.expires)
+		n += sh.expires.count
 		sh.mu.Unlock()
 	}
 	return n
@@ -209,4 +210,10 @@ func (db *DB) ScanSlot(slot int, fn func(key string, e *Entry) bool) {
 			return
 		}
 	}
+}
+
+// entryOf returns the entry stored under k in the shard, or nil; the
+// caller holds the lock.
+func (sh *shard) entryOf(k string) *Entry {
+	return sh.slots[SlotOf([]byte(k))>>sh.bits][k]
 }

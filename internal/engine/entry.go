@@ -44,6 +44,7 @@ type Entry struct {
 	access   uint32 // Unix seconds of the last access, for OBJECT IDLETIME
 	freq     uint8  // LFU counter, for OBJECT FREQ
 	size     int32  // bytes accounted for this entry (see memory.go)
+	expPos   int32  // place in its expiry bucket (see expiryindex.go)
 }
 
 // NewString returns a string entry holding v (not copied).

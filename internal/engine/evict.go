@@ -241,8 +241,8 @@ func (db *DB) sampleKey(volatile bool, now int64, fn func(string, *Entry)) {
 // is a random pick.
 func (sh *shard) sample(volatile bool, db *DB) (string, *Entry) {
 	if volatile {
-		for k := range sh.expires {
-			return k, sh.slots[db.localSlot(SlotOf([]byte(k)))][k]
+		if k, ok := sh.expires.sample(); ok {
+			return k, sh.entryOf(k)
 		}
 		return "", nil
 	}

@@ -6,12 +6,9 @@ import (
 )
 
 const (
-	// expireSample is how many keys with a TTL one pass of the cycle looks
-	// at in a shard (ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP).
+	// expireSample is how many keys with a TTL the cycle samples per shard
+	// for the avg_ttl estimate.
 	expireSample = 20
-	// expireRepeatPercent: a shard is sampled again while more than this
-	// share of a sample had expired.
-	expireRepeatPercent = 25
 	// expireCPUPercent of each tick may be spent expiring
 	// (ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC).
 	expireCPUPercent = 25
@@ -48,48 +45,60 @@ func (e *Engine) ActiveExpireCycle(budget time.Duration) int {
 	return deleted
 }
 
-// expireShard samples sh until a sample is mostly live or the deadline
-// passes.
+// expireChunk is how many keys the cycle deletes under one hold of a
+// shard's lock, so commands waiting on it are delayed by microseconds.
+const expireChunk = 256
+
+// expireShard deletes the keys of the shard's expiry buckets that are
+// entirely in the past, until none is left or the deadline passes.
 func (db *DB) expireShard(sh *shard, deadline time.Time) (deleted int, timedOut bool) {
+	db.sampleTTL(sh)
 	for {
 		sh.mu.Lock()
-		if len(sh.expires) == 0 {
-			sh.mu.Unlock()
-			return deleted, false
-		}
 		now := db.eng.clock.NowMs()
-		sampled, expired := 0, 0
-		var ttlSum, ttlCount int64
-		// Go starts every map iteration at a random place, so the first
-		// keys of a range are a random sample.
-		for k := range sh.expires {
-			if sampled == expireSample {
+		n := 0
+		for n < expireChunk {
+			b := sh.expires.dueBucket(now)
+			if b == nil {
 				break
 			}
-			sampled++
-			local := db.localSlot(SlotOf([]byte(k)))
-			ent := sh.slots[local][k]
-			if ent.expired(now) {
-				sh.remove(k, local)
-				sh.expired.Add(1)
-				sh.dirty.Add(1)
-				expired++
-				continue
-			}
-			ttlSum += ent.expireAt - now
-			ttlCount++
+			k := b.keys[len(b.keys)-1]
+			sh.remove(k, int(SlotOf([]byte(k))>>sh.bits))
+			sh.expired.Add(1)
+			n++
 		}
+		sh.dirty.Add(int64(n))
 		sh.mu.Unlock()
-		deleted += expired
-		if ttlCount > 0 {
-			db.updateAvgTTL(ttlSum / ttlCount)
-		}
-		if expired*100 <= sampled*expireRepeatPercent {
+		deleted += n
+		if n < expireChunk {
 			return deleted, false
 		}
 		if time.Now().After(deadline) {
 			return deleted, true
 		}
+	}
+}
+
+// sampleTTL folds the remaining TTL of a few random keys of the shard
+// into the database's avg_ttl estimate, as Redis's cycle does with the
+// keys it samples.
+func (db *DB) sampleTTL(sh *shard) {
+	sh.mu.Lock()
+	now := db.eng.clock.NowMs()
+	var sum, count int64
+	for range expireSample {
+		k, ok := sh.expires.sample()
+		if !ok {
+			break
+		}
+		if e := sh.entryOf(k); e != nil && e.expireAt > now {
+			sum += e.expireAt - now
+			count++
+		}
+	}
+	sh.mu.Unlock()
+	if count > 0 {
+		db.updateAvgTTL(sum / count)
 	}
 }
 

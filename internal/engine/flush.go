@@ -20,7 +20,7 @@ func (sh *shard) reset() {
 	clear(sh.slots)
 	sh.used.Store(0)
 	sh.keys = 0
-	sh.expires = map[string]struct{}{}
+	sh.expires = newExpiryIndex()
 }
 
 // FlushAll deletes every key of every database.

@@ -204,18 +204,18 @@ func (v View) Put(key []byte, e *Entry, expireAt int64) {
 	old, existed := m[k]
 	// Assigning with k also replaces the map's copy of the key (Go updates
 	// string keys on assignment), so both tables share k's bytes.
+	if existed && old.expireAt != 0 {
+		sh.expires.remove(old, sh.entryOf)
+	}
 	m[k] = e
 	e.expireAt = expireAt
+	if expireAt != 0 {
+		sh.expires.add(k, e)
+	}
 	if existed && old != e {
 		sh.unaccount(old)
 	}
 	sh.account(e, len(k))
-	switch {
-	case expireAt != 0:
-		sh.expires[k] = struct{}{}
-	case existed && old.expireAt != 0:
-		delete(sh.expires, k)
-	}
 	if !existed {
 		sh.keys++
 	}
@@ -241,13 +241,13 @@ func (v View) SetExpire(key []byte, expireAt int64) bool {
 		return false
 	}
 	sh, _ := v.locate(key)
-	switch {
-	case e.expireAt == 0 && expireAt != 0:
-		sh.expires[string(key)] = struct{}{}
-	case e.expireAt != 0 && expireAt == 0:
-		delete(sh.expires, string(key))
+	if e.expireAt != 0 {
+		sh.expires.remove(e, sh.entryOf)
 	}
 	e.expireAt = expireAt
+	if expireAt != 0 {
+		sh.expires.add(string(key), e)
+	}
 	sh.account(e, len(key))
 	sh.dirty.Add(1)
 	return true
@@ -271,7 +271,7 @@ func (sh *shard) remove(k string, local int) {
 		return
 	}
 	if e.expireAt != 0 {
-		delete(sh.expires, k)
+		sh.expires.remove(e, sh.entryOf)
 	}
 	sh.unaccount(e)
 	delete(m, k)

@@ -1,0 +1,103 @@
+package engine
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+)
+
+// TestExpiryIndexFollowsEveryChange applies random puts, TTL changes,
+// persists and deletes to a few hundred keys and checks, against a model,
+// that the index holds exactly the keys with a TTL, and that the active
+// cycle then reclaims exactly the expired ones.
+func TestExpiryIndexFollowsEveryChange(t *testing.T) {
+	clock := NewManualClock(1_700_000_000_000)
+	e := New(Options{Databases: 2, Shards: 4, Clock: clock})
+	db := e.DB(0)
+	rng := rand.New(rand.NewPCG(1, 2))
+	model := map[string]int64{} // key → expireAt (0: none)
+	txn := e.NewTxn()
+	for range 20_000 {
+		k := fmt.Sprintf("k%d", rng.IntN(300))
+		key := []byte(k)
+		v := txn.LockKey(db, key)
+		now := v.Now()
+		switch op := rng.IntN(4); op {
+		case 0: // SET with or without a TTL
+			at := int64(0)
+			if rng.IntN(2) == 0 {
+				at = now + int64(rng.IntN(5000)) + 1
+			}
+			v.Put(key, NewString([]byte("v")), at)
+			model[k] = at
+		case 1: // EXPIRE / PERSIST
+			at := int64(0)
+			if rng.IntN(3) > 0 {
+				at = now + int64(rng.IntN(5000)) + 1
+			}
+			if v.SetExpire(key, at) {
+				model[k] = at
+			}
+		case 2:
+			v.Delete(key)
+			delete(model, k)
+		case 3: // a read, which may expire the key lazily
+			if v.Read(key) == nil {
+				delete(model, k)
+			}
+		}
+		txn.Unlock()
+		if rng.IntN(50) == 0 {
+			clock.Advance(time.Duration(rng.IntN(300)) * time.Millisecond)
+			e.ActiveExpireCycle(time.Second)
+			for k, at := range model {
+				if at != 0 && at < (clock.NowMs()/expiryBucketMs)*expiryBucketMs {
+					v := txn.LockKey(db, []byte(k))
+					if v.DB().shards[0] != nil && db.countRaw(k) {
+						t.Fatalf("%s expired at %d, still stored at %d: the cycle missed it", k, at, clock.NowMs())
+					}
+					txn.Unlock()
+				}
+			}
+		}
+		// Drop from the model what the cycle reclaimed.
+		for k := range model {
+			v := txn.LockKey(db, []byte(k))
+			if v.Peek([]byte(k)) == nil {
+				delete(model, k)
+			}
+			txn.Unlock()
+		}
+	}
+	withTTL := 0
+	for _, at := range model {
+		if at != 0 {
+			withTTL++
+		}
+	}
+	if got := db.Expires(); got != withTTL {
+		t.Fatalf("Expires() = %d, model has %d keys with a TTL", got, withTTL)
+	}
+	clock.Advance(10 * time.Second)
+	e.ActiveExpireCycle(time.Second)
+	if got, want := db.Expires(), 0; got != want {
+		t.Fatalf("after every TTL passed: Expires() = %d", got)
+	}
+	persistent := 0
+	for _, at := range model {
+		if at == 0 {
+			persistent++
+		}
+	}
+	if db.Size() != persistent {
+		t.Fatalf("Size() = %d, want the %d keys without TTL", db.Size(), persistent)
+	}
+}
+
+// countRaw reports whether k is stored, expired or not, without expiring
+// it; the caller holds the lock.
+func (db *DB) countRaw(k string) bool {
+	slot := SlotOf([]byte(k))
+	return db.shards[db.shardOfSlot(slot)].slots[db.localSlot(slot)][k] != nil
+}
