@@ -11,10 +11,10 @@ import "runtime/metrics"
 // Per-key costs beyond the key's and value's bytes, measured on amd64 with
 // Go 1.26 maps: the Entry struct and its allocation class, the slot
 // table's share (string header, pointer, control byte, and the slack of a
-// table between growths), and the expiry index's entry for a key with a TTL.
+// table between growths), and the expiry bucket's string header (and its slice's growth slack) for a key with a TTL.
 const (
 	entryOverhead  = 128
-	expireOverhead = 36
+	expireOverhead = 18
 )
 
 // footprint is what the entry stored under a key of keyLen bytes costs.
