@@ -335,12 +335,13 @@ func memoryCommand(st *serverState) *Spec {
 	help.Flags = Loading | Stale
 	return &Spec{
 		Name: "memory", Arity: -2, Group: "server", Summary: "A container for memory diagnostics commands", Since: "4.0.0",
+		// In the order Redis 7.0's COMMAND lists them.
 		Subcommands: []*Spec{
-			sub("doctor", "Outputs memory problems report", func(c *Ctx) { memoryDoctor(c, st) }),
-			help,
-			sub("malloc-stats", "Show allocator internal stats", memoryMallocStats),
-			sub("purge", "Ask the allocator to release memory", memoryPurge),
 			sub("stats", "Show memory usage details", func(c *Ctx) { memoryStats(c, st) }),
+			help,
+			sub("purge", "Ask the allocator to release memory", memoryPurge),
+			sub("malloc-stats", "Show allocator internal stats", memoryMallocStats),
+			sub("doctor", "Outputs memory problems report", func(c *Ctx) { memoryDoctor(c, st) }),
 			{Name: "usage", Arity: -3, Flags: ReadOnly, FirstKey: 2, LastKey: 2, Step: 1,
 				Summary: "Estimate the memory usage of a key", Since: "4.0.0", Handler: memoryUsage},
 		},
