@@ -217,45 +217,52 @@ func clientStats(c *Ctx) ClientStats {
 }
 
 func infoMemory(w *infoWriter, c *Ctx, st *serverState) {
-	m := st.memory(c.Node.Engine)
-	w.bytes("used_memory", m.used)
+	m := memoryBreakdown(c, st)
+	w.bytes("used_memory", m.total)
 	w.bytes("used_memory_rss", m.rss)
 	w.bytes("used_memory_peak", m.peak)
-	w.str("used_memory_peak_perc", strconv.FormatFloat(percent(m.used, m.peak), 'f', 2, 64)+"%")
-	w.int("used_memory_startup", st.startupMemory)
-	w.int("used_memory_dataset", c.Node.Engine.DatasetBytes())
+	w.str("used_memory_peak_perc", formatPercent(m.peakPerc))
+	w.int("used_memory_overhead", m.overheadTotal)
+	w.int("used_memory_startup", m.startup)
+	w.int("used_memory_dataset", m.dataset)
+	w.str("used_memory_dataset_perc", formatPercent(m.datasetPerc))
 	if total := totalSystemMemory(); total > 0 {
 		w.bytes("total_system_memory", total)
 	}
-	maxmemory := configInt(c, "maxmemory", 0)
-	w.bytes("maxmemory", maxmemory)
+	infoScriptMemory(w)
+	w.bytes("maxmemory", configInt(c, "maxmemory", 0))
 	w.str("maxmemory_policy", configString(c, "maxmemory-policy", "noeviction"))
-	w.float("mem_fragmentation_ratio", ratio(m.rss, m.used))
-	w.int("mem_fragmentation_bytes", m.rss-m.used)
-	w.int("mem_not_counted_for_evict", 0)
-	w.int("mem_replication_backlog", 0)
-	w.int("mem_total_replication_buffers", 0)
-	w.int("mem_clients_slaves", 0)
+	w.float("mem_fragmentation_ratio", float64(m.frag))
+	w.int("mem_fragmentation_bytes", m.fragBytes)
+	for _, f := range []string{"mem_not_counted_for_evict", "mem_replication_backlog", "mem_total_replication_buffers", "mem_clients_slaves"} {
+		w.int(f, 0)
+	}
+	w.int("mem_clients_normal", m.clients)
+	w.int("mem_cluster_links", 0)
 	w.int("mem_aof_buffer", 0)
-	w.str("mem_allocator", "go-"+strings.TrimPrefix(runtime.Version(), "go"))
+	w.str("mem_allocator", memAllocator())
 	w.int("active_defrag_running", 0)
 	w.int("lazyfree_pending_objects", 0)
 	w.int("lazyfreed_objects", 0)
 }
 
-func percent(part, whole int64) float64 {
-	if whole == 0 {
-		return 0
+// infoScriptMemory writes Redis's scripting memory fields. Shoal has no
+// Lua VM and no script or function cache: every one of them is zero.
+func infoScriptMemory(w *infoWriter) {
+	w.int("used_memory_lua", 0)
+	w.int("used_memory_vm_eval", 0)
+	w.str("used_memory_lua_human", humanBytes(0))
+	for _, f := range []string{"used_memory_scripts_eval", "number_of_cached_scripts", "number_of_functions",
+		"number_of_libraries", "used_memory_vm_functions"} {
+		w.int(f, 0)
 	}
-	return float64(part) * 100 / float64(whole)
+	w.bytes("used_memory_vm_total", 0)
+	w.int("used_memory_functions", 0)
+	w.bytes("used_memory_scripts", 0)
 }
 
-func ratio(a, b int64) float64 {
-	if b == 0 {
-		return 0
-	}
-	return float64(a) / float64(b)
-}
+// formatPercent writes a percentage as Redis's "%.2f%%".
+func formatPercent(p float32) string { return strconv.FormatFloat(float64(p), 'f', 2, 64) + "%" }
 
 // configInt and configString read a directive that may not exist yet
 // (maxmemory arrives with eviction), falling back to what Redis reports
@@ -474,8 +481,7 @@ func infoKeyspace(w *infoWriter, c *Ctx, _ *serverState) {
 // its cron; Shoal samples when INFO is asked, so a rate covers the time
 // since the previous INFO (at least rateInterval).
 type serverState struct {
-	replID        string
-	startupMemory int64
+	replID string
 
 	mu   sync.Mutex
 	peak int64
@@ -497,9 +503,7 @@ const rateInterval = 100 * time.Millisecond
 func newServerState() *serverState {
 	b := make([]byte, 20)
 	rand.Read(b)
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	st := &serverState{replID: hex.EncodeToString(b), startupMemory: int64(ms.HeapAlloc)}
+	st := &serverState{replID: hex.EncodeToString(b)}
 	st.last.at = time.Now()
 	return st
 }
@@ -526,10 +530,12 @@ type memoryUse struct{ used, rss, peak int64 }
 // memory reads used_memory (the engine's accounting, the figure maxmemory
 // is compared with) and the resident set, and updates the peak.
 func (st *serverState) memory(eng *engine.Engine) memoryUse {
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
 	m := memoryUse{used: eng.UsedMemory(), rss: residentMemory()}
 	if m.rss == 0 {
+		// No /proc: what the runtime holds from the OS is the nearest
+		// figure. ReadMemStats stops the world, so only then.
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
 		m.rss = int64(ms.Sys - ms.HeapReleased)
 	}
 	st.mu.Lock()

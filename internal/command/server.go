@@ -145,6 +145,7 @@ func serverCommands() []*Spec {
 		{Name: "shutdown", Arity: -1, Flags: Admin | NoScript | Loading | Stale | NoMulti | AllowBusy, Group: "server",
 			Summary: "Synchronously save the dataset to disk and then shut down the server", Since: "1.0.0", Handler: shutdown},
 		infoCommand(st),
+		memoryCommand(st),
 		configCommand(st),
 	}
 }

@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# bench-memory.sh measures what a key costs in memory on Shoal and on a
+# real redis-server: it loads KEYS keys with 16-byte names and 100-byte
+# values into a fresh server of each kind, without and then with a 1-hour
+# TTL on every key (SET k v EX 3600), and prints the bytes per key each
+# server reports (INFO used_memory) and really takes (growth of the
+# process's resident set, VmRSS in /proc/PID/status), with Shoal's figures
+# as a ratio of Redis's.
+#
+# RSS is read twice: right after the load, as an operator would see it,
+# and after MEMORY PURGE, which on Shoal runs a garbage collection and
+# returns free pages to the OS (Go's heap runs up to twice the live data
+# between collections under GOGC=100), and on Redis asks jemalloc to purge
+# its dirty pages. docs/memory.md explains the difference.
+#
+# Keys are exact (key:000000000000 ... in order, each written once), sent
+# through redis-cli --pipe. Each measurement gets a server of its own on a
+# free loopback port, without persistence; all are stopped on exit.
+#
+# Settings, from the environment:
+#   KEYS=1000000              keys to load
+#   REDIS_SERVER=redis-server binary to compare with
+#   SHOAL_ARGS=""             extra flags for shoal server
+#   KEEP=1                    keep the logs
+#
+# It needs Linux (/proc) and memory for both datasets at once in the worst
+# case: about 1 GB at the default KEYS.
+set -euo pipefail
+
+KEYS=${KEYS:-1000000}
+REDIS_SERVER=${REDIS_SERVER:-redis-server}
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+work=$(mktemp -d "${TMPDIR:-/tmp}/shoal-bench-memory.XXXXXX")
+server_pid=
+
+stop_server() {
+	if [[ -n $server_pid ]]; then
+		kill "$server_pid" 2>/dev/null || true
+		wait "$server_pid" 2>/dev/null || true
+		server_pid=
+	fi
+}
+
+cleanup() {
+	stop_server
+	if [[ -n ${KEEP:-} ]]; then
+		echo "logs kept in $work" >&2
+	else
+		rm -rf "$work"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+die() {
+	echo "bench-memory: $*" >&2
+	exit 1
+}
+
+for bin in go "$REDIS_SERVER" redis-cli awk; do
+	command -v "$bin" >/dev/null || die "$bin not found in PATH"
+done
+[[ -r /proc/self/status ]] || die "needs /proc to read the servers' resident set"
+[[ $KEYS =~ ^[1-9][0-9]*$ ]] || die "KEYS must be a positive integer"
+
+# free_port prints a loopback port nothing listens on, below Linux's
+# ephemeral range so that no outgoing connection holds it either.
+free_port() {
+	local port
+	for _ in $(seq 100); do
+		port=$((20000 + RANDOM % 12000))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+			echo "$port"
+			return
+		fi
+	done
+	die "no free port found"
+}
+
+# wait_ready waits until the server on port $1 answers PING; it fails if
+# the server exits or takes over 20 s.
+wait_ready() {
+	for _ in $(seq 200); do
+		if [[ $(redis-cli -p "$1" ping 2>/dev/null) == PONG ]]; then
+			return 0
+		fi
+		kill -0 "$server_pid" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+
+# start_server starts a fresh server of kind $1, sets server_pid and
+# prints its port. A server that does not come up (another process took
+# the port first) is retried on another port.
+start_server() {
+	local kind=$1 port
+	for _ in 1 2 3; do
+		port=$(free_port)
+		if [[ $kind == shoal ]]; then
+			# shellcheck disable=SC2086 # SHOAL_ARGS is a list of flags
+			"$work/shoal" server --port "$port" --bind 127.0.0.1 --save "" --appendonly no ${SHOAL_ARGS:-} \
+				>>"$work/shoal.log" 2>&1 &
+		else
+			"$REDIS_SERVER" --port "$port" --bind 127.0.0.1 --save "" --appendonly no \
+				--daemonize no --logfile "$work/redis.log" >/dev/null 2>&1 &
+		fi
+		server_pid=$!
+		if wait_ready "$port"; then
+			echo "$port"
+			return
+		fi
+		stop_server
+	done
+	die "$kind did not start; see $work/$kind.log"
+}
+
+# rss prints the resident set of the server, in bytes.
+rss() {
+	awk '/^VmRSS:/ { print $2 * 1024 }' "/proc/$server_pid/status"
+}
+
+used_memory() {
+	redis-cli -p "$1" info memory | awk -F: '/^used_memory:/ { sub(/\r/, "", $2); print $2 }'
+}
+
+# load_commands writes the RESP of KEYS SETs: key:%012d (16 bytes) set to
+# 100 bytes, with EX 3600 when $1 is "ttl".
+load_commands() {
+	awk -v n="$KEYS" -v ttl="$1" 'BEGIN {
+		v = sprintf("%100s", ""); gsub(/ /, "v", v)
+		for (i = 0; i < n; i++) {
+			k = sprintf("key:%012d", i)
+			if (ttl == "ttl")
+				printf "*5\r\n$3\r\nSET\r\n$16\r\n%s\r\n$100\r\n%s\r\n$2\r\nEX\r\n$4\r\n3600\r\n", k, v
+			else
+				printf "*3\r\n$3\r\nSET\r\n$16\r\n%s\r\n$100\r\n%s\r\n", k, v
+		}
+	}'
+}
+
+# measure loads the keys into a fresh server of kind $1 (ttl mode $2) and
+# appends "kind ttl used rss rss_purged" in bytes per key to results.
+measure() {
+	local kind=$1 ttl=$2 port rss0 used0 rss1 used1 rss2 keys
+	start_server "$kind" >"$work/port"
+	port=$(<"$work/port")
+	sleep 0.5
+	rss0=$(rss)
+	used0=$(used_memory "$port")
+	load_commands "$ttl" | redis-cli -p "$port" --pipe >>"$work/pipe.log" 2>&1 ||
+		die "loading $kind failed; see $work/pipe.log"
+	keys=$(redis-cli -p "$port" dbsize)
+	[[ $keys == "$KEYS" ]] || die "$kind holds $keys keys after the load, want $KEYS"
+	rss1=$(rss)
+	used1=$(used_memory "$port")
+	redis-cli -p "$port" memory purge >/dev/null
+	sleep 0.5
+	rss2=$(rss)
+	echo "$kind $ttl $(((used1 - used0) / KEYS)) $(((rss1 - rss0) / KEYS)) $(((rss2 - rss0) / KEYS))" >>"$work/results"
+	echo "  $kind, $ttl: used_memory +$((used1 - used0)) B, RSS +$((rss1 - rss0)) B (+$((rss2 - rss0)) B after purge)" >&2
+	stop_server
+}
+
+echo "building shoal..." >&2
+(cd "$repo" && go build -o "$work/shoal" ./cmd/shoal)
+
+echo "loading $KEYS keys (16-byte names, 100-byte values) into a fresh server each time..." >&2
+for ttl in nottl ttl; do
+	for kind in redis shoal; do
+		measure "$kind" "$ttl"
+	done
+done
+
+awk -v keys="$KEYS" '
+	{ used[$1, $2] = $3; rss[$1, $2] = $4; purged[$1, $2] = $5 }
+	function ratio(a, b) { return b > 0 ? sprintf("%.2f", a / b) : "-" }
+	END {
+		printf "%d keys, 16-byte names, 100-byte values; bytes per key\n", keys
+		fmt = "%-14s %-12s %12s %12s %18s\n"
+		printf fmt, "TTL", "server", "used_memory", "RSS", "RSS after purge"
+		n = split("nottl ttl", modes, " ")
+		for (i = 1; i <= n; i++) {
+			m = modes[i]
+			label = m == "ttl" ? "EX 3600" : "none"
+			printf fmt, label, "redis", used["redis", m], rss["redis", m], purged["redis", m]
+			printf fmt, label, "shoal", used["shoal", m], rss["shoal", m], purged["shoal", m]
+			printf fmt, label, "shoal/redis", ratio(used["shoal", m], used["redis", m]),
+				ratio(rss["shoal", m], rss["redis", m]), ratio(purged["shoal", m], purged["redis", m])
+		}
+	}' "$work/results"
