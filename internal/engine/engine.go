@@ -23,7 +23,7 @@ type Engine struct {
 	dbs []*DB
 	// baseline is the heap in use when the engine was made, the part of
 	// used_memory that is not data.
-	baseline int64
+	baseline atomic.Int64
 	eviction atomicEviction
 	evicted  atomic.Int64
 	// evictMu lets one command at a time evict, so that concurrent writers
@@ -51,7 +51,8 @@ func New(opts Options) *Engine {
 	if opts.Clock == nil {
 		opts.Clock = SystemClock{}
 	}
-	e := &Engine{shardBits: shardBits, clock: opts.Clock, baseline: heapInUse()}
+	e := &Engine{shardBits: shardBits, clock: opts.Clock}
+	e.baseline.Store(heapInUse())
 	e.eviction.Store(&EvictionSettings{Policy: NoEviction, Samples: 5, LFULogFactor: 10, LFUDecayTime: 1})
 	for i := range opts.Databases {
 		e.dbs = append(e.dbs, newDB(e, i))

@@ -75,7 +75,14 @@ func (e *Engine) DatasetBytes() int64 {
 
 // UsedMemory is INFO's used_memory: the memory the process had in use
 // when the engine started (runtime, code, buffers) plus the dataset.
-func (e *Engine) UsedMemory() int64 { return e.baseline + e.DatasetBytes() }
+func (e *Engine) UsedMemory() int64 { return e.baseline.Load() + e.DatasetBytes() }
+
+// MarkBaseline records the heap in use now as the part of used_memory that
+// is not data. The node calls it once it has started (listener, event
+// loops, buffers), so that an empty node reports what it really uses.
+func (e *Engine) MarkBaseline() {
+	e.baseline.Store(max(heapInUse()-e.DatasetBytes(), 0))
+}
 
 // heapInUse reads the bytes of live and not yet swept heap objects.
 func heapInUse() int64 {

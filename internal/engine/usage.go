@@ -18,7 +18,7 @@ func (e *Entry) MemoryUsage(keyLen int) int64 { return e.footprint(keyLen) }
 
 // BaselineMemory returns the heap in use when the engine was made, the
 // part of UsedMemory that is not data.
-func (e *Engine) BaselineMemory() int64 { return e.baseline }
+func (e *Engine) BaselineMemory() int64 { return e.baseline.Load() }
 
 // Overhead returns the database's per-key bookkeeping: KeyOverhead for
 // each key and ExpireOverhead for each key with a TTL. It is part of

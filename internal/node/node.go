@@ -83,6 +83,7 @@ func (n *Node) Start() error {
 		defer n.bg.Done()
 		n.engine.RunActiveExpiry(ctx, func() int { return int(n.cfg.Int("hz")) })
 	}()
+	n.engine.MarkBaseline()
 	n.log.Info("ready to accept connections", "addr", n.srv.Addr().String(), "version", Version)
 	return nil
 }
