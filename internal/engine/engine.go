@@ -28,10 +28,13 @@ type Engine struct {
 	evicted  atomic.Int64
 	// evictMu lets one command at a time evict, so that concurrent writers
 	// do not all empty the pool for the same shortfall.
-	evictMu   sync.Mutex
-	pool      evictionPool
-	shardBits int
-	clock     Clock
+	evictMu sync.Mutex
+	pool    evictionPool
+	// expireNext is the shard (db × shards + shard) where the active
+	// expiry cycle resumes; only that cycle's goroutine uses it.
+	expireNext int
+	shardBits  int
+	clock      Clock
 }
 
 // Stats are the keyspace counters INFO stats reports.
