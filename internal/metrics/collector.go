@@ -45,7 +45,7 @@ func newDescs() descs {
 		expiring:      d("expiring_keys", "Keys with a TTL in the database.", "db"),
 		connected:     d("connected_clients", "Client connections open now."),
 		blocked:       d("blocked_clients", "Clients waiting in a blocking command."),
-		connections:   d("connections_received_total", "Client connections accepted."),
+		connections:   d("connections_received_total", "Client connections received (INFO total_connections_received)."),
 		rejectedConns: d("rejected_connections_total", "Client connections refused (maxclients)."),
 		netIn:         d("net_input_bytes_total", "Bytes read from clients."),
 		netOut:        d("net_output_bytes_total", "Bytes written to clients."),

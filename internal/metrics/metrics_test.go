@@ -123,7 +123,7 @@ func TestScrape(t *testing.T) {
 	}
 	// The buckets are cumulative: each holds at least the one before.
 	prev := 0.0
-	for _, le := range []string{"1e-05", "2.5e-05", "0.0001", "0.001", "0.01", "0.1", "1", "+Inf"} {
+	for _, le := range []string{"1e-06", "2.5e-06", "5e-06", "1e-05", "2.5e-05", "0.0001", "0.001", "0.01", "0.1", "1", "+Inf"} {
 		series := `shoal_command_duration_seconds_bucket{cmd="get",le="` + le + `"}`
 		if got[series] < prev {
 			t.Errorf("%s = %v, less than the bucket before (%v)", series, got[series], prev)
