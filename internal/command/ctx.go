@@ -158,10 +158,14 @@ func (t *Table) Exec(c *Ctx) {
 	c.Txn.Begin(c.Node.Engine.NowMs(c.batchStartMs + start.Milliseconds()))
 	spec.Handler(c)
 	c.sinceBatch = time.Since(c.batchStart)
-	spec.stats.usec.Add((c.sinceBatch - start).Microseconds())
+	took := c.sinceBatch - start
+	spec.stats.usec.Add(took.Microseconds())
 	spec.stats.calls.Add(1)
 	if c.failed {
 		spec.stats.failed.Add(1)
+	}
+	if spec.latency != nil {
+		spec.latency.ObserveLatency(took)
 	}
 }
 

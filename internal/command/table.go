@@ -74,6 +74,7 @@ type Spec struct {
 	parent   *Spec
 	subs     map[string]*Spec
 	stats    cmdStats
+	latency  LatencyObserver // nil unless metrics are on
 }
 
 // FullName is the name COMMAND and INFO commandstats use: "get", or

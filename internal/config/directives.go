@@ -35,6 +35,8 @@ func directives() []*param {
 		// values accepted are the ones that describe what the node does.
 		{name: "save", kind: kindString, def: "", check: onlyEmpty},
 		{name: "appendonly", kind: kindBool, def: "no", check: onlyNo},
+		// metrics-addr is where /metrics serves Prometheus; empty disables it.
+		{name: "metrics-addr", kind: kindString, def: "127.0.0.1:9121", immutable: true},
 	}
 }
 

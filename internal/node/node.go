@@ -12,11 +12,16 @@ import (
 	"net"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/shoal-cache/shoal/internal/command"
 	"github.com/shoal-cache/shoal/internal/config"
 	"github.com/shoal-cache/shoal/internal/engine"
+	"github.com/shoal-cache/shoal/internal/metrics"
 	"github.com/shoal-cache/shoal/internal/server"
 )
 
@@ -30,6 +35,12 @@ type Node struct {
 	engine *engine.Engine
 	cmd    *command.Node
 	srv    *server.Server
+	// registry holds the node's metrics; nil when metrics-addr is empty.
+	registry *prometheus.Registry
+	metrics  *metrics.Endpoint
+	// serving is set once the client port is bound: Stop must not close
+	// a server that never started, whose Close would wait for it forever.
+	serving atomic.Bool
 
 	cancel   context.CancelFunc
 	bg       sync.WaitGroup
@@ -60,7 +71,24 @@ func New(cfg *config.Config, log *slog.Logger) *Node {
 	n.applyMemorySettings()
 	cfg.Watch(n.applyMemorySettings)
 	n.srv = server.New(n.cmd)
+	if cfg.String("metrics-addr") != "" {
+		n.registry = newRegistry(n.cmd)
+	}
 	return n
+}
+
+// newRegistry registers the node's metrics, and the Go runtime's and the
+// process's, on a registry of the node's own, so nodes sharing a process
+// do not share metrics.
+func newRegistry(cmd *command.Node) *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	// A fresh registry refuses a collector only for a duplicate metric
+	// name, a bug that MustRegister would report the same way.
+	if _, err := metrics.Register(reg, cmd); err != nil {
+		panic("node: registering metrics: " + err.Error())
+	}
+	return reg
 }
 
 func newRunID() string {
@@ -71,10 +99,15 @@ func newRunID() string {
 
 // Start binds the listener and starts serving and background work.
 func (n *Node) Start() error {
+	if err := n.startMetrics(); err != nil {
+		return err
+	}
 	addr := net.JoinHostPort(firstBind(n.cfg.String("bind")), strconv.FormatInt(n.cfg.Int("port"), 10))
 	if err := n.srv.Start(addr); err != nil {
+		n.stopMetrics()
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
+	n.serving.Store(true)
 	n.cmd.TCPPort = n.srv.Addr().(*net.TCPAddr).Port
 	ctx, cancel := context.WithCancel(context.Background())
 	n.cancel = cancel
@@ -86,6 +119,38 @@ func (n *Node) Start() error {
 	n.engine.MarkBaseline()
 	n.log.Info("ready to accept connections", "addr", n.srv.Addr().String(), "version", Version)
 	return nil
+}
+
+// startMetrics serves /metrics on metrics-addr, when it is set. It binds
+// before the client port so that a taken metrics port stops start-up
+// before any client can connect.
+func (n *Node) startMetrics() error {
+	if n.registry == nil {
+		return nil
+	}
+	addr := n.cfg.String("metrics-addr")
+	ep, err := metrics.Listen(addr, n.registry)
+	if err != nil {
+		return fmt.Errorf("can't serve metrics on metrics-addr %s: %w (set metrics-addr to a free address, or to \"\" to disable metrics)", addr, err)
+	}
+	n.metrics = ep
+	n.log.Info("serving metrics", "metrics-addr", ep.Addr().String())
+	return nil
+}
+
+func (n *Node) stopMetrics() {
+	if n.metrics != nil {
+		n.metrics.Close()
+	}
+}
+
+// MetricsAddr is the address of the /metrics endpoint, "" when metrics
+// are off.
+func (n *Node) MetricsAddr() string {
+	if n.metrics == nil {
+		return ""
+	}
+	return n.metrics.Addr().String()
 }
 
 // firstBind returns the first address of a bind directive ("127.0.0.1 ::1").
@@ -109,7 +174,10 @@ func (n *Node) Engine() *engine.Engine { return n.engine }
 func (n *Node) Stop() {
 	n.stopOnce.Do(func() {
 		n.log.Info("shutting down")
-		n.srv.Close()
+		if n.serving.Load() {
+			n.srv.Close()
+		}
+		n.stopMetrics()
 		if n.cancel != nil {
 			n.cancel()
 		}

@@ -31,7 +31,9 @@ type Server struct {
 // lines such as "maxclients 5".
 func Start(t testing.TB, directives ...string) *Server {
 	t.Helper()
-	args := []string{"--port", "0", "--bind", "127.0.0.1"}
+	// Metrics are off unless a test asks for them ("metrics-addr
+	// 127.0.0.1:0"): tests must not compete for the default port.
+	args := []string{"--port", "0", "--bind", "127.0.0.1", "--metrics-addr", ""}
 	for _, d := range directives {
 		name, value, _ := strings.Cut(d, " ")
 		args = append(args, "--"+name, value)

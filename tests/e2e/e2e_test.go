@@ -45,11 +45,12 @@ type process struct {
 
 var readyLine = regexp.MustCompile(`ready to accept connections.* addr=(127\.0\.0\.1:(\d+))`)
 
-// startServer runs "shoal server --port 0 args..." and waits until it
-// reports its address. The process is killed at cleanup if still running.
+// startServer runs "shoal server --port 0 --metrics-addr 127.0.0.1:0
+// args..." and waits until it reports its address. The process is killed
+// at cleanup if still running.
 func startServer(t *testing.T, args ...string) *process {
 	t.Helper()
-	cmd := exec.Command(binary, append([]string{"server", "--port", "0"}, args...)...)
+	cmd := exec.Command(binary, append([]string{"server", "--port", "0", "--metrics-addr", "127.0.0.1:0"}, args...)...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,65 @@
+package metrics
+
+import (
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/shoal-cache/shoal/internal/command"
+)
+
+// latencyBounds are the upper bounds of the latency buckets: most
+// commands finish in microseconds (a GET in about 2), a slow one in
+// milliseconds, and a second is already a stall. The buckets under 10µs
+// are what make a p99 of fast commands mean something: with 10µs as the
+// first bound, every command faster than that reads as a p99 of 9.9µs.
+var latencyBounds = [...]time.Duration{
+	time.Microsecond, 2500 * time.Nanosecond, 5 * time.Microsecond, 10 * time.Microsecond, 25 * time.Microsecond, 50 * time.Microsecond,
+	100 * time.Microsecond, 250 * time.Microsecond, 500 * time.Microsecond,
+	time.Millisecond, 2500 * time.Microsecond, 5 * time.Millisecond,
+	10 * time.Millisecond, 25 * time.Millisecond, 50 * time.Millisecond,
+	100 * time.Millisecond, 250 * time.Millisecond, 500 * time.Millisecond,
+	time.Second,
+}
+
+// latencyHistogram counts one command's executions by duration. It is a
+// command.LatencyObserver: an observation is two atomic adds, and the
+// histogram Prometheus sees is built from the counts at scrape time.
+type latencyHistogram struct {
+	spec *command.Spec
+	// counts[i] is the number of durations in (bound[i-1], bound[i]];
+	// the last one counts those above every bound.
+	counts [len(latencyBounds) + 1]atomic.Uint64
+	sumNs  atomic.Int64
+}
+
+// ObserveLatency records one execution.
+func (h *latencyHistogram) ObserveLatency(d time.Duration) {
+	i := 0
+	for i < len(latencyBounds) && d > latencyBounds[i] {
+		i++
+	}
+	h.counts[i].Add(1)
+	h.sumNs.Add(int64(d))
+}
+
+// metric returns the histogram as Prometheus wants it: cumulative bucket
+// counts, in seconds. The counts are read one by one while commands may
+// still be adding to them, so a scrape can be off by the executions that
+// ran during it; the next scrape includes them.
+func (h *latencyHistogram) metric(desc *prometheus.Desc) (prometheus.Metric, bool) {
+	buckets := make(map[float64]uint64, len(latencyBounds))
+	var total uint64
+	for i, bound := range latencyBounds {
+		total += h.counts[i].Load()
+		buckets[bound.Seconds()] = total
+	}
+	total += h.counts[len(latencyBounds)].Load()
+	if total == 0 {
+		return nil, false
+	}
+	sum := time.Duration(h.sumNs.Load()).Seconds()
+	m, err := prometheus.NewConstHistogram(desc, total, sum, buckets, h.spec.FullName())
+	return m, err == nil
+}
