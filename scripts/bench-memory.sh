@@ -100,7 +100,7 @@ start_server() {
 		port=$(free_port)
 		if [[ $kind == shoal ]]; then
 			# shellcheck disable=SC2086 # SHOAL_ARGS is a list of flags
-			"$work/shoal" server --port "$port" --bind 127.0.0.1 --save "" --appendonly no ${SHOAL_ARGS:-} \
+			"$work/shoal" server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --metrics-addr "" ${SHOAL_ARGS:-} \
 				>>"$work/shoal.log" 2>&1 &
 		else
 			"$REDIS_SERVER" --port "$port" --bind 127.0.0.1 --save "" --appendonly no \

@@ -112,7 +112,7 @@ echo "building shoal..." >&2
 
 shoal_port=$(free_port)
 # shellcheck disable=SC2086 # SHOAL_ARGS is a list of flags
-"$work/shoal" server --port "$shoal_port" --bind 127.0.0.1 --save "" --appendonly no ${SHOAL_ARGS:-} \
+"$work/shoal" server --port "$shoal_port" --bind 127.0.0.1 --save "" --appendonly no --metrics-addr "" ${SHOAL_ARGS:-} \
 	>"$work/shoal.log" 2>&1 &
 pids+=($!)
 redis_port=$(free_port)

@@ -1,7 +1,6 @@
 package metrics
 
 import (
-	rtmetrics "runtime/metrics"
 	"strconv"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -19,8 +18,8 @@ type Collector struct {
 // descs describe every metric; docs/metrics.md says what each means.
 type descs struct {
 	commands, failed, rejected, latency, errors             *prometheus.Desc
-	hits, misses, expired                                   *prometheus.Desc
-	usedMemory, keys, expiring                              *prometheus.Desc
+	hits, misses, expired, evicted                          *prometheus.Desc
+	usedMemory, maxMemory, keys, expiring                   *prometheus.Desc
 	connected, blocked, connections, rejectedConns          *prometheus.Desc
 	netIn, netOut                                           *prometheus.Desc
 	slotKeysMax, slotKeysMean, slotsNonEmpty, slotImbalance *prometheus.Desc
@@ -40,7 +39,9 @@ func newDescs() descs {
 		hits:          d("keyspace_hits_total", "Reads that found their key."),
 		misses:        d("keyspace_misses_total", "Reads that did not find their key."),
 		expired:       d("expired_keys_total", "Keys deleted because their TTL passed."),
-		usedMemory:    d("used_memory_bytes", "Bytes of Go heap held by objects (INFO used_memory)."),
+		evicted:       d("evicted_keys_total", "Keys deleted by the maxmemory policy to make room."),
+		usedMemory:    d("used_memory_bytes", "Memory the node accounts for, the figure maxmemory is compared with (INFO used_memory)."),
+		maxMemory:     d("maxmemory_bytes", "The maxmemory limit; 0 is none."),
 		keys:          d("keys", "Keys in the database, expired ones not yet reclaimed included.", "db"),
 		expiring:      d("expiring_keys", "Keys with a TTL in the database.", "db"),
 		connected:     d("connected_clients", "Client connections open now."),
@@ -59,7 +60,7 @@ func newDescs() descs {
 
 func (d descs) all() []*prometheus.Desc {
 	return []*prometheus.Desc{d.commands, d.failed, d.rejected, d.latency, d.errors,
-		d.hits, d.misses, d.expired, d.usedMemory, d.keys, d.expiring,
+		d.hits, d.misses, d.expired, d.evicted, d.usedMemory, d.maxMemory, d.keys, d.expiring,
 		d.connected, d.blocked, d.connections, d.rejectedConns, d.netIn, d.netOut,
 		d.slotKeysMax, d.slotKeysMean, d.slotsNonEmpty, d.slotImbalance, d.build}
 }
@@ -124,7 +125,9 @@ func (c *Collector) collectKeyspace(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(c.d.hits, prometheus.CounterValue, float64(st.Hits))
 	ch <- prometheus.MustNewConstMetric(c.d.misses, prometheus.CounterValue, float64(st.Misses))
 	ch <- prometheus.MustNewConstMetric(c.d.expired, prometheus.CounterValue, float64(st.ExpiredKeys))
-	ch <- prometheus.MustNewConstMetric(c.d.usedMemory, prometheus.GaugeValue, c.usedMemory())
+	ch <- prometheus.MustNewConstMetric(c.d.evicted, prometheus.CounterValue, float64(st.EvictedKeys))
+	ch <- prometheus.MustNewConstMetric(c.d.usedMemory, prometheus.GaugeValue, float64(eng.UsedMemory()))
+	ch <- prometheus.MustNewConstMetric(c.d.maxMemory, prometheus.GaugeValue, float64(eng.Eviction().MaxMemory))
 	for i := range eng.NumDBs() {
 		db := eng.DB(i)
 		n := db.Size()
@@ -135,18 +138,6 @@ func (c *Collector) collectKeyspace(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(c.d.keys, prometheus.GaugeValue, float64(n), label)
 		ch <- prometheus.MustNewConstMetric(c.d.expiring, prometheus.GaugeValue, float64(db.Expires()), label)
 	}
-}
-
-// usedMemory is the heap held by objects, what INFO's used_memory
-// reports, read from runtime/metrics: unlike runtime.ReadMemStats, that
-// does not stop the world.
-func (c *Collector) usedMemory() float64 {
-	samples := []rtmetrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	rtmetrics.Read(samples)
-	if samples[0].Value.Kind() != rtmetrics.KindUint64 {
-		return 0
-	}
-	return float64(samples[0].Value.Uint64())
 }
 
 // collectClients reports the connection counters of INFO clients and stats.

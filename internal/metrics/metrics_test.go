@@ -104,6 +104,8 @@ func TestScrape(t *testing.T) {
 		`shoal_slot_keys_mean`:                                       5.0 / 3,
 		`shoal_slot_keys_imbalance`:                                  3 / (5.0 / 3),
 		`shoal_build_info{version="` + node.Version + `"}`:           1,
+		`shoal_maxmemory_bytes`:                                      0,
+		`shoal_evicted_keys_total`:                                   0,
 	}
 	for series, v := range want {
 		if g, ok := got[series]; !ok || math.Abs(g-v) > 1e-9 {

@@ -206,6 +206,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	s.closed = true
 	s.mu.Unlock()
+	if s.addr == nil {
+		return nil // never started
+	}
 	// Engine.Stop starts the shutdown at once but then polls for its end
 	// every half second; gnet.Run returning is the earlier signal.
 	stopCtx, cancel := context.WithCancel(ctx)
