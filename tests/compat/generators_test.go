@@ -37,7 +37,9 @@ var generators = []weighted{
 	{"lcs", 2, genLcs},
 
 	// bitmaps
-	{"setbit", 4, func(g *generator) []string { return cmd("SETBIT", g.key(), g.bitOffset(), g.pick("0", "1", "1", "2", "-1")) }},
+	{"setbit", 4, func(g *generator) []string {
+		return cmd("SETBIT", g.key(), g.bitOffset(), g.pick("0", "1", "1", "2", "-1"))
+	}},
 	{"getbit", 3, func(g *generator) []string { return cmd("GETBIT", g.key(), g.bitOffset()) }},
 	{"bitcount", 3, genBitcount},
 	{"bitpos", 3, genBitpos},
@@ -93,7 +95,9 @@ var generators = []weighted{
 
 	// server
 	{"dbsize", 2, func(g *generator) []string { return cmd("DBSIZE") }},
-	{"flushdb", 1, func(g *generator) []string { return cmdv("FLUSHDB", g.options(30, g.words(g.pick("ASYNC", "SYNC", "LAZY")))) }},
+	{"flushdb", 1, func(g *generator) []string {
+		return cmdv("FLUSHDB", g.options(30, g.words(g.pick("ASYNC", "SYNC", "LAZY"))))
+	}},
 	{"swapdb", 1, func(g *generator) []string { return cmd("SWAPDB", g.db(), g.db()) }},
 	{"time", 1, func(g *generator) []string { return cmd("TIME") }},
 	{"config|get", 1, func(g *generator) []string { return cmd("CONFIG", g.word("GET"), g.configName()) }},
