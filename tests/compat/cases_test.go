@@ -175,7 +175,11 @@ var cases = []struct {
 		"COMMAND GETKEYSANDFLAGS copy a b", "COMMAND GETKEYSANDFLAGS rename a b", "COMMAND GETKEYSANDFLAGS del a b",
 		"COMMAND GETKEYSANDFLAGS getdel a", "COMMAND GETKEYSANDFLAGS getex a", "COMMAND GETKEYS object encoding a",
 		"COMMAND GETKEYS lcs a b", "COMMAND GETKEYS bitop and d a b", "COMMAND GETKEYS bitfield_ro a get u8 0",
-		"COMMAND INFO get set", "COMMAND INFO nosuch", "COMMAND INFO client|id", "COMMAND INFO GET", "COMMAND HELP", "COMMAND FOO",
+		"COMMAND GETKEYSANDFLAGS set a b get", "COMMAND GETKEYSANDFLAGS set a get", "COMMAND GETKEYSANDFLAGS bitfield a get u8 0",
+		"COMMAND GETKEYSANDFLAGS bitfield a get u8 0 incrby u8 0 1", "COMMAND GETKEYSANDFLAGS bitfield a get u8",
+		"COMMAND GETKEYSANDFLAGS bitop or d a b", "COMMAND GETKEYSANDFLAGS renamenx a b", "COMMAND GETKEYSANDFLAGS exists a b",
+		"COMMAND GETKEYSANDFLAGS object freq a", "COMMAND GETKEYSANDFLAGS append a b", "COMMAND GETKEYSANDFLAGS msetnx a 1",
+		"COMMAND INFO get set", "COMMAND INFO bitop copy rename getex bitfield", "COMMAND INFO ping echo quit", "COMMAND INFO nosuch", "COMMAND INFO client|id", "COMMAND INFO GET", "COMMAND HELP", "COMMAND FOO",
 	}},
 	{"errors", []string{
 		"GET", "GET a b", "get", "SET a", "NOSUCH", "NOSUCH a \"b c\"", "\"\"", "OBJECT FOO", "object",

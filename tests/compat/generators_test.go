@@ -1,6 +1,9 @@
 package compat
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // generators are the commands TestRandom draws from, by their COMMAND LIST
 // name, with a weight. Left out on purpose: commands that end or change
@@ -101,10 +104,10 @@ var generators = []weighted{
 	{"swapdb", 1, func(g *generator) []string { return cmd("SWAPDB", g.db(), g.db()) }},
 	{"time", 1, func(g *generator) []string { return cmd("TIME") }},
 	{"config|get", 1, func(g *generator) []string { return cmd("CONFIG", g.word("GET"), g.configName()) }},
-	{"command|getkeys", 1, func(g *generator) []string { return cmdv("COMMAND", g.words("GETKEYS"), g.next()...) }},
-	{"command|getkeysandflags", 1, func(g *generator) []string { return cmdv("COMMAND", g.words("GETKEYSANDFLAGS"), g.next()...) }},
-	{"command|info", 1, func(g *generator) []string { return cmd("COMMAND", g.word("INFO"), g.commandName(g)) }},
-	{"unknown", 1, func(g *generator) []string { return cmd(g.pick("NOSUCH", "GETT", "hset"), g.key(), g.value()) }},
+	{"command|getkeys", 1, func(g *generator) []string { return cmdv("COMMAND", g.words("GETKEYS"), g.known()...) }},
+	{"command|getkeysandflags", 1, func(g *generator) []string { return cmdv("COMMAND", g.words("GETKEYSANDFLAGS"), g.known()...) }},
+	{"command|info", 1, func(g *generator) []string { return cmd("COMMAND", g.word("INFO"), g.commandName()) }},
+	{"unknown", 1, func(g *generator) []string { return cmd(g.pick("NOSUCH", "GETT", "gett"), g.key(), g.value()) }},
 }
 
 func genSet(g *generator) []string {
@@ -289,10 +292,24 @@ func (g *generator) configName() string {
 		"nosuch", "HZ")
 }
 
-func (g *generator) commandName(*generator) string {
-	c := g.cmds[g.rnd.IntN(len(g.cmds))].name
+// commandName names a command Shoal has, or none.
+func (g *generator) commandName() string {
 	if g.chance(5) {
 		return "nosuch"
 	}
-	return c
+	for {
+		if c := g.cmds[g.rnd.IntN(len(g.cmds))].name; c != "unknown" {
+			return c
+		}
+	}
+}
+
+// known returns a command Shoal has, for COMMAND GETKEYS to be asked
+// about.
+func (g *generator) known() []string {
+	for {
+		if args := g.next(); !strings.EqualFold(args[0], "nosuch") && !strings.EqualFold(args[0], "gett") {
+			return args
+		}
+	}
 }

@@ -222,7 +222,11 @@ func compareFor(args []string) comparer {
 			return pairsUnordered
 		}
 	case "command":
-		if sub == "info" {
+		switch {
+		case len(args) == 1 || sub == "info" && len(args) == 2:
+			// Every command: Redis has many more.
+			return sameKind
+		case sub == "info":
 			return commandInfos
 		}
 	case "client":
