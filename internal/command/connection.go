@@ -98,7 +98,7 @@ func hello(c *Ctx) {
 			name, haveName = string(args[i+1]), true
 			i++
 		default:
-			c.Errorf("ERR Syntax error in HELLO option '%s'", args[i])
+			c.Errorf("ERR Syntax error in HELLO option '%s'", cString(args[i]))
 			return
 		}
 	}

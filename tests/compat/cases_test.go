@@ -111,7 +111,7 @@ var cases = []struct {
 		"PERSIST k", "PERSIST k", "TTL k", "EXPIRE k 10 XX", "EXPIRE k 10 GT", "EXPIRE k 10 LT", "TTL k", "PERSIST missing",
 		"EXPIREAT k 99999999999", "EXPIRETIME k", "PEXPIREAT k 99999999999999", "PEXPIRETIME k", "EXPIRE k -1", "EXISTS k",
 		"SET k v", "PEXPIREAT k 1", "EXISTS k", "SET k v", "EXPIREAT k 0 NX", "EXISTS k", "SET k v", "EXPIRE k 0 GT", "EXISTS k",
-		"SET k v", "EXPIRE k -9223372036854775808", "EXPIRE k -9223372036854775", "EXISTS k", "EXPIRE k 1.5",
+		"SET k v", "EXPIRE k 10 \"a\\x00b\"", "EXPIRE k 10 \"\\xff\\x00\"", "EXPIRE k -9223372036854775808", "EXPIRE k -9223372036854775", "EXISTS k", "EXPIRE k 1.5",
 	}},
 	{"keyspace", []string{
 		"MSET a 1 b 2 c 3 {t}x 4", "DEL a missing a", "EXISTS a b b c missing", "UNLINK b", "TOUCH c c missing", "TYPE c",
@@ -145,12 +145,12 @@ var cases = []struct {
 		"CLIENT KILL 1.2.3.4:5", "CLIENT KILL ID 999999", "CLIENT KILL ID x", "CLIENT KILL MAXAGE 999999", "CLIENT KILL FOO 1",
 		"CLIENT KILL ID", "CLIENT KILL ADDR 1.2.3.4:5 SKIPME no", "CLIENT KILL TYPE foo", "CLIENT KILL TYPE normal SKIPME yes",
 		"CLIENT HELP", "CLIENT FOO", "CLIENT", "CLIENT ID", "CLIENT INFO", "CLIENT LIST", "CLIENT LIST TYPE foo",
-		"CLIENT LIST ID x", "WAIT 0 0", "WAIT 0 x", "WAIT -1 1", "WAIT 1 1",
+		"CLIENT LIST ID x", "CLIENT LIST TYPE \"a\\x00b\"", "CLIENT KILL TYPE \"a\\x00b\"", "CLIENT KILL USER \"a\\x00b\"", "WAIT 0 0", "WAIT 0 x", "WAIT -1 1", "WAIT 1 1",
 	}},
 	{"hello", []string{
 		"HELLO", "HELLO 2", "HELLO 3", "HELLO 2", "HELLO 4", "HELLO 1", "HELLO x", "HELLO 3 AUTH default x", "HELLO 3 AUTH",
 		"HELLO 3 AUTH default", "HELLO 3 SETNAME \"a b\"", "HELLO 2 SETNAME n", "CLIENT GETNAME", "HELLO 3 FOO",
-		"HELLO 3 SETNAME", "HELLO 2 AUTH default x SETNAME m", "CLIENT GETNAME", "RESET", "CLIENT GETNAME", "PING", "QUIT",
+		"HELLO 3 SETNAME", "HELLO 3 \"a\\x00b\"", "HELLO 2 AUTH default x SETNAME m", "CLIENT GETNAME", "RESET", "CLIENT GETNAME", "PING", "QUIT",
 	}},
 	{"reset", []string{
 		"HELLO 3", "SELECT 2", "SET k v", "CLIENT SETNAME x", "RESET", "GET k", "CLIENT GETNAME", "HELLO", "RESET x",
