@@ -153,7 +153,8 @@ var cases = []struct {
 		"HELLO 3 SETNAME", "HELLO 3 \"a\\x00b\"", "HELLO 2 AUTH default x SETNAME m", "CLIENT GETNAME", "RESET", "CLIENT GETNAME", "PING", "QUIT",
 	}},
 	{"reset", []string{
-		"HELLO 3", "SELECT 2", "SET k v", "CLIENT SETNAME x", "RESET", "GET k", "CLIENT GETNAME", "HELLO", "RESET x",
+		"HELLO 3", "SELECT 2", "SET k v", "CLIENT SETNAME x", "CLIENT NO-EVICT on", "CLIENT INFO", "RESET", "CLIENT INFO",
+		"GET k", "CLIENT GETNAME", "HELLO", "RESET x",
 	}},
 	{"config", []string{
 		"CONFIG GET hz", "CONFIG GET HZ", "CONFIG GET hz timeout", "CONFIG GET nosuch", "CONFIG GET", "CONFIG GET save",

@@ -244,6 +244,19 @@ func (g *generator) expiry() []string {
 	return []string{g.word("PXAT"), g.at(true)}
 }
 
+// setExpiry is expiry for SET, without a time in the past: Redis 7.0
+// stores the key anyway, already expired, and DBSIZE counts it until the
+// active expiry cycle happens to remove it, at a different moment on each
+// server. (GETEX and EXPIREAT delete the key at once.)
+func (g *generator) setExpiry() []string {
+	for {
+		// at's only valid time in the past is 1.
+		if opt := g.expiry(); opt[1] != "1" {
+			return opt
+		}
+	}
+}
+
 // options returns a random subset of opts in random order, each option a
 // group of words.
 func (g *generator) options(percent int, opts ...[]string) []string {

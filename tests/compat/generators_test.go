@@ -93,6 +93,7 @@ var generators = []weighted{
 	}},
 	{"client|no-evict", 1, func(g *generator) []string { return cmd("CLIENT", g.word("NO-EVICT"), g.pick("on", "OFF", "maybe")) }},
 	{"client|id", 1, func(g *generator) []string { return cmd("CLIENT", g.word("ID")) }},
+	{"client|info", 1, func(g *generator) []string { return cmd("CLIENT", g.word("INFO")) }},
 	{"client|kill", 1, func(g *generator) []string {
 		return cmdv("CLIENT", g.words("KILL"), g.pick("1.2.3.4:5", "ID", "MAXAGE"), g.pick("999999", "x", "0"))
 	}},
@@ -112,7 +113,7 @@ var generators = []weighted{
 }
 
 func genSet(g *generator) []string {
-	opts := g.options(25, g.words(g.pick("NX", "XX")), g.words("GET"), g.expiry(), g.words("KEEPTTL"))
+	opts := g.options(25, g.words(g.pick("NX", "XX")), g.words("GET"), g.setExpiry(), g.words("KEEPTTL"))
 	if g.chance(5) {
 		opts = append(opts, g.word(g.pick("NX", "EX", "PX", "foo")))
 	}
