@@ -56,7 +56,7 @@ func (p *pair) do(args ...string) reply {
 	}
 	if !compareFor(args)(r, s) {
 		p.failures++
-		rd, sd := excerpt(r.raw, s.raw)
+		rd, sd := excerpt(shown(args, r), shown(args, s))
 		p.t.Errorf("%s\nredis: %q\nshoal: %q\nafter: %s", show(args), rd, sd, strings.Join(p.history[:len(p.history)-1], " | "))
 		if p.failures >= maxFailures {
 			p.t.FailNow()
@@ -71,6 +71,15 @@ func (p *pair) remember(args []string) {
 	if len(p.history) > keep {
 		p.history = p.history[len(p.history)-keep:]
 	}
+}
+
+// shown is what a failure shows of a reply: for INFO the counters
+// compared, else the raw reply.
+func shown(args []string, r reply) string {
+	if strings.EqualFold(args[0], "info") && r.kind != '-' {
+		return strings.Join(infoCounterLines(r.body), "\n")
+	}
+	return r.raw
 }
 
 // excerpt cuts two long replies down to where they start to differ.
@@ -136,6 +145,7 @@ func TestRandom(t *testing.T) {
 			t.Run("resp"+strconv.Itoa(proto)+"/seed"+strconv.FormatUint(seed, 10), func(t *testing.T) {
 				p := newPair(t, redisAddr, shoal, proto)
 				p.do("FLUSHALL")
+				p.do("CONFIG", "RESETSTAT")
 				g := newGenerator(seed, commands)
 				for range *steps {
 					args := g.next()

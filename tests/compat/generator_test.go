@@ -92,6 +92,12 @@ func (g *generator) next() []string {
 		}
 	case 1: // one too many
 		args = append(args, g.value())
+	case 2: // a stray word somewhere
+		if len(args) > 1 {
+			i := 1 + g.rnd.IntN(len(args)-1)
+			word := g.word(g.pick("NX", "XX", "GET", "EX", "COUNT", "MATCH", "TYPE", "REPLACE", "DB", "LEN", "IDX", "BYTE", "BIT", "1", "-1", ""))
+			args = append(args[:i], append([]string{word}, args[i:]...)...)
+		}
 	}
 	return args
 }

@@ -86,7 +86,9 @@ var generators = []weighted{
 	{"ping", 1, func(g *generator) []string { return cmdv("PING", g.options(30, []string{g.value()})) }},
 	{"echo", 1, func(g *generator) []string { return cmd("ECHO", g.value()) }},
 	{"select", 3, func(g *generator) []string { return cmd("SELECT", g.db()) }},
-	{"auth", 1, func(g *generator) []string { return cmd("AUTH", g.value()) }},
+	{"auth", 1, func(g *generator) []string {
+		return cmdv("AUTH", g.options(50, []string{g.pick("default", "nobody")}), g.value())
+	}},
 	{"client|getname", 1, func(g *generator) []string { return cmd("CLIENT", g.word("GETNAME")) }},
 	{"client|setname", 1, func(g *generator) []string {
 		return cmd("CLIENT", g.word("SETNAME"), g.pick("", "conn", "a b", "x\ny", "\x7f", "c-1"))
@@ -104,6 +106,11 @@ var generators = []weighted{
 		return cmdv("FLUSHDB", g.options(30, g.words(g.pick("ASYNC", "SYNC", "LAZY"))))
 	}},
 	{"swapdb", 1, func(g *generator) []string { return cmd("SWAPDB", g.db(), g.db()) }},
+	// INFO's counters: keyspace hits and misses, command and error
+	// statistics, keys per database.
+	{"info", 1, func(g *generator) []string {
+		return cmdv("INFO", g.options(40, []string{"stats"}, []string{"commandstats"}, []string{"errorstats"}, []string{"keyspace"}))
+	}},
 	{"time", 1, func(g *generator) []string { return cmd("TIME") }},
 	{"config|get", 1, func(g *generator) []string { return cmd("CONFIG", g.word("GET"), g.configName()) }},
 	{"command|getkeys", 1, func(g *generator) []string { return cmdv("COMMAND", g.words("GETKEYS"), g.known()...) }},

@@ -204,6 +204,50 @@ func clientFields(line string) [][2]string {
 	return out
 }
 
+// infoCounters are the INFO fields that count what the commands did, the
+// same on both servers after the same commands from a CONFIG RESETSTAT.
+var infoCounters = map[string]bool{"keyspace_hits": true, "keyspace_misses": true, "expired_keys": true,
+	"evicted_keys": true, "total_error_replies": true, "unexpected_error_replies": true,
+	"total_commands_processed": true}
+
+// sameInfoCounters compares the counters of an INFO reply: infoCounters,
+// every errorstat line, the calls and rejected and failed calls of every
+// commandstat line, and the keys and expires of every keyspace line.
+// Times, memory and the order of lines are left out.
+func sameInfoCounters(a, b reply) bool {
+	if a.kind == '-' || b.kind == '-' || a.kind != b.kind {
+		return exact(a, b)
+	}
+	return slices.Equal(infoCounterLines(a.body), infoCounterLines(b.body))
+}
+
+func infoCounterLines(text string) []string {
+	var out []string
+	for _, line := range strings.Split(text, "\r\n") {
+		name, value, ok := strings.Cut(line, ":")
+		switch {
+		case !ok:
+		case infoCounters[name], strings.HasPrefix(name, "errorstat_"):
+			out = append(out, line)
+		case strings.HasPrefix(name, "cmdstat_"), strings.HasPrefix(name, "db"):
+			out = append(out, name+":"+keepFields(value, "calls", "rejected_calls", "failed_calls", "keys", "expires"))
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// keepFields keeps the named fields of "a=1,b=2".
+func keepFields(value string, names ...string) string {
+	var kept []string
+	for _, f := range strings.Split(value, ",") {
+		if name, _, _ := strings.Cut(f, "="); slices.Contains(names, name) {
+			kept = append(kept, f)
+		}
+	}
+	return strings.Join(kept, ",")
+}
+
 // within accepts integers that differ by at most d when both are
 // non-negative: a TTL read on two servers a few milliseconds apart. The
 // negative answers (-1 no TTL, -2 no key) must match exactly.
@@ -260,6 +304,8 @@ func compareFor(args []string) comparer {
 		return within(1)
 	case "pttl", "pexpiretime":
 		return within(1000)
+	case "info":
+		return sameInfoCounters
 	case "randomkey", "time":
 		return sameKind
 	case "hello":
