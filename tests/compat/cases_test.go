@@ -118,7 +118,8 @@ var cases = []struct {
 		"TYPE missing", "DBSIZE", "KEYS *", "KEYS {t}*", "KEYS [", "KEYS c\\", "KEYS *[a-", "KEYS [^a]", "SCAN 0 COUNT 1000",
 		"SCAN 0 COUNT 1000 MATCH c*", "SCAN 0 COUNT 1000 TYPE string", "SCAN 0 COUNT 1000 TYPE list", "SCAN 0 COUNT 0",
 		"SCAN 0 COUNT -1", "SCAN 0 COUNT x", "SCAN x", "SCAN 18446744073709551616",
-		"SCAN 0 MATCH", "SCAN 0 FOO 1", "SCAN 0 TYPE", "RANDOMKEY", "FLUSHDB", "RANDOMKEY", "SCAN 0", "KEYS *",
+		"SCAN 0 MATCH", "SCAN 0 FOO 1", "SCAN 0 TYPE", "CONFIG RESETSTAT", "SCAN 0 COUNT 1000 MATCH c* TYPE hash",
+		"SCAN 0 COUNT 1000 TYPE string", "KEYS *", "INFO stats", "RANDOMKEY", "FLUSHDB", "RANDOMKEY", "SCAN 0", "KEYS *",
 	}},
 	{"rename-copy-move", []string{
 		"RENAME missing x", "RENAMENX missing x", "SET k v", "RENAME k k", "RENAMENX k k", "SET j w", "RENAMENX k j", "RENAME k j",
