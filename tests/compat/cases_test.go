@@ -29,7 +29,8 @@ const (
 )
 
 // cases are hand-written edge cases, per family. Each runs on fresh
-// connections after FLUSHALL; every line's reply is compared.
+// connections after FLUSHALL; every line's reply is compared. A line
+// "!sleep N" waits N milliseconds (for keys to expire).
 var cases = []struct {
 	name  string
 	lines []string
@@ -112,6 +113,11 @@ var cases = []struct {
 		"EXPIREAT k 99999999999", "EXPIRETIME k", "PEXPIREAT k 99999999999999", "PEXPIRETIME k", "EXPIRE k -1", "EXISTS k",
 		"SET k v", "PEXPIREAT k 1", "EXISTS k", "SET k v", "EXPIREAT k 0 NX", "EXISTS k", "SET k v", "EXPIRE k 0 GT", "EXISTS k",
 		"SET k v", "EXPIRE k 10 \"a\\x00b\"", "EXPIRE k 10 \"\\xff\\x00\"", "EXPIRE k -9223372036854775808", "EXPIRE k -9223372036854775", "EXISTS k", "EXPIRE k 1.5",
+	}},
+	{"expired", []string{
+		"CONFIG RESETSTAT", "MSET a 1 b 2 c 3 d 4 e 5 f 6", "PEXPIRE a 1", "PEXPIRE b 1", "PEXPIRE c 1", "PEXPIRE d 1",
+		"PEXPIRE e 1", "SET g 7 PX 1", "!sleep 20", "GET a", "EXISTS b", "TTL c", "TYPE d", "RENAME e x", "MOVE g 1",
+		"COPY f a", "GET a", "KEYS *", "SCAN 0 COUNT 1000", "DBSIZE", "RANDOMKEY", "INFO stats",
 	}},
 	{"keyspace", []string{
 		"MSET a 1 b 2 c 3 {t}x 4", "DEL a missing a", "EXISTS a b b c missing", "UNLINK b", "TOUCH c c missing", "TYPE c",

@@ -128,6 +128,11 @@ func TestCases(t *testing.T) {
 				p := newPair(t, redisAddr, shoal, proto)
 				p.do("FLUSHALL")
 				for _, line := range c.lines {
+					if ms, ok := strings.CutPrefix(line, "!sleep "); ok {
+						n, _ := strconv.Atoi(ms)
+						time.Sleep(time.Duration(n) * time.Millisecond)
+						continue
+					}
 					p.do(splitLine(t, line)...)
 				}
 			})
