@@ -2,6 +2,7 @@ package compat
 
 import (
 	"flag"
+	"math"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -166,6 +167,8 @@ func (g *generator) value() string {
 		return g.pick("", "a", "foobar", "hello world", "\x00\xff\x01", "ohmytext", "\xff\xf0\x00")
 	case 5:
 		return strings.Repeat(g.pick("ab", "xyz", "\x55", "7"), 10+g.rnd.IntN(40))
+	case 6:
+		return g.float()
 	}
 	return g.text(1 + g.rnd.IntN(12))
 }
@@ -176,6 +179,26 @@ func (g *generator) text(n int) string {
 		b[i] = "abcdefgh01"[g.rnd.IntN(10)]
 	}
 	return string(b)
+}
+
+// float returns a float argument in one of the many spellings strtold
+// takes, from tiny to huge, for INCRBYFLOAT's long double arithmetic and
+// formatting.
+func (g *generator) float() string {
+	f := (g.rnd.Float64() - 0.5) * math.Pow(10, float64(g.rnd.IntN(40)-20))
+	switch g.rnd.IntN(8) {
+	case 0:
+		return strconv.FormatFloat(f, 'e', -1, 64)
+	case 1:
+		return strconv.FormatFloat(f, 'f', g.rnd.IntN(20), 64)
+	case 2:
+		return strconv.FormatFloat(f, 'g', 17, 64)
+	case 3:
+		return g.pick("1e308", "-1e308", "1e-320", "4.9e-324", "1.7976931348623157e308", "0.1", "1E3", "1e+3", "-.5", "5.", "00.5", "0x1p3", "1e", "e1", "")
+	case 4:
+		return g.value()
+	}
+	return strconv.FormatInt(g.rnd.Int64N(2000000)-1000000, 10) + "." + strconv.Itoa(g.rnd.IntN(1000))
 }
 
 // integer returns an integer argument, mostly small, sometimes out of

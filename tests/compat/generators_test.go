@@ -33,7 +33,7 @@ var generators = []weighted{
 	{"decr", 3, func(g *generator) []string { return cmd("DECR", g.key()) }},
 	{"incrby", 3, func(g *generator) []string { return cmd("INCRBY", g.key(), g.integer()) }},
 	{"decrby", 3, func(g *generator) []string { return cmd("DECRBY", g.key(), g.integer()) }},
-	{"incrbyfloat", 4, func(g *generator) []string { return cmd("INCRBYFLOAT", g.key(), g.value()) }},
+	{"incrbyfloat", 6, func(g *generator) []string { return cmd("INCRBYFLOAT", g.key(), g.float()) }},
 	{"getrange", 3, func(g *generator) []string { return cmd("GETRANGE", g.key(), g.index(), g.index()) }},
 	{"substr", 1, func(g *generator) []string { return cmd("SUBSTR", g.key(), g.index(), g.index()) }},
 	{"setrange", 3, genSetrange},
