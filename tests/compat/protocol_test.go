@@ -48,6 +48,33 @@ var protocolCases = []struct{ name, in string }{
 	{"quit", "QUIT\r\nPING\r\n"},
 }
 
+// unauthenticatedCases are sent to servers with a password, before AUTH:
+// Redis refuses big requests from clients that have not authenticated.
+var unauthenticatedCases = []struct{ name, in string }{
+	{"ten-args", "*10\r\n" + strings.Repeat("$1\r\na\r\n", 10)},
+	{"eleven-args", "*11\r\n"},
+	{"bulk-16k", "*2\r\n$4\r\nECHO\r\n$16384\r\n" + strings.Repeat("x", 16384) + "\r\n"},
+	{"bulk-over-16k", "*2\r\n$4\r\nECHO\r\n$16385\r\n"},
+	{"inline", "PING\r\nAUTH secret\r\nPING\r\n"},
+}
+
+// TestProtocolUnauthenticated runs unauthenticatedCases.
+func TestProtocolUnauthenticated(t *testing.T) {
+	redisAddr := startRedis(t, "requirepass secret")
+	shoal := testserver.Start(t, "requirepass secret")
+	for _, c := range unauthenticatedCases {
+		t.Run(c.name, func(t *testing.T) {
+			// AUTH before the marker, so that its ECHO is answered.
+			in := c.in + "*2\r\n$4\r\nAUTH\r\n$6\r\nsecret\r\n"
+			r, rEnd := exchange(t, redisAddr, in)
+			s, sEnd := exchange(t, shoal.Addr, in)
+			if r != s || rEnd != sEnd {
+				t.Errorf("%q\nredis: %q (%s)\nshoal: %q (%s)", c.in, r, rEnd, s, sEnd)
+			}
+		})
+	}
+}
+
 // TestProtocol sends each case on a fresh connection to both servers and
 // compares everything they send back, and what became of the connection.
 func TestProtocol(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,7 +19,7 @@ var redisVersion = regexp.MustCompile(`v=7\.0\.\d+`)
 // persistence, and returns its address. It skips the test when
 // redis-server is not installed or is another version: other versions
 // answer some commands differently, so a comparison would not mean much.
-func startRedis(t *testing.T) string {
+func startRedis(t *testing.T, directives ...string) string {
 	t.Helper()
 	path, err := exec.LookPath("redis-server")
 	if err != nil {
@@ -29,8 +30,12 @@ func startRedis(t *testing.T) string {
 		t.Skipf("need redis-server 7.0.x, have %q", out)
 	}
 	port := freePort(t)
-	cmd := exec.Command(path, "--port", port, "--bind", "127.0.0.1",
-		"--save", "", "--appendonly", "no", "--dir", t.TempDir())
+	args := []string{"--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", t.TempDir()}
+	for _, d := range directives {
+		name, value, _ := strings.Cut(d, " ")
+		args = append(args, "--"+name, value)
+	}
+	cmd := exec.Command(path, args...)
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start redis-server: %v", err)
 	}
@@ -56,7 +61,8 @@ func freePort(t *testing.T) string {
 	return strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
 }
 
-// waitReady polls addr until it answers PING, for up to 5 s.
+// waitReady polls addr until it answers PING (with PONG, or NOAUTH when
+// it has a password), for up to 5 s.
 func waitReady(t *testing.T, addr string) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
@@ -64,10 +70,10 @@ func waitReady(t *testing.T, addr string) {
 		if c, err := net.DialTimeout("tcp", addr, 100*time.Millisecond); err == nil {
 			c.SetDeadline(time.Now().Add(time.Second))
 			_, err = c.Write([]byte("PING\r\n"))
-			buf := make([]byte, 7)
+			buf := make([]byte, 64)
 			n, _ := c.Read(buf)
 			c.Close()
-			if err == nil && string(buf[:n]) == "+PONG\r\n" {
+			if err == nil && strings.HasSuffix(string(buf[:n]), "\r\n") {
 				return
 			}
 		}
