@@ -165,7 +165,8 @@ var cases = []struct {
 	}},
 	{"config", []string{
 		"CONFIG GET hz", "CONFIG GET HZ", "CONFIG GET hz timeout", "CONFIG GET nosuch", "CONFIG GET", "CONFIG GET save",
-		"CONFIG GET appendonly", "CONFIG GET databases maxclients", "CONFIG SET hz 20", "CONFIG GET hz", "CONFIG SET hz 10",
+		"CONFIG GET appendonly", "CONFIG GET databases maxclients", "CONFIG GET databas*", "CONFIG GET proto*",
+		"CONFIG GET tcp-k*", "CONFIG GET appendonl?", "CONFIG GET log*", "CONFIG GET timeou[t]", "CONFIG GET bind", "CONFIG GET hz hz", "CONFIG SET hz 20", "CONFIG GET hz", "CONFIG SET hz 10",
 		"CONFIG SET hz abc", "CONFIG SET nosuch 1", "CONFIG SET hz 10 hz 20", "CONFIG SET hz 10 timeout", "CONFIG SET",
 		"CONFIG SET timeout -1", "CONFIG SET databases 10", "CONFIG SET maxclients 0", "CONFIG SET loglevel foo",
 		"CONFIG SET proto-max-bulk-len 1", "CONFIG SET hz 10",
