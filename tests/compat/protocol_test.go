@@ -125,3 +125,16 @@ func isTimeout(err error) bool {
 	ne, ok := err.(net.Error)
 	return ok && ne.Timeout()
 }
+
+// TestMaxClients compares what a client past maxclients gets.
+func TestMaxClients(t *testing.T) {
+	redisAddr := startRedis(t, "maxclients 1")
+	shoal := testserver.Start(t, "maxclients 1")
+	p := newPair(t, redisAddr, shoal, 2)
+	p.do("PING")
+	r, rEnd := exchange(t, redisAddr, "PING\r\n")
+	s, sEnd := exchange(t, shoal.Addr, "PING\r\n")
+	if r != s || rEnd != sEnd {
+		t.Errorf("second client\nredis: %q (%s)\nshoal: %q (%s)", r, rEnd, s, sEnd)
+	}
+}
