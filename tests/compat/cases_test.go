@@ -196,3 +196,18 @@ var cases = []struct {
 		"SWAPDB 0", "EXISTS", "SCAN", "SETEX a 10", "LCS a", "AUTH", "ECHO a b",
 	}},
 }
+
+// authCases run against servers with a password ("secret"): what a
+// client may do before AUTH, and the ways to authenticate.
+var authCases = []struct {
+	name  string
+	lines []string
+}{
+	{"before-auth", []string{
+		"PING", "GET k", "SELECT 1", "CLIENT ID", "NOSUCH", "HELLO", "HELLO 2", "HELLO 3", "HELLO 3 SETNAME x",
+		"AUTH", "AUTH wrong", "AUTH default wrong", "AUTH nobody secret", "AUTH a b c", "HELLO 3 AUTH default wrong",
+		"HELLO 3 AUTH nobody secret", "HELLO 4 AUTH default secret", "ECHO x", "QUIT",
+	}},
+	{"auth", []string{"AUTH secret", "PING", "SET k v", "GET k", "AUTH default secret", "AUTH wrong", "PING", "RESET", "GET k", "AUTH default secret", "GET k"}},
+	{"hello-auth", []string{"HELLO 3 AUTH default secret SETNAME conn", "CLIENT GETNAME", "GET k", "HELLO 2 AUTH default wrong", "PING"}},
+}

@@ -1,8 +1,14 @@
 // Package compat is a differential test: it sends the same commands to a
 // real redis-server 7.0 and to a Shoal node over raw TCP and compares the
-// replies byte for byte, in RESP2 and in RESP3. TestCases runs a table of
-// hand-written edge cases per command family; TestRandom runs a few
-// thousand seeded random commands over a small keyspace.
+// replies byte for byte, in RESP2 and in RESP3:
+//
+//   - TestCases: hand-written edge cases per command family;
+//   - TestAuth: the same against servers with a password;
+//   - TestCommandInfo: COMMAND INFO of every command Shoal has;
+//   - TestProtocol and friends: raw, also malformed, protocol input;
+//   - TestRandom: a few thousand seeded random commands over a small
+//     keyspace (-compat.seed, -compat.steps and -compat.trace to dig into
+//     a difference).
 //
 // Replies that differ between any two servers (TIME, CLIENT ID, RANDOMKEY,
 // KEYS order, TTLs read a few milliseconds apart) are compared loosely, as
@@ -63,6 +69,19 @@ func (p *pair) do(args ...string) reply {
 		}
 	}
 	return r
+}
+
+// run sends case lines (see cases) to both servers.
+func (p *pair) run(lines []string) {
+	p.t.Helper()
+	for _, line := range lines {
+		if ms, ok := strings.CutPrefix(line, "!sleep "); ok {
+			n, _ := strconv.Atoi(ms)
+			time.Sleep(time.Duration(n) * time.Millisecond)
+			continue
+		}
+		p.do(splitLine(p.t, line)...)
+	}
 }
 
 func (p *pair) remember(args []string) {
@@ -127,32 +146,10 @@ func TestCases(t *testing.T) {
 			t.Run("resp"+strconv.Itoa(proto)+"/"+c.name, func(t *testing.T) {
 				p := newPair(t, redisAddr, shoal, proto)
 				p.do("FLUSHALL")
-				for _, line := range c.lines {
-					if ms, ok := strings.CutPrefix(line, "!sleep "); ok {
-						n, _ := strconv.Atoi(ms)
-						time.Sleep(time.Duration(n) * time.Millisecond)
-						continue
-					}
-					p.do(splitLine(t, line)...)
-				}
+				p.run(c.lines)
 			})
 		}
 	}
-}
-
-// authCases run against servers with a password ("secret"): what a
-// client may do before AUTH, and the ways to authenticate.
-var authCases = []struct {
-	name  string
-	lines []string
-}{
-	{"before-auth", []string{
-		"PING", "GET k", "SELECT 1", "CLIENT ID", "NOSUCH", "HELLO", "HELLO 2", "HELLO 3", "HELLO 3 SETNAME x",
-		"AUTH", "AUTH wrong", "AUTH default wrong", "AUTH nobody secret", "AUTH a b c", "HELLO 3 AUTH default wrong",
-		"HELLO 3 AUTH nobody secret", "HELLO 4 AUTH default secret", "ECHO x", "QUIT",
-	}},
-	{"auth", []string{"AUTH secret", "PING", "SET k v", "GET k", "AUTH default secret", "AUTH wrong", "PING", "RESET", "GET k", "AUTH default secret", "GET k"}},
-	{"hello-auth", []string{"HELLO 3 AUTH default secret SETNAME conn", "CLIENT GETNAME", "GET k", "HELLO 2 AUTH default wrong", "PING"}},
 }
 
 // TestAuth runs authCases on servers with requirepass, in RESP2 (RESP3
@@ -162,10 +159,7 @@ func TestAuth(t *testing.T) {
 	shoal := testserver.Start(t, "requirepass secret")
 	for _, c := range authCases {
 		t.Run(c.name, func(t *testing.T) {
-			p := newPair(t, redisAddr, shoal, 2)
-			for _, line := range c.lines {
-				p.do(splitLine(t, line)...)
-			}
+			newPair(t, redisAddr, shoal, 2).run(c.lines)
 		})
 	}
 }
