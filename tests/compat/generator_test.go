@@ -140,7 +140,9 @@ func boolInt(b bool) int {
 	return 0
 }
 
-var keyNames = []string{"k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9", "{k}a", "{k}b"}
+// keyNames are the keyspace: plain keys, two sharing a hash tag, the
+// empty key and a binary one.
+var keyNames = []string{"k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9", "{k}a", "{k}b", "", "k\x00\xff"}
 
 func (g *generator) key() string { return keyNames[g.rnd.IntN(len(keyNames))] }
 

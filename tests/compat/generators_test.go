@@ -256,7 +256,8 @@ func genExpire(name string, when func(g *generator) string) func(g *generator) [
 }
 
 func (g *generator) pattern() string {
-	return g.pick("*", "k*", "k?", "k[0-4]", "k[^1]*", "{k}*", "*b", "nosuch", "[", "k\\1", "*[", "K*")
+	return g.pick("*", "k*", "k?", "k[0-4]", "k[^1]*", "{k}*", "*b", "nosuch", "[", "k\\1", "*[", "K*", "", "**", "?",
+		"*?*", "k[1-", "[]", "[\\]]", "k[9-0]", "\\*", "k\x00*", "{k}?", "{k}[a]")
 }
 
 // genScan asks for a whole scan in one call (a COUNT larger than the
