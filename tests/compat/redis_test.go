@@ -36,6 +36,7 @@ func startRedis(t *testing.T, directives ...string) string {
 		args = append(args, "--"+name, value)
 	}
 	cmd := exec.Command(path, args...)
+	dieWithTest(cmd)
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start redis-server: %v", err)
 	}
