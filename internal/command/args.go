@@ -1,6 +1,7 @@
 package command
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 
@@ -49,4 +50,13 @@ func is(arg []byte, word string) bool {
 		}
 	}
 	return true
+}
+
+// cString returns b up to its first NUL byte: Redis formats arguments into
+// some error messages with C's %s, which stops there.
+func cString(b []byte) []byte {
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		return b[:i]
+	}
+	return b
 }

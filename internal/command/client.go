@@ -78,7 +78,7 @@ func parseClientList(c *Ctx) (clientListArgs, bool) {
 	case len(args) == 2 && is(args[0], "type"):
 		typ, ok := clientTypeByName(args[1])
 		if !ok {
-			c.Errorf("ERR Unknown client type '%s'", args[1])
+			c.Errorf("ERR Unknown client type '%s'", cString(args[1]))
 			return a, false
 		}
 		a.typ = typ
@@ -202,7 +202,7 @@ func parseClientKill(c *Ctx) (killFilter, bool) {
 		case is(opt, "type"):
 			typ, ok := clientTypeByName(val)
 			if !ok {
-				c.Errorf("ERR Unknown client type '%s'", val)
+				c.Errorf("ERR Unknown client type '%s'", cString(val))
 				return f, false
 			}
 			f.typ = typ
@@ -213,7 +213,7 @@ func parseClientKill(c *Ctx) (killFilter, bool) {
 		case is(opt, "user"):
 			// The default user is the only one until ACLs exist.
 			if string(val) != "default" {
-				c.Errorf("ERR No such user '%s'", val)
+				c.Errorf("ERR No such user '%s'", cString(val))
 				return f, false
 			}
 			f.user, f.hasUser = string(val), true

@@ -98,7 +98,7 @@ func hello(c *Ctx) {
 			name, haveName = string(args[i+1]), true
 			i++
 		default:
-			c.Errorf("ERR Syntax error in HELLO option '%s'", args[i])
+			c.Errorf("ERR Syntax error in HELLO option '%s'", cString(args[i]))
 			return
 		}
 	}
@@ -158,9 +158,9 @@ func validClientName(name string) bool {
 
 func connectionCommands() []*Spec {
 	return []*Spec{
-		{Name: "ping", Arity: -1, Flags: Fast | Stale, Group: "connection", Summary: "Returns the server's liveliness response.", Since: "1.0.0", Handler: ping},
-		{Name: "echo", Arity: 2, Flags: Fast | Stale, Group: "connection", Summary: "Returns the given string.", Since: "1.0.0", Handler: echo},
-		{Name: "quit", Arity: -1, Flags: Fast | NoAuth | Stale | Loading | AllowBusy, Group: "connection", Summary: "Closes the connection.", Since: "1.0.0", Handler: quit},
+		{Name: "ping", Arity: -1, Flags: Fast, Group: "connection", Summary: "Returns the server's liveliness response.", Since: "1.0.0", Handler: ping},
+		{Name: "echo", Arity: 2, Flags: Fast | Loading | Stale, Group: "connection", Summary: "Returns the given string.", Since: "1.0.0", Handler: echo},
+		{Name: "quit", Arity: -1, Flags: Fast | NoAuth | NoScript | Stale | Loading | AllowBusy, Group: "connection", Summary: "Closes the connection.", Since: "1.0.0", Handler: quit},
 		{Name: "reset", Arity: 1, Flags: Fast | NoAuth | Stale | Loading | NoScript | AllowBusy, Group: "connection", Summary: "Resets the connection.", Since: "6.2.0", Handler: reset},
 		{Name: "select", Arity: 2, Flags: Fast | Loading | Stale, Group: "connection", Summary: "Changes the selected database.", Since: "1.0.0", Handler: selectDB},
 		{Name: "auth", Arity: -2, Flags: Fast | NoAuth | NoScript | Loading | Stale | AllowBusy, Group: "connection", Summary: "Authenticates the connection.", Since: "1.0.0", Handler: auth},

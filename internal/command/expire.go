@@ -40,7 +40,7 @@ func parseExpire(c *Ctx, seconds, abs bool) (expireArgs, bool) {
 		case is(opt, "lt"):
 			a.cond |= expireLT
 		default:
-			c.Errorf("ERR Unsupported option %s", opt)
+			c.Errorf("ERR Unsupported option %s", cString(opt))
 			return a, false
 		}
 	}

@@ -106,60 +106,6 @@ func writeCommandInfo(w *resp.Writer, s *Spec) {
 	}
 }
 
-// writeKeySpecs describes the command's keys as one Redis 7 key spec
-// derived from its first/last/step positions. The access flags are
-// derived from the command's flags (RO for read-only commands, RW
-// otherwise), coarser than Redis's per-command ones.
-func writeKeySpecs(w *resp.Writer, s *Spec) {
-	if s.FirstKey <= 0 {
-		w.Set(0)
-		return
-	}
-	lastKey := s.LastKey
-	if lastKey >= 0 {
-		lastKey -= s.FirstKey
-	}
-	w.Set(1)
-	w.Map(3)
-	w.BulkString("flags")
-	flags := keyFlags(s)
-	w.Set(len(flags))
-	for _, f := range flags {
-		w.Simple(f)
-	}
-	w.BulkString("begin_search")
-	w.Map(2)
-	w.BulkString("type")
-	w.BulkString("index")
-	w.BulkString("spec")
-	w.Map(1)
-	w.BulkString("index")
-	w.Int(int64(s.FirstKey))
-	w.BulkString("find_keys")
-	w.Map(2)
-	w.BulkString("type")
-	w.BulkString("range")
-	w.BulkString("spec")
-	w.Map(3)
-	w.BulkString("lastkey")
-	w.Int(int64(lastKey))
-	w.BulkString("keystep")
-	w.Int(int64(max(s.Step, 1)))
-	w.BulkString("limit")
-	w.Int(0)
-}
-
-// keyFlags are the access flags of a command's keys.
-func keyFlags(s *Spec) []string {
-	switch {
-	case s.Flags&ReadOnly != 0:
-		return []string{"RO", "access"}
-	case s.Flags&Write != 0:
-		return []string{"RW", "update"}
-	}
-	return []string{"RW"}
-}
-
 // aclCategoryOrder is the order in which Redis lists ACL categories.
 var aclCategoryOrder = []string{"keyspace", "read", "write", "set", "sortedset", "list", "hash", "string",
 	"bitmap", "hyperloglog", "geo", "stream", "pubsub", "admin", "fast", "slow", "blocking", "dangerous",
@@ -311,15 +257,11 @@ func commandGetKeysAndFlags(c *Ctx) {
 		c.Error("ERR Invalid arguments specified for command")
 		return
 	}
-	flags := keyFlags(s)
 	c.W.Array(len(pos))
 	for _, p := range pos {
 		c.W.Array(2)
 		c.W.Bulk(args[p])
-		c.W.Set(len(flags))
-		for _, f := range flags {
-			c.W.Simple(f)
-		}
+		writeFlagSet(c.W, keyFlagsAt(s, args, p))
 	}
 }
 

@@ -127,12 +127,17 @@ func parseCursor(b []byte) (uint64, bool) {
 	return n, true
 }
 
-// matches reports whether a key passes SCAN's MATCH and TYPE filters.
-func (a *scanArgs) matches(key string, e *engine.Entry) bool {
-	if a.typ != nil && !is(a.typ, e.Kind.String()) {
-		return false
+// filter reports whether a key passes SCAN's MATCH and TYPE filters, in
+// Redis's order: the pattern, then the type. Redis reads the type with a
+// key lookup, which counts as a keyspace hit: lookedUp says it happened.
+func (a *scanArgs) filter(key string, e *engine.Entry) (keep, lookedUp bool) {
+	if a.pattern != nil && !matchGlob(a.pattern, []byte(key), false) {
+		return false, false
 	}
-	return a.pattern == nil || matchGlob(a.pattern, []byte(key), false)
+	if a.typ == nil {
+		return true, false
+	}
+	return is(a.typ, e.Kind.String()), true
 }
 
 // scan replies with the next batch of keys and the cursor to continue.
@@ -148,13 +153,19 @@ func scan(c *Ctx) {
 	}
 	db := c.DB()
 	for examined := int64(0); slot < engine.SlotCount && examined < a.count; slot++ {
+		var hits int64
 		db.ScanSlot(slot, func(k string, e *engine.Entry) bool {
 			examined++
-			if a.matches(k, e) {
+			keep, lookedUp := a.filter(k, e)
+			if lookedUp {
+				hits++
+			}
+			if keep {
 				out = append(out, k)
 			}
 			return true
 		})
+		db.AddHits(slot, hits)
 	}
 	if slot >= engine.SlotCount {
 		slot = 0

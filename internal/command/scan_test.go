@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -281,5 +282,35 @@ func TestScanIterator(t *testing.T) {
 	slices.Sort(got)
 	if !slices.Equal(got, want) {
 		t.Errorf("iterator returned %d keys, want %d", len(got), len(want))
+	}
+}
+
+// TestScanTypeCountsHits: Redis reads each key's type for SCAN's TYPE
+// filter with a key lookup, a keyspace hit, but only for keys that passed
+// MATCH; SCAN without TYPE, and KEYS, count nothing.
+func TestScanTypeCountsHits(t *testing.T) {
+	srv := testserver.Start(t)
+	c := srv.Client(t)
+	ctx := context.Background()
+	seedStrings(t, srv, 0, "a1", "v", "a2", "v", "b1", "v")
+	hits := func() string {
+		info := c.Info(ctx, "stats").Val()
+		i := strings.Index(info, "keyspace_hits:")
+		return strings.Fields(info[i:])[0]
+	}
+	c.ConfigResetStat(ctx)
+	for _, cmd := range [][]any{
+		{"scan", 0, "count", 100},
+		{"scan", 0, "count", 100, "match", "a*"},
+		{"keys", "*"},
+	} {
+		c.Do(ctx, cmd...)
+	}
+	if got := hits(); got != "keyspace_hits:0" {
+		t.Errorf("after SCAN without TYPE and KEYS: %s, want 0", got)
+	}
+	c.Do(ctx, "scan", 0, "count", 100, "match", "a*", "type", "hash")
+	if got := hits(); got != "keyspace_hits:2" {
+		t.Errorf("after SCAN MATCH a* TYPE hash: %s, want 2", got)
 	}
 }

@@ -1,0 +1,209 @@
+package command
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/shoal-cache/shoal/internal/resp"
+)
+
+// keySpec is one of Redis 7's key specifications: which arguments are
+// keys (from Index, up to LastKey arguments further on, or up to the
+// argument LastKey from the end when negative, every Step) and how the
+// command uses them. COMMAND INFO lists them; COMMAND GETKEYSANDFLAGS and
+// cluster clients read the flags.
+type keySpec struct {
+	Notes                string
+	Flags                []string
+	Index, LastKey, Step int
+}
+
+// covers reports whether argument pos of an nargs-argument command is one
+// of the spec's keys.
+func (k keySpec) covers(pos, nargs int) bool {
+	last := k.Index + k.LastKey
+	if k.LastKey < 0 {
+		last = nargs + k.LastKey
+	}
+	return pos >= k.Index && pos <= last && (pos-k.Index)%max(k.Step, 1) == 0
+}
+
+// keySpecsOf returns the command's key specs: its own list when its keys
+// are used in more than one way (BITOP writes one key and reads the
+// others), else one spec over its first/last/step positions with Redis
+// 7.0's flags for it.
+func keySpecsOf(s *Spec) []keySpec {
+	if specs, ok := multiKeySpecs[s.FullName()]; ok {
+		return specs
+	}
+	if s.FirstKey <= 0 {
+		return nil
+	}
+	lastKey := s.LastKey
+	if lastKey >= 0 {
+		lastKey -= s.FirstKey
+	}
+	flags, ok := keyFlagsByName[s.FullName()]
+	if !ok {
+		flags = defaultKeyFlags(s)
+	}
+	return []keySpec{{Notes: keySpecNotes[s.FullName()], Flags: flags, Index: s.FirstKey, LastKey: lastKey, Step: max(s.Step, 1)}}
+}
+
+// defaultKeyFlags are the flags of a command missing from keyFlagsByName:
+// RO for read-only commands, RW otherwise.
+func defaultKeyFlags(s *Spec) []string {
+	switch {
+	case s.Flags&ReadOnly != 0:
+		return []string{"RO", "access"}
+	case s.Flags&Write != 0:
+		return []string{"RW", "update"}
+	}
+	return []string{"RW"}
+}
+
+// keyFlagsAt returns the flags of the key at args[pos] (args[0] is the
+// command's name), as COMMAND GETKEYSANDFLAGS reports them: a spec marked
+// variable_flags is resolved from the arguments, as Redis's getkeys
+// functions do.
+func keyFlagsAt(s *Spec, args [][]byte, pos int) []string {
+	for _, k := range keySpecsOf(s) {
+		if !k.covers(pos, len(args)) {
+			continue
+		}
+		if resolve, ok := variableKeyFlags[s.FullName()]; ok {
+			return resolve(args)
+		}
+		return k.Flags
+	}
+	return nil
+}
+
+// variableKeyFlags resolve the flags of commands whose use of their key
+// depends on their options.
+var variableKeyFlags = map[string]func(args [][]byte) []string{
+	// SET reads the old value only with GET, wherever it is among the
+	// options.
+	"set": func(args [][]byte) []string {
+		if len(args) > 3 && slices.ContainsFunc(args[3:], func(a []byte) bool { return is(a, "get") }) {
+			return []string{"RW", "access", "update"}
+		}
+		return []string{"OW", "update"}
+	},
+	// BITFIELD only reads when every operation is a complete GET or
+	// OVERFLOW; anything else (a write, or a syntax error) counts as a
+	// write.
+	"bitfield": func(args [][]byte) []string {
+		for i := 2; i < len(args); i++ {
+			rest := len(args) - i - 1
+			switch {
+			case is(args[i], "get") && rest >= 2:
+				i += 2
+			case is(args[i], "overflow") && rest >= 1:
+				i++
+			default:
+				return []string{"RW", "access", "update"}
+			}
+		}
+		return []string{"RO", "access"}
+	},
+}
+
+// keyFlagsByName are Redis 7.0's key flags of the commands with one key
+// spec.
+var keyFlagsByName = func() map[string][]string {
+	m := map[string][]string{}
+	for _, g := range []struct{ flags, names string }{
+		{"RO", "exists object|encoding object|freq object|idletime object|refcount strlen touch type"},
+		{"RO access", "bitcount bitfield_ro bitpos dump expiretime get getbit getrange lcs mget pexpiretime pttl substr ttl"},
+		{"RW insert", "append"},
+		{"RW update", "expire expireat persist pexpire pexpireat setrange"},
+		{"RW access update", "decr decrby getex getset incr incrby incrbyfloat move setbit"},
+		{"RW access update variable_flags", "bitfield set"},
+		{"RW access delete", "getdel"},
+		{"RM delete", "del unlink"},
+		{"OW update", "mset psetex restore setex"},
+		{"OW insert", "msetnx setnx"},
+	} {
+		for _, name := range strings.Fields(g.names) {
+			m[name] = strings.Fields(g.flags)
+		}
+	}
+	return m
+}()
+
+// keySpecNotes are the notes Redis 7.0 attaches to some key specs.
+var keySpecNotes = map[string]string{
+	"bitfield": "This command allows both access and modification of the key",
+	"getex":    "RW and UPDATE because it changes the TTL",
+	"set":      "RW and ACCESS due to the optional `GET` argument",
+}
+
+// multiKeySpecs are the commands that use one key one way and others
+// another.
+var multiKeySpecs = map[string][]keySpec{
+	"bitop": {
+		{Flags: []string{"OW", "update"}, Index: 2, LastKey: 0, Step: 1},
+		{Flags: []string{"RO", "access"}, Index: 3, LastKey: -1, Step: 1},
+	},
+	"copy": {
+		{Flags: []string{"RO", "access"}, Index: 1, LastKey: 0, Step: 1},
+		{Flags: []string{"OW", "update"}, Index: 2, LastKey: 0, Step: 1},
+	},
+	"rename": {
+		{Flags: []string{"RW", "access", "delete"}, Index: 1, LastKey: 0, Step: 1},
+		{Flags: []string{"OW", "update"}, Index: 2, LastKey: 0, Step: 1},
+	},
+	"renamenx": {
+		{Flags: []string{"RW", "access", "delete"}, Index: 1, LastKey: 0, Step: 1},
+		{Flags: []string{"OW", "insert"}, Index: 2, LastKey: 0, Step: 1},
+	},
+}
+
+// writeKeySpecs writes the command's key specs as COMMAND INFO does.
+func writeKeySpecs(w *resp.Writer, s *Spec) {
+	specs := keySpecsOf(s)
+	w.Set(len(specs))
+	for _, k := range specs {
+		writeKeySpec(w, k)
+	}
+}
+
+func writeKeySpec(w *resp.Writer, k keySpec) {
+	if k.Notes != "" {
+		w.Map(4)
+		w.BulkString("notes")
+		w.BulkString(k.Notes)
+	} else {
+		w.Map(3)
+	}
+	w.BulkString("flags")
+	writeFlagSet(w, k.Flags)
+	w.BulkString("begin_search")
+	w.Map(2)
+	w.BulkString("type")
+	w.BulkString("index")
+	w.BulkString("spec")
+	w.Map(1)
+	w.BulkString("index")
+	w.Int(int64(k.Index))
+	w.BulkString("find_keys")
+	w.Map(2)
+	w.BulkString("type")
+	w.BulkString("range")
+	w.BulkString("spec")
+	w.Map(3)
+	w.BulkString("lastkey")
+	w.Int(int64(k.LastKey))
+	w.BulkString("keystep")
+	w.Int(int64(k.Step))
+	w.BulkString("limit")
+	w.Int(0)
+}
+
+func writeFlagSet(w *resp.Writer, flags []string) {
+	w.Set(len(flags))
+	for _, f := range flags {
+		w.Simple(f)
+	}
+}
