@@ -83,6 +83,13 @@ func (db *DB) expireShard(sh *shard, deadline time.Time) (deleted int, timedOut 
 				break
 			}
 			k := b.keys[len(b.keys)-1]
+			if e := sh.entryOf(k); e == nil || e.expireAt == 0 || bucketOf(e.expireAt) != b.id {
+				// Not the key's place (any more): drop it rather than
+				// spin on it. The index keeps no such entries; this is
+				// a guard, not a path.
+				sh.expires.dropLast(b)
+				continue
+			}
 			sh.remove(k, int(SlotOf([]byte(k))>>sh.bits))
 			sh.expired.Add(1)
 			n++

@@ -3,6 +3,7 @@ package engine
 import (
 	"container/heap"
 	"math/rand/v2"
+	"slices"
 )
 
 // expiryBucketMs is the width of an expiry bucket. The active cycle runs
@@ -22,7 +23,10 @@ type expiryIndex struct {
 	count   int
 }
 
-type expiryBucket struct{ keys []string }
+type expiryBucket struct {
+	id   int64
+	keys []string
+}
 
 func newExpiryIndex() expiryIndex {
 	return expiryIndex{buckets: map[int64]*expiryBucket{}}
@@ -35,7 +39,7 @@ func (x *expiryIndex) add(k string, e *Entry) {
 	id := bucketOf(e.expireAt)
 	b := x.buckets[id]
 	if b == nil {
-		b = &expiryBucket{}
+		b = &expiryBucket{id: id}
 		x.buckets[id] = b
 		heap.Push(&x.due, id)
 	}
@@ -47,15 +51,21 @@ func (x *expiryIndex) add(k string, e *Entry) {
 // remove takes key k of entry e out of the index; e.expireAt must still be
 // the time it was indexed under. entryOf finds the entry of the key moved
 // into k's place.
-func (x *expiryIndex) remove(e *Entry, entryOf func(string) *Entry) {
+//
+// e's remembered place is checked against k: an entry can be stored under a
+// second key before leaving the first (RENAME and MOVE store, then delete),
+// and then it remembers only its newer place. The bucket is then searched.
+func (x *expiryIndex) remove(k string, e *Entry, entryOf func(string) *Entry) {
 	id := bucketOf(e.expireAt)
 	b := x.buckets[id]
 	if b == nil {
 		return
 	}
 	i, last := int(e.expPos), len(b.keys)-1
-	if i > last {
-		return
+	if i > last || b.keys[i] != k {
+		if i = slices.Index(b.keys, k); i < 0 {
+			return
+		}
 	}
 	if i != last {
 		moved := b.keys[last]
@@ -68,6 +78,16 @@ func (x *expiryIndex) remove(e *Entry, entryOf func(string) *Entry) {
 	b.keys = b.keys[:last]
 	if len(b.keys) == 0 {
 		delete(x.buckets, id)
+	}
+	x.count--
+}
+
+// dropLast removes the last key of bucket b, whatever it is.
+func (x *expiryIndex) dropLast(b *expiryBucket) {
+	b.keys[len(b.keys)-1] = ""
+	b.keys = b.keys[:len(b.keys)-1]
+	if len(b.keys) == 0 {
+		delete(x.buckets, b.id)
 	}
 	x.count--
 }

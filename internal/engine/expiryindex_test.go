@@ -101,3 +101,43 @@ func (db *DB) countRaw(k string) bool {
 	slot := SlotOf([]byte(k))
 	return db.shards[db.shardOfSlot(slot)].slots[db.localSlot(slot)][k] != nil
 }
+
+// TestExpiryIndexStoreThenDelete is RENAME's and MOVE's order: the entry is
+// stored under the new key before the old key is deleted.
+func TestExpiryIndexStoreThenDelete(t *testing.T) {
+	clock := NewManualClock(1_700_000_000_000)
+	e := New(Options{Databases: 2, Shards: 1, Clock: clock})
+	txn := e.NewTxn()
+	at := clock.NowMs() + 1000
+	for i := range 10 { // neighbours in the same bucket
+		k := []byte(fmt.Sprintf("other%d", i))
+		v := txn.LockKey(e.DB(0), k)
+		v.Put(k, NewString([]byte("v")), at)
+		txn.Unlock()
+	}
+	src, dst := []byte("src"), []byte("dst")
+	v := txn.LockKeys(e.DB(0), [][]byte{src, dst})
+	v.Put(src, NewString([]byte("v")), at)
+	ent := v.Lookup(src)
+	v.Put(dst, ent, ent.ExpireAt()) // RENAME src dst
+	v.Delete(src)
+	txn.Unlock()
+	if got := e.DB(0).Expires(); got != 11 {
+		t.Fatalf("Expires() = %d after RENAME, want 11", got)
+	}
+	// MOVE dst to db 1: stored there, then deleted here.
+	txn.Key(e.DB(0), dst).Key(e.DB(1), dst).Acquire()
+	v0, v1 := txn.View(e.DB(0)), txn.View(e.DB(1))
+	ent = v0.Lookup(dst)
+	v1.Put(dst, ent, ent.ExpireAt())
+	v0.Delete(dst)
+	txn.Unlock()
+	if a, b := e.DB(0).Expires(), e.DB(1).Expires(); a != 10 || b != 1 {
+		t.Fatalf("Expires() = %d and %d after MOVE, want 10 and 1", a, b)
+	}
+	clock.Advance(2 * time.Second)
+	e.ActiveExpireCycle(time.Second)
+	if a, b := e.DB(0).Size(), e.DB(1).Size(); a != 0 || b != 0 {
+		t.Fatalf("sizes %d and %d after every TTL passed", a, b)
+	}
+}

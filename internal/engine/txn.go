@@ -205,7 +205,7 @@ func (v View) Put(key []byte, e *Entry, expireAt int64) {
 	// Assigning with k also replaces the map's copy of the key (Go updates
 	// string keys on assignment), so both tables share k's bytes.
 	if existed && old.expireAt != 0 {
-		sh.expires.remove(old, sh.entryOf)
+		sh.expires.remove(k, old, sh.entryOf)
 	}
 	m[k] = e
 	e.expireAt = expireAt
@@ -242,7 +242,7 @@ func (v View) SetExpire(key []byte, expireAt int64) bool {
 	}
 	sh, _ := v.locate(key)
 	if e.expireAt != 0 {
-		sh.expires.remove(e, sh.entryOf)
+		sh.expires.remove(string(key), e, sh.entryOf)
 	}
 	e.expireAt = expireAt
 	if expireAt != 0 {
@@ -271,7 +271,7 @@ func (sh *shard) remove(k string, local int) {
 		return
 	}
 	if e.expireAt != 0 {
-		sh.expires.remove(e, sh.entryOf)
+		sh.expires.remove(k, e, sh.entryOf)
 	}
 	sh.unaccount(e)
 	delete(m, k)
