@@ -96,8 +96,11 @@ func (x *expiryIndex) dropLast(b *expiryBucket) {
 // keys have therefore all expired, or nil.
 func (x *expiryIndex) dueBucket(now int64) *expiryBucket {
 	for x.due.Len() > 0 {
+		// Bucket id holds [id×width, (id+1)×width): entirely past when id
+		// is below now's bucket. Comparing ids never overflows, where
+		// (id+1)×width would for an expiry near the end of time.
 		id := x.due[0]
-		if (id+1)*expiryBucketMs > now {
+		if id >= now/expiryBucketMs {
 			return nil
 		}
 		if b := x.buckets[id]; b != nil {

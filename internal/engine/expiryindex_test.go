@@ -141,3 +141,20 @@ func TestExpiryIndexStoreThenDelete(t *testing.T) {
 		t.Fatalf("sizes %d and %d after every TTL passed", a, b)
 	}
 }
+
+// TestExpiryAtTheEndOfTime: PEXPIREAT k 9223372036854775807 is a valid
+// expiry that must never be reached.
+func TestExpiryAtTheEndOfTime(t *testing.T) {
+	clock := NewManualClock(1_700_000_000_000)
+	e := New(Options{Databases: 1, Shards: 1, Clock: clock})
+	txn := e.NewTxn()
+	k := []byte("forever")
+	v := txn.LockKey(e.DB(0), k)
+	v.Put(k, NewString([]byte("v")), 1<<63-1)
+	txn.Unlock()
+	clock.Advance(time.Hour)
+	e.ActiveExpireCycle(time.Second)
+	if e.DB(0).Size() != 1 {
+		t.Fatal("a key expiring at the largest time was reclaimed")
+	}
+}
