@@ -329,6 +329,11 @@ func compareFor(args []string) comparer {
 		case "info":
 			return sameClientInfo
 		}
+	case "memory":
+		if sub == "usage" {
+			// Bytes: each server counts its own.
+			return sameKind
+		}
 	case "object":
 		switch sub {
 		case "idletime":
