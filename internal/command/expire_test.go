@@ -242,3 +242,22 @@ func anySlice(s []string) []any {
 	}
 	return out
 }
+
+// TestFarFutureExpiryIsKept: a key whose expiry is the largest time there
+// is (PEXPIREAT or SET PXAT 9223372036854775807, which Redis accepts)
+// never expires, active expiry cycles included.
+func TestFarFutureExpiryIsKept(t *testing.T) {
+	srv := testserver.Start(t, "hz 100")
+	r := srv.Raw(t)
+	for _, cmd := range [][]string{
+		{"SET", "a", "v"}, {"PEXPIREAT", "a", "9223372036854775807"},
+		{"SET", "b", "v", "PXAT", "9223372036854775807"},
+		{"SET", "c", "v"}, {"PEXPIREAT", "c", "9223372036854775700"},
+	} {
+		r.Do(cmd...)
+	}
+	time.Sleep(150 * time.Millisecond) // more than ten cycles at hz 100
+	if got := r.Do("EXISTS", "a", "b", "c"); got != ":3\r\n" {
+		t.Errorf("EXISTS a b c = %q after active expiry cycles, want :3", got)
+	}
+}

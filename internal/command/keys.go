@@ -92,8 +92,11 @@ func renameGeneric(c *Ctx, nx bool) {
 		renameReply(c, nx, false)
 		return
 	}
-	v.Put(dst, e, e.ExpireAt())
+	// Delete first: an entry is stored (and indexed by its TTL) under one
+	// key at a time.
+	at := e.ExpireAt()
 	v.Delete(src)
+	v.Put(dst, e, at)
 	renameReply(c, nx, true)
 }
 
@@ -182,8 +185,9 @@ func move(c *Ctx) {
 		c.W.Int(0)
 		return
 	}
-	vd.Put(key, e, e.ExpireAt())
-	vs.Delete(key)
+	at := e.ExpireAt()
+	vs.Delete(key) // first: an entry is stored under one key at a time
+	vd.Put(key, e, at)
 	c.W.Int(1)
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -451,6 +452,30 @@ func TestKeyCommandSpecs(t *testing.T) {
 		}
 		if s.Group != "generic" {
 			t.Errorf("%s: group %q", tc.name, s.Group)
+		}
+	}
+}
+
+// TestRenameAndMoveTTLBookkeeping: a key renamed or moved with its TTL and
+// then overwritten without one leaves no TTL behind, in INFO keyspace's
+// expires count as in Redis (an entry must be indexed under one key at a
+// time).
+func TestRenameAndMoveTTLBookkeeping(t *testing.T) {
+	s := testserver.Start(t)
+	r := s.Raw(t)
+	// Several pairs, so that some cross shards.
+	for _, p := range [][2]string{{"k7", "k3"}, {"a", "b"}, {"x1", "y2"}, {"{t}1", "{t}2"}} {
+		for _, cmd := range [][]string{
+			{"SET", p[0], "v", "EX", "3600"}, {"RENAME", p[0], p[1]}, {"SET", p[1], "w"},
+			{"SET", p[0], "v", "EX", "3600"}, {"MOVE", p[0], "1"}, {"SELECT", "1"}, {"SET", p[0], "w"}, {"SELECT", "0"},
+		} {
+			r.Do(cmd...)
+		}
+	}
+	got := r.Do("INFO", "keyspace")
+	for _, want := range []string{"db0:keys=4,expires=0,", "db1:keys=4,expires=0,"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("INFO keyspace = %q, want %q", got, want)
 		}
 	}
 }

@@ -114,6 +114,10 @@ var cases = []struct {
 		"SET k v", "PEXPIREAT k 1", "EXISTS k", "SET k v", "EXPIREAT k 0 NX", "EXISTS k", "SET k v", "EXPIRE k 0 GT", "EXISTS k",
 		"SET k v", "EXPIRE k 10 \"a\\x00b\"", "EXPIRE k 10 \"\\xff\\x00\"", "EXPIRE k -9223372036854775808", "EXPIRE k -9223372036854775", "EXISTS k", "EXPIRE k 1.5",
 	}},
+	{"far-future-expiry", []string{
+		"SET a v", "PEXPIREAT a 9223372036854775807", "SET b v PXAT 9223372036854775807", "SET c v",
+		"EXPIREAT c 9223372036854775", "!sleep 250", "EXISTS a b c", "DBSIZE",
+	}},
 	{"expired", []string{
 		"CONFIG RESETSTAT", "MSET a 1 b 2 c 3 d 4 e 5 f 6", "PEXPIRE a 1", "PEXPIRE b 1", "PEXPIRE c 1", "PEXPIRE d 1",
 		"PEXPIRE e 1", "SET g 7 PX 1", "!sleep 20", "GET a", "EXISTS b", "TTL c", "TYPE d", "RENAME e x", "MOVE g 1",
@@ -133,6 +137,8 @@ var cases = []struct {
 		"COPY r r", "COPY r c DB 1", "COPY r c DB 16", "COPY r c DB x", "COPY r c DB", "COPY r c FOO", "COPY missing c",
 		"COPY r c DB 0 REPLACE", "MOVE r 0", "MOVE r 1", "MOVE r 1", "EXISTS r", "MOVE missing 1", "MOVE c 16", "MOVE c x",
 		"MOVE c -1", "SELECT 1", "GET r", "TTL r", "GET c", "MOVE r 0", "SET r here", "SELECT 0", "MOVE c 1", "EXISTS c",
+		"FLUSHALL", "SET k7 v EX 100", "RENAME k7 k3", "SET k3 w", "SET x1 v EX 100", "RENAME x1 y2", "SET y2 w",
+		"SET m v EX 100", "MOVE m 1", "SELECT 1", "SET m w", "INFO keyspace",
 	}},
 	{"dump-restore", []string{
 		"SET a 123", "DUMP a", "SET b hello", "DUMP b", "DUMP missing", "RESTORE a 0 " + dumpInt, "RESTORE n 0 " + dumpInt,

@@ -76,6 +76,9 @@ var generators = []weighted{
 	{"object|refcount", 1, func(g *generator) []string { return cmd("OBJECT", g.word("REFCOUNT"), g.key()) }},
 	{"object|idletime", 1, func(g *generator) []string { return cmd("OBJECT", g.word("IDLETIME"), g.key()) }},
 	{"object|freq", 1, func(g *generator) []string { return cmd("OBJECT", g.word("FREQ"), g.key()) }},
+	{"memory|usage", 1, func(g *generator) []string {
+		return cmdv("MEMORY", []string{g.word("USAGE"), g.key()}, g.options(30, []string{g.word("SAMPLES"), g.integer()})...)
+	}},
 	{"dump", 2, func(g *generator) []string { return cmd("DUMP", g.key()) }},
 	{"restore", 2, genRestore},
 	// WAIT 1 0 would block Redis for ever (it has no replicas), and WAIT 1

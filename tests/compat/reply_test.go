@@ -169,9 +169,9 @@ func orPending(redis, shoal string) comparer {
 }
 
 // clientFixedFields are the CLIENT INFO fields that say the same on
-// both servers for the same history; the others are ids, addresses and
-// buffer sizes.
-var clientFixedFields = map[string]bool{"name": true, "idle": true, "flags": true, "db": true, "sub": true,
+// both servers for the same history; the others are ids, addresses, times
+// (age, idle) and buffer sizes.
+var clientFixedFields = map[string]bool{"name": true, "flags": true, "db": true, "sub": true,
 	"psub": true, "ssub": true, "multi": true, "obl": true, "oll": true, "omem": true, "events": true,
 	"cmd": true, "user": true, "redir": true, "resp": true}
 
@@ -328,6 +328,11 @@ func compareFor(args []string) comparer {
 			return sameKind
 		case "info":
 			return sameClientInfo
+		}
+	case "memory":
+		if sub == "usage" {
+			// Bytes: each server counts its own.
+			return sameKind
 		}
 	case "object":
 		switch sub {
