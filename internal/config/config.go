@@ -10,6 +10,7 @@ package config
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -37,6 +38,9 @@ type param struct {
 	immutable bool
 	// check validates a new string value beyond its kind (e.g. dir exists).
 	check func(string) error
+	// normalize rewrites an accepted value to what is stored (hz clamped
+	// to 1..500, dir made absolute), as Redis stores them.
+	normalize func(string) string
 
 	num atomic.Int64 // kindInt, kindMemory, kindBool (0/1), kindEnum (index)
 	str atomic.Pointer[string]
@@ -188,6 +192,9 @@ func (p *param) validate(v string) error {
 }
 
 func (p *param) set(v string) error {
+	if p.normalize != nil {
+		v = p.normalize(v)
+	}
 	n, err := p.parse(v)
 	if err != nil {
 		return err
@@ -256,6 +263,21 @@ func ParseMemory(v string) (int64, bool) {
 		return 0, false
 	}
 	return n * mul, true
+}
+
+func clampHz(v string) string {
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return v
+	}
+	return strconv.FormatInt(min(max(n, 1), 500), 10)
+}
+
+func absDir(v string) string {
+	if abs, err := filepath.Abs(v); err == nil {
+		return abs
+	}
+	return v
 }
 
 func checkDir(v string) error {

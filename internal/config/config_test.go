@@ -96,3 +96,18 @@ func TestFromArgsErrorsNameTheDirective(t *testing.T) {
 		t.Fatal("a directive without a value must be refused")
 	}
 }
+
+func TestStoredAsRedisStoresThem(t *testing.T) {
+	c := Default()
+	for in, want := range map[string]string{"0": "1", "1000": "500", "20": "20"} {
+		if err := c.Set([][2]string{{"hz", in}}); err != nil {
+			t.Fatal(err)
+		}
+		if got := c.String("hz"); got != want {
+			t.Errorf("CONFIG SET hz %s: GET = %s, want %s", in, got, want)
+		}
+	}
+	if dir := c.String("dir"); !filepath.IsAbs(dir) {
+		t.Errorf("dir = %q, want an absolute path", dir)
+	}
+}

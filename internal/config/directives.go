@@ -26,10 +26,10 @@ func directives() []*param {
 		{name: "maxmemory-eviction-tenacity", kind: kindInt, def: "10", min: 0, max: 100},
 		{name: "lfu-log-factor", kind: kindInt, def: "10", min: 0, max: math.MaxInt32},
 		{name: "lfu-decay-time", kind: kindInt, def: "1", min: 0, max: math.MaxInt32},
-		{name: "hz", kind: kindInt, def: "10", min: 0, max: math.MaxInt32},
+		{name: "hz", kind: kindInt, def: "10", min: 0, max: math.MaxInt32, normalize: clampHz},
 		{name: "loglevel", kind: kindEnum, def: "notice", enum: []string{"debug", "verbose", "notice", "warning"}},
 		{name: "logfile", kind: kindString, def: "", immutable: true},
-		{name: "dir", kind: kindString, def: ".", check: checkDir},
+		{name: "dir", kind: kindString, def: ".", check: checkDir, normalize: absDir},
 		{name: "requirepass", kind: kindString, def: ""},
 		// Persistence arrives with its own issue; until then the only
 		// values accepted are the ones that describe what the node does.

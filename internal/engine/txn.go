@@ -188,7 +188,9 @@ func (v View) Read(key []byte) *Entry {
 }
 
 // Put stores e at key, replacing any value, with the given expiry time
-// (Unix ms, 0 for none). The key is copied; e is kept.
+// (Unix ms, 0 for none). The key is copied; e is kept. An entry lives under
+// one key at a time: to move one (RENAME, MOVE), delete it from the old
+// key first.
 func (v View) Put(key []byte, e *Entry, expireAt int64) {
 	sh, local := v.locate(key)
 	m := sh.slots[local]
