@@ -46,7 +46,7 @@ func bitString(c *Ctx, v engine.View, key []byte, maxBit uint64) (e *engine.Entr
 		grown = true
 	case len(e.Str) < n:
 		e.Str = growZero(e.Str, n)
-		v.Modified(key)
+		v.Modified(key, e)
 		grown = true
 	}
 	e.Raw = true
@@ -79,7 +79,7 @@ func setbit(c *Ctx) {
 		e.Str[byteIdx] &^= mask
 	}
 	if !grown && old != (on == 1) {
-		v.Modified(key)
+		v.Modified(key, e)
 	}
 	if old {
 		c.W.Int(1)

@@ -208,3 +208,25 @@ func TestObjectFreqUnderLFU(t *testing.T) {
 		t.Fatalf("OBJECT IDLETIME under LFU: %v", err)
 	}
 }
+
+// TestInPlaceChangesAreAccounted grows strings in place (SETRANGE,
+// APPEND, SETBIT) and checks that used_memory follows them up, and back
+// down when the keys go.
+func TestInPlaceChangesAreAccounted(t *testing.T) {
+	srv := testserver.Start(t)
+	c := srv.Client(t)
+	ctx := context.Background()
+	before := evInfoInt(t, c, "memory", "used_memory")
+	c.SetRange(ctx, "r", 100_000, "x")
+	c.Set(ctx, "a", "x", 0)
+	c.Append(ctx, "a", strings.Repeat("y", 100_000))
+	c.SetBit(ctx, "b", 800_000, 1)
+	grew := evInfoInt(t, c, "memory", "used_memory") - before
+	if grew < 300_000 || grew > 330_000 {
+		t.Fatalf("used_memory grew by %d for about 300,000 bytes of values", grew)
+	}
+	c.Del(ctx, "r", "a", "b")
+	if left := evInfoInt(t, c, "memory", "used_memory") - before; left != 0 {
+		t.Fatalf("used_memory is %d bytes above where it started after DEL", left)
+	}
+}

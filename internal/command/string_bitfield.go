@@ -86,7 +86,7 @@ func bitfieldGeneric(c *Ctx, readOnly bool) {
 		}
 	}
 	if writes && !grown {
-		v.Modified(key)
+		v.Modified(key, e)
 	}
 }
 

@@ -77,7 +77,7 @@ func storeNumber(v engine.View, key []byte, e *engine.Entry, num []byte) {
 	}
 	e.Str = append(e.Str[:0], num...)
 	e.Raw = false
-	v.Modified(key)
+	v.Modified(key, e)
 }
 
 // incrbyfloat adds in long double precision, as Redis does, and stores the

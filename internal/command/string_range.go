@@ -36,7 +36,7 @@ func appendCmd(c *Ctx) {
 	}
 	e.Str = append(e.Str, val...)
 	e.Raw = true
-	v.Modified(key)
+	v.Modified(key, e)
 	c.W.Int(int64(len(e.Str)))
 }
 
@@ -137,12 +137,11 @@ func setrange(c *Ctx) {
 	if e == nil {
 		e = &engine.Entry{Kind: engine.KindString}
 		v.Put(key, e, 0)
-	} else {
-		v.Modified(key)
 	}
 	e.Str = growZero(e.Str, int(offset)+len(val))
 	copy(e.Str[offset:], val)
 	e.Raw = true
+	v.Modified(key, e)
 	c.W.Int(int64(len(e.Str)))
 }
 

@@ -56,7 +56,7 @@ func storeString(v engine.View, key []byte, cur *engine.Entry, val []byte, expir
 		if cur.ExpireAt() != expireAt {
 			v.SetExpire(key, expireAt)
 		} else {
-			v.Modified(key)
+			v.Modified(key, cur)
 		}
 		return
 	}

@@ -255,13 +255,12 @@ func (v View) SetExpire(key []byte, expireAt int64) bool {
 	return true
 }
 
-// Modified records that the value at key was changed in place, for the
-// dirty counter (and, later, WATCH and client tracking).
-func (v View) Modified(key []byte) {
-	sh, local := v.locate(key)
-	if e := sh.slots[local][string(key)]; e != nil {
-		sh.account(e, len(key))
-	}
+// Modified records that e, the value at key, was changed in place: its
+// size is accounted again and the dirty counter (and, later, WATCH and
+// client tracking) told. Call it after the change.
+func (v View) Modified(key []byte, e *Entry) {
+	sh, _ := v.locate(key)
+	sh.account(e, len(key))
 	sh.dirty.Add(1)
 }
 
