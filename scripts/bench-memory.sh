@@ -64,32 +64,8 @@ done
 [[ -r /proc/self/status ]] || die "needs /proc to read the servers' resident set"
 [[ $KEYS =~ ^[1-9][0-9]*$ ]] || die "KEYS must be a positive integer"
 
-# free_port prints a loopback port nothing listens on, below Linux's
-# ephemeral range so that no outgoing connection holds it either.
-free_port() {
-	local port
-	for _ in $(seq 100); do
-		port=$((20000 + RANDOM % 12000))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-			echo "$port"
-			return
-		fi
-	done
-	die "no free port found"
-}
-
-# wait_ready waits until the server on port $1 answers PING; it fails if
-# the server exits or takes over 20 s.
-wait_ready() {
-	for _ in $(seq 200); do
-		if [[ $(redis-cli -p "$1" ping 2>/dev/null) == PONG ]]; then
-			return 0
-		fi
-		kill -0 "$server_pid" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
-}
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # start_server starts a fresh server of kind $1, sets server_pid and
 # prints its port. A server that does not come up (another process took
@@ -107,7 +83,7 @@ start_server() {
 				--daemonize no --logfile "$work/redis.log" >/dev/null 2>&1 &
 		fi
 		server_pid=$!
-		if wait_ready "$port"; then
+		if wait_ready "$port" "$server_pid"; then
 			echo "$port"
 			return
 		fi

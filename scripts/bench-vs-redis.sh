@@ -64,29 +64,8 @@ for bin in go "$REDIS_SERVER" "$REDIS_BENCHMARK" redis-cli; do
 	command -v "$bin" >/dev/null || die "$bin not found in PATH"
 done
 
-# free_port prints a loopback port nothing listens on.
-free_port() {
-	local port
-	for _ in $(seq 100); do
-		port=$((20000 + RANDOM % 40000))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-			echo "$port"
-			return
-		fi
-	done
-	die "no free port found"
-}
-
-# wait_ready waits until the server on port $1 answers PING.
-wait_ready() {
-	for _ in $(seq 100); do
-		if [[ $(redis-cli -p "$1" ping 2>/dev/null) == PONG ]]; then
-			return
-		fi
-		sleep 0.1
-	done
-	die "server on port $1 did not start; see $work/*.log"
-}
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # preflight stops early when Shoal lacks a command a test needs, instead
 # of benchmarking error replies.
@@ -120,8 +99,8 @@ redis_port=$(free_port)
 "$REDIS_SERVER" --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
 	--daemonize no --logfile "$work/redis.log" >/dev/null 2>&1 &
 pids+=($!)
-wait_ready "$shoal_port"
-wait_ready "$redis_port"
+wait_ready "$shoal_port" || die "shoal did not start; see $work/shoal.log"
+wait_ready "$redis_port" || die "redis-server did not start; see $work/redis.log"
 preflight "$shoal_port"
 
 # run_benchmark appends "server,pipeline,round,test,rps,p50,p99" lines.
