@@ -39,7 +39,7 @@ type Engine struct {
 
 // Stats are the keyspace counters INFO stats reports.
 type Stats struct {
-	Hits, Misses, ExpiredKeys, ExpiredStale, EvictedKeys int64
+	Hits, Misses, ExpiredKeys, EvictedKeys int64
 }
 
 // New returns an empty keyspace.

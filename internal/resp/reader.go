@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"math"
-	"strconv"
 )
 
 // Limits that redis-server applies to what a client sends.
@@ -338,6 +337,3 @@ func parseInt(b []byte) (int64, bool) {
 // ParseInt is Redis's strict integer syntax, exported for command
 // arguments so that "+1", " 1" and "01" are refused as Redis refuses them.
 func ParseInt(b []byte) (int64, bool) { return parseInt(b) }
-
-// FormatInt appends n in decimal.
-func FormatInt(dst []byte, n int64) []byte { return strconv.AppendInt(dst, n, 10) }

@@ -24,12 +24,6 @@ func NewWriter(dst io.Writer) *Writer {
 // Len is the number of buffered bytes.
 func (w *Writer) Len() int { return len(w.buf) }
 
-// Bytes returns the buffered, unflushed replies.
-func (w *Writer) Bytes() []byte { return w.buf }
-
-// Truncate drops buffered bytes past n, to take back a reply begun.
-func (w *Writer) Truncate(n int) { w.buf = w.buf[:n] }
-
 // Flush writes the buffer to the destination.
 func (w *Writer) Flush() error {
 	if len(w.buf) == 0 {
@@ -43,9 +37,6 @@ func (w *Writer) Flush() error {
 	}
 	return err
 }
-
-// Raw appends bytes that already are RESP.
-func (w *Writer) Raw(b []byte) { w.buf = append(w.buf, b...) }
 
 // Simple appends a status reply such as +OK.
 func (w *Writer) Simple(s string) {
