@@ -146,22 +146,22 @@ func (v View) locate(key []byte) (*shard, int) {
 // miss and without touching its access time (OBJECT, TYPE-free checks).
 // An expired entry is deleted.
 func (v View) Peek(key []byte) *Entry {
+	e, _, _ := v.peek(key)
+	return e
+}
+
+// peek is Peek that also returns where the key lives, so that callers
+// locate it once.
+func (v View) peek(key []byte) (*Entry, *shard, int) {
 	sh, local := v.locate(key)
-	m := sh.slots[local]
-	if m == nil {
-		return nil
-	}
-	e := m[string(key)]
-	if e == nil {
-		return nil
-	}
-	if e.expired(v.now) {
+	e := sh.slots[local][string(key)]
+	if e != nil && e.expired(v.now) {
 		sh.remove(string(key), local)
 		sh.expired.Add(1)
 		sh.dirty.Add(1)
-		return nil
+		return nil, sh, local
 	}
-	return e
+	return e, sh, local
 }
 
 // Lookup returns the live entry at key for a command that writes it, or
@@ -177,12 +177,9 @@ func (v View) Lookup(key []byte) *Entry {
 // Read returns the live entry at key for a command that reads it, or nil,
 // counting a keyspace hit or miss.
 func (v View) Read(key []byte) *Entry {
-	sh, _ := v.locate(key)
-	e := v.Lookup(key)
-	if e == nil {
-		sh.misses.Add(1)
-	} else {
-		sh.hits.Add(1)
+	e := v.ReadNoTouch(key)
+	if e != nil {
+		v.touch(e)
 	}
 	return e
 }
@@ -226,10 +223,10 @@ func (v View) Put(key []byte, e *Entry, expireAt int64) {
 
 // Delete removes key and reports whether it existed (and was live).
 func (v View) Delete(key []byte) bool {
-	if v.Peek(key) == nil {
+	e, sh, local := v.peek(key)
+	if e == nil {
 		return false
 	}
-	sh, local := v.locate(key)
 	sh.remove(string(key), local)
 	sh.dirty.Add(1)
 	return true
