@@ -231,23 +231,13 @@ func getKeysTarget(c *Ctx) (*Spec, [][]byte, bool) {
 	return nil, nil, false
 }
 
-func commandGetKeys(c *Ctx) {
-	s, args, ok := getKeysTarget(c)
-	if !ok {
-		return
-	}
-	pos := s.Keys(args)
-	if len(pos) == 0 {
-		c.Error("ERR Invalid arguments specified for command")
-		return
-	}
-	c.W.Array(len(pos))
-	for _, p := range pos {
-		c.W.Bulk(args[p])
-	}
-}
+func commandGetKeys(c *Ctx) { getKeysGeneric(c, false) }
 
-func commandGetKeysAndFlags(c *Ctx) {
+func commandGetKeysAndFlags(c *Ctx) { getKeysGeneric(c, true) }
+
+// getKeysGeneric is COMMAND GETKEYS and, withFlags, GETKEYSANDFLAGS:
+// the keys of the command given, each with its key-spec flags.
+func getKeysGeneric(c *Ctx, withFlags bool) {
 	s, args, ok := getKeysTarget(c)
 	if !ok {
 		return
@@ -259,6 +249,10 @@ func commandGetKeysAndFlags(c *Ctx) {
 	}
 	c.W.Array(len(pos))
 	for _, p := range pos {
+		if !withFlags {
+			c.W.Bulk(args[p])
+			continue
+		}
 		c.W.Array(2)
 		c.W.Bulk(args[p])
 		writeFlagSet(c.W, keyFlagsAt(s, args, p))

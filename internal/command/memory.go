@@ -302,7 +302,6 @@ func metricUint(s metrics.Sample) uint64 {
 }
 
 var memoryHelp = []string{
-	"MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
 	"DOCTOR",
 	"    Return memory problems reports.",
 	"MALLOC-STATS",
@@ -314,16 +313,9 @@ var memoryHelp = []string{
 	"USAGE <key> [SAMPLES <count>]",
 	"    Return memory in bytes used by <key> and its value. Nested values are",
 	"    sampled up to <count> times (default: 5, 0 means sample all).",
-	"HELP",
-	"    Prints this help.",
 }
 
-func memoryHelpCmd(c *Ctx) {
-	c.W.Array(len(memoryHelp))
-	for _, l := range memoryHelp {
-		c.W.Simple(l)
-	}
-}
+func memoryHelpCmd(c *Ctx) { replyHelp(c, "MEMORY", memoryHelp) }
 
 // memoryCommand is MEMORY with Redis 7.0's subcommands, arities, flags and
 // key positions. It shares the INFO state, whose peak it reads and updates.

@@ -114,7 +114,6 @@ func lfuPolicy(c *Ctx) bool {
 }
 
 var objectHelp = []string{
-	"OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
 	"ENCODING <key>",
 	"    Return the kind of internal representation used in order to store the value",
 	"    associated with a <key>.",
@@ -127,18 +126,11 @@ var objectHelp = []string{
 	"REFCOUNT <key>",
 	"    Return the number of references of the value associated with the specified",
 	"    <key>.",
-	"HELP",
-	"    Prints this help.",
 }
 
 // objectHelpCmd replies as Redis's addReplyHelp does: an array of status
 // strings.
-func objectHelpCmd(c *Ctx) {
-	c.W.Array(len(objectHelp))
-	for _, l := range objectHelp {
-		c.W.Simple(l)
-	}
-}
+func objectHelpCmd(c *Ctx) { replyHelp(c, "OBJECT", objectHelp) }
 
 func objectCommands() []*Spec {
 	sub := func(name, summary string, h func(*Ctx)) *Spec {
