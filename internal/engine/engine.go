@@ -26,6 +26,8 @@ type Engine struct {
 	baseline atomic.Int64
 	eviction atomicEviction
 	evicted  atomic.Int64
+	// dataset is the sum of every shard's used bytes (memory.go).
+	dataset atomic.Int64
 	// evictMu lets one command at a time evict, so that concurrent writers
 	// do not all empty the pool for the same shortfall.
 	evictMu sync.Mutex
@@ -85,26 +87,22 @@ func (e *Engine) DB(i int) *DB { return e.dbs[i] }
 // Stats sums the counters of every shard.
 func (e *Engine) Stats() Stats {
 	var s Stats
-	for _, db := range e.dbs {
-		for _, sh := range db.shards {
-			s.Hits += sh.hits.Load()
-			s.Misses += sh.misses.Load()
-			s.ExpiredKeys += sh.expired.Load()
-		}
-	}
+	e.eachShard(func(sh *shard) {
+		s.Hits += sh.hits.Load()
+		s.Misses += sh.misses.Load()
+		s.ExpiredKeys += sh.expired.Load()
+	})
 	s.EvictedKeys = e.evicted.Load()
 	return s
 }
 
 // ResetStats zeroes the counters (CONFIG RESETSTAT).
 func (e *Engine) ResetStats() {
-	for _, db := range e.dbs {
-		for _, sh := range db.shards {
-			sh.hits.Store(0)
-			sh.misses.Store(0)
-			sh.expired.Store(0)
-		}
-	}
+	e.eachShard(func(sh *shard) {
+		sh.hits.Store(0)
+		sh.misses.Store(0)
+		sh.expired.Store(0)
+	})
 	e.evicted.Store(0)
 }
 
@@ -112,12 +110,18 @@ func (e *Engine) ResetStats() {
 // the counter behind rdb_changes_since_last_save.
 func (e *Engine) Dirty() int64 {
 	var n int64
+	e.eachShard(func(sh *shard) { n += sh.dirty.Load() })
+	return n
+}
+
+// eachShard calls fn for every shard of every database, without locking:
+// what it reads or writes must be atomics.
+func (e *Engine) eachShard(fn func(*shard)) {
 	for _, db := range e.dbs {
 		for _, sh := range db.shards {
-			n += sh.dirty.Load()
+			fn(sh)
 		}
 	}
-	return n
 }
 
 // DB is one logical database.
@@ -140,20 +144,23 @@ type shard struct {
 	bits    int         // the engine's shardBits, to find a key's local slot
 
 	hits, misses, expired, dirty atomic.Int64
-	// used is the estimated memory of the shard's entries (memory.go).
-	used atomic.Int64
+	// used is the estimated memory of the shard's entries (memory.go),
+	// under the lock; every change to it is also added to *dataset, the
+	// engine's total, which maxmemory reads on every write.
+	used    int64
+	dataset *atomic.Int64
 }
 
 func newDB(e *Engine, index int) *DB {
 	db := &DB{eng: e, index: index}
 	for range 1 << e.shardBits {
-		db.shards = append(db.shards, newShard(SlotCount>>e.shardBits, e.shardBits))
+		db.shards = append(db.shards, newShard(SlotCount>>e.shardBits, e.shardBits, &e.dataset))
 	}
 	return db
 }
 
-func newShard(localSlots, bits int) *shard {
-	return &shard{slots: make([]map[string]*Entry, localSlots), expires: newExpiryIndex(), bits: bits}
+func newShard(localSlots, bits int, dataset *atomic.Int64) *shard {
+	return &shard{slots: make([]map[string]*Entry, localSlots), expires: newExpiryIndex(), bits: bits, dataset: dataset}
 }
 
 // Index returns the database number.

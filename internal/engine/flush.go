@@ -18,7 +18,7 @@ func (sh *shard) reset() {
 		sh.dirty.Add(int64(sh.keys))
 	}
 	clear(sh.slots)
-	sh.used.Store(0)
+	sh.grow(-sh.used)
 	sh.keys = 0
 	sh.expires = newExpiryIndex()
 }
@@ -45,9 +45,7 @@ func (e *Engine) SwapDB(a, b int) {
 		sa.slots, sb.slots = sb.slots, sa.slots
 		sa.keys, sb.keys = sb.keys, sa.keys
 		sa.expires, sb.expires = sb.expires, sa.expires
-		ua := sa.used.Load()
-		sa.used.Store(sb.used.Load())
-		sb.used.Store(ua)
+		sa.used, sb.used = sb.used, sa.used
 		sa.dirty.Add(1)
 	}
 	ttlA := da.avgTTL.Load()

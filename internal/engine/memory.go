@@ -51,26 +51,26 @@ func allocSize(n int) int {
 // the difference. The caller holds the shard lock.
 func (sh *shard) account(e *Entry, keyLen int) {
 	n := e.footprint(keyLen)
-	sh.used.Add(n - int64(e.size))
+	sh.grow(n - int64(e.size))
 	e.size = int32(min(n, 1<<31-1))
+}
+
+// grow moves the shard's total, and the engine's, by delta bytes.
+func (sh *shard) grow(delta int64) {
+	sh.used += delta
+	sh.dataset.Add(delta)
 }
 
 // unaccount removes e's cost from the shard's total.
 func (sh *shard) unaccount(e *Entry) {
-	sh.used.Add(-int64(e.size))
+	sh.grow(-int64(e.size))
 	e.size = 0
 }
 
 // DatasetBytes returns the estimated memory taken by the keys and values
 // of every database.
 func (e *Engine) DatasetBytes() int64 {
-	var n int64
-	for _, db := range e.dbs {
-		for _, sh := range db.shards {
-			n += sh.used.Load()
-		}
-	}
-	return n
+	return e.dataset.Load()
 }
 
 // UsedMemory is INFO's used_memory: the memory the process had in use
