@@ -243,7 +243,7 @@ func keyCommands() []*Spec {
 		{Name: "renamenx", Arity: 3, Flags: Write | Fast, FirstKey: 1, LastKey: 2, Step: 1, Group: "generic", Summary: "Renames a key only when the target key name doesn't exist.", Since: "1.0.0", Handler: renameNX},
 		{Name: "copy", Arity: -3, Flags: Write | DenyOOM, FirstKey: 1, LastKey: 2, Step: 1, Group: "generic", Summary: "Copies the value of a key to a new key.", Since: "6.2.0", Handler: copyCmd},
 		{Name: "move", Arity: 3, Flags: Write | Fast, FirstKey: 1, LastKey: 1, Step: 1, Group: "generic", Summary: "Moves a key to another database.", Since: "1.0.0", Handler: move},
-		{Name: "wait", Arity: 3, Flags: NoScript, Group: "generic", Categories: []string{"connection"}, Summary: "Blocks until the asynchronous replication of all preceding write commands sent by the connection is completed.", Since: "3.0.0", Handler: wait},
+		{Name: "wait", Arity: 3, Flags: NoScript, Group: "generic", Categories: []string{"connection"}, OwnCategories: true, Summary: "Blocks until the asynchronous replication of all preceding write commands sent by the connection is completed.", Since: "3.0.0", Handler: wait},
 	}
 	specs = append(specs, expireCommands()...)
 	specs = append(specs, scanCommands()...)

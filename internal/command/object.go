@@ -137,7 +137,7 @@ func objectCommands() []*Spec {
 		return &Spec{Name: name, Arity: 3, Flags: ReadOnly, FirstKey: 2, LastKey: 2, Step: 1, Summary: summary, Since: "2.2.3", Handler: h}
 	}
 	return []*Spec{{
-		Name: "object", Arity: -2, Group: "generic", Summary: "A container for object introspection commands", Since: "2.2.3",
+		Name: "object", Arity: -2, Group: "generic", OwnCategories: true, Summary: "A container for object introspection commands", Since: "2.2.3",
 		Subcommands: []*Spec{
 			sub("encoding", "Returns the internal encoding of a Redis object.", objectEncoding),
 			sub("freq", "Returns the logarithmic access frequency counter of a Redis object.", objectFreq),

@@ -66,7 +66,11 @@ type Spec struct {
 	// Categories are ACL categories beyond those derived from Flags and
 	// Group, without the @.
 	Categories []string
-	Handler    func(*Ctx)
+	// OwnCategories means Categories replace the one the group gives: a
+	// few commands sit in a group without its category (WAIT is "generic"
+	// but @connection, the OBJECT container has none), as in Redis's table.
+	OwnCategories bool
+	Handler       func(*Ctx)
 	// Subcommands make this a container command (CLIENT, CONFIG, ...).
 	Subcommands []*Spec
 
@@ -196,15 +200,17 @@ func (s *Spec) ACLCategories() []string {
 	if f&Fast == 0 {
 		add("slow")
 	}
-	switch s.Group {
-	case "generic":
-		add("keyspace")
-	case "string", "bitmap", "hash", "list", "set", "connection", "scripting", "geo", "stream", "hyperloglog":
-		add(s.Group)
-	case "sorted-set":
-		add("sortedset")
-	case "transactions":
-		add("transaction")
+	if !s.OwnCategories {
+		switch s.Group {
+		case "generic":
+			add("keyspace")
+		case "string", "bitmap", "hash", "list", "set", "connection", "scripting", "geo", "stream", "hyperloglog":
+			add(s.Group)
+		case "sorted-set":
+			add("sortedset")
+		case "transactions":
+			add("transaction")
+		}
 	}
 	for _, c := range s.Categories {
 		add(c)

@@ -190,8 +190,6 @@ func TestRandom(t *testing.T) {
 var infoExcluded = map[string]string{
 	"client|setinfo": "Redis 7.0 does not have it; Shoal takes it from 7.2 because client libraries send it when they connect",
 	"client":         "Redis's lists PAUSE, TRACKING and other subcommands Shoal does not have yet (README); the subcommands are compared one by one",
-	// TODO: compare once table.go stops deriving @keyspace from WAIT's group.
-	"wait": "its ACL categories: Shoal derives @keyspace from the group (generic), Redis 7.0 gives only @slow @connection",
 }
 
 // TestCommandInfo compares COMMAND INFO of every command Shoal has but
