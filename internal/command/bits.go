@@ -49,7 +49,7 @@ func bitString(c *Ctx, v engine.View, key []byte, maxBit uint64) (e *engine.Entr
 		v.Modified(key, e)
 		grown = true
 	}
-	e.Raw = true
+	e.MarkRaw()
 	return e, grown, true
 }
 

@@ -72,8 +72,8 @@ func memoryBreakdown(c *Ctx, st *serverState) memoryOverhead {
 	if m.keys > 0 {
 		m.bytesPerKey = net / m.keys
 	}
-	m.datasetPerc = float32(m.dataset) * 100 / float32(net)
-	m.peakPerc = float32(m.total) * 100 / float32(max(m.peak, 1))
+	m.datasetPerc = float32(float64(m.dataset) * 100 / float64(net))
+	m.peakPerc = float32(float64(m.total) * 100 / float64(max(m.peak, 1)))
 	m.frag = float32(m.rss) / float32(max(m.total, 1))
 	m.fragBytes = m.rss - m.total
 	return m

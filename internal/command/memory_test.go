@@ -12,7 +12,6 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/shoal-cache/shoal/internal/engine"
 	"github.com/shoal-cache/shoal/internal/testserver"
 )
 
@@ -74,7 +73,7 @@ func TestMemoryUsage(t *testing.T) {
 		key := fmt.Sprintf("v%d", size)
 		rdb.Set(ctx, key, strings.Repeat("x", size), 0)
 		n := usage(key)
-		if n <= last || n < int64(size) || n > int64(size)+int64(size)/10+engine.KeyOverhead+64 {
+		if n <= last || n < int64(size) || n > int64(size)+int64(size)/8+64 {
 			t.Errorf("MEMORY USAGE of a %d-byte value = %d (previous size: %d)", size, n, last)
 		}
 		last = n
@@ -84,8 +83,10 @@ func TestMemoryUsage(t *testing.T) {
 		t.Errorf("SAMPLES 0 changed the size: %d, want %d", got, before)
 	}
 	rdb.Expire(ctx, "v1000", time.Hour)
-	if got := usage("v1000"); got != before+engine.ExpireOverhead {
-		t.Errorf("with a TTL: %d, want %d + %d", got, before, engine.ExpireOverhead)
+	// A TTL adds its fields to the record (which may then need the next
+	// size class) and an entry to the expiry index.
+	if got := usage("v1000"); got <= before || got > before+before/8+32 {
+		t.Errorf("with a TTL: %d, want a little more than %d", got, before)
 	}
 	stats, _ := rdb.Info(ctx, "stats").Result()
 	if !strings.Contains(stats, "keyspace_hits:0\r\n") || !strings.Contains(stats, "keyspace_misses:0\r\n") {
@@ -111,7 +112,9 @@ func TestMemoryUsage(t *testing.T) {
 	if r := float64(sum) / float64(grew); r < 0.9 || r > 1.1 {
 		t.Errorf("MEMORY USAGE sums to %d B, used_memory grew by %d B (%.3f); want within 10 %%", sum, grew, r)
 	}
-	if eng := s.Node.Engine().DatasetBytes(); sum != eng {
+	// MEMORY USAGE counts a key's share of its slot table as an average
+	// word; the engine counts the tables themselves.
+	if eng := s.Node.Engine().DatasetBytes(); float64(sum) < 0.9*float64(eng) || float64(sum) > 1.1*float64(eng) {
 		t.Errorf("MEMORY USAGE sums to %d B, the engine accounts %d B", sum, eng)
 	}
 }
@@ -152,10 +155,19 @@ func TestMemoryStats(t *testing.T) {
 			want = append(want, n)
 		}
 	}
+	// Each database's bookkeeping is the engine's: its index and record
+	// headers for every key (at least a table word and a header each),
+	// and the expiry index and TTL fields for keys with a TTL.
+	eng := s.Node.Engine()
+	main0, expires0 := eng.DB(0).Overhead()
+	main3, expires3 := eng.DB(3).Overhead()
+	if main0 < 3*16 || main3 < 2*16 || expires0 < 1*12 || expires3 < 2*12 || expires3 <= expires0 {
+		t.Errorf("overheads: db0 %d+%d for 3 keys (1 with a TTL), db3 %d+%d for 2 keys with a TTL", main0, expires0, main3, expires3)
+	}
 	dbWant := map[string][]any{
-		"db.0": {"overhead.hashtable.main", int64(3 * engine.KeyOverhead), "overhead.hashtable.expires", int64(engine.ExpireOverhead),
+		"db.0": {"overhead.hashtable.main", main0, "overhead.hashtable.expires", expires0,
 			"overhead.hashtable.slot-to-keys", int64(0)},
-		"db.3": {"overhead.hashtable.main", int64(2 * engine.KeyOverhead), "overhead.hashtable.expires", int64(2 * engine.ExpireOverhead),
+		"db.3": {"overhead.hashtable.main", main3, "overhead.hashtable.expires", expires3,
 			"overhead.hashtable.slot-to-keys", int64(0)},
 	}
 
@@ -192,7 +204,6 @@ func TestMemoryStats(t *testing.T) {
 		}
 		return v
 	}
-	eng := s.Node.Engine()
 	if n("keys.count") != 5 || n("total.allocated") != eng.UsedMemory() || n("startup.allocated") != eng.BaselineMemory() ||
 		n("peak.allocated") < n("total.allocated") || n("overhead.total")+n("dataset.bytes") != n("total.allocated") ||
 		n("keys.bytes-per-key") != (n("total.allocated")-n("startup.allocated"))/5 || n("clients.normal") <= 0 {
@@ -213,7 +224,7 @@ func TestMemoryStats(t *testing.T) {
 	if !ok || len(mm) != len(want) {
 		t.Fatalf("RESP3 MEMORY STATS = %#v, want a map of %d", m, len(want))
 	}
-	if db0, ok := mm["db.0"].(map[any]any); !ok || db0["overhead.hashtable.main"] != int64(3*engine.KeyOverhead) {
+	if db0, ok := mm["db.0"].(map[any]any); !ok || db0["overhead.hashtable.main"] != main0 {
 		t.Errorf("RESP3 db.0 = %#v, want a map", mm["db.0"])
 	}
 	for _, name := range []string{"dataset.percentage", "peak.percentage", "fragmentation"} {

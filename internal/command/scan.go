@@ -27,9 +27,9 @@ func keys(c *Ctx) {
 	var out []string
 	db := c.DB()
 	for slot := range engine.SlotCount {
-		db.ScanSlot(slot, func(k string, _ *engine.Entry) bool {
-			if all || matchGlob(pattern, []byte(k), false) {
-				out = append(out, k)
+		db.ScanSlot(slot, func(k []byte, _ *engine.Entry) bool {
+			if all || matchGlob(pattern, k, false) {
+				out = append(out, string(k))
 			}
 			return true
 		})
@@ -130,8 +130,8 @@ func parseCursor(b []byte) (uint64, bool) {
 // filter reports whether a key passes SCAN's MATCH and TYPE filters, in
 // Redis's order: the pattern, then the type. Redis reads the type with a
 // key lookup, which counts as a keyspace hit: lookedUp says it happened.
-func (a *scanArgs) filter(key string, e *engine.Entry) (keep, lookedUp bool) {
-	if a.pattern != nil && !matchGlob(a.pattern, []byte(key), false) {
+func (a *scanArgs) filter(key []byte, e *engine.Entry) (keep, lookedUp bool) {
+	if a.pattern != nil && !matchGlob(a.pattern, key, false) {
 		return false, false
 	}
 	if a.typ == nil {
@@ -154,14 +154,14 @@ func scan(c *Ctx) {
 	db := c.DB()
 	for examined := int64(0); slot < engine.SlotCount && examined < a.count; slot++ {
 		var hits int64
-		db.ScanSlot(slot, func(k string, e *engine.Entry) bool {
+		db.ScanSlot(slot, func(k []byte, e *engine.Entry) bool {
 			examined++
 			keep, lookedUp := a.filter(k, e)
 			if lookedUp {
 				hits++
 			}
 			if keep {
-				out = append(out, k)
+				out = append(out, string(k))
 			}
 			return true
 		})

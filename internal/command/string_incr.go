@@ -69,13 +69,10 @@ func incrDecr(c *Ctx, delta int64) {
 // so its encoding is no longer raw.
 func storeNumber(v engine.View, key []byte, e *engine.Entry, num []byte) {
 	if e == nil {
-		v.Put(key, engine.NewString(append([]byte(nil), num...)), 0)
+		v.PutString(key, num, 0)
 		return
 	}
-	if cap(e.Str) > 2*len(num)+64 {
-		e.Str = nil // let a buffer that once held a long string go
-	}
-	e.Str = append(e.Str[:0], num...)
+	e.Str = num
 	e.Raw = false
 	v.Modified(key, e)
 }

@@ -43,30 +43,13 @@ func replyValue(c *Ctx, e *engine.Entry) {
 
 // storeString sets key to a copy of val, as Redis's setKey does: cur is
 // the entry at key (nil if none), expireAt the new expiry time, or, with
-// keepTTL, the key keeps the expiry it had. Overwriting a string whose
-// buffer fits reuses it, so a SET that replaces a value of about the same
-// size allocates nothing.
+// keepTTL, the key keeps the expiry it had. The engine reuses the old
+// value's chunk when the new one fits the same size class.
 func storeString(v engine.View, key []byte, cur *engine.Entry, val []byte, expireAt int64, keepTTL bool) {
 	if cur != nil && keepTTL {
 		expireAt = cur.ExpireAt()
 	}
-	if cur != nil && cur.Kind == engine.KindString && reusable(cur.Str, len(val)) {
-		cur.Str = append(cur.Str[:0], val...)
-		cur.Raw = false
-		if cur.ExpireAt() != expireAt {
-			v.SetExpire(key, expireAt)
-		} else {
-			v.Modified(key, cur)
-		}
-		return
-	}
-	v.Put(key, engine.NewString(append([]byte(nil), val...)), expireAt)
-}
-
-// reusable reports whether buf can hold n bytes without holding on to
-// much more memory than they need.
-func reusable(buf []byte, n int) bool {
-	return cap(buf) >= n && cap(buf) <= 2*n+64
+	v.PutString(key, val, expireAt)
 }
 
 func get(c *Ctx) {

@@ -5,6 +5,8 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+
+	"github.com/shoal-cache/shoal/internal/slab"
 )
 
 // Options configure an Engine.
@@ -135,32 +137,61 @@ type DB struct {
 }
 
 // shard holds the keys of the slots whose low bits equal its index. The
-// keys of local slot i (global slot i<<shardBits | index) are slots[i].
+// keys of local slot i (global slot i<<shardBits | index) are in slots[i].
 type shard struct {
-	mu      sync.Mutex
-	slots   []map[string]*Entry
-	keys    int
-	expires expiryIndex // keys with a TTL, by expiry time
-	bits    int         // the engine's shardBits, to find a key's local slot
+	mu sync.Mutex
+	keyspace
+	bits int // the engine's shardBits, to find a key's local slot
 
 	hits, misses, expired, dirty atomic.Int64
-	// used is the estimated memory of the shard's entries (memory.go),
-	// under the lock; every change to it is also added to *dataset, the
-	// engine's total, which maxmemory reads on every write.
-	used    int64
+	// dataset is the engine's total of every shard's used bytes, which
+	// maxmemory reads on every write.
 	dataset *atomic.Int64
+}
+
+// keyspace is what a shard holds, apart from its lock and counters, so that
+// SWAPDB can exchange two shards' contents in one assignment.
+type keyspace struct {
+	// arena holds the records and the slot tables, outside the Go heap.
+	arena slab.Arena
+	// slots is made on the first write, so unused databases cost nothing.
+	slots []slotIndex
+	keys  int
+	// objs holds the aggregate values (lists, sets, ...), which stay Go
+	// objects; a record names its object by number. objSize is what each
+	// was accounted at (Sizer), objBytes their sum.
+	objs     []any
+	objSize  []int64
+	objFree  []uint32
+	objBytes int64
+	expires  expiryIndex // keys with a TTL, by expiry time
+	// shrinkable lists slots whose tables deletions left mostly empty.
+	shrinkable []int32
+	// payload is the bytes of the keys and values stored.
+	payload int64
+	// used is the memory accounted to the shard (memory.go).
+	used int64
+	// scratch encodes a record whose value overlaps its destination.
+	scratch []byte
 }
 
 func newDB(e *Engine, index int) *DB {
 	db := &DB{eng: e, index: index}
 	for range 1 << e.shardBits {
-		db.shards = append(db.shards, newShard(SlotCount>>e.shardBits, e.shardBits, &e.dataset))
+		db.shards = append(db.shards, newShard(e.shardBits, &e.dataset))
 	}
 	return db
 }
 
-func newShard(localSlots, bits int, dataset *atomic.Int64) *shard {
-	return &shard{slots: make([]map[string]*Entry, localSlots), expires: newExpiryIndex(), bits: bits, dataset: dataset}
+func newShard(bits int, dataset *atomic.Int64) *shard {
+	return &shard{keyspace: keyspace{expires: newExpiryIndex()}, bits: bits, dataset: dataset}
+}
+
+// ensureSlots makes the slot tables before the shard's first write.
+func (sh *shard) ensureSlots() {
+	if sh.slots == nil {
+		sh.slots = make([]slotIndex, SlotCount>>sh.bits)
+	}
 }
 
 // Index returns the database number.
@@ -201,30 +232,45 @@ func (db *DB) CountKeysInSlot(slot int) int {
 	sh := db.shards[db.shardOfSlot(slot)]
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	return len(sh.slots[db.localSlot(slot)])
+	if sh.slots == nil {
+		return 0
+	}
+	return int(sh.slots[db.localSlot(slot)].count)
 }
 
 // ScanSlot calls fn for every key in slot, with the slot's shard locked,
-// stopping early if fn returns false. Expired keys are skipped and reclaimed.
-func (db *DB) ScanSlot(slot int, fn func(key string, e *Entry) bool) {
+// stopping early if fn returns false. Expired keys are skipped and
+// reclaimed. key and e are valid only during the call.
+func (db *DB) ScanSlot(slot int, fn func(key []byte, e *Entry) bool) {
 	sh := db.shards[db.shardOfSlot(slot)]
+	local := db.localSlot(slot)
 	now := db.eng.clock.NowMs()
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	for k, e := range sh.slots[db.localSlot(slot)] {
-		if e.expired(now) {
-			sh.remove(k, db.localSlot(slot))
-			sh.expired.Add(1)
+	if sh.slots == nil || sh.slots[local].count == 0 {
+		return
+	}
+	var e Entry
+	si := &sh.slots[local]
+	// removeAt never moves words, and frees the table only with the last
+	// key, so the walk re-reads the table after each deletion.
+	for pos := 0; si.table != slab.Nil && pos < int(si.size); pos++ {
+		word := sh.words(si)[pos]
+		if word == wordEmpty || word == wordDeleted {
 			continue
 		}
-		if !fn(k, e) {
-			return
+		loc := wordLoc(word)
+		r := decodeRecord(sh.arena.Bytes(loc))
+		if r.expireAt != 0 && r.expireAt <= now {
+			sh.deleteAt(local, pos, loc, &r)
+			sh.expired.Add(1)
+			sh.dirty.Add(1)
+			continue
+		}
+		sh.fill(&e, loc, &r)
+		if !fn(r.key, &e) {
+			break
 		}
 	}
-}
-
-// entryOf returns the entry stored under k in the shard, or nil; the
-// caller holds the lock.
-func (sh *shard) entryOf(k string) *Entry {
-	return sh.slots[SlotOf([]byte(k))>>sh.bits][k]
+	sh.account()
 }

@@ -27,6 +27,13 @@ func get(e *Engine, db int, key string) *Entry {
 	return v.Read([]byte(key))
 }
 
+func del(e *Engine, db int, key string) bool {
+	t := e.NewTxn()
+	v := t.LockKey(e.DB(db), []byte(key))
+	defer t.Unlock()
+	return v.Delete([]byte(key))
+}
+
 func TestPutReadDelete(t *testing.T) {
 	e, _ := newTestEngine(t)
 	put(e, 0, "a", "1", 0)
@@ -121,7 +128,7 @@ func TestSlotIndex(t *testing.T) {
 		t.Fatalf("CountKeysInSlot = %d, want 3", n)
 	}
 	seen := map[string]bool{}
-	e.DB(0).ScanSlot(slot, func(k string, _ *Entry) bool { seen[k] = true; return true })
+	e.DB(0).ScanSlot(slot, func(k []byte, _ *Entry) bool { seen[string(k)] = true; return true })
 	if len(seen) != 3 || seen["other"] {
 		t.Fatalf("ScanSlot saw %v", seen)
 	}

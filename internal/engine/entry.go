@@ -1,5 +1,7 @@
 package engine
 
+import "github.com/shoal-cache/shoal/internal/slab"
+
 // Kind is the type of a value, as TYPE names it.
 type Kind uint8
 
@@ -24,15 +26,15 @@ func (k Kind) String() string {
 	return "unknown"
 }
 
-// Entry is one value in the keyspace with its metadata.
-//
-// Entries are owned by their shard: read or change one only while holding
-// the shard's lock (through a [View]), and change its expiry only with
-// [View.SetExpire] or [View.Persist] so the shard's expiry index stays right.
+// Entry is one value in the keyspace with its metadata, as a command sees
+// it. The value itself lives in its shard's arena (record.go): an Entry
+// returned by a [View] is a handle whose Str aliases the stored bytes, valid
+// until the command's [Txn] unlocks. Changing bytes of Str in place changes
+// the stored value; any other change (a longer Str, Raw, a new Obj) is
+// stored by [View.Modified]. Change the expiry only with [View.SetExpire].
 type Entry struct {
 	Kind Kind
-	// Str holds a string value. The engine owns the slice: commands that
-	// keep or change it copy or mutate it only under the shard lock.
+	// Str holds a string value.
 	Str []byte
 	// Obj holds an aggregate value (list, set, ...).
 	Obj any
@@ -43,11 +45,16 @@ type Entry struct {
 	expireAt int64  // Unix ms; 0 when the key does not expire
 	access   uint32 // Unix seconds of the last access, for OBJECT IDLETIME
 	freq     uint8  // LFU counter, for OBJECT FREQ
-	size     int32  // bytes accounted for this entry (see memory.go)
-	expPos   int32  // place in its expiry bucket (see expiryindex.go)
+
+	// Where the value is stored, for a handle: its shard, record and
+	// aggregate object number.
+	sh    *shard
+	loc   slab.Loc
+	objID uint32
 }
 
-// NewString returns a string entry holding v (not copied).
+// NewString returns a string entry holding v, for [View.Put], which
+// copies v.
 func NewString(v []byte) *Entry { return &Entry{Kind: KindString, Str: v} }
 
 // ExpireAt returns the key's expiry time in Unix ms, 0 if it has none.
@@ -59,8 +66,22 @@ func (e *Entry) AccessTime() uint32 { return e.access }
 // Freq returns the key's logarithmic access frequency counter.
 func (e *Entry) Freq() uint8 { return e.freq }
 
-// SetAccess sets the access metadata, as RESTORE IDLETIME/FREQ do.
-func (e *Entry) SetAccess(unixSec uint32, freq uint8) { e.access, e.freq = unixSec, freq }
+// SetAccess sets the access metadata, as RESTORE IDLETIME/FREQ do; on a
+// stored entry it is stored at once.
+func (e *Entry) SetAccess(unixSec uint32, freq uint8) {
+	e.access, e.freq = unixSec, freq
+	if e.loc != slab.Nil {
+		setAccess(e.sh.arena.Bytes(e.loc), unixSec, freq)
+	}
+}
 
-// expired reports whether the entry is past its expiry at now.
-func (e *Entry) expired(now int64) bool { return e.expireAt != 0 && e.expireAt <= now }
+// MarkRaw records that a string was changed in place (SETBIT, BITFIELD),
+// after which Redis reports its encoding as "raw"; on a stored entry it is
+// stored at once, so a change that left the bytes as they were still
+// counts.
+func (e *Entry) MarkRaw() {
+	e.Raw = true
+	if e.loc != slab.Nil {
+		e.sh.arena.Bytes(e.loc)[recFlags] |= flagRaw
+	}
+}

@@ -177,9 +177,9 @@ func (e *Engine) fillPool(s *EvictionSettings) {
 	for _, db := range e.dbs {
 		for range max(s.Samples, 1) {
 			found := false
-			db.sampleKey(s.Policy.volatile(), now, func(key string, ent *Entry) {
+			db.sampleKey(s.Policy.volatile(), func(key []byte, r *record) {
 				found = true
-				e.pool.offer(candidate{db: db.index, key: key, score: score(s, ent, now)})
+				e.pool.offer(candidate{db: db.index, key: string(key), score: score(s, r, now)})
 			})
 			if !found {
 				break // an empty database: nothing to sample
@@ -189,26 +189,25 @@ func (e *Engine) fillPool(s *EvictionSettings) {
 }
 
 // score rates a key as a victim under the policy.
-func score(s *EvictionSettings, e *Entry, now int64) float64 {
+func score(s *EvictionSettings, r *record, now int64) float64 {
 	switch s.Policy {
 	case VolatileTTL:
-		return math.MaxInt64 - float64(e.expireAt)
+		return math.MaxInt64 - float64(r.expireAt)
 	case AllKeysLFU, VolatileLFU:
-		return 255 - float64(lfuDecayed(e, now, s.LFUDecayTime))
+		return 255 - float64(lfuDecayed(r.freq, r.access, now, s.LFUDecayTime))
 	}
-	return float64(now/1000 - int64(e.access))
+	return float64(now/1000 - int64(r.access))
 }
 
 func (e *Engine) randomCandidate(volatile bool) (candidate, bool) {
-	now := e.clock.NowMs()
 	n := len(e.dbs)
 	start := rand.IntN(n)
 	for i := range n {
 		db := e.dbs[(start+i)%n]
 		var c candidate
 		found := false
-		db.sampleKey(volatile, now, func(key string, _ *Entry) {
-			c, found = candidate{db: db.index, key: key}, true
+		db.sampleKey(volatile, func(key []byte, _ *record) {
+			c, found = candidate{db: db.index, key: string(key)}, true
 		})
 		if found {
 			return c, true
@@ -218,43 +217,36 @@ func (e *Engine) randomCandidate(volatile bool) (candidate, bool) {
 }
 
 // sampleKey calls fn with one random key of db (one with a TTL when
-// volatile), if it has any.
-func (db *DB) sampleKey(volatile bool, now int64, fn func(string, *Entry)) {
+// volatile) and its record, if it has any, under the key's shard lock.
+func (db *DB) sampleKey(volatile bool, fn func([]byte, *record)) {
 	n := len(db.shards)
 	start := rand.IntN(n)
 	for i := range n {
 		sh := db.shards[(start+i)%n]
 		sh.mu.Lock()
-		key, ent := sh.sample(volatile, db)
-		if ent != nil {
-			fn(key, ent)
+		r, ok := sh.sample(volatile)
+		if ok {
+			fn(r.key, &r)
 		}
 		sh.mu.Unlock()
-		if ent != nil {
+		if ok {
 			return
 		}
 	}
 }
 
-// sample picks a random key of the shard; the caller holds its lock. Go
-// starts every map iteration at a random place, so the first key of a range
-// is a random pick.
-func (sh *shard) sample(volatile bool, db *DB) (string, *Entry) {
+// sample decodes a random record of the shard; the caller holds its lock.
+func (sh *shard) sample(volatile bool) (record, bool) {
 	if volatile {
-		if k, ok := sh.expires.sample(); ok {
-			return k, sh.entryOf(k)
+		loc, ok := sh.expires.sample()
+		if !ok {
+			return record{}, false
 		}
-		return "", nil
+		return decodeRecord(sh.arena.Bytes(loc)), true
 	}
 	if sh.keys == 0 {
-		return "", nil
+		return record{}, false
 	}
-	n := len(sh.slots)
-	start := rand.IntN(n)
-	for i := range n {
-		for k, ent := range sh.slots[(start+i)%n] {
-			return k, ent
-		}
-	}
-	return "", nil
+	_, _, loc := sh.randomRecord()
+	return decodeRecord(sh.arena.Bytes(loc)), true
 }

@@ -70,9 +70,11 @@ func (e *Engine) activeExpireCycle(budget time.Duration) (deleted int, timedOut 
 const expireChunk = 64
 
 // expireShard deletes the keys of the shard's expiry buckets that are
-// entirely in the past, until none is left or the deadline passes.
+// entirely in the past, until none is left or the deadline passes, then
+// gives memory that deletions freed back (maintain).
 func (db *DB) expireShard(sh *shard, deadline time.Time) (deleted int, timedOut bool) {
 	db.sampleTTL(sh)
+	defer db.maintain(sh)
 	for {
 		sh.mu.Lock()
 		now := db.eng.clock.NowMs()
@@ -82,19 +84,11 @@ func (db *DB) expireShard(sh *shard, deadline time.Time) (deleted int, timedOut 
 			if b == nil {
 				break
 			}
-			k := b.keys[len(b.keys)-1]
-			if e := sh.entryOf(k); e == nil || e.expireAt == 0 || bucketOf(e.expireAt) != b.id {
-				// Not the key's place (any more): drop it rather than
-				// spin on it. The index keeps no such entries; this is
-				// a guard, not a path.
-				sh.expires.dropLast(b)
-				continue
-			}
-			sh.remove(k, int(SlotOf([]byte(k))>>sh.bits))
-			sh.expired.Add(1)
+			sh.expireLast(b)
 			n++
 		}
 		sh.dirty.Add(int64(n))
+		sh.account()
 		sh.mu.Unlock()
 		deleted += n
 		if n < expireChunk {
@@ -106,6 +100,35 @@ func (db *DB) expireShard(sh *shard, deadline time.Time) (deleted int, timedOut 
 	}
 }
 
+// expireLast deletes the record of the last entry of b, a due bucket.
+func (sh *shard) expireLast(b *expiryBucket) {
+	loc := b.locs[len(b.locs)-1]
+	r := decodeRecord(sh.arena.Bytes(loc))
+	local := SlotOf(r.key) >> sh.bits
+	pos, found := sh.find(local, hashKey(r.key), r.key)
+	if found != loc || !r.hasTTL() || bucketOf(r.expireAt) != b.id {
+		// The index and the bucket disagree: drop the bucket's entry
+		// rather than spin on it. This is a guard, not a path.
+		sh.expRemove(b.id*expiryBucketMs, uint32(len(b.locs)-1))
+		return
+	}
+	sh.deleteAt(local, pos, loc, &r)
+	sh.expired.Add(1)
+}
+
+// maintain shrinks the slot tables deletions emptied and unmaps the arena
+// segments they freed. It runs in the active cycle, between commands:
+// a command may read a record it deleted until it unlocks.
+func (db *DB) maintain(sh *shard) {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if len(sh.shrinkable) > 0 {
+		sh.shrinkTables()
+	}
+	sh.arena.ReleaseEmpty()
+	sh.account()
+}
+
 // sampleTTL folds the remaining TTL of a few random keys of the shard
 // into the database's avg_ttl estimate, as Redis's cycle does with the
 // keys it samples.
@@ -114,12 +137,12 @@ func (db *DB) sampleTTL(sh *shard) {
 	now := db.eng.clock.NowMs()
 	var sum, count int64
 	for range expireSample {
-		k, ok := sh.expires.sample()
+		loc, ok := sh.expires.sample()
 		if !ok {
 			break
 		}
-		if e := sh.entryOf(k); e != nil && e.expireAt > now {
-			sum += e.expireAt - now
+		if at := recordExpireAt(sh.arena.Bytes(loc)); at > now {
+			sum += at - now
 			count++
 		}
 	}

@@ -3,7 +3,8 @@ package engine
 import (
 	"container/heap"
 	"math/rand/v2"
-	"slices"
+
+	"github.com/shoal-cache/shoal/internal/slab"
 )
 
 // expiryBucketMs is the width of an expiry bucket. The active cycle runs
@@ -11,12 +12,14 @@ import (
 // about one bucket and one cycle after it expired.
 const expiryBucketMs = 100
 
-// expiryIndex holds the keys of one shard that have a TTL, in buckets by
+// expiryIndex holds the records of one shard that have a TTL, in buckets by
 // expiry time. The active cycle empties the buckets whose time has passed,
 // so it finds every expired key at a constant cost each, where sampling a
 // hash table slows down as the table empties and misses keys by chance.
-// Each entry remembers its place in its bucket, so a key whose TTL changes
-// or that is deleted leaves its bucket at once and nothing stale piles up.
+// Each record remembers its place in its bucket (recExpPos), so a key whose
+// TTL changes or that is deleted leaves its bucket at once and nothing
+// stale piles up. Buckets hold Locs, not pointers: the collector does not
+// scan them.
 type expiryIndex struct {
 	buckets map[int64]*expiryBucket
 	due     bucketHeap // ids of buckets, earliest first; may hold ids of emptied buckets
@@ -25,7 +28,7 @@ type expiryIndex struct {
 
 type expiryBucket struct {
 	id   int64
-	keys []string
+	locs []slab.Loc
 }
 
 func newExpiryIndex() expiryIndex {
@@ -34,60 +37,41 @@ func newExpiryIndex() expiryIndex {
 
 func bucketOf(expireAt int64) int64 { return expireAt / expiryBucketMs }
 
-// add indexes key k of entry e, whose expireAt is set.
-func (x *expiryIndex) add(k string, e *Entry) {
-	id := bucketOf(e.expireAt)
+// expAdd indexes the record at loc, which expires at expireAt, writing its
+// place into the record.
+func (sh *shard) expAdd(loc slab.Loc, expireAt int64) {
+	x := &sh.expires
+	id := bucketOf(expireAt)
 	b := x.buckets[id]
 	if b == nil {
 		b = &expiryBucket{id: id}
 		x.buckets[id] = b
 		heap.Push(&x.due, id)
 	}
-	e.expPos = int32(len(b.keys))
-	b.keys = append(b.keys, k)
+	setExpPos(sh.arena.Bytes(loc), uint32(len(b.locs)))
+	b.locs = append(b.locs, loc)
 	x.count++
 }
 
-// remove takes key k of entry e out of the index; e.expireAt must still be
-// the time it was indexed under. entryOf finds the entry of the key moved
-// into k's place.
-//
-// e's remembered place is checked against k: an entry can be stored under a
-// second key before leaving the first (RENAME and MOVE store, then delete),
-// and then it remembers only its newer place. The bucket is then searched.
-func (x *expiryIndex) remove(k string, e *Entry, entryOf func(string) *Entry) {
-	id := bucketOf(e.expireAt)
-	b := x.buckets[id]
-	if b == nil {
-		return
+// expRemove takes the record indexed at expireAt, place pos, out of the
+// index; the record that fills the place learns its new place.
+func (sh *shard) expRemove(expireAt int64, pos uint32) {
+	x := &sh.expires
+	b := x.buckets[bucketOf(expireAt)]
+	if b == nil || int(pos) >= len(b.locs) {
+		return // not indexed: a guard, not a path
 	}
-	i, last := int(e.expPos), len(b.keys)-1
-	if i > last || b.keys[i] != k {
-		if i = slices.Index(b.keys, k); i < 0 {
-			return
-		}
+	last := len(b.locs) - 1
+	if int(pos) != last {
+		moved := b.locs[last]
+		b.locs[pos] = moved
+		setExpPos(sh.arena.Bytes(moved), pos)
 	}
-	if i != last {
-		moved := b.keys[last]
-		b.keys[i] = moved
-		if m := entryOf(moved); m != nil {
-			m.expPos = int32(i)
-		}
-	}
-	b.keys[last] = ""
-	b.keys = b.keys[:last]
-	if len(b.keys) == 0 {
-		delete(x.buckets, id)
-	}
-	x.count--
-}
-
-// dropLast removes the last key of bucket b, whatever it is.
-func (x *expiryIndex) dropLast(b *expiryBucket) {
-	b.keys[len(b.keys)-1] = ""
-	b.keys = b.keys[:len(b.keys)-1]
-	if len(b.keys) == 0 {
+	b.locs = b.locs[:last]
+	if len(b.locs) == 0 {
 		delete(x.buckets, b.id)
+	} else if cap(b.locs) > 64 && len(b.locs) < cap(b.locs)/4 {
+		b.locs = append([]slab.Loc(nil), b.locs...)
 	}
 	x.count--
 }
@@ -111,13 +95,13 @@ func (x *expiryIndex) dueBucket(now int64) *expiryBucket {
 	return nil
 }
 
-// sample returns a random indexed key, or false when there is none. Go
+// sample returns a random indexed record, or false when there is none. Go
 // starts every map iteration at a random place.
-func (x *expiryIndex) sample() (string, bool) {
+func (x *expiryIndex) sample() (slab.Loc, bool) {
 	for _, b := range x.buckets {
-		return b.keys[rand.IntN(len(b.keys))], true
+		return b.locs[rand.IntN(len(b.locs))], true
 	}
-	return "", false
+	return slab.Nil, false
 }
 
 // bucketHeap is a min-heap of bucket ids.

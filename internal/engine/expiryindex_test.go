@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"github.com/shoal-cache/shoal/internal/slab"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -99,7 +100,12 @@ func TestExpiryIndexFollowsEveryChange(t *testing.T) {
 // it; the caller holds the lock.
 func (db *DB) countRaw(k string) bool {
 	slot := SlotOf([]byte(k))
-	return db.shards[db.shardOfSlot(slot)].slots[db.localSlot(slot)][k] != nil
+	sh := db.shards[db.shardOfSlot(slot)]
+	if sh.slots == nil {
+		return false
+	}
+	_, loc := sh.find(db.localSlot(slot), hashKey([]byte(k)), []byte(k))
+	return loc != slab.Nil
 }
 
 // TestExpiryIndexStoreThenDelete is RENAME's and MOVE's order: the entry is

@@ -17,10 +17,9 @@ func (sh *shard) reset() {
 	if sh.keys > 0 {
 		sh.dirty.Add(int64(sh.keys))
 	}
-	clear(sh.slots)
-	sh.grow(-sh.used)
-	sh.keys = 0
-	sh.expires = newExpiryIndex()
+	sh.dataset.Add(-sh.used)
+	sh.arena.Reset()
+	sh.keyspace = keyspace{expires: newExpiryIndex()}
 }
 
 // FlushAll deletes every key of every database.
@@ -42,10 +41,9 @@ func (e *Engine) SwapDB(a, b int) {
 	da, dbb := e.dbs[a], e.dbs[b]
 	for i := range da.shards {
 		sa, sb := da.shards[i], dbb.shards[i]
-		sa.slots, sb.slots = sb.slots, sa.slots
-		sa.keys, sb.keys = sb.keys, sa.keys
-		sa.expires, sb.expires = sb.expires, sa.expires
-		sa.used, sb.used = sb.used, sa.used
+		// Handles name their shard: swapping contents (not shards) keeps
+		// every lock and counter where the waiting commands expect it.
+		sa.keyspace, sb.keyspace = sb.keyspace, sa.keyspace
 		sa.dirty.Add(1)
 	}
 	ttlA := da.avgTTL.Load()

@@ -8,16 +8,16 @@ import "math/rand/v2"
 // the last decrement time, as Redis's ldt is refreshed on every access.
 
 // lfuDecayed is the counter after the decay due since the last access.
-func lfuDecayed(e *Entry, now int64, decayMinutes int) uint8 {
+func lfuDecayed(freq uint8, access uint32, now int64, decayMinutes int) uint8 {
 	if decayMinutes <= 0 {
-		return e.freq
+		return freq
 	}
-	idleMinutes := (now/1000 - int64(e.access)) / 60
+	idleMinutes := (now/1000 - int64(access)) / 60
 	periods := idleMinutes / int64(decayMinutes)
-	if periods >= int64(e.freq) {
+	if periods >= int64(freq) {
 		return 0
 	}
-	return e.freq - uint8(periods)
+	return freq - uint8(periods)
 }
 
 // lfuIncr is the logarithmic increment.
@@ -35,16 +35,18 @@ func lfuIncr(counter uint8, logFactor int) uint8 {
 	return counter
 }
 
-// touch records an access: the time, and under an LFU policy the counter.
+// touch records an access to a stored entry: the time, and under an LFU
+// policy the counter.
 func (v View) touch(e *Entry) {
 	if s := v.db.eng.eviction.Load(); s.Policy.lfu() {
-		e.freq = lfuIncr(lfuDecayed(e, v.now, s.LFUDecayTime), s.LFULogFactor)
+		e.freq = lfuIncr(lfuDecayed(e.freq, e.access, v.now, s.LFUDecayTime), s.LFULogFactor)
 	}
 	e.access = uint32(v.now / 1000)
+	setAccess(e.sh.arena.Bytes(e.loc), e.access, e.freq)
 }
 
 // FreqNow returns the key's LFU counter with the decay due by now, as
 // OBJECT FREQ reports it.
 func (v View) FreqNow(e *Entry) uint8 {
-	return lfuDecayed(e, v.now, v.db.eng.eviction.Load().LFUDecayTime)
+	return lfuDecayed(e.freq, e.access, v.now, v.db.eng.eviction.Load().LFUDecayTime)
 }

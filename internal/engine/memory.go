@@ -1,32 +1,27 @@
 package engine
 
-import "runtime/metrics"
+import (
+	"runtime/metrics"
 
-// Memory accounting. The engine keeps a running estimate of the memory
-// its data takes, per shard, updated on every change: maxmemory decisions
-// need it on every write, far too often to ask the Go runtime, whose heap
-// figure also counts garbage not yet collected. The estimate is checked
-// against the live heap in tests (TestAccountingTracksHeap).
-
-// Per-key costs beyond the key's and value's bytes, measured on amd64 with
-// Go 1.26 maps: the Entry struct and its allocation class, the slot
-// table's share (string header, pointer, control byte, and the slack of a
-// table between growths), and the expiry bucket's string header (and its slice's growth slack) for a key with a TTL.
-const (
-	entryOverhead  = 128
-	expireOverhead = 18
+	"github.com/shoal-cache/shoal/internal/slab"
 )
 
-// footprint is what the entry stored under a key of keyLen bytes costs.
-func (e *Entry) footprint(keyLen int) int64 {
-	n := int64(entryOverhead + allocSize(keyLen) + allocSize(cap(e.Str)))
-	if e.expireAt != 0 {
-		n += expireOverhead
-	}
-	if s, ok := e.Obj.(Sizer); ok {
-		n += s.SizeBytes()
-	}
-	return n
+// Memory accounting. Each shard keeps the memory its data takes, updated
+// on every change: maxmemory decisions need it on every write, far too
+// often to ask the runtime. It is exact for what the shard owns outside
+// the Go heap (the arena's chunks in use: records and slot tables) and an
+// estimate for the rest (aggregates' Sizer figures, expiry buckets).
+
+// expireIndexBytes is what a key with a TTL adds to its expiry bucket: a
+// Loc, and the slack of a slice grown by append.
+const expireIndexBytes = 10
+
+// account recomputes the shard's used bytes and moves the engine's total
+// by the difference. The caller holds the shard lock.
+func (sh *shard) account() {
+	n := sh.arena.Used() + sh.objBytes + int64(sh.expires.count)*expireIndexBytes
+	sh.dataset.Add(n - sh.used)
+	sh.used = n
 }
 
 // Sizer is implemented by aggregate values so that they are accounted for.
@@ -34,37 +29,24 @@ type Sizer interface {
 	SizeBytes() int64
 }
 
-// allocSize rounds a byte slice's capacity the way small allocations are
-// rounded (16-byte steps up to 1 KB, 128 beyond), near enough for an
-// estimate.
-func allocSize(n int) int {
-	switch {
-	case n == 0:
+// indexShareBytes is a key's share of its slot's table: a word, in tables
+// kept between 3/8 and 13/16 full.
+const indexShareBytes = 16
+
+// footprint is what e, a stored entry, costs: its record's chunk, its
+// share of a slot table, its expiry bucket entry and its aggregate.
+func (e *Entry) footprint() int64 {
+	if e.loc == slab.Nil {
 		return 0
-	case n <= 1024:
-		return (n + 15) &^ 15
 	}
-	return (n + 127) &^ 127
-}
-
-// account recomputes what e costs under key and moves the shard's total by
-// the difference. The caller holds the shard lock.
-func (sh *shard) account(e *Entry, keyLen int) {
-	n := e.footprint(keyLen)
-	sh.grow(n - int64(e.size))
-	e.size = int32(min(n, 1<<31-1))
-}
-
-// grow moves the shard's total, and the engine's, by delta bytes.
-func (sh *shard) grow(delta int64) {
-	sh.used += delta
-	sh.dataset.Add(delta)
-}
-
-// unaccount removes e's cost from the shard's total.
-func (sh *shard) unaccount(e *Entry) {
-	sh.grow(-int64(e.size))
-	e.size = 0
+	n := int64(e.sh.arena.Size(e.loc)) + indexShareBytes
+	if e.expireAt != 0 {
+		n += expireIndexBytes
+	}
+	if e.Kind != KindString {
+		n += e.sh.objSize[e.objID]
+	}
+	return n
 }
 
 // DatasetBytes returns the estimated memory taken by the keys and values

@@ -2,15 +2,27 @@ package engine
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"os"
 	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
 
-// TestAccountingTracksHeap loads keys of several shapes and checks that
-// the engine's estimate of its data stays within 10 % of what the Go heap
-// really grew by.
-func TestAccountingTracksHeap(t *testing.T) {
+// TestAccountingTracksMemory loads keys of several shapes and checks that
+// the engine's figure for its data stays within 10 % of what the process
+// really grew by: its resident set, which counts both the Go heap and the
+// arena's segments outside it.
+func TestAccountingTracksMemory(t *testing.T) {
+	if _, err := residentBytes(); err != nil {
+		t.Skipf("no resident set size here: %v", err)
+	}
+	if raceEnabled {
+		t.Skip("the race detector's shadow memory distorts the resident set")
+	}
 	tests := []struct {
 		keys, valueSize int
 		ttl             bool
@@ -21,9 +33,9 @@ func TestAccountingTracksHeap(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%dx%dB-ttl=%v", tt.keys, tt.valueSize, tt.ttl), func(t *testing.T) {
-			runtime.GC()
-			before := heapInUse()
+			before := settledRSS(t)
 			e := New(Options{Databases: 1, Shards: 4})
+			defer e.FlushAll() // unmap the segments
 			txn := e.NewTxn()
 			val := make([]byte, tt.valueSize)
 			for i := range tt.keys {
@@ -33,20 +45,46 @@ func TestAccountingTracksHeap(t *testing.T) {
 				if tt.ttl {
 					at = v.Now() + 3_600_000
 				}
-				v.Put(key, NewString(append([]byte(nil), val...)), at)
+				v.PutString(key, val, at)
 				txn.Unlock()
 			}
-			runtime.GC()
-			grew := heapInUse() - before
+			grew := settledRSS(t) - before
 			estimate := e.DatasetBytes()
 			ratio := float64(estimate) / float64(grew)
-			t.Logf("heap grew %d B, estimate %d B (%.3f), %.1f B/key", grew, estimate, ratio, float64(grew)/float64(tt.keys))
+			t.Logf("resident set grew %d B, estimate %d B (%.3f), %.1f B/key", grew, estimate, ratio, float64(grew)/float64(tt.keys))
 			if ratio < 0.9 || ratio > 1.1 {
-				t.Errorf("estimate is %.3f of the heap's growth, want within 10 %%", ratio)
+				t.Errorf("estimate is %.3f of the resident set's growth, want within 10 %%", ratio)
 			}
 			runtime.KeepAlive(e)
 		})
 	}
+}
+
+// settledRSS is the resident set after a collection that returned the
+// free heap to the operating system.
+func settledRSS(t *testing.T) int64 {
+	t.Helper()
+	runtime.GC()
+	debug.FreeOSMemory()
+	n, err := residentBytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// residentBytes reads the process's resident set size (Linux).
+func residentBytes() (int64, error) {
+	b, err := os.ReadFile("/proc/self/statm")
+	if err != nil {
+		return 0, err
+	}
+	fields := strings.Fields(string(b))
+	if len(fields) < 2 {
+		return 0, fmt.Errorf("statm: %q", b)
+	}
+	pages, err := strconv.ParseInt(fields[1], 10, 64)
+	return pages * int64(os.Getpagesize()), err
 }
 
 // TestEvictionStaysWithinBudget puts a keyspace far past maxmemory at once
@@ -82,4 +120,45 @@ func TestEvictionStaysWithinBudget(t *testing.T) {
 	if n := e.DB(0).Size(); n > 55_000 || n < 45_000 {
 		t.Fatalf("%d keys left after evicting down to half the memory", n)
 	}
+}
+
+// TestOverwriteKeepsMemoryBounded overwrites the same keys for 20 rounds,
+// each key getting a value of a new random size every round, as a cache
+// whose values change does: freed chunks must be reused and emptied
+// segments unmapped, so the memory taken stays near the first rounds'
+// instead of growing round after round.
+func TestOverwriteKeepsMemoryBounded(t *testing.T) {
+	e := New(Options{Databases: 1, Shards: 4})
+	defer e.FlushAll()
+	const keys = 50_000
+	rng := rand.New(rand.NewPCG(5, 6))
+	val := make([]byte, 2000)
+	mapped := func() (n int64) {
+		e.eachShard(func(sh *shard) { n += sh.arena.Mapped() })
+		return n
+	}
+	var first, firstRSS int64
+	for round := range 20 {
+		txn := e.NewTxn()
+		for i := range keys {
+			key := []byte(fmt.Sprintf("key:%08d", i))
+			v := txn.LockKey(e.DB(0), key)
+			v.PutString(key, val[:16+rng.IntN(len(val)-16)], 0)
+			txn.Unlock()
+		}
+		e.ActiveExpireCycle(time.Second) // maintenance: unmap empty segments
+		m := mapped()
+		rss, _ := residentBytes()
+		if round == 1 {
+			first, firstRSS = m, rss
+		}
+		if round > 1 && float64(m) > 1.15*float64(first) {
+			t.Fatalf("round %d: %d B mapped, round 1 had %d B (in use now: %d B)", round, m, first, e.DatasetBytes())
+		}
+		if round == 19 && !raceEnabled && firstRSS > 0 && float64(rss) > 1.15*float64(firstRSS) {
+			t.Fatalf("resident set grew from %d B after round 1 to %d B after round 19", firstRSS, rss)
+		}
+	}
+	rss, _ := residentBytes()
+	t.Logf("mapped after round 1: %d B, after round 19: %d B; in use %d B; resident set after round 1: %d B, now %d B", first, mapped(), e.DatasetBytes(), firstRSS, rss)
 }

@@ -6,7 +6,7 @@ package engine
 // TTL and OBJECT use: looking at a key's metadata counts as a hit but does
 // not make the key look recently used to the eviction policy.
 func (v View) ReadNoTouch(key []byte) *Entry {
-	e, sh, _ := v.peek(key)
+	e, sh := v.peek(key)
 	if e == nil {
 		sh.misses.Add(1)
 	} else {

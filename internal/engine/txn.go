@@ -3,6 +3,8 @@ package engine
 import (
 	"bytes"
 	"math/rand/v2"
+
+	"github.com/shoal-cache/shoal/internal/slab"
 )
 
 // Txn takes the shard locks a command needs and hands out [View]s of the
@@ -25,6 +27,28 @@ type Txn struct {
 	slotKey  []byte
 	slotSlot int
 	slotSet  bool
+
+	// handles are the Entries the command's lookups returned; they are
+	// reused by the next command.
+	handles  []*Entry
+	nHandles int
+}
+
+// maxHandles is how many Entries a Txn keeps for reuse.
+const maxHandles = 16
+
+// handle returns a zeroed Entry for a lookup of the current command.
+func (t *Txn) handle() *Entry {
+	if t.nHandles >= maxHandles {
+		return new(Entry) // a command looking up many keys: keep few
+	}
+	if t.nHandles == len(t.handles) {
+		t.handles = append(t.handles, new(Entry))
+	}
+	e := t.handles[t.nHandles]
+	*e = Entry{}
+	t.nHandles++
+	return e
 }
 
 // NewTxn returns a Txn for one connection.
@@ -92,6 +116,7 @@ func (t *Txn) Acquire() {
 		t.held = append(t.held, id)
 	}
 	t.want = t.want[:0]
+	t.nHandles = 0
 	if t.fixedNow != 0 {
 		t.now = t.fixedNow
 	} else {
@@ -146,22 +171,31 @@ func (v View) locate(key []byte) (*shard, int) {
 // miss and without touching its access time (OBJECT, TYPE-free checks).
 // An expired entry is deleted.
 func (v View) Peek(key []byte) *Entry {
-	e, _, _ := v.peek(key)
+	e, _ := v.peek(key)
 	return e
 }
 
-// peek is Peek that also returns where the key lives, so that callers
-// locate it once.
-func (v View) peek(key []byte) (*Entry, *shard, int) {
+// peek is Peek that also returns the key's shard.
+func (v View) peek(key []byte) (*Entry, *shard) {
 	sh, local := v.locate(key)
-	e := sh.slots[local][string(key)]
-	if e != nil && e.expired(v.now) {
-		sh.remove(string(key), local)
+	if sh.slots == nil {
+		return nil, sh
+	}
+	pos, loc := sh.find(local, hashKey(key), key)
+	if loc == slab.Nil {
+		return nil, sh
+	}
+	r := decodeRecord(sh.arena.Bytes(loc))
+	if r.expireAt != 0 && r.expireAt <= v.now {
+		sh.deleteAt(local, pos, loc, &r)
 		sh.expired.Add(1)
 		sh.dirty.Add(1)
-		return nil, sh, local
+		sh.account()
+		return nil, sh
 	}
-	return e, sh, local
+	e := v.txn.handle()
+	sh.fill(e, loc, &r)
+	return e, sh
 }
 
 // Lookup returns the live entry at key for a command that writes it, or
@@ -184,96 +218,126 @@ func (v View) Read(key []byte) *Entry {
 	return e
 }
 
-// Put stores e at key, replacing any value, with the given expiry time
-// (Unix ms, 0 for none). The key is copied; e is kept. An entry lives under
-// one key at a time: to move one (RENAME, MOVE), delete it from the old
-// key first.
+// Put stores e's value at key, replacing any value, with the given expiry
+// time (Unix ms, 0 for none). The key and the string are copied; an
+// aggregate Obj is kept. e may be the handle of another key (RENAME, MOVE
+// delete the old key, then put its entry). Afterwards e is the handle of
+// the stored value.
 func (v View) Put(key []byte, e *Entry, expireAt int64) {
 	sh, local := v.locate(key)
-	m := sh.slots[local]
-	if m == nil {
-		m = make(map[string]*Entry)
-		sh.slots[local] = m
-	}
-	e.access = uint32(v.now / 1000)
+	sh.ensureSlots()
+	h := hashKey(key)
+	pos, old := sh.find(local, h, key)
 	if e.freq == 0 {
 		e.freq = lfuInitVal
 	}
-	k := string(key)
-	old, existed := m[k]
-	// Assigning with k also replaces the map's copy of the key (Go updates
-	// string keys on assignment), so both tables share k's bytes.
-	if existed && old.expireAt != 0 {
-		sh.expires.remove(k, old, sh.entryOf)
+	e.access = uint32(v.now / 1000)
+	r := record{flags: byte(e.Kind), freq: e.freq, access: e.access, key: key}
+	if e.Raw {
+		r.flags |= flagRaw
 	}
-	m[k] = e
-	e.expireAt = expireAt
-	if expireAt != 0 {
-		sh.expires.add(k, e)
+	r.setTTL(expireAt)
+	var id [4]byte
+	if e.Kind == KindString {
+		r.val = e.Str
+	} else {
+		r.val = sh.objectFor(e, old, id[:])
 	}
-	if existed && old != e {
-		sh.unaccount(old)
-	}
-	sh.account(e, len(k))
-	if !existed {
-		sh.keys++
-	}
+	loc := sh.store(local, h, pos, old, &r)
+	sh.fill(e, loc, &r)
 	sh.dirty.Add(1)
+	sh.account()
+}
+
+// PutString stores a copy of val at key as a new string, replacing any
+// value, with the given expiry time (Unix ms, 0 for none): Put without an
+// Entry, for SET and friends.
+func (v View) PutString(key, val []byte, expireAt int64) {
+	sh, local := v.locate(key)
+	sh.ensureSlots()
+	h := hashKey(key)
+	pos, old := sh.find(local, h, key)
+	r := record{flags: byte(KindString), freq: lfuInitVal, access: uint32(v.now / 1000), key: key, val: val}
+	r.setTTL(expireAt)
+	sh.store(local, h, pos, old, &r)
+	sh.dirty.Add(1)
+	sh.account()
 }
 
 // Delete removes key and reports whether it existed (and was live).
 func (v View) Delete(key []byte) bool {
-	e, sh, local := v.peek(key)
-	if e == nil {
+	sh, local := v.locate(key)
+	if sh.slots == nil {
 		return false
 	}
-	sh.remove(string(key), local)
+	pos, loc := sh.find(local, hashKey(key), key)
+	if loc == slab.Nil {
+		return false
+	}
+	r := decodeRecord(sh.arena.Bytes(loc))
+	sh.deleteAt(local, pos, loc, &r)
 	sh.dirty.Add(1)
+	if r.expireAt != 0 && r.expireAt <= v.now {
+		sh.expired.Add(1)
+		sh.account()
+		return false
+	}
+	sh.account()
 	return true
 }
 
 // SetExpire sets the expiry of an existing key (0 removes it) and reports
 // whether the key existed.
 func (v View) SetExpire(key []byte, expireAt int64) bool {
-	e := v.Peek(key)
-	if e == nil {
+	if v.Peek(key) == nil {
 		return false
 	}
-	sh, _ := v.locate(key)
-	if e.expireAt != 0 {
-		sh.expires.remove(string(key), e, sh.entryOf)
+	sh, local := v.locate(key)
+	h := hashKey(key)
+	pos, loc := sh.find(local, h, key)
+	b := sh.arena.Bytes(loc)
+	r := decodeRecord(b)
+	if r.hasTTL() && expireAt != 0 {
+		// Same layout: move it between expiry buckets and rewrite the
+		// time in place.
+		sh.expRemove(r.expireAt, r.expPos)
+		r.expireAt = expireAt
+		binaryPutExpire(b, expireAt)
+		sh.expAdd(loc, expireAt)
+	} else {
+		r.setTTL(expireAt)
+		sh.store(local, h, pos, loc, &r)
 	}
-	e.expireAt = expireAt
-	if expireAt != 0 {
-		sh.expires.add(string(key), e)
-	}
-	sh.account(e, len(key))
 	sh.dirty.Add(1)
+	sh.account()
 	return true
 }
 
-// Modified records that e, the value at key, was changed in place: its
-// size is accounted again and the dirty counter (and, later, WATCH and
-// client tracking) told. Call it after the change.
+// Modified records that e, the value at key, was changed: a string whose
+// bytes were changed in place needs nothing more, any other change is
+// stored, the size accounted again and the dirty counter (and, later,
+// WATCH and client tracking) told. Call it after the change.
 func (v View) Modified(key []byte, e *Entry) {
-	sh, _ := v.locate(key)
-	sh.account(e, len(key))
-	sh.dirty.Add(1)
-}
-
-// remove deletes k from the shard's tables; the caller holds the lock.
-func (sh *shard) remove(k string, local int) {
-	m := sh.slots[local]
-	e, ok := m[k]
-	if !ok {
+	sh, local := v.locate(key)
+	h := hashKey(key)
+	pos, loc := sh.find(local, h, key)
+	if loc == slab.Nil {
 		return
 	}
-	if e.expireAt != 0 {
-		sh.expires.remove(k, e, sh.entryOf)
+	r := decodeRecord(sh.arena.Bytes(loc))
+	if e.Kind != KindString {
+		sh.setObject(e.objID, e.Obj)
+	} else if !sameBytes(e.Str, r.val) || e.Raw != (r.flags&flagRaw != 0) {
+		r.val = e.Str
+		r.flags &^= flagRaw
+		if e.Raw {
+			r.flags |= flagRaw
+		}
+		loc = sh.store(local, h, pos, loc, &r)
+		sh.fill(e, loc, &r)
 	}
-	sh.unaccount(e)
-	delete(m, k)
-	sh.keys--
+	sh.dirty.Add(1)
+	sh.account()
 }
 
 // lfuInitVal is the LFU counter a new key starts with (LFU_INIT_VAL), so
@@ -297,19 +361,15 @@ func (sh *shard) randomKey(now int64) (string, bool) {
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	for sh.keys > 0 {
-		n := len(sh.slots)
-		start := rand.IntN(n)
-		for i := range n {
-			local := (start + i) % n
-			for k, e := range sh.slots[local] {
-				if e.expired(now) {
-					sh.remove(k, local)
-					sh.expired.Add(1)
-					break
-				}
-				return k, true
-			}
+		local, pos, loc := sh.randomRecord()
+		r := decodeRecord(sh.arena.Bytes(loc))
+		if r.expireAt != 0 && r.expireAt <= now {
+			sh.deleteAt(local, pos, loc, &r)
+			sh.expired.Add(1)
+			sh.account()
+			continue
 		}
+		return string(r.key), true
 	}
 	return "", false
 }
