@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"runtime"
 	"time"
 )
 
@@ -97,6 +98,10 @@ func (db *DB) expireShard(sh *shard, deadline time.Time) (deleted int, timedOut 
 		if time.Now().After(deadline) {
 			return deleted, true
 		}
+		// Let the event loops in between chunks: on a machine with few
+		// cores this goroutine would otherwise keep a P for its whole
+		// budget, and the commands of one loop would wait that long.
+		runtime.Gosched()
 	}
 }
 

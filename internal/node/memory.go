@@ -30,11 +30,13 @@ func (n *Node) applyMemorySettings() {
 	}
 }
 
-// goMemoryLimit derives GOMEMLIMIT from maxmemory: the dataset may grow to
-// maxmemory, and the garbage collector gets half as much again (plus room
-// for buffers) before it must run harder, so the heap stays near 1.5 ×
-// maxmemory instead of the 2 × that GOGC=100 alone allows. An explicit
-// GOMEMLIMIT in the environment wins; without maxmemory there is no limit.
+// goMemoryLimit derives GOMEMLIMIT from maxmemory. Strings live outside
+// the Go heap (internal/slab) and are not under the limit; what is on the
+// heap is the aggregates, which may grow to maxmemory, and the buffers.
+// The collector gets half as much again (plus room for buffers) before it
+// must run harder, so the heap stays near 1.5 × its data instead of the
+// 2 × that GOGC=100 alone allows. An explicit GOMEMLIMIT in the
+// environment wins; without maxmemory there is no limit.
 func goMemoryLimit(cfg *config.Config) (int64, bool) {
 	if os.Getenv("GOMEMLIMIT") != "" {
 		return 0, false
