@@ -11,6 +11,18 @@
 // nothing extra, and SCAN walks the keyspace slot by slot, which is what lets
 // its cursor promise that every key present for the whole scan is returned.
 //
+// # Storage
+//
+// A key's record (key, value, TTL, LRU/LFU metadata; record.go) is a chunk
+// of its shard's [slab.Arena], outside the Go heap, and each slot's table
+// (index.go) is an open-addressing array of 64-bit words naming records by
+// [slab.Loc]: nothing per key is a Go pointer, so the garbage collector's
+// work does not grow with the keyspace. Aggregate values stay Go objects in
+// a per-shard table that their records name by number. Commands see a
+// record through an [Entry] handle whose Str aliases the stored bytes until
+// the command unlocks; the arena unmaps freed segments only from the active
+// cycle, between commands, so a handle never points at unmapped memory.
+//
 // # Locking
 //
 // Each shard has a mutex. A [Txn] locks the shards of all the keys a command
