@@ -34,7 +34,9 @@
 // # Expiry
 //
 // A key past its expiry time is deleted when it is next looked up (lazy
-// expiry), and an active cycle samples keys with a TTL in each shard and
-// deletes the expired ones, repeating while more than a quarter of a sample
-// had expired (Redis's algorithm), bounded in time per tick.
+// expiry), and an active cycle, hz times a second, empties the expiry
+// buckets (100 ms of expiry times each) whose time has passed, within a
+// quarter of the tick and yielding to the event loops between chunks of 64
+// deletions. It also does the arenas' maintenance: unmapping emptied
+// segments and shrinking emptied slot tables.
 package engine
