@@ -30,6 +30,14 @@ func (sh *shard) fill(e *Entry, loc slab.Loc, r *record) {
 // during this command: the record is built aside when it would overwrite
 // them.
 func (sh *shard) store(local int, h uint64, pos int, old slab.Loc, r *record) slab.Loc {
+	return sh.storeGrowing(local, h, pos, old, r, false)
+}
+
+// storeGrowing is store for a value that may keep growing (it grew in
+// place and outgrew its chunk): the new chunk gets spare room, as much
+// again as the record up to 1 MB more, as Redis's strings grow greedily,
+// so that appending byte by byte does not copy the value each time.
+func (sh *shard) storeGrowing(local int, h uint64, pos int, old slab.Loc, r *record, grow bool) slab.Loc {
 	if old != slab.Nil {
 		prev := decodeRecord(sh.arena.Bytes(old))
 		sh.payload -= int64(len(prev.key) + len(prev.val))
@@ -44,9 +52,12 @@ func (sh *shard) store(local int, h uint64, pos int, old slab.Loc, r *record) sl
 	size := r.size()
 	var loc slab.Loc
 	var dst []byte
-	if old != slab.Nil && sh.arena.Size(old) == slab.ChunkSize(size) {
+	switch {
+	case old != slab.Nil && sh.arena.Size(old) == slab.ChunkSize(size):
 		loc, dst = old, sh.arena.Bytes(old)
-	} else {
+	case grow:
+		loc, dst = sh.arena.Alloc(size + min(size, 1<<20))
+	default:
 		loc, dst = sh.arena.Alloc(size)
 	}
 	if overlaps(dst, r.val) || overlaps(dst, r.key) {

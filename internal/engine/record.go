@@ -37,7 +37,9 @@ const (
 	headerTTL   = headerFixed + 12
 )
 
-// record is a decoded record; key and val alias its chunk.
+// record is a decoded record; key and val alias its chunk, val with the
+// chunk's spare bytes as its capacity, so that a string handle can grow in
+// place (APPEND, SETRANGE, SETBIT).
 type record struct {
 	flags    byte
 	freq     uint8
@@ -82,8 +84,27 @@ func decodeRecord(b []byte) record {
 	i += n
 	r.key = b[i : i+int(klen) : i+int(klen)]
 	i += int(klen)
-	r.val = b[i : i+int(vlen) : i+int(vlen)]
+	r.val = b[i : i+int(vlen)]
 	return r
+}
+
+// setValueLen changes the value length of the record in chunk b to n in
+// place, the value's bytes having been written already, and reports
+// whether it could: the new length must take as many varint bytes as the
+// old (else key and value would have to move).
+func setValueLen(b []byte, n int) bool {
+	i := headerFixed
+	if b[recFlags]&flagTTL != 0 {
+		i = headerTTL
+	}
+	_, kn := binary.Uvarint(b[i:])
+	i += kn
+	old, vn := binary.Uvarint(b[i:])
+	if uvarintLen(n) != vn || uvarintLen(int(old)) != vn {
+		return false
+	}
+	binary.PutUvarint(b[i:], uint64(n))
+	return true
 }
 
 // recordKey reads only the key of the record in chunk b.
@@ -154,4 +175,9 @@ func overlaps(a, b []byte) bool {
 // sameBytes reports whether a and b are the same memory, not just equal.
 func sameBytes(a, b []byte) bool {
 	return len(a) == len(b) && (len(a) == 0 || unsafe.Pointer(&a[0]) == unsafe.Pointer(&b[0]))
+}
+
+// sameStart reports whether a and b start at the same byte.
+func sameStart(a, b []byte) bool {
+	return cap(a) > 0 && cap(b) > 0 && unsafe.Pointer(unsafe.SliceData(a)) == unsafe.Pointer(unsafe.SliceData(b))
 }

@@ -314,9 +314,11 @@ func (v View) SetExpire(key []byte, expireAt int64) bool {
 }
 
 // Modified records that e, the value at key, was changed: a string whose
-// bytes were changed in place needs nothing more, any other change is
-// stored, the size accounted again and the dirty counter (and, later,
-// WATCH and client tracking) told. Call it after the change.
+// bytes were changed in place needs nothing more, a string that grew into
+// its chunk's spare bytes (append to e.Str within its capacity) has its
+// length updated, and any other change is stored, the size accounted
+// again and the dirty counter (and, later, WATCH and client tracking)
+// told. Call it after the change.
 func (v View) Modified(key []byte, e *Entry) {
 	sh, local := v.locate(key)
 	h := hashKey(key)
@@ -324,16 +326,26 @@ func (v View) Modified(key []byte, e *Entry) {
 	if loc == slab.Nil {
 		return
 	}
-	r := decodeRecord(sh.arena.Bytes(loc))
-	if e.Kind != KindString {
+	chunk := sh.arena.Bytes(loc)
+	r := decodeRecord(chunk)
+	raw := r.flags&flagRaw != 0
+	switch {
+	case e.Kind != KindString:
 		sh.setObject(e.objID, e.Obj)
-	} else if !sameBytes(e.Str, r.val) || e.Raw != (r.flags&flagRaw != 0) {
+	case sameStart(e.Str, r.val) && len(e.Str) <= cap(r.val) && setValueLen(chunk, len(e.Str)):
+		// Grown or shrunk in place; the bytes are already there.
+		sh.payload += int64(len(e.Str) - len(r.val))
+		if e.Raw != raw {
+			chunk[recFlags] ^= flagRaw
+		}
+	case !sameBytes(e.Str, r.val) || e.Raw != raw:
+		grew := len(e.Str) > len(r.val)
 		r.val = e.Str
 		r.flags &^= flagRaw
 		if e.Raw {
 			r.flags |= flagRaw
 		}
-		loc = sh.store(local, h, pos, loc, &r)
+		loc = sh.storeGrowing(local, h, pos, loc, &r, grew)
 		sh.fill(e, loc, &r)
 	}
 	sh.dirty.Add(1)
