@@ -217,8 +217,9 @@ awk -v keys="$KEYS" -v value="$VALUE" -v clients="$CLIENTS" -v duration="$DURATI
 		for (i = 1; i <= n; i++) {
 			r = "redis" SUBSEP w[i]; s = "shoal" SUBSEP w[i]; W = toupper(w[i])
 			printf "| %s | redis | %.0f | %.3f | %.3f | %.3f | | | |\n", W, ops[r], p50[r], p99[r], p999[r]
+			over = cycles[s] > 0 ? cycles[s] ", " window[s] " s" : "0"
 			printf "| %s | shoal | %.0f | %.3f | %.3f | %.3f | %s | %s | %s |\n", W, ops[s], p50[s], p99[s], p999[s],
-				share[s], cycles[s] > 0 ? cycles[s] ", " window[s] " s" : "0", projected[s]
+				share[s], over, projected[s]
 			printf "| %s | shoal/redis | %s | %s | %s | %s | | | |\n", W, ratio(ops[s], ops[r]),
 				ratio(p50[s], p50[r]), ratio(p99[s], p99[r]), ratio(p999[s], p999[r])
 		}
