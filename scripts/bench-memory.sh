@@ -32,15 +32,8 @@ REDIS_SERVER=${REDIS_SERVER:-redis-server}
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/shoal-bench-memory.XXXXXX")
-server_pid=
-
-stop_server() {
-	if [[ -n $server_pid ]]; then
-		kill "$server_pid" 2>/dev/null || true
-		wait "$server_pid" 2>/dev/null || true
-		server_pid=
-	fi
-}
+# shellcheck source=scripts/lib.sh
+source "$repo/scripts/lib.sh"
 
 cleanup() {
 	stop_server
@@ -64,73 +57,18 @@ done
 [[ -r /proc/self/status ]] || die "needs /proc to read the servers' resident set"
 [[ $KEYS =~ ^[1-9][0-9]*$ ]] || die "KEYS must be a positive integer"
 
-# shellcheck source=scripts/lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-
-# start_server starts a fresh server of kind $1, sets server_pid and
-# prints its port. A server that does not come up (another process took
-# the port first) is retried on another port.
-start_server() {
-	local kind=$1 port
-	for _ in 1 2 3; do
-		port=$(free_port)
-		if [[ $kind == shoal ]]; then
-			# shellcheck disable=SC2086 # SHOAL_ARGS is a list of flags
-			"$work/shoal" server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --metrics-addr "" ${SHOAL_ARGS:-} \
-				>>"$work/shoal.log" 2>&1 &
-		else
-			"$REDIS_SERVER" --port "$port" --bind 127.0.0.1 --save "" --appendonly no \
-				--daemonize no --logfile "$work/redis.log" >/dev/null 2>&1 &
-		fi
-		server_pid=$!
-		if wait_ready "$port" "$server_pid"; then
-			echo "$port"
-			return
-		fi
-		stop_server
-	done
-	die "$kind did not start; see $work/$kind.log"
-}
-
-# rss prints the resident set of the server, in bytes.
-rss() {
-	awk '/^VmRSS:/ { print $2 * 1024 }' "/proc/$server_pid/status"
-}
-
-used_memory() {
-	redis-cli -p "$1" info memory | awk -F: '/^used_memory:/ { sub(/\r/, "", $2); print $2 }'
-}
-
-# load_commands writes the RESP of KEYS SETs: key:%012d (16 bytes) set to
-# 100 bytes, with EX 3600 when $1 is "ttl".
-load_commands() {
-	awk -v n="$KEYS" -v ttl="$1" 'BEGIN {
-		v = sprintf("%100s", ""); gsub(/ /, "v", v)
-		for (i = 0; i < n; i++) {
-			k = sprintf("key:%012d", i)
-			if (ttl == "ttl")
-				printf "*5\r\n$3\r\nSET\r\n$16\r\n%s\r\n$100\r\n%s\r\n$2\r\nEX\r\n$4\r\n3600\r\n", k, v
-			else
-				printf "*3\r\n$3\r\nSET\r\n$16\r\n%s\r\n$100\r\n%s\r\n", k, v
-		}
-	}'
-}
-
 # measure loads the keys into a fresh server of kind $1 (ttl mode $2) and
 # appends "kind ttl used rss rss_purged" in bytes per key to results.
 measure() {
-	local kind=$1 ttl=$2 port rss0 used0 rss1 used1 rss2 keys
-	start_server "$kind" >"$work/port"
-	port=$(<"$work/port")
+	local kind=$1 ttl=$2 port rss0 used0 rss1 used1 rss2
+	start_server "$kind"
+	port=$server_port
 	sleep 0.5
 	rss0=$(rss)
-	used0=$(used_memory "$port")
-	load_commands "$ttl" | redis-cli -p "$port" --pipe >>"$work/pipe.log" 2>&1 ||
-		die "loading $kind failed; see $work/pipe.log"
-	keys=$(redis-cli -p "$port" dbsize)
-	[[ $keys == "$KEYS" ]] || die "$kind holds $keys keys after the load, want $KEYS"
+	used0=$(info_field "$port" used_memory)
+	load_keys "$port" "$KEYS" 100 "$ttl"
 	rss1=$(rss)
-	used1=$(used_memory "$port")
+	used1=$(info_field "$port" used_memory)
 	redis-cli -p "$port" memory purge >/dev/null
 	sleep 0.5
 	rss2=$(rss)

@@ -23,6 +23,7 @@ type benchFlags struct {
 	readRatio string
 	valueSize string
 	ttl       string
+	onMiss    string
 	json      bool
 	quiet     bool
 	plot      string
@@ -78,6 +79,7 @@ func (f *benchFlags) register(cmd *cobra.Command) {
 	fl.StringVarP(&f.readRatio, "read-ratio", "r", "0.9", "share of GETs, as 0.9 or 90%")
 	fl.StringVar(&f.valueSize, "value-size", c.ValueSize.String(), "SET value bytes: N, or MIN-MAX for a random size per SET")
 	fl.StringVar(&f.ttl, "ttl", "", "SET with this expiry (EX, or PX below a whole second), like 30s or 500ms")
+	fl.StringVar(&f.onMiss, "on-miss", "none", "after a GET misses: none, or set (SET the key, as a cache-aside client does)")
 	fl.BoolVar(&c.Prefill, "prefill", false, "SET every key once before measuring")
 	fl.Uint64Var(&c.Seed, "seed", 0, "random seed, for a repeatable key and value sequence (0: from the clock)")
 	fl.BoolVar(&f.json, "json", false, "print the result as JSON (with the per-second series)")
@@ -102,6 +104,9 @@ func (f *benchFlags) parse(cmd *cobra.Command) error {
 		return err
 	}
 	if c.ValueSize, err = loadgen.ParseValueSize(f.valueSize); err != nil {
+		return err
+	}
+	if c.SetOnMiss, err = loadgen.ParseOnMiss(f.onMiss); err != nil {
 		return err
 	}
 	if f.ttl != "" {

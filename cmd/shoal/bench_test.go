@@ -22,8 +22,11 @@ func TestBenchFlags(t *testing.T) {
 		{args: []string{"--key-dist", "zipf:1.5", "--read-ratio", "75%", "--value-size", "8-16", "--ttl", "1500ms"},
 			duration: 10 * time.Second, check: func(f *benchFlags) bool {
 				c := f.cfg
-				return c.KeyDist.S == 1.5 && c.ReadRatio == 0.75 && c.ValueSize.Max == 16 && c.TTL == 1500*time.Millisecond
+				return c.KeyDist.S == 1.5 && c.ReadRatio == 0.75 && c.ValueSize.Max == 16 && c.TTL == 1500*time.Millisecond &&
+					!c.SetOnMiss
 			}},
+		{args: []string{"--on-miss", "set"}, duration: 10 * time.Second,
+			check: func(f *benchFlags) bool { return f.cfg.SetOnMiss }},
 	} {
 		cmd, f := newBench()
 		if err := cmd.ParseFlags(tc.args); err != nil {
@@ -41,7 +44,7 @@ func TestBenchFlags(t *testing.T) {
 func TestBenchBadFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"--key-dist", "zipf:0.5"}, {"--read-ratio", "2"}, {"--value-size", "9-3"}, {"--resp", "4"},
-		{"--duration", "soon"}, {"--clients", "0"}, {"extra-arg"},
+		{"--duration", "soon"}, {"--clients", "0"}, {"extra-arg"}, {"--on-miss", "get"},
 	} {
 		cmd := benchCommand()
 		cmd.SetArgs(args)

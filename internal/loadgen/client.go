@@ -20,30 +20,33 @@ const ioTimeout = 10 * time.Second
 // tight loop that only inflates the error count.
 const errorBackoff = 10 * time.Millisecond
 
-// counters are one client's totals since the run started.
+// counters are one client's totals since the run started. Fills are the
+// SETs sent after a GET missed (Config.SetOnMiss); Sets are the workload's.
 type counters struct {
-	Gets, Sets, Hits, Misses, Errors int64
+	Gets, Sets, Fills, Hits, Misses, Errors int64
 }
 
 func (c *counters) add(o counters) {
 	c.Gets += o.Gets
 	c.Sets += o.Sets
+	c.Fills += o.Fills
 	c.Hits += o.Hits
 	c.Misses += o.Misses
 	c.Errors += o.Errors
 }
 
-func (c counters) ops() int64 { return c.Gets + c.Sets }
+func (c counters) ops() int64 { return c.Gets + c.Sets + c.Fills }
 
 // client is one connection and the state of the goroutine driving it.
 type client struct {
-	cfg    *Config
-	rdb    *redis.Client
-	pipe   redis.Pipeliner
-	rng    *rand.Rand
-	pick   keyPicker
-	values *valuePool
-	key    []byte // scratch for key names
+	cfg     *Config
+	rdb     *redis.Client
+	pipe    redis.Pipeliner
+	rng     *rand.Rand
+	fillRng *rand.Rand // values of the SETs after a miss, apart from rng
+	pick    keyPicker
+	values  *valuePool
+	key     []byte // scratch for key names
 
 	mu       sync.Mutex
 	hist     *Histogram // latencies since the collector last swapped it out
@@ -66,8 +69,12 @@ func newClient(cfg *Config, id int, seed uint64, values *valuePool) *client {
 		DisableIdentity: true,
 	})
 	rng := rand.New(rand.NewPCG(seed, uint64(id)))
+	// The fills draw from a stream of their own, so that how many GETs
+	// missed does not shift the client's sequence of keys and commands:
+	// with one --seed, two servers see the same sequence per client.
+	fillRng := rand.New(rand.NewPCG(seed, uint64(id)|1<<63))
 	return &client{
-		cfg: cfg, rdb: rdb, pipe: rdb.Pipeline(), rng: rng,
+		cfg: cfg, rdb: rdb, pipe: rdb.Pipeline(), rng: rng, fillRng: fillRng,
 		pick: cfg.KeyDist.newKeyPicker(rng, cfg.Keys), values: values,
 		hist: NewHistogram(),
 	}
@@ -91,7 +98,8 @@ func (c *client) run(b *budget) {
 	}
 }
 
-// batch sends n commands in one round trip and accounts for the replies.
+// batch sends n commands in one round trip and accounts for the replies;
+// under SetOnMiss, the keys its GETs missed are then SET in a second one.
 // Commands are built before the clock starts, as redis-benchmark prepares
 // its buffers, so the time is the round trip alone.
 func (c *client) batch(n int) {
@@ -104,14 +112,41 @@ func (c *client) batch(n int) {
 			c.pipe.Set(ctx, key, c.values.pick(c.rng), c.cfg.TTL)
 		}
 	}
+	cmds, ok := c.send(ctx, false)
+	if ok && c.cfg.SetOnMiss {
+		c.fillMisses(ctx, cmds)
+	}
+}
+
+// fillMisses SETs every key a GET of cmds missed, all in one round trip,
+// as a cache-aside application stores what it fetched from its database
+// after a miss. These SETs are counted as fills, apart from the workload's.
+func (c *client) fillMisses(ctx context.Context, cmds []redis.Cmder) {
+	missed := false
+	for _, cmd := range cmds {
+		if get, ok := cmd.(*redis.StringCmd); ok && errors.Is(get.Err(), redis.Nil) {
+			c.pipe.Set(ctx, get.Args()[1].(string), c.values.pick(c.fillRng), c.cfg.TTL)
+			missed = true
+		}
+	}
+	if missed {
+		c.send(ctx, true)
+	}
+}
+
+// send runs the queued commands in one round trip and accounts for them
+// (as fills when fills is set). It reports whether the round trip itself
+// succeeded, whatever the replies.
+func (c *client) send(ctx context.Context, fills bool) ([]redis.Cmder, bool) {
 	start := time.Now()
 	cmds, err := c.pipe.Exec(ctx)
 	elapsed := time.Since(start)
 	failed := isTransportError(err)
-	c.account(cmds, elapsed, failed, err)
+	c.account(cmds, elapsed, failed, err, fills)
 	if failed {
 		time.Sleep(errorBackoff)
 	}
+	return cmds, !failed
 }
 
 func (c *client) nextKey() string {
@@ -121,10 +156,10 @@ func (c *client) nextKey() string {
 
 // account tallies one batch's replies and, unless the round trip itself
 // failed, charges its time to every command in it.
-func (c *client) account(cmds []redis.Cmder, elapsed time.Duration, failed bool, batchErr error) {
+func (c *client) account(cmds []redis.Cmder, elapsed time.Duration, failed bool, batchErr error, fills bool) {
 	var t counters
 	for _, cmd := range cmds {
-		tallyReply(&t, cmd)
+		tallyReply(&t, cmd, fills)
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -138,8 +173,9 @@ func (c *client) account(cmds []redis.Cmder, elapsed time.Duration, failed bool,
 }
 
 // tallyReply counts one command and classifies its reply: a GET that
-// finds nothing (redis.Nil) is a miss, not an error.
-func tallyReply(t *counters, cmd redis.Cmder) {
+// finds nothing (redis.Nil) is a miss, not an error. A SET is a fill when
+// fill is set.
+func tallyReply(t *counters, cmd redis.Cmder, fill bool) {
 	err := cmd.Err()
 	if _, isGet := cmd.(*redis.StringCmd); isGet {
 		t.Gets++
@@ -149,6 +185,8 @@ func tallyReply(t *counters, cmd redis.Cmder) {
 		case errors.Is(err, redis.Nil):
 			t.Misses++
 		}
+	} else if fill {
+		t.Fills++
 	} else {
 		t.Sets++
 	}

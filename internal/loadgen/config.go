@@ -28,6 +28,7 @@ type Config struct {
 	ReadRatio float64   // share of GETs, 0..1; the rest are SETs
 	ValueSize ValueSize // bytes per SET value
 	TTL       time.Duration
+	SetOnMiss bool   // cache-aside: SET every key a GET found missing
 	Prefill   bool   // SET every key once before measuring
 	Seed      uint64 // random seed; 0 picks one from the clock
 }
@@ -108,6 +109,27 @@ func (v ValueSize) String() string {
 		return strconv.Itoa(v.Min)
 	}
 	return fmt.Sprintf("%d-%d", v.Min, v.Max)
+}
+
+// ParseOnMiss reads what a client does when a GET misses: "none" (nothing)
+// or "set" (SET the key, as a cache-aside application fills its cache);
+// it reports whether to SET.
+func ParseOnMiss(s string) (bool, error) {
+	switch s {
+	case "none":
+		return false, nil
+	case "set":
+		return true, nil
+	}
+	return false, fmt.Errorf("on-miss %q: want none or set", s)
+}
+
+// onMissString gives the setting the way ParseOnMiss reads it.
+func onMissString(set bool) string {
+	if set {
+		return "set"
+	}
+	return "none"
 }
 
 // ParseRatio reads a share as a fraction ("0.9") or a percentage ("90%").

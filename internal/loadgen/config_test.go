@@ -74,6 +74,22 @@ func TestParseRatio(t *testing.T) {
 	}
 }
 
+func TestParseOnMiss(t *testing.T) {
+	for in, want := range map[string]bool{"none": false, "set": true} {
+		if got, err := ParseOnMiss(in); err != nil || got != want {
+			t.Errorf("ParseOnMiss(%q) = %v, %v; want %v", in, got, err, want)
+		}
+		if s := onMissString(want); s != in {
+			t.Errorf("onMissString(%v) = %q, want %q", want, s, in)
+		}
+	}
+	for _, in := range []string{"", "SET", "get", "fill"} {
+		if _, err := ParseOnMiss(in); err == nil {
+			t.Errorf("ParseOnMiss(%q): no error", in)
+		}
+	}
+}
+
 func TestParseDuration(t *testing.T) {
 	for _, tc := range []struct {
 		in      string

@@ -16,6 +16,7 @@ type Result struct {
 	Requests   int64    `json:"requests"`
 	Gets       int64    `json:"gets"`
 	Sets       int64    `json:"sets"`
+	Fills      int64    `json:"fills"` // SETs after a GET miss (SetOnMiss), not in Sets
 	Hits       int64    `json:"hits"`
 	Misses     int64    `json:"misses"`
 	Errors     int64    `json:"errors"`
@@ -32,7 +33,7 @@ func newResult(cfg *Config, col *collector, interrupted bool) *Result {
 	sums := col.sums
 	r := &Result{
 		Config: *cfg, Started: col.start, Elapsed: col.lastT.Seconds(), Interrupted: interrupted,
-		Requests: sums.ops(), Gets: sums.Gets, Sets: sums.Sets,
+		Requests: sums.ops(), Gets: sums.Gets, Sets: sums.Sets, Fills: sums.Fills,
 		Hits: sums.Hits, Misses: sums.Misses, Errors: sums.Errors,
 		Latency: col.total.Summary(), Series: col.series, hist: col.total,
 	}
@@ -73,11 +74,12 @@ func (c Config) MarshalJSON() ([]byte, error) {
 		ReadRatio float64 `json:"read_ratio"`
 		ValueSize string  `json:"value_size"`
 		TTL       float64 `json:"ttl_s"`
+		OnMiss    string  `json:"on_miss"`
 		Prefill   bool    `json:"prefill"`
 		Seed      uint64  `json:"seed"`
 	}{
 		c.Addr, c.Username, c.DB, c.Proto, c.Clients, c.Pipeline, c.Duration.Seconds(), c.Requests,
 		c.Keys, c.KeyPrefix, c.KeyDist.String(), c.ReadRatio, c.ValueSize.String(), c.TTL.Seconds(),
-		c.Prefill, c.Seed,
+		onMissString(c.SetOnMiss), c.Prefill, c.Seed,
 	})
 }

@@ -79,15 +79,15 @@ func TestJSONShape(t *testing.T) {
 		t.Fatalf("not JSON: %v\n%s", err, buf.String())
 	}
 	wantKeys(t, "result", doc, "config", "started", "elapsed_s", "interrupted", "requests", "gets", "sets",
-		"hits", "misses", "errors", "ops_per_sec", "hit_ratio", "latency_us", "series")
+		"fills", "hits", "misses", "errors", "ops_per_sec", "hit_ratio", "latency_us", "series")
 	wantKeys(t, "config", doc["config"].(map[string]any), "addr", "db", "resp", "clients", "pipeline",
-		"duration_s", "requests", "keys", "key_prefix", "key_dist", "read_ratio", "value_size", "ttl_s", "prefill", "seed")
+		"duration_s", "requests", "keys", "key_prefix", "key_dist", "read_ratio", "value_size", "ttl_s", "on_miss", "prefill", "seed")
 	wantKeys(t, "latency_us", doc["latency_us"].(map[string]any), "p50", "p90", "p99", "p99_9", "max", "mean")
 	series := doc["series"].([]any)
 	wantKeys(t, "series point", series[0].(map[string]any), "t", "seconds", "ops", "ops_per_sec", "errors",
 		"p50_us", "p99_us", "max_us")
 	cfg := doc["config"].(map[string]any)
-	if cfg["key_dist"] != "uniform" || cfg["value_size"] != "100" || cfg["duration_s"] != 10.0 || cfg["seed"] != 42.0 {
+	if cfg["key_dist"] != "uniform" || cfg["value_size"] != "100" || cfg["on_miss"] != "none" || cfg["duration_s"] != 10.0 || cfg["seed"] != 42.0 {
 		t.Errorf("config: %v", cfg)
 	}
 	if doc["hit_ratio"] != float64(2159)/2259 {
@@ -127,6 +127,25 @@ func TestTable(t *testing.T) {
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestTableSetOnMiss: a cache-aside run says so, and counts the SETs sent
+// after a miss apart from the workload's.
+func TestTableSetOnMiss(t *testing.T) {
+	r := sampleResult(t)
+	r.Config.SetOnMiss, r.Fills, r.Requests = true, 100, r.Requests+100
+	var buf bytes.Buffer
+	if err := r.WriteTable(&buf); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"workload  90% GET / 10% SET, SET on a miss  100000 keys uniform",
+		"ran       2.10 s, 2,610 requests (2,259 GET, 251 SET, 100 SET on a miss)\n",
+	} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("table lacks %q:\n%s", want, buf.String())
 		}
 	}
 }

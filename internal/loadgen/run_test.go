@@ -81,6 +81,51 @@ func TestRunRequests(t *testing.T) {
 	}
 }
 
+// TestRunSetOnMiss: a cache-aside run SETs each key its GETs miss, so on
+// an empty server one client with no pipeline misses every key exactly
+// once; with concurrent clients and pipelines a key may miss again before
+// its fill lands, but every miss is filled and the fills come on top of
+// the requested count.
+func TestRunSetOnMiss(t *testing.T) {
+	for _, tc := range []struct {
+		name              string
+		clients, pipeline int
+	}{
+		{"sequential", 1, 1},
+		{"concurrent", 3, 8},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := testserver.Start(t)
+			cfg := config(s.Addr, func(c *loadgen.Config) {
+				c.Duration, c.Requests, c.ReadRatio, c.Keys, c.SetOnMiss = 0, 3000, 1, 50, true
+				c.Clients, c.Pipeline, c.ValueSize = tc.clients, tc.pipeline, loadgen.ValueSize{Min: 7, Max: 7}
+			})
+			r, err := loadgen.Run(context.Background(), cfg, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Errors != 0 || r.Gets != 3000 || r.Sets != 0 || r.Fills != r.Misses || r.Requests != 3000+r.Fills {
+				t.Fatalf("GET %d, SET %d, fills %d, misses %d, requests %d, errors %d (%s)",
+					r.Gets, r.Sets, r.Fills, r.Misses, r.Requests, r.Errors, r.FirstError)
+			}
+			if tc.clients == 1 && tc.pipeline == 1 && (r.Misses != 50 || r.Hits != 2950) {
+				t.Errorf("%d misses, %d hits; want each of the 50 keys to miss once", r.Misses, r.Hits)
+			}
+			if r.Misses < 50 || r.Misses > 50*int64(tc.clients*tc.pipeline) {
+				t.Errorf("%d misses over 50 keys with %d clients of pipeline %d", r.Misses, tc.clients, tc.pipeline)
+			}
+			rdb := s.Client(t)
+			ctx := context.Background()
+			if n := rdb.DBSize(ctx).Val(); n != 50 {
+				t.Errorf("DBSIZE = %d after the fills, want 50", n)
+			}
+			if v := rdb.Get(ctx, "key:000000000042").Val(); len(v) != 7 {
+				t.Errorf("a filled value is %d bytes, want 7", len(v))
+			}
+		})
+	}
+}
+
 // TestRunWrites checks what SETs leave behind: values of the configured
 // sizes, with the TTL, under the prefix; RESP3 and a password on the way.
 func TestRunWrites(t *testing.T) {

@@ -13,10 +13,10 @@ import (
 func (r *Result) WriteTable(w io.Writer) error {
 	c := &r.Config
 	fmt.Fprintf(w, "target    %s  RESP%d  %d clients  pipeline %d\n", c.Addr, c.Proto, c.Clients, c.Pipeline)
-	fmt.Fprintf(w, "workload  %s  %d keys %s  values %s B  %s\n",
-		mix(c.ReadRatio), c.Keys, c.KeyDist, c.ValueSize, ttlAndPrefill(c))
-	fmt.Fprintf(w, "ran       %.2f s, %s requests (%s GET, %s SET)%s\n\n",
-		r.Elapsed, group(r.Requests), group(r.Gets), group(r.Sets), interruptedNote(r.Interrupted))
+	fmt.Fprintf(w, "workload  %s%s  %d keys %s  values %s B  %s\n",
+		mix(c.ReadRatio), onMissNote(c.SetOnMiss), c.Keys, c.KeyDist, c.ValueSize, ttlAndPrefill(c))
+	fmt.Fprintf(w, "ran       %.2f s, %s requests (%s GET, %s SET%s)%s\n\n",
+		r.Elapsed, group(r.Requests), group(r.Gets), group(r.Sets), fillsNote(r), interruptedNote(r.Interrupted))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "ops/s\tp50 ms\tp90 ms\tp99 ms\tp99.9 ms\tmax ms\thit ratio\terrors\t")
 	l := r.Latency
@@ -36,6 +36,20 @@ func mix(readRatio float64) string {
 	reads := readRatio * 100
 	return fmt.Sprintf("%s%% GET / %s%% SET", strconv.FormatFloat(reads, 'f', -1, 64),
 		strconv.FormatFloat(100-reads, 'f', -1, 64))
+}
+
+func onMissNote(setOnMiss bool) string {
+	if setOnMiss {
+		return ", SET on a miss"
+	}
+	return ""
+}
+
+func fillsNote(r *Result) string {
+	if !r.Config.SetOnMiss {
+		return ""
+	}
+	return ", " + group(r.Fills) + " SET on a miss"
 }
 
 func ttlAndPrefill(c *Config) string {

@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/shoal-cache/shoal/internal/command"
 	"github.com/shoal-cache/shoal/internal/config"
@@ -82,9 +81,11 @@ func New(cfg *config.Config, log *slog.Logger) *Node {
 // do not share metrics.
 func newRegistry(cmd *command.Node) *prometheus.Registry {
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// A fresh registry refuses a collector only for a duplicate metric
 	// name, a bug that MustRegister would report the same way.
+	if err := metrics.RegisterRuntime(reg); err != nil {
+		panic("node: registering runtime metrics: " + err.Error())
+	}
 	if _, err := metrics.Register(reg, cmd); err != nil {
 		panic("node: registering metrics: " + err.Error())
 	}
