@@ -200,8 +200,15 @@ func TestObjectFreqUnderLFU(t *testing.T) {
 	for range 100 {
 		c.Get(ctx, "f")
 	}
-	if n := c.ObjectFreq(ctx, "f").Val(); n <= 5 {
-		t.Fatalf("OBJECT FREQ after 100 reads = %d, want it to grow", n)
+	hot := c.ObjectFreq(ctx, "f").Val()
+	if hot <= 5 {
+		t.Fatalf("OBJECT FREQ after 100 reads = %d, want it to grow", hot)
+	}
+	// Overwriting a key keeps its LFU data, as Redis's dbOverwrite does: a
+	// hot key that a cache refreshes must not look new to the evictor.
+	c.Set(ctx, "f", "new value", 0)
+	if n := c.ObjectFreq(ctx, "f").Val(); n != hot {
+		t.Fatalf("OBJECT FREQ after SET over the key = %d, want %d as before", n, hot)
 	}
 	err := c.ObjectIdleTime(ctx, "f").Err()
 	if err == nil || !strings.HasPrefix(err.Error(), "ERR An LFU maxmemory policy is selected, idle time not tracked.") {
@@ -221,9 +228,11 @@ func TestInPlaceChangesAreAccounted(t *testing.T) {
 	c.Set(ctx, "a", "x", 0)
 	c.Append(ctx, "a", strings.Repeat("y", 100_000))
 	c.SetBit(ctx, "b", 800_000, 1)
+	// An appended string gets room to grow (twice its length, as Redis's
+	// sdsMakeRoomFor gives it): redis-server 7.0 grows by 533,000 here.
 	grew := evInfoInt(t, c, "memory", "used_memory") - before
-	if grew < 300_000 || grew > 330_000 {
-		t.Fatalf("used_memory grew by %d for about 300,000 bytes of values", grew)
+	if grew < 300_000 || grew > 600_000 {
+		t.Fatalf("used_memory grew by %d for about 300,000 bytes of values, 100,000 of them appended", grew)
 	}
 	c.Del(ctx, "r", "a", "b")
 	if left := evInfoInt(t, c, "memory", "used_memory") - before; left != 0 {

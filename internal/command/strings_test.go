@@ -659,3 +659,42 @@ func TestStringMSetAtomic(t *testing.T) {
 		t.Fatal(msg)
 	}
 }
+
+// TestAppendGrowsInPlace appends to one key many times, as a log kept in a
+// string is built: every byte must be there in order, and the memory the
+// key takes must stay within what Redis's greedy growth allows (about
+// twice the value, up to 1 MB spare).
+func TestAppendGrowsInPlace(t *testing.T) {
+	srv := testserver.Start(t)
+	c := srv.Client(t)
+	ctx := context.Background()
+	var want strings.Builder
+	pipe := c.Pipeline()
+	for i := range 20_000 {
+		piece := fmt.Sprintf("%d,", i)
+		want.WriteString(piece)
+		pipe.Append(ctx, "log", piece)
+		if i%1000 == 999 {
+			if _, err := pipe.Exec(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	got, err := c.Get(ctx, "log").Result()
+	if err != nil || got != want.String() {
+		t.Fatalf("after 20,000 APPENDs: %d bytes (%v), want %d", len(got), err, want.Len())
+	}
+	if n := c.StrLen(ctx, "log").Val(); n != int64(want.Len()) {
+		t.Fatalf("STRLEN = %d, want %d", n, want.Len())
+	}
+	if n := c.MemoryUsage(ctx, "log").Val(); n < int64(want.Len()) || n > 2*int64(want.Len())+4096 {
+		t.Fatalf("MEMORY USAGE = %d for a %d-byte value", n, want.Len())
+	}
+	// SETRANGE past the end and SETBIT grow it in place too, zero-filled.
+	c.SetRange(ctx, "log", int64(want.Len())+10, "end")
+	c.SetBit(ctx, "log", int64(want.Len()+20)*8+7, 1)
+	tail := c.GetRange(ctx, "log", int64(want.Len()), -1).Val()
+	if tail != "\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00end\x00\x00\x00\x00\x00\x00\x00\x01" {
+		t.Fatalf("tail after SETRANGE and SETBIT = %q", tail)
+	}
+}

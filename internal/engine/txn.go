@@ -258,6 +258,12 @@ func (v View) PutString(key, val []byte, expireAt int64) {
 	h := hashKey(key)
 	pos, old := sh.find(local, h, key)
 	r := record{flags: byte(KindString), freq: lfuInitVal, access: uint32(v.now / 1000), key: key, val: val}
+	if old != slab.Nil && v.db.eng.eviction.Load().Policy.lfu() {
+		// Redis's dbOverwrite keeps the old value's LFU data: a hot key
+		// that is rewritten stays hot.
+		prev := decodeRecord(sh.arena.Bytes(old))
+		r.freq, r.access = prev.freq, prev.access
+	}
 	r.setTTL(expireAt)
 	sh.store(local, h, pos, old, &r)
 	sh.dirty.Add(1)
