@@ -129,9 +129,6 @@ func (c *Ctx) Error(msg string) {
 // Errorf formats an error reply.
 func (c *Ctx) Errorf(format string, args ...any) { c.Error(fmt.Sprintf(format, args...)) }
 
-// evictionBudget bounds the eviction a write does before it runs, so
-// making room never stalls a command for long.
-const evictionBudget = time.Millisecond
 
 // Exec runs one command: look it up, check its arity and the client's
 // right to run it, call the handler, and account for it.
@@ -145,7 +142,7 @@ func (t *Table) Exec(c *Ctx) {
 		c.Error(errNoAuth)
 		return
 	}
-	if spec.Flags&DenyOOM != 0 && c.Node.Engine.OverMaxMemory() && !c.Node.Engine.FreeMemory(evictionBudget) {
+	if spec.Flags&DenyOOM != 0 && c.Node.Engine.OverMaxMemory() && !c.Node.Engine.FreeMemory(c.Node.Engine.Eviction().EvictionBudget()) {
 		spec.stats.rejected.Add(1)
 		c.Error(errOOM)
 		return

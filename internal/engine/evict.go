@@ -50,6 +50,23 @@ func (e *Engine) SetEviction(s EvictionSettings) { e.eviction.Store(&s) }
 // Eviction returns the maxmemory settings in force.
 func (e *Engine) Eviction() EvictionSettings { return *e.eviction.Load() }
 
+// maxEvictionBudget is the longest a command may spend evicting before it
+// runs, whatever maxmemory-eviction-tenacity asks.
+const maxEvictionBudget = time.Millisecond
+
+// EvictionBudget is how long one command may spend evicting: Redis's
+// evictionTimeLimitUs for maxmemory-eviction-tenacity (50 µs per step up
+// to 10, then 15 % more per step), capped at a millisecond so that making
+// room never stalls a command for longer. Where Redis would go on evicting
+// in a timer, the next write evicts again.
+func (s EvictionSettings) EvictionBudget() time.Duration {
+	if s.Tenacity <= 10 {
+		return time.Duration(max(s.Tenacity, 0)) * 50 * time.Microsecond
+	}
+	limit := 500 * math.Pow(1.15, float64(s.Tenacity-10)) * float64(time.Microsecond)
+	return min(time.Duration(limit), maxEvictionBudget)
+}
+
 // OverMaxMemory reports whether a limit is set and used memory exceeds it.
 func (e *Engine) OverMaxMemory() bool {
 	s := e.eviction.Load()
