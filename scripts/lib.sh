@@ -84,7 +84,7 @@ stop_server() {
 
 # rss prints the resident set of the server, in bytes.
 rss() {
-	awk '/^VmRSS:/ { print $2 * 1024 }' "/proc/$server_pid/status"
+	awk '/^VmRSS:/ { printf "%.0f\n", $2 * 1024 }' "/proc/$server_pid/status"
 }
 
 # info_field prints field $2 of INFO on the server on port $1.
