@@ -38,6 +38,11 @@
 #   CACHE_PERCENT=10          maxmemory as a percentage of the working set
 #   CLIENTS=10 PIPELINE=16    shoal bench's connections and pipeline depth
 #   SEED=1                    the measured pass's seed
+#   MAXMEMORY_FROM=own        own: each server's maxmemory from its own
+#                             working-set figure (the policies compared at
+#                             about equal key counts); redis: both from
+#                             Redis's (the same memory for both, so Shoal
+#                             holds as many more keys as its keys are smaller)
 #   REDIS_SERVER=redis-server binary to compare with
 #   SHOAL_ARGS=""             extra flags for shoal server
 #   KEEP=1                    keep the JSON reports and logs
@@ -54,6 +59,7 @@ CACHE_PERCENT=${CACHE_PERCENT:-10}
 CLIENTS=${CLIENTS:-10}
 PIPELINE=${PIPELINE:-16}
 SEED=${SEED:-1}
+MAXMEMORY_FROM=${MAXMEMORY_FROM:-own}
 REDIS_SERVER=${REDIS_SERVER:-redis-server}
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -77,6 +83,7 @@ die() {
 	exit 1
 }
 
+[[ $MAXMEMORY_FROM == own || $MAXMEMORY_FROM == redis ]] || die "MAXMEMORY_FROM must be own or redis"
 for bin in go "$REDIS_SERVER" redis-cli awk jq; do
 	command -v "$bin" >/dev/null || die "$bin not found in PATH"
 done
@@ -138,7 +145,14 @@ for kind in redis shoal; do
 	echo "  $kind: measuring the working set..." >&2
 	working_set "$kind"
 	((dataset > 0)) || die "$kind: loading the working set added $dataset B to used_memory"
-	maxmemory=$((empty + dataset * CACHE_PERCENT / 100))
+	if [[ $kind == redis ]]; then
+		redis_dataset=$dataset
+	fi
+	if [[ $MAXMEMORY_FROM == redis ]]; then
+		maxmemory=$((empty + redis_dataset * CACHE_PERCENT / 100))
+	else
+		maxmemory=$((empty + dataset * CACHE_PERCENT / 100))
+	fi
 	echo "  $kind: used_memory $empty B empty, +$dataset B with the working set: maxmemory $maxmemory" >&2
 	echo "$kind $empty $dataset" >>"$work/sets"
 	for policy in $POLICIES; do
@@ -147,11 +161,12 @@ for kind in redis shoal; do
 done
 
 awk -v keys="$KEYS" -v value="$VALUE" -v requests="$REQUESTS" -v warmup="$WARMUP" -v s="$ZIPF_S" \
-	-v reads="$READ_RATIO" -v pct="$CACHE_PERCENT" -v policies="$POLICIES" '
+	-v reads="$READ_RATIO" -v pct="$CACHE_PERCENT" -v policies="$POLICIES" \
+	-v from="$([[ $MAXMEMORY_FROM == redis ]] && echo "as it takes on Redis, for both" || echo "as it takes on each server")" '
 	FILENAME ~ /sets$/ { empty[$1] = $2; dataset[$1] = $3; next }
 	{ k = $1 SUBSEP $2; maxmem[k] = $3; held[k] = $4; evicted[k] = $5; hit[k] = $6 }
 	END {
-		printf "working set %d keys of %d B; maxmemory = empty used_memory + %d %% of the working set'"'"'s;\n", keys, value, pct
+		printf "working set %d keys of %d B; maxmemory = empty used_memory + %d %% of the working set'"'"'s (%s);\n", keys, value, pct, from
 		printf "cache-aside (GET, SET on a miss), %s GET, zipf:%s; %d warm-up requests, then %d measured\n\n", reads, s, warmup, requests
 		print "| policy | server | working set MB | maxmemory MB | keys held | evicted, both passes | GET hit ratio |"
 		print "|---|---|---:|---:|---:|---:|---:|"
