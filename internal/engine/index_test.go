@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 )
@@ -89,6 +90,31 @@ func TestOneSlotManyKeys(t *testing.T) {
 		if len(want)%10_000 == 0 {
 			e.ActiveExpireCycle(time.Second) // shrinks the table
 			check("emptying")
+		}
+	}
+}
+
+// TestHandleOutlivesDelete is RENAME's order: look the key up, delete it,
+// store its entry under the new name. The new record takes the chunk the
+// old one freed (same shard, same size class), so the value must be copied
+// out of it before it is overwritten.
+func TestHandleOutlivesDelete(t *testing.T) {
+	e, _ := newTestEngine(t)
+	val := strings.Repeat("v", 100)
+	for i := range 50 {
+		src, dst := fmt.Sprintf("{s}src%d", i), fmt.Sprintf("{s}dst%d", i)
+		put(e, 0, src, val+fmt.Sprint(i), 0)
+		txn := e.NewTxn()
+		v := txn.LockKeys(e.DB(0), [][]byte{[]byte(src), []byte(dst)})
+		h := v.Lookup([]byte(src))
+		v.Delete([]byte(src))
+		v.Put([]byte(dst), h, 0)
+		txn.Unlock()
+		if got := get(e, 0, dst); got == nil || string(got.Str) != val+fmt.Sprint(i) {
+			t.Fatalf("after moving %s to %s: %v", src, dst, got)
+		}
+		if get(e, 0, src) != nil {
+			t.Fatalf("%s still there", src)
 		}
 	}
 }
