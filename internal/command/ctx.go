@@ -129,7 +129,6 @@ func (c *Ctx) Error(msg string) {
 // Errorf formats an error reply.
 func (c *Ctx) Errorf(format string, args ...any) { c.Error(fmt.Sprintf(format, args...)) }
 
-
 // Exec runs one command: look it up, check its arity and the client's
 // right to run it, call the handler, and account for it.
 func (t *Table) Exec(c *Ctx) {
