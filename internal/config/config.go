@@ -30,7 +30,10 @@ const (
 
 // param is one directive.
 type param struct {
-	name      string
+	name string
+	// alias is the directive's old name (hash-max-ziplist-entries for
+	// hash-max-listpack-entries), accepted everywhere the name is.
+	alias     string
 	kind      kind
 	def       string
 	min, max  int64
@@ -71,6 +74,9 @@ func Default() *Config {
 	c := &Config{params: map[string]*param{}}
 	for _, p := range directives() {
 		c.params[p.name] = p
+		if p.alias != "" {
+			c.params[p.alias] = p
+		}
 		c.order = append(c.order, p)
 		if err := p.set(p.def); err != nil {
 			panic(fmt.Sprintf("config: default of %s: %v", p.name, err))
@@ -105,10 +111,15 @@ func (c *Config) Has(name string) bool { _, ok := c.params[strings.ToLower(name)
 func (c *Config) Match(patterns []string, match func(pattern, name string) bool) [][2]string {
 	var out [][2]string
 	for _, p := range c.order {
-		for _, pat := range patterns {
-			if match(strings.ToLower(pat), p.name) {
-				out = append(out, [2]string{p.name, p.get()})
-				break
+		for _, name := range [2]string{p.name, p.alias} {
+			if name == "" {
+				continue
+			}
+			for _, pat := range patterns {
+				if match(strings.ToLower(pat), name) {
+					out = append(out, [2]string{name, p.get()})
+					break
+				}
 			}
 		}
 	}
@@ -129,6 +140,8 @@ func (c *Config) Set(pairs [][2]string) error {
 	}
 	seen := map[string]bool{}
 	for _, kv := range pairs {
+		// As in Redis, a directive and its alias may both be given; the
+		// last one wins.
 		name := strings.ToLower(kv[0])
 		p := c.params[name]
 		if seen[name] {

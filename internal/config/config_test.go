@@ -2,7 +2,9 @@ package config
 
 import (
 	"os"
+	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -109,5 +111,29 @@ func TestStoredAsRedisStoresThem(t *testing.T) {
 	}
 	if dir := c.String("dir"); !filepath.IsAbs(dir) {
 		t.Errorf("dir = %q, want an absolute path", dir)
+	}
+}
+
+// TestAliases checks Redis 7's old names for the encoding thresholds:
+// CONFIG GET patterns list both names, either name sets the one value, and
+// both may be set at once, the last winning.
+func TestAliases(t *testing.T) {
+	c := Default()
+	got := c.Match([]string{"hash-max-*-entries"}, func(p, n string) bool {
+		ok, _ := path.Match(p, n)
+		return ok
+	})
+	want := [][2]string{{"hash-max-listpack-entries", "512"}, {"hash-max-ziplist-entries", "512"}}
+	if !slices.Equal(got, want) {
+		t.Fatalf("Match = %v, want %v", got, want)
+	}
+	if err := c.Set([][2]string{{"zset-max-ziplist-entries", "7"}}); err != nil || c.Int("zset-max-listpack-entries") != 7 {
+		t.Fatalf("set through the alias: %v, value %d", err, c.Int("zset-max-listpack-entries"))
+	}
+	if err := c.Set([][2]string{{"hash-max-ziplist-value", "1"}, {"hash-max-listpack-value", "2"}}); err != nil || c.Int("hash-max-listpack-value") != 2 {
+		t.Fatalf("set both names: %v, value %d", err, c.Int("hash-max-listpack-value"))
+	}
+	if !c.Has("LIST-MAX-ZIPLIST-SIZE") {
+		t.Fatal("Has does not know the alias")
 	}
 }

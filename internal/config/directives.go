@@ -35,6 +35,16 @@ func directives() []*param {
 		// values accepted are the ones that describe what the node does.
 		{name: "save", kind: kindString, def: "", check: onlyEmpty},
 		{name: "appendonly", kind: kindBool, def: "no", check: onlyNo},
+		// The thresholds at which small aggregates leave their compact
+		// encoding, with Redis 7.0's names, old names (aliases) and
+		// compiled-in defaults.
+		{name: "hash-max-listpack-entries", alias: "hash-max-ziplist-entries", kind: kindInt, def: "512", min: 0, max: math.MaxInt64},
+		{name: "hash-max-listpack-value", alias: "hash-max-ziplist-value", kind: kindInt, def: "64", min: 0, max: math.MaxInt64},
+		{name: "list-max-listpack-size", alias: "list-max-ziplist-size", kind: kindInt, def: "-2", min: math.MinInt32, max: math.MaxInt32},
+		{name: "list-compress-depth", kind: kindInt, def: "0", min: 0, max: math.MaxInt32},
+		{name: "set-max-intset-entries", kind: kindInt, def: "512", min: 0, max: math.MaxInt64},
+		{name: "zset-max-listpack-entries", alias: "zset-max-ziplist-entries", kind: kindInt, def: "128", min: 0, max: math.MaxInt64},
+		{name: "zset-max-listpack-value", alias: "zset-max-ziplist-value", kind: kindInt, def: "64", min: 0, max: math.MaxInt64},
 		// metrics-addr is where /metrics serves Prometheus; empty disables it.
 		{name: "metrics-addr", kind: kindString, def: "127.0.0.1:9121", immutable: true},
 	}
