@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/shoal-cache/shoal/internal/config"
@@ -108,6 +109,9 @@ type Ctx struct {
 	// is the connection's WATCH state.
 	multi   *multiState
 	watcher engine.Watcher
+	// multiGauge is 1 + the commands queued while in MULTI, 0 outside:
+	// CLIENT LIST reads it from other goroutines.
+	multiGauge atomic.Int32
 
 	// lastSpec is the command the connection ran last: clients tend to
 	// repeat one, and comparing its name is cheaper than the table lookup.
@@ -165,6 +169,7 @@ func (t *Table) Exec(c *Ctx) {
 			return
 		}
 		c.multi.queue(spec, c.Args)
+		c.multiGauge.Add(1)
 		c.W.Simple("QUEUED")
 		return
 	}

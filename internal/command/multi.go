@@ -69,6 +69,7 @@ func multi(c *Ctx) {
 		return
 	}
 	c.multi = &multiState{}
+	c.multiGauge.Store(1)
 	c.W.OK()
 }
 
@@ -77,9 +78,14 @@ func discard(c *Ctx) {
 		c.Error(errDiscardNoMult)
 		return
 	}
-	c.multi = nil
+	c.endMulti()
 	c.unwatch()
 	c.W.OK()
+}
+
+func (c *Ctx) endMulti() {
+	c.multi = nil
+	c.multiGauge.Store(0)
 }
 
 // exec runs the queued commands. Table.Exec holds the node's gate
@@ -90,7 +96,10 @@ func exec(c *Ctx) {
 		c.Error(errExecNoMulti)
 		return
 	}
+	// While the queue runs, CLIENT LIST still shows the transaction, as
+	// Redis's does.
 	c.multi = nil
+	defer c.endMulti()
 	if m.aborted {
 		c.unwatch()
 		c.Error(errExecAbort)
@@ -153,10 +162,17 @@ func (c *Ctx) unwatch() {
 	}
 }
 
+// MultiState reports, for CLIENT LIST, the commands queued in the open
+// transaction (-1 outside one) and whether a watched key changed. It is
+// safe to call from another goroutine.
+func (c *Ctx) MultiState() (queued int, dirty bool) {
+	return int(c.multiGauge.Load()) - 1, c.watcher.Dirty()
+}
+
 // Release frees what the connection holds in the node (its watched keys
 // and open transaction); the server calls it when the connection closes.
 func (c *Ctx) Release() {
-	c.multi = nil
+	c.endMulti()
 	c.unwatch()
 }
 

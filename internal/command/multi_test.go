@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -225,5 +226,22 @@ func TestExecIsAtomic(t *testing.T) {
 	wg.Wait()
 	if l, r := writer.Get(ctx, "left").Val(), writer.Get(ctx, "right").Val(); l != "2000" || r != "2000" {
 		t.Fatalf("left=%s right=%s, want 2000 each", l, r)
+	}
+}
+
+// TestClientListShowsTransaction: CLIENT INFO run by EXEC reports the
+// transaction (flag x, the number of queued commands), as Redis's does.
+func TestClientListShowsTransaction(t *testing.T) {
+	s := testserver.Start(t)
+	r := s.Raw(t)
+	for _, cmd := range [][]string{{"MULTI"}, {"SET", "a", "1"}, {"CLIENT", "INFO"}} {
+		r.Do(cmd...)
+	}
+	got := r.Do("EXEC")
+	if !strings.Contains(got, " flags=x ") || !strings.Contains(got, " multi=2 ") {
+		t.Fatalf("CLIENT INFO inside EXEC: %q", got)
+	}
+	if got := r.Do("CLIENT", "INFO"); !strings.Contains(got, " flags=N ") || !strings.Contains(got, " multi=-1 ") {
+		t.Fatalf("CLIENT INFO after EXEC: %q", got)
 	}
 }

@@ -245,17 +245,27 @@ func (c *conn) Info() string {
 	if s := c.lastCmd.Load(); s != nil {
 		cmd = s.FullName()
 	}
-	flags := "N"
+	multi, dirty := c.ctx.MultiState()
+	flags := ""
+	if multi >= 0 {
+		flags += "x"
+	}
+	if dirty {
+		flags += "d"
+	}
 	if c.noEvict.Load() {
-		flags = "e"
+		flags += "e"
+	}
+	if flags == "" {
+		flags = "N"
 	}
 	c.mu.Lock()
 	name, user, libName, libVer := c.name, c.user, c.libName, c.libVer
 	c.mu.Unlock()
 	qbuf := c.qbufLen.Load()
-	return fmt.Sprintf("id=%d addr=%s laddr=%s fd=%d name=%s age=%d idle=%d flags=%s db=%d sub=0 psub=0 ssub=0 multi=-1 "+
+	return fmt.Sprintf("id=%d addr=%s laddr=%s fd=%d name=%s age=%d idle=%d flags=%s db=%d sub=0 psub=0 ssub=0 multi=%d "+
 		"qbuf=%d qbuf-free=%d argv-mem=0 multi-mem=0 rbs=%d rbp=0 obl=0 oll=0 omem=0 tot-mem=%d events=r cmd=%s user=%s redir=-1 resp=%d lib-name=%s lib-ver=%s",
 		c.id, c.Addr(), c.LocalAddr(), c.fd, name, int64(now.Sub(c.created).Seconds()),
-		(now.UnixMilli()-c.lastActive.Load())/1000, flags, c.DB(), qbuf, max(0, 16384-qbuf), 16384, 16384+qbuf,
+		(now.UnixMilli()-c.lastActive.Load())/1000, flags, c.DB(), multi, qbuf, max(0, 16384-qbuf), 16384, 16384+qbuf,
 		cmd, user, c.Proto(), libName, libVer)
 }
