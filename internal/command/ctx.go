@@ -37,6 +37,11 @@ type Conn interface {
 	LocalAddr() string
 	// Kill closes the connection from another goroutine (CLIENT KILL).
 	Kill()
+	// Block stops the connection from running further commands: its
+	// command waits (blocking.go). Unblock, from any goroutine, sends the
+	// waiting command's reply and resumes the connection.
+	Block()
+	Unblock(reply []byte)
 	// CloseAfterReply closes the connection once the pending replies are
 	// flushed (QUIT).
 	CloseAfterReply()
@@ -82,6 +87,8 @@ type Node struct {
 
 	// gate lets EXEC run with no other command alongside.
 	gate gate
+	// blocked holds the clients parked by blocking commands.
+	blocked blockRegistry
 }
 
 // Ctx is one command being executed.
@@ -109,6 +116,11 @@ type Ctx struct {
 	// is the connection's WATCH state.
 	multi   *multiState
 	watcher engine.Watcher
+	// inExec is set while EXEC runs the queue, serving while the command
+	// runs for a parked client; wouldBlock is set by a command that found
+	// nothing while serving (blocking.go).
+	inExec, serving, wouldBlock bool
+
 	// multiGauge is 1 + the commands queued while in MULTI, 0 outside:
 	// CLIENT LIST reads it from other goroutines.
 	multiGauge atomic.Int32
@@ -185,13 +197,22 @@ func (t *Table) Exec(c *Ctx) {
 	if spec.exclusive {
 		c.Node.gate.lock()
 		t.run(c, spec)
+		c.serveReady()
 		c.Node.gate.unlock()
 		return
 	}
 	slot := int(uint64(c.Conn.ID()) % gateSlots)
 	c.Node.gate.enter(slot)
 	t.run(c, spec)
+	c.serveReady()
 	c.Node.gate.leave(slot)
+}
+
+// serveReady serves the clients blocked on keys the command filled.
+func (c *Ctx) serveReady() {
+	if ready := c.Txn.TakeReady(); ready != nil {
+		c.serveBlocked(ready)
+	}
 }
 
 // memoryFor checks maxmemory for a command with the given flags: one that

@@ -49,17 +49,7 @@ func runsInMulti(spec *Spec) bool {
 
 // queue adds the command in c.Args to the open transaction.
 func (m *multiState) queue(spec *Spec, args [][]byte) {
-	size := 0
-	for _, a := range args {
-		size += len(a)
-	}
-	buf := make([]byte, 0, size)
-	copied := make([][]byte, len(args))
-	for i, a := range args {
-		buf = append(buf, a...)
-		copied[i] = buf[len(buf)-len(a):]
-	}
-	m.queued = append(m.queued, queuedCommand{spec: spec, args: copied})
+	m.queued = append(m.queued, queuedCommand{spec: spec, args: cloneArgs(args)})
 	m.flags |= spec.Flags
 }
 
@@ -112,10 +102,12 @@ func exec(c *Ctx) {
 	}
 	c.unwatch()
 	c.W.Array(len(m.queued))
+	c.inExec = true
 	for _, q := range m.queued {
 		c.Args = q.args
 		c.Node.Table.run(c, q.spec)
 	}
+	c.inExec = false
 }
 
 // watchBroken reports whether EXEC must fail: a watched key changed, or
@@ -174,6 +166,7 @@ func (c *Ctx) MultiState() (queued int, dirty bool) {
 func (c *Ctx) Release() {
 	c.endMulti()
 	c.unwatch()
+	c.unblock()
 }
 
 // resetTransaction is RESET's part: no transaction, no watched keys.

@@ -28,6 +28,9 @@ type Txn struct {
 	slotSlot int
 	slotSet  bool
 
+	// ready are the keys that got a list or sorted set (ready.go).
+	ready []ReadyKey
+
 	// handles are the Entries the command's lookups returned; they are
 	// reused by the next command.
 	handles  []*Entry
@@ -245,6 +248,7 @@ func (v View) Put(key []byte, e *Entry, expireAt int64) {
 	}
 	loc := sh.store(local, h, pos, old, &r)
 	sh.fill(e, loc, &r)
+	v.txn.noteReady(v.db.index, key, e.Kind)
 	sh.changed(key)
 	sh.account()
 }
