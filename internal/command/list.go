@@ -1,0 +1,525 @@
+package command
+
+import (
+	"bytes"
+
+	"github.com/shoal-cache/shoal/internal/engine"
+	"github.com/shoal-cache/shoal/internal/resp"
+	"github.com/shoal-cache/shoal/internal/types/list"
+)
+
+// List commands (Redis's t_list.c), but the blocking ones. A list lives
+// in a list.List, laid out as Redis 7.0's quicklist; a list that loses its
+// last element is deleted. Read commands count keyspace hits and misses
+// (View.Read), write commands do not (View.Lookup).
+
+// listValue is a list as the keyspace stores it (Entry.Obj).
+type listValue struct {
+	list.List
+	// fillPending marks a list RESTORE made, which has no configuration at
+	// hand: it takes list-max-listpack-size at its first write, as Redis
+	// sets it when it loads the value.
+	fillPending bool
+}
+
+// Clone is a deep copy, for COPY.
+func (lv *listValue) Clone() any {
+	return &listValue{List: *lv.List.Clone(), fillPending: lv.fillPending}
+}
+
+// newListValue returns an empty list with the node size configured now,
+// as Redis fixes it when it creates a list.
+func newListValue(c *Ctx) *listValue {
+	return &listValue{List: *list.New(int(c.Node.Config.Int("list-max-listpack-size")))}
+}
+
+// readList returns the list at key for a command that reads it (counting
+// a hit or miss), nil when there is none. When the key holds another type
+// it replies WRONGTYPE and reports false.
+func readList(c *Ctx, v engine.View, key []byte) (*engine.Entry, *listValue, bool) {
+	return checkList(c, v.Read(key))
+}
+
+// writeList is readList for a command that changes the key.
+func writeList(c *Ctx, v engine.View, key []byte) (*engine.Entry, *listValue, bool) {
+	e, lv, ok := checkList(c, v.Lookup(key))
+	if lv != nil && lv.fillPending {
+		lv.SetFill(int(c.Node.Config.Int("list-max-listpack-size")))
+		lv.fillPending = false
+	}
+	return e, lv, ok
+}
+
+func checkList(c *Ctx, e *engine.Entry) (*engine.Entry, *listValue, bool) {
+	if e == nil {
+		return nil, nil, true
+	}
+	lv, ok := e.Obj.(*listValue)
+	if e.Kind != engine.KindList || !ok {
+		c.Error(errWrongType)
+		return nil, nil, false
+	}
+	return e, lv, true
+}
+
+// pushValues pushes values one by one at the head or the tail of the list
+// at key: e and lv, or a new list when they are nil. Every push of the
+// family goes through here, so this is where clients blocked on key
+// (BLPOP and friends) are to be served.
+func pushValues(c *Ctx, v engine.View, key []byte, e *engine.Entry, lv *listValue, values [][]byte, head bool) *listValue {
+	if lv == nil {
+		lv = newListValue(c)
+		for _, s := range values {
+			lv.Push(s, head)
+		}
+		v.Put(key, &engine.Entry{Kind: engine.KindList, Obj: lv}, 0)
+		return lv
+	}
+	for _, s := range values {
+		lv.Push(s, head)
+	}
+	v.Modified(key, e)
+	return lv
+}
+
+// removedFrom records that elements left the list at key: the key goes
+// with its last element.
+func removedFrom(v engine.View, key []byte, e *engine.Entry, lv *listValue) {
+	if lv.Len() == 0 {
+		v.Delete(key)
+	} else {
+		v.Modified(key, e)
+	}
+}
+
+// writeElem replies with one element as a bulk string.
+func writeElem(w *resp.Writer, v list.Value) {
+	if v.IsInt {
+		w.BulkInt(v.Int)
+	} else {
+		w.Bulk(v.Str)
+	}
+}
+
+// writeRange replies with count elements from position from, towards the
+// head when reverse.
+func writeRange(w *resp.Writer, lv *listValue, from, count int, reverse bool) {
+	w.Array(count)
+	left := count
+	for _, v := range lv.All(from, reverse) {
+		if left == 0 {
+			break
+		}
+		writeElem(w, v)
+		left--
+	}
+}
+
+// clipRange turns LRANGE's start and stop (inclusive, negative counting
+// from the tail) into a position and a count within a list of n elements,
+// as Redis clips them; count is 0 for an empty range.
+func clipRange(start, stop int64, n int) (from, count int) {
+	if start < 0 {
+		start += int64(n)
+	}
+	if stop < 0 {
+		stop += int64(n)
+	}
+	start = max(start, 0)
+	if start >= int64(n) || start > stop {
+		return 0, 0
+	}
+	stop = min(stop, int64(n)-1)
+	return int(start), int(stop-start) + 1
+}
+
+func lpush(c *Ctx)  { pushGeneric(c, true, false) }
+func rpush(c *Ctx)  { pushGeneric(c, false, false) }
+func lpushx(c *Ctx) { pushGeneric(c, true, true) }
+func rpushx(c *Ctx) { pushGeneric(c, false, true) }
+
+// pushGeneric is LPUSH and RPUSH, and with onlyExisting their X forms,
+// which do nothing to a missing key.
+func pushGeneric(c *Ctx, head, onlyExisting bool) {
+	key := c.Args[1]
+	v := c.Txn.LockKey(c.DB(), key)
+	defer c.Txn.Unlock()
+	e, lv, ok := writeList(c, v, key)
+	switch {
+	case !ok:
+	case lv == nil && onlyExisting:
+		c.W.Int(0)
+	default:
+		lv = pushValues(c, v, key, e, lv, c.Args[2:], head)
+		c.W.Int(int64(lv.Len()))
+	}
+}
+
+func lpop(c *Ctx) { popGeneric(c, true) }
+func rpop(c *Ctx) { popGeneric(c, false) }
+
+// popGeneric is LPOP and RPOP: one element as a bulk string, or with a
+// count an array of up to that many, in the order they were popped.
+func popGeneric(c *Ctx, head bool) {
+	if len(c.Args) > 3 {
+		c.Errorf("ERR wrong number of arguments for '%s' command", c.spec.FullName())
+		return
+	}
+	withCount := len(c.Args) == 3
+	var count int64
+	if withCount {
+		n, ok := parseInt(c.Args[2])
+		if !ok || n < 0 {
+			c.Error(errNotPositive)
+			return
+		}
+		count = n
+	}
+	key := c.Args[1]
+	v := c.Txn.LockKey(c.DB(), key)
+	defer c.Txn.Unlock()
+	e, lv, ok := writeList(c, v, key)
+	switch {
+	case !ok:
+	case lv == nil && withCount:
+		c.W.NullArray()
+	case lv == nil:
+		c.W.Null()
+	case withCount && count == 0:
+		c.W.Array(0)
+	case !withCount:
+		c.W.Bulk(lv.Pop(head, nil))
+		removedFrom(v, key, e, lv)
+	default:
+		popRange(c, lv, head, int(min(count, int64(lv.Len()))))
+		removedFrom(v, key, e, lv)
+	}
+}
+
+// popRange replies with n elements from the head or the tail, in the
+// order they are popped, and removes them.
+func popRange(c *Ctx, lv *listValue, head bool, n int) {
+	if head {
+		writeRange(c.W, lv, 0, n, false)
+		lv.DeleteRange(0, n)
+		return
+	}
+	writeRange(c.W, lv, lv.Len()-1, n, true)
+	lv.DeleteRange(lv.Len()-n, n)
+}
+
+func llen(c *Ctx) {
+	key := c.Args[1]
+	v := c.Txn.LockKey(c.DB(), key)
+	defer c.Txn.Unlock()
+	if _, lv, ok := readList(c, v, key); ok {
+		n := 0
+		if lv != nil {
+			n = lv.Len()
+		}
+		c.W.Int(int64(n))
+	}
+}
+
+func lrange(c *Ctx) {
+	start, ok1 := parseInt(c.Args[2])
+	stop, ok2 := parseInt(c.Args[3])
+	if !ok1 || !ok2 {
+		c.Error(errNotInteger)
+		return
+	}
+	key := c.Args[1]
+	v := c.Txn.LockKey(c.DB(), key)
+	defer c.Txn.Unlock()
+	_, lv, ok := readList(c, v, key)
+	switch {
+	case !ok:
+	case lv == nil:
+		c.W.Array(0)
+	default:
+		from, n := clipRange(start, stop, lv.Len())
+		writeRange(c.W, lv, from, n, false)
+	}
+}
+
+// lindex looks the key up before it reads the index, as Redis does: a
+// missing key is null whatever the index.
+func lindex(c *Ctx) {
+	key := c.Args[1]
+	v := c.Txn.LockKey(c.DB(), key)
+	defer c.Txn.Unlock()
+	_, lv, ok := readList(c, v, key)
+	if !ok {
+		return
+	}
+	if lv == nil {
+		c.W.Null()
+		return
+	}
+	i, ok := parseInt(c.Args[2])
+	if !ok {
+		c.Error(errNotInteger)
+		return
+	}
+	if elem, ok := lv.Index(int(i)); ok {
+		writeElem(c.W, elem)
+	} else {
+		c.W.Null()
+	}
+}
+
+// lset, like LINDEX, looks the key up before it reads the index.
+func lset(c *Ctx) {
+	key := c.Args[1]
+	v := c.Txn.LockKey(c.DB(), key)
+	defer c.Txn.Unlock()
+	e, lv, ok := writeList(c, v, key)
+	if !ok {
+		return
+	}
+	if lv == nil {
+		c.Error(errNoSuchKey)
+		return
+	}
+	i, ok := parseInt(c.Args[2])
+	if !ok {
+		c.Error(errNotInteger)
+		return
+	}
+	if !lv.Set(int(i), c.Args[3]) {
+		c.Error("ERR index out of range")
+		return
+	}
+	v.Modified(key, e)
+	c.W.OK()
+}
+
+// linsert replies with the new length, -1 when the pivot is not in the
+// list and 0 when there is no list.
+func linsert(c *Ctx) {
+	var after bool
+	switch {
+	case is(c.Args[2], "after"):
+		after = true
+	case !is(c.Args[2], "before"):
+		c.Error(errSyntax)
+		return
+	}
+	key := c.Args[1]
+	v := c.Txn.LockKey(c.DB(), key)
+	defer c.Txn.Unlock()
+	e, lv, ok := writeList(c, v, key)
+	switch {
+	case !ok:
+	case lv == nil:
+		c.W.Int(0)
+	case !lv.Insert(c.Args[3], c.Args[4], after):
+		c.W.Int(-1)
+	default:
+		v.Modified(key, e)
+		c.W.Int(int64(lv.Len()))
+	}
+}
+
+func lrem(c *Ctx) {
+	count, ok := parseInt(c.Args[2])
+	if !ok {
+		c.Error(errNotInteger)
+		return
+	}
+	key := c.Args[1]
+	v := c.Txn.LockKey(c.DB(), key)
+	defer c.Txn.Unlock()
+	e, lv, ok := writeList(c, v, key)
+	switch {
+	case !ok:
+	case lv == nil:
+		c.W.Int(0)
+	default:
+		// A count beyond the list's length removes every match.
+		n := lv.Remove(c.Args[3], int(max(min(count, int64(lv.Len())), -int64(lv.Len()))))
+		if n > 0 {
+			removedFrom(v, key, e, lv)
+		}
+		c.W.Int(int64(n))
+	}
+}
+
+// ltrim signals the key as changed even when it keeps every element, as
+// Redis does (a WATCH on it fails).
+func ltrim(c *Ctx) {
+	start, ok1 := parseInt(c.Args[2])
+	stop, ok2 := parseInt(c.Args[3])
+	if !ok1 || !ok2 {
+		c.Error(errNotInteger)
+		return
+	}
+	key := c.Args[1]
+	v := c.Txn.LockKey(c.DB(), key)
+	defer c.Txn.Unlock()
+	e, lv, ok := writeList(c, v, key)
+	if !ok {
+		return
+	}
+	if lv != nil {
+		from, n := clipRange(start, stop, lv.Len())
+		if n == 0 {
+			from = lv.Len()
+		}
+		lv.DeleteRange(from+n, lv.Len())
+		lv.DeleteRange(0, from)
+		removedFrom(v, key, e, lv)
+	}
+	c.W.OK()
+}
+
+// lmove is LMOVE and RPOPLPUSH: pop from the source, push onto the
+// destination (which may be the source: the list rotates), reply with the
+// element.
+func lmove(c *Ctx) {
+	fromHead, ok1 := parseEnd(c.Args[3])
+	toHead, ok2 := parseEnd(c.Args[4])
+	if !ok1 || !ok2 {
+		c.Error(errSyntax)
+		return
+	}
+	lmoveGeneric(c, fromHead, toHead)
+}
+
+func rpoplpush(c *Ctx) { lmoveGeneric(c, false, true) }
+
+// parseEnd reads LEFT or RIGHT: true for the head.
+func parseEnd(arg []byte) (head, ok bool) {
+	switch {
+	case is(arg, "left"):
+		return true, true
+	case is(arg, "right"):
+		return false, true
+	}
+	return false, false
+}
+
+func lmoveGeneric(c *Ctx, fromHead, toHead bool) {
+	srcKey, dstKey := c.Args[1], c.Args[2]
+	v := c.Txn.LockKeys(c.DB(), c.Args[1:3])
+	defer c.Txn.Unlock()
+	se, src, ok := writeList(c, v, srcKey)
+	if !ok {
+		return
+	}
+	if src == nil {
+		c.W.Null()
+		return
+	}
+	de, dst, ok := writeList(c, v, dstKey)
+	if !ok {
+		return
+	}
+	elem := src.Pop(fromHead, nil)
+	pushValues(c, v, dstKey, de, dst, [][]byte{elem}, toHead)
+	if !bytes.Equal(srcKey, dstKey) {
+		removedFrom(v, srcKey, se, src)
+	}
+	c.W.Bulk(elem)
+}
+
+// lmpopArgs is a parsed LMPOP.
+type lmpopArgs struct {
+	keys  [][]byte
+	head  bool
+	count int64
+}
+
+func parseLmpop(c *Ctx) (lmpopArgs, bool) {
+	a := lmpopArgs{count: -1}
+	numkeys, ok := parseInt(c.Args[1])
+	if !ok || numkeys < 1 {
+		c.Error("ERR numkeys should be greater than 0")
+		return a, false
+	}
+	if numkeys > int64(len(c.Args)-3) {
+		c.Error(errSyntax)
+		return a, false
+	}
+	a.keys = c.Args[2 : 2+numkeys]
+	rest := c.Args[2+numkeys:]
+	if a.head, ok = parseEnd(rest[0]); !ok {
+		c.Error(errSyntax)
+		return a, false
+	}
+	for i := 1; i < len(rest); i++ {
+		if a.count != -1 || !is(rest[i], "count") || i+1 == len(rest) {
+			c.Error(errSyntax)
+			return a, false
+		}
+		i++
+		n, ok := parseInt(rest[i])
+		if !ok || n < 1 {
+			c.Error("ERR count should be greater than 0")
+			return a, false
+		}
+		a.count = n
+	}
+	a.count = max(a.count, 1)
+	return a, true
+}
+
+// lmpop pops from the first key that holds a list, and replies with the
+// key and the elements; null when no key does.
+func lmpop(c *Ctx) {
+	a, ok := parseLmpop(c)
+	if !ok {
+		return
+	}
+	v := c.Txn.LockKeys(c.DB(), a.keys)
+	defer c.Txn.Unlock()
+	for _, key := range a.keys {
+		e, lv, ok := writeList(c, v, key)
+		if !ok {
+			return
+		}
+		if lv == nil {
+			continue
+		}
+		c.W.Array(2)
+		c.W.Bulk(key)
+		popRange(c, lv, a.head, int(min(a.count, int64(lv.Len()))))
+		removedFrom(v, key, e, lv)
+		return
+	}
+	c.W.NullArray()
+}
+
+// errNotPositive is the error of a count that must not be negative.
+const errNotPositive = "ERR value is out of range, must be positive"
+
+func listCommands() []*Spec {
+	const (
+		wf  = Write | DenyOOM | Fast
+		ro  = ReadOnly
+		w   = Write
+		wd  = Write | DenyOOM
+		grp = "list"
+	)
+	return []*Spec{
+		{Name: "lpush", Arity: -3, Flags: wf, FirstKey: 1, LastKey: 1, Step: 1, Group: grp, Summary: "Prepends one or more elements to a list. Creates the key if it doesn't exist.", Since: "1.0.0", Handler: lpush},
+		{Name: "rpush", Arity: -3, Flags: wf, FirstKey: 1, LastKey: 1, Step: 1, Group: grp, Summary: "Appends one or more elements to a list. Creates the key if it doesn't exist.", Since: "1.0.0", Handler: rpush},
+		{Name: "lpushx", Arity: -3, Flags: wf, FirstKey: 1, LastKey: 1, Step: 1, Group: grp, Summary: "Prepends one or more elements to a list only when the list exists.", Since: "2.2.0", Handler: lpushx},
+		{Name: "rpushx", Arity: -3, Flags: wf, FirstKey: 1, LastKey: 1, Step: 1, Group: grp, Summary: "Appends an element to a list only when the list exists.", Since: "2.2.0", Handler: rpushx},
+		{Name: "lpop", Arity: -2, Flags: w | Fast, FirstKey: 1, LastKey: 1, Step: 1, Group: grp, Summary: "Returns the first elements in a list after removing it. Deletes the list if the last element was popped.", Since: "1.0.0", Handler: lpop},
+		{Name: "rpop", Arity: -2, Flags: w | Fast, FirstKey: 1, LastKey: 1, Step: 1, Group: grp, Summary: "Returns and removes the last elements of a list. Deletes the list if the last element was popped.", Since: "1.0.0", Handler: rpop},
+		{Name: "llen", Arity: 2, Flags: ro | Fast, FirstKey: 1, LastKey: 1, Step: 1, Group: grp, Summary: "Returns the length of a list.", Since: "1.0.0", Handler: llen},
+		{Name: "lrange", Arity: 4, Flags: ro, FirstKey: 1, LastKey: 1, Step: 1, Group: grp, Summary: "Returns a range of elements from a list.", Since: "1.0.0", Handler: lrange},
+		{Name: "lindex", Arity: 3, Flags: ro, FirstKey: 1, LastKey: 1, Step: 1, Group: grp, Summary: "Returns an element from a list by its index.", Since: "1.0.0", Handler: lindex},
+		{Name: "lset", Arity: 4, Flags: wd, FirstKey: 1, LastKey: 1, Step: 1, Group: grp, Summary: "Sets the value of an element in a list by its index.", Since: "1.0.0", Handler: lset},
+		{Name: "linsert", Arity: 5, Flags: wd, FirstKey: 1, LastKey: 1, Step: 1, Group: grp, Summary: "Inserts an element before or after another element in a list.", Since: "2.2.0", Handler: linsert},
+		{Name: "lrem", Arity: 4, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: grp, Summary: "Removes elements from a list. Deletes the list if the last element was removed.", Since: "1.0.0", Handler: lrem},
+		{Name: "ltrim", Arity: 4, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: grp, Summary: "Removes elements from both ends a list. Deletes the list if all elements were trimmed.", Since: "1.0.0", Handler: ltrim},
+		{Name: "lpos", Arity: -3, Flags: ro, FirstKey: 1, LastKey: 1, Step: 1, Group: grp, Summary: "Returns the index of matching elements in a list.", Since: "6.0.6", Handler: lpos},
+		{Name: "lmove", Arity: 5, Flags: wd, FirstKey: 1, LastKey: 2, Step: 1, Group: grp, Summary: "Returns an element after popping it from one list and pushing it to another. Deletes the list if the last element was moved.", Since: "6.2.0", Handler: lmove},
+		{Name: "rpoplpush", Arity: 3, Flags: wd, FirstKey: 1, LastKey: 2, Step: 1, Group: grp, Summary: "Returns the last element of a list after removing and pushing it to another list. Deletes the list if the last element was popped.", Since: "1.2.0", Handler: rpoplpush},
+		// LMPOP's keys follow its numkeys argument; Redis reports them
+		// with a keynum key spec and the movablekeys flag.
+		{Name: "lmpop", Arity: -4, Flags: w, Group: grp, Summary: "Returns multiple elements from a list after removing them. Deletes the list if the last element was popped.", Since: "7.0.0", Handler: lmpop},
+	}
+}
