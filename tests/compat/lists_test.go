@@ -88,7 +88,7 @@ var listCases = []struct {
 		"LINSERT m BEFORE 4 y", "DUMP m", "LINSERT m BEFORE 1 z", "DUMP m", "LINSERT m AFTER 7 w", "DUMP m",
 		"LINSERT m AFTER 2 v", "DUMP m", "LRANGE m 0 -1", "RPUSH l e", "DUMP l",
 		"CONFIG SET list-max-listpack-size -1", "RPUSH big " + strings.Repeat(strings.Repeat("q", 1000)+" ", 9),
-		"DUMP big", "LINSERT big AFTER "+strings.Repeat("q", 1000)+" r", "DUMP big",
+		"DUMP big", "LINSERT big AFTER " + strings.Repeat("q", 1000) + " r", "DUMP big",
 		"CONFIG SET list-max-listpack-size -2",
 	}},
 	{"list-dump-restore", []string{
@@ -123,8 +123,12 @@ var listGenerators = []weighted{
 	{"rpush", 5, func(g *generator) []string { return cmdv("RPUSH", []string{g.key()}, g.listValues()...) }},
 	{"lpushx", 2, func(g *generator) []string { return cmdv("LPUSHX", []string{g.key()}, g.listValues()...) }},
 	{"rpushx", 2, func(g *generator) []string { return cmdv("RPUSHX", []string{g.key()}, g.listValues()...) }},
-	{"lpop", 3, func(g *generator) []string { return cmdv("LPOP", []string{g.key()}, g.options(40, []string{g.listCount()})...) }},
-	{"rpop", 3, func(g *generator) []string { return cmdv("RPOP", []string{g.key()}, g.options(40, []string{g.listCount()})...) }},
+	{"lpop", 3, func(g *generator) []string {
+		return cmdv("LPOP", []string{g.key()}, g.options(40, []string{g.listCount()})...)
+	}},
+	{"rpop", 3, func(g *generator) []string {
+		return cmdv("RPOP", []string{g.key()}, g.options(40, []string{g.listCount()})...)
+	}},
 	{"llen", 2, func(g *generator) []string { return cmd("LLEN", g.key()) }},
 	{"lrange", 3, func(g *generator) []string { return cmd("LRANGE", g.key(), g.index(), g.index()) }},
 	{"lindex", 3, func(g *generator) []string { return cmd("LINDEX", g.key(), g.index()) }},
