@@ -21,8 +21,9 @@ func (l *List) Insert(pivot, s []byte, after bool) bool {
 // insertAt puts s next to element off of node ni as Redis's
 // _quicklistInsert does: into that node while it has room, else into the
 // neighbour the element borders if it has room, else into a new node of
-// its own next to it when the element is at the node's edge, else by
-// splitting the node there.
+// its own next to it when the element is at the node's edge (also at the
+// list's ends: Redis 7.0 does not split there), else by splitting the node
+// there.
 func (l *List) insertAt(ni, off int, s []byte, after bool) {
 	ns := l.nodes()
 	nd := &ns[ni]
@@ -38,9 +39,9 @@ func (l *List) insertAt(ni, off int, s []byte, after bool) {
 		l.lpCap += int64(ns[ni+1].insert(0, s))
 	case atHead && hasPrev && l.allowInsert(&ns[ni-1], len(s)):
 		l.lpCap += int64(ns[ni-1].insert(ns[ni-1].n, s))
-	case atTail && hasNext:
+	case atTail:
 		l.insertNode(ni+1, newNode(s))
-	case atHead && hasPrev:
+	case atHead:
 		l.insertNode(ni, newNode(s))
 	default:
 		l.splitInsert(ni, off, s, after)
