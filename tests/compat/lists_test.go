@@ -88,6 +88,9 @@ var listCases = []struct {
 		"CONFIG SET list-max-listpack-size 3", "RPUSH m 1 2 3 4 5 6 7", "DUMP m", "LINSERT m AFTER 3 x", "DUMP m",
 		"LINSERT m BEFORE 4 y", "DUMP m", "LINSERT m BEFORE 1 z", "DUMP m", "LINSERT m AFTER 7 w", "DUMP m",
 		"LINSERT m AFTER 2 v", "DUMP m", "LRANGE m 0 -1", "RPUSH l e", "DUMP l",
+		// Full nodes at the list's ends: a node of its own, no merge.
+		"RPUSH e 1 2 3 4 5 6 7", "LREM e 0 5", "LREM e 0 6", "RPUSH e 8 9", "DUMP e", "LINSERT e AFTER 9 a", "DUMP e",
+		"LINSERT e BEFORE 1 b", "DUMP e", "LINSERT e AFTER 3 c", "DUMP e",
 		"CONFIG SET list-max-listpack-size -1", "RPUSH big " + strings.Repeat(strings.Repeat("q", 1000)+" ", 9),
 		"DUMP big", "LINSERT big AFTER " + strings.Repeat("q", 1000) + " r", "DUMP big",
 		"CONFIG SET list-max-listpack-size -2",

@@ -83,7 +83,7 @@ func (l *List) SizeBytes() int64 {
 func (l *List) Clone() *List {
 	c := &List{count: l.count, fill: l.fill, buf: make([]node, 0, len(l.nodes()))}
 	for _, nd := range l.nodes() {
-		c.buf = append(c.buf, node{lp: slices.Clone(nd.lp), n: nd.n})
+		c.buf = append(c.buf, node{lp: append(make([]byte, 0, len(nd.lp)), nd.lp...), n: nd.n})
 		c.lpCap += int64(len(nd.lp))
 	}
 	return c
