@@ -502,24 +502,24 @@ func listCommands() []*Spec {
 		grp = "list"
 	)
 	return []*Spec{
-		{Name: "lpush", Arity: -3, Flags: wf, FirstKey: 1, LastKey: 1, Step: 1, Group: grp, Summary: "Prepends one or more elements to a list. Creates the key if it doesn't exist.", Since: "1.0.0", Handler: lpush},
-		{Name: "rpush", Arity: -3, Flags: wf, FirstKey: 1, LastKey: 1, Step: 1, Group: grp, Summary: "Appends one or more elements to a list. Creates the key if it doesn't exist.", Since: "1.0.0", Handler: rpush},
-		{Name: "lpushx", Arity: -3, Flags: wf, FirstKey: 1, LastKey: 1, Step: 1, Group: grp, Summary: "Prepends one or more elements to a list only when the list exists.", Since: "2.2.0", Handler: lpushx},
-		{Name: "rpushx", Arity: -3, Flags: wf, FirstKey: 1, LastKey: 1, Step: 1, Group: grp, Summary: "Appends an element to a list only when the list exists.", Since: "2.2.0", Handler: rpushx},
-		{Name: "lpop", Arity: -2, Flags: w | Fast, FirstKey: 1, LastKey: 1, Step: 1, Group: grp, Summary: "Returns the first elements in a list after removing it. Deletes the list if the last element was popped.", Since: "1.0.0", Handler: lpop},
-		{Name: "rpop", Arity: -2, Flags: w | Fast, FirstKey: 1, LastKey: 1, Step: 1, Group: grp, Summary: "Returns and removes the last elements of a list. Deletes the list if the last element was popped.", Since: "1.0.0", Handler: rpop},
-		{Name: "llen", Arity: 2, Flags: ro | Fast, FirstKey: 1, LastKey: 1, Step: 1, Group: grp, Summary: "Returns the length of a list.", Since: "1.0.0", Handler: llen},
-		{Name: "lrange", Arity: 4, Flags: ro, FirstKey: 1, LastKey: 1, Step: 1, Group: grp, Summary: "Returns a range of elements from a list.", Since: "1.0.0", Handler: lrange},
-		{Name: "lindex", Arity: 3, Flags: ro, FirstKey: 1, LastKey: 1, Step: 1, Group: grp, Summary: "Returns an element from a list by its index.", Since: "1.0.0", Handler: lindex},
-		{Name: "lset", Arity: 4, Flags: wd, FirstKey: 1, LastKey: 1, Step: 1, Group: grp, Summary: "Sets the value of an element in a list by its index.", Since: "1.0.0", Handler: lset},
-		{Name: "linsert", Arity: 5, Flags: wd, FirstKey: 1, LastKey: 1, Step: 1, Group: grp, Summary: "Inserts an element before or after another element in a list.", Since: "2.2.0", Handler: linsert},
-		{Name: "lrem", Arity: 4, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: grp, Summary: "Removes elements from a list. Deletes the list if the last element was removed.", Since: "1.0.0", Handler: lrem},
-		{Name: "ltrim", Arity: 4, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: grp, Summary: "Removes elements from both ends a list. Deletes the list if all elements were trimmed.", Since: "1.0.0", Handler: ltrim},
-		{Name: "lpos", Arity: -3, Flags: ro, FirstKey: 1, LastKey: 1, Step: 1, Group: grp, Summary: "Returns the index of matching elements in a list.", Since: "6.0.6", Handler: lpos},
-		{Name: "lmove", Arity: 5, Flags: wd, FirstKey: 1, LastKey: 2, Step: 1, Group: grp, Summary: "Returns an element after popping it from one list and pushing it to another. Deletes the list if the last element was moved.", Since: "6.2.0", Handler: lmove},
-		{Name: "rpoplpush", Arity: 3, Flags: wd, FirstKey: 1, LastKey: 2, Step: 1, Group: grp, Summary: "Returns the last element of a list after removing and pushing it to another list. Deletes the list if the last element was popped.", Since: "1.2.0", Handler: rpoplpush},
+		{Name: "lpush", Arity: -3, Flags: wf, FirstKey: 1, LastKey: 1, Step: 1, Group: grp, Summary: "Prepend one or multiple elements to a list", Since: "1.0.0", Handler: lpush},
+		{Name: "rpush", Arity: -3, Flags: wf, FirstKey: 1, LastKey: 1, Step: 1, Group: grp, Summary: "Append one or multiple elements to a list", Since: "1.0.0", Handler: rpush},
+		{Name: "lpushx", Arity: -3, Flags: wf, FirstKey: 1, LastKey: 1, Step: 1, Group: grp, Summary: "Prepend an element to a list, only if the list exists", Since: "2.2.0", Handler: lpushx},
+		{Name: "rpushx", Arity: -3, Flags: wf, FirstKey: 1, LastKey: 1, Step: 1, Group: grp, Summary: "Append an element to a list, only if the list exists", Since: "2.2.0", Handler: rpushx},
+		{Name: "lpop", Arity: -2, Flags: w | Fast, FirstKey: 1, LastKey: 1, Step: 1, Group: grp, Summary: "Remove and get the first elements in a list", Since: "1.0.0", Handler: lpop},
+		{Name: "rpop", Arity: -2, Flags: w | Fast, FirstKey: 1, LastKey: 1, Step: 1, Group: grp, Summary: "Remove and get the last elements in a list", Since: "1.0.0", Handler: rpop},
+		{Name: "llen", Arity: 2, Flags: ro | Fast, FirstKey: 1, LastKey: 1, Step: 1, Group: grp, Summary: "Get the length of a list", Since: "1.0.0", Handler: llen},
+		{Name: "lrange", Arity: 4, Flags: ro, FirstKey: 1, LastKey: 1, Step: 1, Group: grp, Summary: "Get a range of elements from a list", Since: "1.0.0", Handler: lrange},
+		{Name: "lindex", Arity: 3, Flags: ro, FirstKey: 1, LastKey: 1, Step: 1, Group: grp, Summary: "Get an element from a list by its index", Since: "1.0.0", Handler: lindex},
+		{Name: "lset", Arity: 4, Flags: wd, FirstKey: 1, LastKey: 1, Step: 1, Group: grp, Summary: "Set the value of an element in a list by its index", Since: "1.0.0", Handler: lset},
+		{Name: "linsert", Arity: 5, Flags: wd, FirstKey: 1, LastKey: 1, Step: 1, Group: grp, Summary: "Insert an element before or after another element in a list", Since: "2.2.0", Handler: linsert},
+		{Name: "lrem", Arity: 4, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: grp, Summary: "Remove elements from a list", Since: "1.0.0", Handler: lrem},
+		{Name: "ltrim", Arity: 4, Flags: w, FirstKey: 1, LastKey: 1, Step: 1, Group: grp, Summary: "Trim a list to the specified range", Since: "1.0.0", Handler: ltrim},
+		{Name: "lpos", Arity: -3, Flags: ro, FirstKey: 1, LastKey: 1, Step: 1, Group: grp, Summary: "Return the index of matching elements on a list", Since: "6.0.6", Handler: lpos},
+		{Name: "lmove", Arity: 5, Flags: wd, FirstKey: 1, LastKey: 2, Step: 1, Group: grp, Summary: "Pop an element from a list, push it to another list and return it", Since: "6.2.0", Handler: lmove},
+		{Name: "rpoplpush", Arity: 3, Flags: wd, FirstKey: 1, LastKey: 2, Step: 1, Group: grp, Summary: "Remove the last element in a list, prepend it to another list and return it", Since: "1.2.0", Handler: rpoplpush},
 		// LMPOP's keys follow its numkeys argument; Redis reports them
 		// with a keynum key spec and the movablekeys flag.
-		{Name: "lmpop", Arity: -4, Flags: w, Group: grp, Summary: "Returns multiple elements from a list after removing them. Deletes the list if the last element was popped.", Since: "7.0.0", Handler: lmpop},
+		{Name: "lmpop", Arity: -4, Flags: w, Group: grp, Summary: "Pop elements from a list", Since: "7.0.0", Handler: lmpop},
 	}
 }
