@@ -23,7 +23,9 @@
 // and LINSERT, LSET, LREM and LTRIM leave the nodes Redis would leave. So
 // the listpacks are the very bytes Redis would DUMP ([List.Listpacks]), and
 // a payload from Redis loads node for node ([List.AppendListpack]) after a
-// full check of every byte. What Redis 7.0 does not do is not done either:
-// nodes are never compressed in memory (list-compress-depth), and a 1 GB
-// element gets a listpack node of its own rather than a "plain" one.
+// full check of every byte. Two things Redis does are left out: nodes are
+// never compressed in memory (list-compress-depth; DUMP is the same either
+// way, since Redis writes a node it compressed as the LZF string it would
+// have made of it anyway), and an element of 1 GB or more gets a listpack
+// node of its own rather than a "plain" one.
 package list
