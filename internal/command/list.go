@@ -188,7 +188,7 @@ func popGeneric(c *Ctx, head bool) {
 	case withCount && count == 0:
 		c.W.Array(0)
 	case !withCount:
-		c.W.Bulk(lv.Pop(head, nil))
+		popRange(c, lv, head, 0)
 		removedFrom(v, key, e, lv)
 	default:
 		popRange(c, lv, head, int(min(count, int64(lv.Len()))))
@@ -197,15 +197,25 @@ func popGeneric(c *Ctx, head bool) {
 }
 
 // popRange replies with n elements from the head or the tail, in the
-// order they are popped, and removes them.
+// order they are popped, and removes them. Without a count (n 0) it pops
+// one and replies with it alone.
 func popRange(c *Ctx, lv *listValue, head bool, n int) {
-	if head {
-		writeRange(c.W, lv, 0, n, false)
-		lv.DeleteRange(0, n)
-		return
+	from, reverse := 0, false
+	if !head {
+		from, reverse = lv.Len()-1, true
 	}
-	writeRange(c.W, lv, lv.Len()-1, n, true)
-	lv.DeleteRange(lv.Len()-n, n)
+	if n == 0 {
+		elem, _ := lv.Index(from)
+		writeElem(c.W, elem)
+		n = 1
+	} else {
+		writeRange(c.W, lv, from, n, reverse)
+	}
+	if head {
+		lv.DeleteRange(0, n)
+	} else {
+		lv.DeleteRange(lv.Len()-n, n)
+	}
 }
 
 func llen(c *Ctx) {
