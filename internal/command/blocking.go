@@ -43,9 +43,7 @@ type blockRegistry struct {
 	byConn  map[int64]*blockedClient
 }
 
-func (r *blockRegistry) add(b *blockedClient) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
+func (r *blockRegistry) addLocked(b *blockedClient) {
 	if r.waiters == nil {
 		r.waiters = map[engine.ReadyKey][]*blockedClient{}
 		r.byConn = map[int64]*blockedClient{}
@@ -119,7 +117,9 @@ func (c *Ctx) block(keys [][]byte, timeout time.Duration, timeoutReply func(w *r
 	}
 	reg := &c.Node.blocked
 	c.Conn.Block()
-	reg.add(b)
+	reg.mu.Lock()
+	defer reg.mu.Unlock()
+	reg.addLocked(b)
 	if timeout > 0 {
 		b.timer = time.AfterFunc(timeout, func() {
 			reg.mu.Lock()

@@ -412,5 +412,11 @@ func listCommands() []*Spec {
 		// LMPOP's keys follow its numkeys argument; Redis reports them
 		// with a keynum key spec and the movablekeys flag.
 		{Name: "lmpop", Arity: -4, Flags: w, Group: grp, Summary: "Pop elements from a list", Since: "7.0.0", Handler: lmpop},
+		// The blocking forms (list_block.go).
+		{Name: "blpop", Arity: -3, Flags: w | NoScript | Blocking, FirstKey: 1, LastKey: -2, Step: 1, Group: grp, Summary: "Remove and get the first element in a list, or block until one is available", Since: "2.0.0", Handler: blpop},
+		{Name: "brpop", Arity: -3, Flags: w | NoScript | Blocking, FirstKey: 1, LastKey: -2, Step: 1, Group: grp, Summary: "Remove and get the last element in a list, or block until one is available", Since: "2.0.0", Handler: brpop},
+		{Name: "brpoplpush", Arity: 4, Flags: wd | NoScript | Blocking, FirstKey: 1, LastKey: 2, Step: 1, Group: grp, Summary: "Pop an element from a list, push it to another list and return it; or block until one is available", Since: "2.2.0", Handler: brpoplpush},
+		{Name: "blmove", Arity: 6, Flags: wd | NoScript | Blocking, FirstKey: 1, LastKey: 2, Step: 1, Group: grp, Summary: "Pop an element from a list, push it to another list and return it; or block until one is available", Since: "6.2.0", Handler: blmove},
+		{Name: "blmpop", Arity: -5, Flags: w | Blocking, Group: grp, Summary: "Pop elements from a list, or block until one is available", Since: "7.0.0", Handler: blmpop},
 	}
 }

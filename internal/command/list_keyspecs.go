@@ -13,7 +13,7 @@ func init() {
 		{"RW insert", "linsert lpush lpushx rpush rpushx"},
 		{"RW update", "lset"},
 		{"RW delete", "lrem ltrim"},
-		{"RW access delete", "lpop rpop"},
+		{"RW access delete", "lpop rpop blpop brpop"},
 	} {
 		for _, name := range strings.Fields(g.names) {
 			keyFlagsByName[name] = strings.Fields(g.flags)
@@ -25,4 +25,6 @@ func init() {
 	}
 	multiKeySpecs["lmove"] = move
 	multiKeySpecs["rpoplpush"] = move
+	multiKeySpecs["blmove"] = move
+	multiKeySpecs["brpoplpush"] = move
 }
