@@ -1,0 +1,137 @@
+package scripting
+
+import (
+	"crypto/sha1"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+	"github.com/yuin/gopher-lua/parse"
+
+	"github.com/shoal-cache/shoal/internal/resp"
+)
+
+// Script is a compiled script body. It runs in any VM.
+type Script struct {
+	// SHA is the lower-case hex SHA1 of Body, the script's name in the
+	// cache and in error texts.
+	SHA  string
+	Body string
+	// Flags come from a "#!lua flags=..." first line; Shebang says there
+	// was one (a script without declares nothing and is run as Redis runs
+	// scripts from before 7.0).
+	Flags   Flags
+	Shebang bool
+
+	proto *lua.FunctionProto
+}
+
+// Flags are the script flags a shebang line declares.
+type Flags uint8
+
+// The flags Redis 7.0 knows.
+const (
+	NoWrites Flags = 1 << iota
+	AllowOOM
+	AllowStale
+	NoCluster
+	AllowCrossSlotKeys
+)
+
+var flagNames = map[string]Flags{
+	"no-writes": NoWrites, "allow-oom": AllowOOM, "allow-stale": AllowStale,
+	"no-cluster": NoCluster, "allow-cross-slot-keys": AllowCrossSlotKeys,
+}
+
+// chunkName is the name Redis compiles scripts under: runtime errors read
+// "user_script:3: ...".
+const chunkName = "user_script"
+
+// SHA1Hex returns the lower-case hex SHA1 of s, as redis.sha1hex and the
+// script cache name scripts.
+func SHA1Hex(s string) string {
+	sum := sha1.Sum([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
+// Compile parses and compiles body as EVAL and SCRIPT LOAD do. The error
+// is Redis's reply text, without the "ERR " code.
+func Compile(body string) (*Script, error) {
+	s := &Script{SHA: SHA1Hex(body), Body: body}
+	code, err := s.parseShebang()
+	if err != nil {
+		return nil, err
+	}
+	chunk, err := parse.Parse(strings.NewReader(code), chunkName)
+	if err != nil {
+		return nil, errors.New("Error compiling script (new function): " + compileErrorText(err, code))
+	}
+	s.proto, err = lua.Compile(chunk, chunkName)
+	if err != nil {
+		return nil, errors.New("Error compiling script (new function): " + compileErrorText(err, code))
+	}
+	return s, nil
+}
+
+// parseShebang reads a "#!lua flags=a,b" first line as Redis 7.0 does and
+// returns the code to compile: the body with that line blanked, so that
+// line numbers stay the body's.
+func (s *Script) parseShebang() (string, error) {
+	if !strings.HasPrefix(s.Body, "#!") {
+		return s.Body, nil
+	}
+	line, rest, found := strings.Cut(s.Body, "\n")
+	if !found {
+		return "", errors.New("Invalid script shebang")
+	}
+	parts, ok := resp.SplitArgs([]byte(line), nil)
+	if !ok || len(parts) == 0 {
+		return "", errors.New("Invalid engine in script shebang")
+	}
+	if string(parts[0]) != "#!lua" {
+		return "", fmt.Errorf("Unexpected engine in script shebang: %s", parts[0])
+	}
+	s.Shebang = true
+	for _, p := range parts[1:] {
+		list, ok := strings.CutPrefix(string(p), "flags=")
+		if !ok {
+			return "", fmt.Errorf("Unknown lua shebang option: %s", p)
+		}
+		if list == "" {
+			continue
+		}
+		for _, name := range strings.Split(list, ",") {
+			f, known := flagNames[name]
+			if !known {
+				return "", fmt.Errorf("Unexpected flag in script shebang: %s", name)
+			}
+			s.Flags |= f
+		}
+	}
+	return "\n" + rest, nil
+}
+
+// compileErrorText renders gopher-lua's parse error in Lua's shape,
+// "user_script:1: unexpected symbol near '<eof>'". gopher-lua's parser
+// says only "syntax error" where Lua names what it expected.
+func compileErrorText(err error, code string) string {
+	var pe *parse.Error
+	if errors.As(err, &pe) {
+		msg := pe.Message
+		if strings.TrimSpace(msg) == "syntax error" {
+			msg = "unexpected symbol"
+		}
+		line, near := pe.Pos.Line, pe.Token
+		if line == parse.EOF {
+			line, near = strings.Count(code, "\n")+1, "<eof>"
+		}
+		return fmt.Sprintf("%s:%d: %s near '%s'", chunkName, line, msg, near)
+	}
+	var ce *lua.CompileError
+	if errors.As(err, &ce) {
+		return fmt.Sprintf("%s:%d: %s", chunkName, ce.Line, ce.Message)
+	}
+	return err.Error()
+}

@@ -1,0 +1,120 @@
+package scripting
+
+import (
+	"context"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// Host is what a script reaches of the node.
+type Host interface {
+	// Call runs args (args[0] is the command's name) for the script and
+	// returns its reply in RESP of protocol proto. A command the script
+	// may not run is refused instead: refused is the error text ("ERR
+	// This Redis command is not allowed from script"), already counted in
+	// INFO errorstats as Redis counts it, and there is no reply.
+	Call(args [][]byte, proto int) (reply []byte, refused string)
+	// CommandExists reports whether args name a command or subcommand
+	// (redis.acl_check_cmd; every user may run every command).
+	CommandExists(args [][]byte) bool
+	// Log writes a redis.log line at level LogDebug ... LogWarning.
+	Log(level int, msg string)
+}
+
+// The redis.log levels, as redis.LOG_DEBUG ... redis.LOG_WARNING number
+// them.
+const (
+	LogDebug = iota
+	LogVerbose
+	LogNotice
+	LogWarning
+)
+
+// VM is a Lua state set up as Redis's scripting environment. It runs one
+// script at a time and is not safe for concurrent use.
+type VM struct {
+	L *lua.LState
+	// globals holds every global; scripts see it only through env, a
+	// read-only view that also refuses to read a global that is not
+	// there.
+	globals, env *lua.LTable
+	// readOnly maps each read-only view to the table it shows.
+	readOnly map[*lua.LTable]*lua.LTable
+	// shownMT is what getmetatable returns for a read-only view.
+	shownMT    *lua.LTable
+	errHandler *lua.LFunction
+	version    string
+	// rand is math.random's generator. Like Redis's, it is seeded once
+	// and its sequence runs on from script to script.
+	rand lrand48
+
+	// run is the script running, nil between runs.
+	run *run
+}
+
+// run is one execution of a script.
+type run struct {
+	script *Script
+	host   Host
+	ctx    context.Context
+	// resp is the protocol of redis.call's replies, set by redis.setresp.
+	resp int
+}
+
+// NewVM returns a VM whose redis.REDIS_VERSION is version ("7.0.15").
+func NewVM(version string) *VM {
+	vm := &VM{
+		L: lua.NewState(lua.Options{
+			SkipOpenLibs:    true,
+			CallStackSize:   1024,
+			RegistrySize:    1024 * 16,
+			RegistryMaxSize: 1024 * 1024,
+		}),
+		readOnly: map[*lua.LTable]*lua.LTable{},
+		version:  version,
+		rand:     newLrand48(),
+	}
+	vm.sandbox()
+	return vm
+}
+
+// Close frees the Lua state.
+func (vm *VM) Close() { vm.L.Close() }
+
+// Run runs s with KEYS and ARGV and returns its outcome, which stays valid
+// until the VM runs another script. When ctx is cancelled (SCRIPT KILL)
+// the script stops with Redis's "Script killed by user" error.
+func (vm *VM) Run(ctx context.Context, s *Script, keys, argv [][]byte, host Host) *Result {
+	L := vm.L
+	vm.run = &run{script: s, host: host, ctx: ctx, resp: 2}
+	defer func() { vm.run = nil }()
+	if ctx != nil {
+		L.SetContext(ctx)
+		defer L.RemoveContext()
+	}
+	vm.globals.RawSetString("KEYS", stringArray(L, keys))
+	vm.globals.RawSetString("ARGV", stringArray(L, argv))
+	fn := L.NewFunctionFromProto(s.proto)
+	fn.Env = vm.env
+	L.Push(fn)
+	err := L.PCall(0, 1, vm.errHandler)
+	res := &Result{sha: s.SHA, resp: vm.run.resp}
+	if err != nil {
+		res.err = err
+		if apiErr, ok := err.(*lua.ApiError); ok {
+			res.value = apiErr.Object
+		}
+	} else {
+		res.value = L.Get(-1)
+	}
+	L.SetTop(0)
+	return res
+}
+
+func stringArray(L *lua.LState, args [][]byte) *lua.LTable {
+	t := L.CreateTable(len(args), 0)
+	for i, a := range args {
+		t.RawSetInt(i+1, lua.LString(a))
+	}
+	return t
+}
