@@ -89,6 +89,8 @@ type Node struct {
 	gate gate
 	// blocked holds the clients parked by blocking commands.
 	blocked blockRegistry
+	// scripts is the script cache and the script running, if any.
+	scripts scriptEngine
 }
 
 // Ctx is one command being executed.
@@ -168,6 +170,11 @@ func (t *Table) Exec(c *Ctx) {
 		c.abortMulti()
 		return
 	}
+	pass := c.passScript(spec)
+	if pass == refuseBusy {
+		c.refuseBusy(spec)
+		return
+	}
 	if c.multi != nil && !runsInMulti(spec) {
 		if spec.Flags&NoMulti != 0 {
 			spec.stats.rejected.Add(1)
@@ -192,6 +199,10 @@ func (t *Table) Exec(c *Ctx) {
 	if !c.memoryFor(needs) {
 		spec.stats.rejected.Add(1)
 		c.abortMulti()
+		return
+	}
+	if pass == besideScript || spec.ownsGate {
+		t.run(c, spec)
 		return
 	}
 	if spec.exclusive {

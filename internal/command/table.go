@@ -73,6 +73,10 @@ type Spec struct {
 	Handler       func(*Ctx)
 	// exclusive commands (EXEC) run with no other command alongside.
 	exclusive bool
+	// ownsGate commands (EVAL and its kin) take the node's gate
+	// themselves, exclusively, and may hand it to another goroutine
+	// (scripting.go).
+	ownsGate bool
 	// Subcommands make this a container command (CLIENT, CONFIG, ...).
 	Subcommands []*Spec
 
@@ -109,7 +113,7 @@ func NewTable() *Table {
 	families := [][]*Spec{
 		connectionCommands(), serverCommands(), introspectionCommands(),
 		stringCommands(), bitCommands(), keyCommands(), transactionCommands(),
-		listCommands(),
+		listCommands(), scriptingCommands(),
 	}
 	for _, family := range families {
 		for _, s := range family {
