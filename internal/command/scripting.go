@@ -16,7 +16,7 @@ const (
 	errNoScript       = "NOSCRIPT No matching script. Please use EVAL."
 	errNumKeysGreater = "ERR Number of keys can't be greater than number of args"
 	errNumKeysNeg     = "ERR Number of keys can't be negative"
-	errWriteFlagRO    = "ERR Can not run script with write flag on readonly command"
+	errWriteFlagRO    = "ERR Can not execute a script with write flag using *_ro command."
 	errFlushOption    = "ERR SCRIPT FLUSH only support SYNC|ASYNC option"
 	errDebugOption    = "ERR Use SCRIPT DEBUG YES/SYNC/NO"
 )

@@ -33,7 +33,9 @@ func (h *fakeHost) Call(args [][]byte, proto int) ([]byte, string) {
 	return []byte("+OK\r\n"), ""
 }
 
-func (h *fakeHost) CommandExists(args [][]byte) bool { return !strings.EqualFold(string(args[0]), "nosuch") }
+func (h *fakeHost) CommandExists(args [][]byte) bool {
+	return !strings.EqualFold(string(args[0]), "nosuch")
+}
 
 func (h *fakeHost) Log(level int, msg string) { h.logs = append(h.logs, msg) }
 

@@ -222,7 +222,7 @@ func (vm *VM) setresp(L *lua.LState) int {
 // replicas or AOF yet.
 func setRepl(L *lua.LState) int {
 	if L.GetTop() != 1 {
-		raise(L, "redis.set_repl() requires one argument.")
+		raise(L, "redis.set_repl() requires two arguments.") // sic: Redis 7.0's text
 	}
 	n, _ := toNumber(L.Get(1))
 	if int(n)&^replAll != 0 {

@@ -283,13 +283,29 @@ func tableForeachi(L *lua.LState) int {
 	return 0
 }
 
-// luaError is error(msg [, level]); a number message gets its position
-// like a string, as in Lua 5.1.
+// luaError is error(msg [, level]) as Lua 5.1's: a number message gets
+// a position like a string, and the position is that of the function
+// level 1 names, none when that is a Go function (pcall(error, "x")).
 func luaError(L *lua.LState) int {
 	obj := L.CheckAny(1)
 	if n, ok := obj.(lua.LNumber); ok {
 		obj = lua.LString(luaString(n))
 	}
-	L.Error(obj, L.OptInt(2, 1))
+	level := L.OptInt(2, 1)
+	if level == 1 && calledFromGo(L) {
+		level = 0
+	}
+	L.Error(obj, level)
 	return 0
+}
+
+// calledFromGo reports whether the running Go function was called by
+// another Go function rather than by Lua code.
+func calledFromGo(L *lua.LState) bool {
+	dbg, ok := L.GetStack(1)
+	if !ok {
+		return false
+	}
+	_, err := L.GetInfo("S", dbg, nil)
+	return err == nil && dbg.What == "G"
 }
