@@ -35,12 +35,22 @@ const (
 	errScriptReadOnly = "ERR Write commands are not allowed from read-only scripts."
 )
 
-func newScriptHost(c *Ctx, job *scriptJob, r *scriptRun) *scriptHost {
-	h := &scriptHost{c: c, job: job, run: r, started: time.Now()}
+// reset prepares h, which the node keeps from script to script (its
+// reply buffer is worth keeping), for a script run by c.
+func (h *scriptHost) reset(c *Ctx, job *scriptJob, r *scriptRun) {
+	if h.inner.W == nil {
+		h.inner.W = resp.NewWriter(&h.out)
+	}
+	h.c, h.job, h.run, h.errors, h.started = c, job, r, 0, time.Now()
 	h.conn = scriptConn{Conn: c.Conn, db: c.Conn.DB(), proto: 2}
-	w := resp.NewWriter(&h.out)
-	h.inner = Ctx{W: w, Conn: &h.conn, Node: c.Node, Txn: c.Txn, inExec: true}
-	return h
+	h.inner = Ctx{W: h.inner.W, Conn: &h.conn, Node: c.Node, Txn: c.Txn, inExec: true}
+}
+
+// release drops what h holds of the script that ended.
+func (h *scriptHost) release() {
+	h.c, h.job, h.run = nil, nil, nil
+	h.conn = scriptConn{}
+	h.inner = Ctx{W: h.inner.W}
 }
 
 // Call runs one command for the script.

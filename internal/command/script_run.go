@@ -37,9 +37,10 @@ const (
 type scriptEngine struct {
 	mu    sync.Mutex
 	cache map[string]*scripting.Script
-	// vm runs every script, one at a time: only the holder of the
-	// exclusive gate uses it.
-	vm *scripting.VM
+	// vm runs every script, one at a time, and host runs their
+	// commands: only the holder of the exclusive gate uses them.
+	vm   *scripting.VM
+	host scriptHost
 	// running is the script that runs or waits for the gate, nil when
 	// there is none.
 	running atomic.Pointer[scriptRun]
@@ -283,7 +284,9 @@ func (e *scriptEngine) execute(c *Ctx, job *scriptJob, r *scriptRun) (res *scrip
 	if e.vm == nil {
 		e.vm = scripting.NewVM(RedisVersion)
 	}
-	h := newScriptHost(c, job, r)
+	h := &e.host
+	h.reset(c, job, r)
+	defer h.release()
 	ctx := context.Background()
 	if r != nil {
 		ctx = r.ctx

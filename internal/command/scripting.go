@@ -85,7 +85,8 @@ func parseEval(c *Ctx, bySHA, readOnly bool) (*scriptJob, bool) {
 func findScript(c *Ctx, bySHA bool) *scripting.Script {
 	e := &c.Node.scripts
 	if bySHA {
-		s := e.lookup(strings.ToLower(string(c.Args[1])))
+		var sha [40]byte
+		s := e.lookup(string(lower(sha[:0], c.Args[1])))
 		if s == nil {
 			c.Error(errNoScript)
 		}

@@ -402,3 +402,27 @@ func redisErr(err error) string {
 	}
 	return err.Error()
 }
+
+// BenchmarkEvalSHA runs a one-GET script by its SHA1, 16 to a pipeline,
+// from 4 clients.
+func BenchmarkEvalSHA(b *testing.B) {
+	srv := testserver.Start(b)
+	ctx := context.Background()
+	c := srv.Client(b)
+	c.Set(ctx, "foo", "bar", 0)
+	sha := c.ScriptLoad(ctx, "return redis.call('get', KEYS[1])").Val()
+	b.SetParallelism(2)
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := c.Pipelined(ctx, func(p redis.Pipeliner) error {
+				for range 16 {
+					p.EvalSha(ctx, sha, []string{"foo"})
+				}
+				return nil
+			}); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}

@@ -72,6 +72,9 @@ func Compile(body string) (*Script, error) {
 	if err != nil {
 		return nil, errors.New("Error compiling script (new function): " + compileErrorText(err, code))
 	}
+	// A script's chunk has no Lua 5.0 "arg" table in Redis (reading arg
+	// is a nonexistent global), and building one costs three maps a run.
+	s.proto.IsVarArg &^= lua.VarArgNeedsArg
 	return s, nil
 }
 
