@@ -65,7 +65,7 @@ func (vm *VM) handleError(L *lua.LState) int {
 	if vm.run != nil && vm.run.ctx != nil && vm.run.ctx.Err() != nil {
 		t = errorTable(L, errKilled)
 	}
-	if source, line, found := failedAt(L); found {
+	if source, line, found := vm.failedAt(L); found {
 		t.RawSetString("source", lua.LString(source))
 		t.RawSetString("line", lua.LNumber(line))
 	}
@@ -76,7 +76,7 @@ func (vm *VM) handleError(L *lua.LState) int {
 // failedAt finds the Lua function running when the error was raised,
 // passing over the handler and Go functions (error, redis.call, a
 // metamethod).
-func failedAt(L *lua.LState) (source string, line int, found bool) {
+func (vm *VM) failedAt(L *lua.LState) (source string, line int, found bool) {
 	for level := 1; ; level++ {
 		dbg, ok := L.GetStack(level)
 		if !ok {
@@ -85,12 +85,21 @@ func failedAt(L *lua.LState) (source string, line int, found bool) {
 		if _, err := L.GetInfo("Sl", dbg, nil); err != nil || dbg.What == "G" {
 			continue
 		}
-		source = dbg.Source
-		if source == chunkName {
-			source = "@" + chunkName
-		}
-		return source, dbg.CurrentLine, true
+		return vm.sourceOf(dbg.Source), dbg.CurrentLine, true
 	}
+}
+
+// sourceOf turns a chunk's name back into its source, as Redis's error
+// texts show it ("on @user_script:1."): the script is "@user_script", a
+// chunk that loadstring compiled is its code or the name it was given.
+func (vm *VM) sourceOf(name string) string {
+	if name == chunkName {
+		return "@" + chunkName
+	}
+	if source, ok := vm.sources[name]; ok {
+		return source
+	}
+	return name
 }
 
 // Result is a script's outcome: its return value, or the error it failed

@@ -65,10 +65,12 @@ func (vm *VM) patchBase(g *lua.LTable) {
 		"rawset":       vm.rawset,
 		"setmetatable": vm.setmetatable,
 		"gcinfo":       gcinfo,
+		"loadstring":   vm.loadString,
 	}
 	for name, fn := range fns {
 		g.RawSetString(name, L.NewFunction(fn))
 	}
+	vm.nextFn = g.RawGetString("next").(*lua.LFunction)
 	g.RawSetString("pairs", L.NewFunction(vm.pairs))
 }
 
@@ -101,6 +103,9 @@ func (vm *VM) protect(g *lua.LTable) {
 	g.Metatable = missing
 	vm.env = vm.readOnlyView(g)
 	g.RawSetString("_G", vm.env)
+	// Chunks that loadstring and load compile take the state's
+	// environment: the read-only view too.
+	L.Env = vm.env
 }
 
 // readOnlyView returns an empty table that reads through to t and refuses
@@ -193,7 +198,7 @@ func (vm *VM) next(L *lua.LState) int {
 
 func (vm *VM) pairs(L *lua.LState) int {
 	t := L.CheckTable(1)
-	L.Push(L.NewFunction(vm.next))
+	L.Push(vm.nextFn)
 	L.Push(t)
 	L.Push(lua.LNil)
 	return 3
@@ -308,4 +313,31 @@ func calledFromGo(L *lua.LState) bool {
 	}
 	_, err := L.GetInfo("S", dbg, nil)
 	return err == nil && dbg.What == "G"
+}
+
+// loadString is loadstring(code [, chunkname]): the chunk is named as Lua
+// 5.1 names it ([string "code"]) and runs with the scripts' read-only
+// globals.
+func (vm *VM) loadString(L *lua.LState) int {
+	code := L.CheckString(1)
+	source := L.OptString(2, code)
+	name := chunkID(source)
+	proto, err := compileChunk(code, name)
+	if err != nil {
+		L.Push(lua.LNil)
+		L.Push(lua.LString(err.Error()))
+		return 2
+	}
+	vm.noteSource(name, source)
+	L.Push(L.NewFunctionFromProto(proto))
+	return 1
+}
+
+// noteSource remembers the source behind a chunk's name, for error texts;
+// a few hundred are kept.
+func (vm *VM) noteSource(name, source string) {
+	if vm.sources == nil || len(vm.sources) >= 256 {
+		vm.sources = map[string]string{}
+	}
+	vm.sources[name] = source
 }

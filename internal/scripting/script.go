@@ -64,13 +64,9 @@ func Compile(body string) (*Script, error) {
 	if err != nil {
 		return nil, err
 	}
-	chunk, err := parse.Parse(strings.NewReader(code), chunkName)
+	s.proto, err = compileChunk(code, chunkName)
 	if err != nil {
-		return nil, errors.New("Error compiling script (new function): " + compileErrorText(err, code))
-	}
-	s.proto, err = lua.Compile(chunk, chunkName)
-	if err != nil {
-		return nil, errors.New("Error compiling script (new function): " + compileErrorText(err, code))
+		return nil, errors.New("Error compiling script (new function): " + err.Error())
 	}
 	// A script's chunk has no Lua 5.0 "arg" table in Redis (reading arg
 	// is a nonexistent global), and building one costs three maps a run.
@@ -116,10 +112,23 @@ func (s *Script) parseShebang() (string, error) {
 	return "\n" + rest, nil
 }
 
+// compileChunk compiles code under name; its error reads as Lua's.
+func compileChunk(code, name string) (*lua.FunctionProto, error) {
+	chunk, err := parse.Parse(strings.NewReader(code), name)
+	if err != nil {
+		return nil, errors.New(compileErrorText(err, code, name))
+	}
+	proto, err := lua.Compile(chunk, name)
+	if err != nil {
+		return nil, errors.New(compileErrorText(err, code, name))
+	}
+	return proto, nil
+}
+
 // compileErrorText renders gopher-lua's parse error in Lua's shape,
 // "user_script:1: unexpected symbol near '<eof>'". gopher-lua's parser
 // says only "syntax error" where Lua names what it expected.
-func compileErrorText(err error, code string) string {
+func compileErrorText(err error, code, name string) string {
 	var pe *parse.Error
 	if errors.As(err, &pe) {
 		msg := pe.Message
@@ -130,11 +139,40 @@ func compileErrorText(err error, code string) string {
 		if line == parse.EOF {
 			line, near = strings.Count(code, "\n")+1, "<eof>"
 		}
-		return fmt.Sprintf("%s:%d: %s near '%s'", chunkName, line, msg, near)
+		return fmt.Sprintf("%s:%d: %s near '%s'", name, line, msg, near)
 	}
 	var ce *lua.CompileError
 	if errors.As(err, &ce) {
-		return fmt.Sprintf("%s:%d: %s", chunkName, ce.Line, ce.Message)
+		return fmt.Sprintf("%s:%d: %s", name, ce.Line, ce.Message)
 	}
 	return err.Error()
+}
+
+// chunkID is how Lua 5.1 names a chunk in messages (luaO_chunkid): "=name"
+// as name, "@file" as file, code as [string "its first line"], cut to
+// fit 60 bytes.
+func chunkID(source string) string {
+	const idSize = 60
+	switch {
+	case strings.HasPrefix(source, "="):
+		return source[1:min(len(source), idSize)]
+	case strings.HasPrefix(source, "@"):
+		name := source[1:]
+		if room := idSize - len(" '...' ") - 1; len(name) > room {
+			name = "..." + name[len(name)-room:]
+		}
+		return name
+	}
+	room := idSize - len(` [string "..."] `) - 1
+	line := source
+	if i := strings.IndexAny(line, "\r\n"); i >= 0 {
+		line = line[:i]
+	}
+	if len(line) > room {
+		line = line[:room]
+	}
+	if len(line) < len(source) {
+		return `[string "` + line + `..."]`
+	}
+	return `[string "` + line + `"]`
 }

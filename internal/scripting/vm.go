@@ -43,7 +43,11 @@ type VM struct {
 	// shownMT is what getmetatable returns for a read-only view.
 	shownMT    *lua.LTable
 	errHandler *lua.LFunction
-	version    string
+	nextFn     *lua.LFunction // next, which pairs returns
+	// sources maps the names of chunks loadstring compiled to their
+	// source, which Redis's error texts show.
+	sources map[string]string
+	version string
 	// rand is math.random's generator. Like Redis's, it is seeded once
 	// and its sequence runs on from script to script.
 	rand lrand48
