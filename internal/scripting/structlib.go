@@ -211,7 +211,7 @@ func structUnpack(L *lua.LState) int {
 	pos--
 	n := 0
 	short := func(size int) {
-		if size > len(data) || pos > len(data)-size {
+		if size < 0 || size > len(data) || pos > len(data)-size { // a negative c0 length is huge to C
 			argError(L, 2, "unpack", "data string too short")
 		}
 	}
