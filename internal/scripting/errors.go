@@ -53,11 +53,39 @@ func raise(L *lua.LState, msg string) {
 	L.Error(errorTable(L, errorText(msg)), 0)
 }
 
-// handleError is the message handler of every script run: it turns what
-// was raised into an error table and notes where the script was, as
-// Redis's __redis__err__handler does.
+// runScript calls the script function it is given and, when the script
+// raises an error, turns it into Redis's error table while the script's
+// frames are still there to tell where it failed, as Redis's message
+// handler (__redis__err__handler) does. A message handler proper
+// (PCall's errfunc) would need a frame of its own, and a script that
+// overflowed the call stack leaves none.
+func (vm *VM) runScript(L *lua.LState) int {
+	defer func() {
+		if rcv := recover(); rcv != nil {
+			apiErr, ok := rcv.(*lua.ApiError)
+			if !ok {
+				apiErr = &lua.ApiError{Type: lua.ApiErrorPanic, Object: lua.LString(fmt.Sprint(rcv))}
+			}
+			apiErr.Object = vm.errorObject(L, apiErr.Object)
+			// gopher-lua builds a traceback for an error that has none,
+			// in time quadratic in the depth of the stack.
+			apiErr.StackTrace = "(see the error table)"
+			panic(apiErr)
+		}
+	}()
+	L.Call(0, 1)
+	return 1
+}
+
+// handleError is __redis__err__handler, for scripts that call it.
 func (vm *VM) handleError(L *lua.LState) int {
-	obj := L.Get(1)
+	L.Push(vm.errorObject(L, L.Get(1)))
+	return 1
+}
+
+// errorObject turns what a script raised into an error table with the
+// place the script was at.
+func (vm *VM) errorObject(L *lua.LState, obj lua.LValue) *lua.LTable {
 	t, ok := obj.(*lua.LTable)
 	if !ok {
 		t = errorTable(L, "ERR "+luaMessage(luaString(obj)))
@@ -69,15 +97,14 @@ func (vm *VM) handleError(L *lua.LState) int {
 		t.RawSetString("source", lua.LString(source))
 		t.RawSetString("line", lua.LNumber(line))
 	}
-	L.Push(t)
-	return 1
+	return t
 }
 
 // failedAt finds the Lua function running when the error was raised,
-// passing over the handler and Go functions (error, redis.call, a
-// metamethod).
+// passing over Go functions (error, redis.call, a metamethod, the
+// handler).
 func (vm *VM) failedAt(L *lua.LState) (source string, line int, found bool) {
-	for level := 1; ; level++ {
+	for level := 0; ; level++ {
 		dbg, ok := L.GetStack(level)
 		if !ok {
 			return "", 0, false
@@ -121,9 +148,14 @@ func (r *Result) Failed() bool { return r.err != nil }
 func (r *Result) failure() (msg string, counted bool) {
 	t, ok := r.value.(*lua.LTable)
 	if !ok {
+		// The message handler could not run (the call stack was full):
+		// the position is in the message.
 		text := r.err.Error()
 		if r.value != nil {
 			text = luaString(r.value)
+		}
+		if m := positioned.FindStringSubmatch(text); m != nil {
+			return fmt.Sprintf("ERR %s script: %s, on @%s:%s.", text, r.sha, chunkName, m[1]), false
 		}
 		return fmt.Sprintf("ERR Error running script %s, %.100s", "f_"+r.sha, text), false
 	}
@@ -177,6 +209,9 @@ func formatNumber(f float64, prec int) string {
 	}
 	return strconv.FormatFloat(f, 'g', prec, 64)
 }
+
+// positioned matches a message raised in the script's own chunk.
+var positioned = regexp.MustCompile(`^` + chunkName + `:(\d+): `)
 
 // luaMessages rewrite gopher-lua's runtime error texts into Lua 5.1's,
 // as far as the text tells (Lua also names the variable involved, which

@@ -47,8 +47,8 @@ func (vm *VM) sandbox() {
 	g.RawSetString("cjson", cjsonLib(L))
 	g.RawSetString("struct", structLib(L))
 	g.RawSetString("cmsgpack", cmsgpackLib(L))
-	vm.errHandler = L.NewFunction(vm.handleError)
-	g.RawSetString("__redis__err__handler", vm.errHandler)
+	vm.runFn = L.NewFunction(vm.runScript)
+	g.RawSetString("__redis__err__handler", L.NewFunction(vm.handleError))
 	vm.protect(g)
 }
 

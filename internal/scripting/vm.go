@@ -41,9 +41,11 @@ type VM struct {
 	// readOnly maps each read-only view to the table it shows.
 	readOnly map[*lua.LTable]*lua.LTable
 	// shownMT is what getmetatable returns for a read-only view.
-	shownMT    *lua.LTable
-	errHandler *lua.LFunction
-	nextFn     *lua.LFunction // next, which pairs returns
+	shownMT *lua.LTable
+	// runFn calls a script and turns what it raises into Redis's error
+	// table (errors.go).
+	runFn  *lua.LFunction
+	nextFn *lua.LFunction // next, which pairs returns
 	// sources maps the names of chunks loadstring compiled to their
 	// source, which Redis's error texts show.
 	sources map[string]string
@@ -68,11 +70,15 @@ type run struct {
 // NewVM returns a VM whose redis.REDIS_VERSION is version ("7.0.15").
 func NewVM(version string) *VM {
 	vm := &VM{
+		// Lua 5.1 allows 20000 nested calls (LUAI_MAXCALLS). The call
+		// stack is allocated whole (1.6 MB): gopher-lua's growing one
+		// panics instead of raising "stack overflow" when it is full.
 		L: lua.NewState(lua.Options{
-			SkipOpenLibs:    true,
-			CallStackSize:   1024,
-			RegistrySize:    1024 * 16,
-			RegistryMaxSize: 1024 * 1024,
+			SkipOpenLibs:     true,
+			CallStackSize:    20000,
+			RegistrySize:     1024 * 16,
+			RegistryMaxSize:  1024 * 1024,
+			RegistryGrowStep: 1024 * 16,
 		}),
 		readOnly: map[*lua.LTable]*lua.LTable{},
 		version:  version,
@@ -100,8 +106,9 @@ func (vm *VM) Run(ctx context.Context, s *Script, keys, argv [][]byte, host Host
 	vm.globals.RawSetString("ARGV", stringArray(L, argv))
 	fn := L.NewFunctionFromProto(s.proto)
 	fn.Env = vm.env
+	L.Push(vm.runFn)
 	L.Push(fn)
-	err := L.PCall(0, 1, vm.errHandler)
+	err := L.PCall(1, 1, nil)
 	res := &Result{sha: s.SHA, resp: vm.run.resp}
 	if err != nil {
 		res.err = err
