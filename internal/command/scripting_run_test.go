@@ -426,3 +426,23 @@ func BenchmarkEvalSHA(b *testing.B) {
 		}
 	})
 }
+
+// TestScriptCallerGone: the client of a busy script disconnects; the
+// script can still be killed, and the node serves everyone after it.
+func TestScriptCallerGone(t *testing.T) {
+	srv := testserver.Start(t)
+	ctx := context.Background()
+	admin := srv.Client(t)
+	admin.ConfigSet(ctx, "busy-reply-threshold", "50")
+	raw := srv.Raw(t)
+	raw.Send("*3\r\n$4\r\nEVAL\r\n$17\r\nwhile true do end\r\n$1\r\n0\r\n")
+	waitFor(t, func() bool { return redisErr(admin.Ping(ctx).Err()) == scrBusy })
+	raw.Conn.Close()
+	if err := admin.ScriptKill(ctx).Err(); err != nil {
+		t.Fatalf("SCRIPT KILL: %v", err)
+	}
+	waitFor(t, func() bool { return admin.Ping(ctx).Err() == nil })
+	if got, err := admin.Eval(ctx, "return redis.call('set', KEYS[1], 'after')", []string{"k"}).Result(); err != nil || got != "OK" {
+		t.Fatalf("a script after: %v %v", got, err)
+	}
+}
