@@ -16,6 +16,7 @@ import (
 // buffer for the scripting package to turn into Lua values.
 type scriptHost struct {
 	c     *Ctx
+	node  *Node // kept after the script, for the lines of its attempt
 	job   *scriptJob
 	run   *scriptRun // nil inside EXEC
 	inner Ctx
@@ -26,7 +27,18 @@ type scriptHost struct {
 	started time.Time
 	// errors counts the error replies of the commands called.
 	errors int
+	// logs holds the redis.log lines of an attempt until it ends.
+	logs []scriptLog
 }
+
+type scriptLog struct {
+	level int
+	msg   string
+}
+
+// effects are the flags of commands whose effect an attempt on the event
+// loop may not have (script_exec.go).
+const effects = Write | MayReplicate | PubSub
 
 const (
 	errScriptUnknown  = "ERR Unknown Redis command called from script"
@@ -41,7 +53,7 @@ func (h *scriptHost) reset(c *Ctx, job *scriptJob, r *scriptRun) {
 	if h.inner.W == nil {
 		h.inner.W = resp.NewWriter(&h.out)
 	}
-	h.c, h.job, h.run, h.errors, h.started = c, job, r, 0, time.Now()
+	h.c, h.node, h.job, h.run, h.errors, h.started, h.logs = c, c.Node, job, r, 0, time.Now(), h.logs[:0]
 	h.conn = scriptConn{Conn: c.Conn, db: c.Conn.DB(), proto: 2}
 	h.inner = Ctx{W: h.inner.W, Conn: &h.conn, Node: c.Node, Txn: c.Txn, inExec: true}
 }
@@ -63,6 +75,9 @@ func (h *scriptHost) Call(args [][]byte, proto int) ([]byte, string) {
 			spec.stats.rejected.Add(1)
 		}
 		return nil, refused
+	}
+	if spec.Flags&effects != 0 && h.run != nil && !h.run.endAttempt(true) {
+		return nil, "" // the attempt stops here; the script runs again
 	}
 	if spec.Flags&Write != 0 && h.run != nil {
 		h.run.wrote.Store(true)
@@ -119,9 +134,26 @@ func (h *scriptHost) CommandExists(args [][]byte) bool {
 	return spec != nil && arityOK(spec, len(args))
 }
 
-// Log writes a redis.log line to the node's log.
+// Log writes a redis.log line to the node's log, or keeps it until the
+// attempt the script runs in ends.
 func (h *scriptHost) Log(level int, msg string) {
-	log := h.c.Node.Log
+	if h.run != nil && h.run.attempt.Load() != attemptNone {
+		h.logs = append(h.logs, scriptLog{level, msg})
+		return
+	}
+	h.log(level, msg)
+}
+
+// flushLogs writes the lines of an attempt that got to its end.
+func (h *scriptHost) flushLogs() {
+	for _, l := range h.logs {
+		h.log(l.level, l.msg)
+	}
+	h.logs = h.logs[:0]
+}
+
+func (h *scriptHost) log(level int, msg string) {
+	log := h.node.Log
 	if log == nil {
 		return
 	}

@@ -1,20 +1,19 @@
 package command
 
 import (
-	"bytes"
 	"context"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/shoal-cache/shoal/internal/resp"
 	"github.com/shoal-cache/shoal/internal/scripting"
 )
 
 // How a script runs. A script is atomic: EVAL takes the node's gate
-// exclusively, so no other command runs until it ends. The script runs on
-// a goroutine of its own while the caller's event loop waits for it; if
-// it is still running after busy-reply-threshold, the script turns busy:
+// exclusively, so no other command runs until it ends. A script that
+// writes or runs long runs on a goroutine of its own while the caller's
+// event loop waits for it (script_exec.go); if it is still running after
+// busy-reply-threshold, the script turns busy:
 // the event loop is let go (the caller's connection stays parked, as a
 // blocked client's does, until the reply is ready) and every other client
 // gets -BUSY, but for the few commands Redis allows then (allow_busy:
@@ -38,9 +37,15 @@ type scriptEngine struct {
 	mu    sync.Mutex
 	cache map[string]*scripting.Script
 	// vm runs every script, one at a time, and host runs their
-	// commands: only the holder of the exclusive gate uses them.
-	vm   *scripting.VM
-	host scriptHost
+	// commands: only the holder of the exclusive gate uses them, and
+	// effectful (script_exec.go).
+	vm        *scripting.VM
+	host      scriptHost
+	effectful map[*scripting.Script]bool
+	// attemptTimer ends the attempt of attempting when it runs out of
+	// time (script_exec.go).
+	attemptTimer *time.Timer
+	attempting   atomic.Pointer[scriptRun]
 	// running is the script that runs or waits for the gate, nil when
 	// there is none.
 	running atomic.Pointer[scriptRun]
@@ -79,10 +84,15 @@ func (e *scriptEngine) flush() {
 	e.mu.Unlock()
 }
 
-// scriptRun is one script's execution.
+// scriptRun is one script's execution. It is also the context the VM
+// runs the script under, cancelled by SCRIPT KILL (or SHUTDOWN NOSAVE),
+// by the end of an attempt (script_exec.go) and at the end of the run:
+// context.WithCancel would cost four allocations, a visible share of a
+// short script's run.
 type scriptRun struct {
-	ctx    context.Context
-	cancel context.CancelFunc
+	// done is the context's channel, closed by stop.
+	done    atomic.Pointer[chan struct{}]
+	stopped atomic.Bool
 	// wrote is set once the script called a write command: SCRIPT KILL
 	// then refuses, as the dataset would be left half changed.
 	wrote atomic.Bool
@@ -92,11 +102,17 @@ type scriptRun struct {
 	// waiting on the script look again.
 	changed     chan struct{}
 	changedOnce sync.Once
-	// state says who finishes the run: see runScript.
+	// state says who finishes a run on a goroutine of its own: see
+	// runScript. wake, made for such a run, is closed when the caller's
+	// event loop may go on: the script ended (stateFinished) or turned
+	// busy (stateDetached).
 	state atomic.Int32
-	// wake is closed when the caller's event loop may go on: the script
-	// ended (stateFinished) or turned busy (stateDetached).
-	wake chan struct{}
+	wake  chan struct{}
+
+	// attempt is the state of the attempt on the event loop
+	// (script_exec.go); effectStopped says it was stopped for an effect.
+	attempt       atomic.Int32
+	effectStopped atomic.Bool
 }
 
 const (
@@ -105,10 +121,56 @@ const (
 	stateDetached
 )
 
+const (
+	attemptNone int32 = iota
+	attemptRunning
+	attemptStopped
+)
+
 func newScriptRun() *scriptRun {
-	r := &scriptRun{changed: make(chan struct{}), wake: make(chan struct{})}
-	r.ctx, r.cancel = context.WithCancel(context.Background())
+	r := &scriptRun{changed: make(chan struct{})}
+	done := make(chan struct{})
+	r.done.Store(&done)
 	return r
+}
+
+// Deadline, Done, Err and Value make the run a context.Context.
+func (r *scriptRun) Deadline() (time.Time, bool) { return time.Time{}, false }
+func (r *scriptRun) Done() <-chan struct{}       { return *r.done.Load() }
+func (r *scriptRun) Value(any) any               { return nil }
+
+func (r *scriptRun) Err() error {
+	if r.stopped.Load() {
+		return context.Canceled
+	}
+	return nil
+}
+
+// stop cancels the run's context.
+func (r *scriptRun) stop() {
+	if r.stopped.CompareAndSwap(false, true) {
+		close(*r.done.Load())
+	}
+}
+
+// restart gives a run whose attempt was stopped a live context again.
+// Nothing else stops a run during its attempt: it cannot be busy yet.
+func (r *scriptRun) restart() {
+	done := make(chan struct{})
+	r.done.Store(&done)
+	r.stopped.Store(false)
+}
+
+// endAttempt stops the attempt, if one runs, because the script is about
+// to have an effect or ran out of time; it reports whether the script
+// may go on, which it may outside an attempt.
+func (r *scriptRun) endAttempt(effect bool) bool {
+	if r.attempt.CompareAndSwap(attemptRunning, attemptStopped) {
+		r.effectStopped.Store(effect)
+		r.stop()
+		return false
+	}
+	return r.attempt.Load() == attemptNone
 }
 
 func (r *scriptRun) signalChanged() { r.changedOnce.Do(func() { close(r.changed) }) }
@@ -161,7 +223,7 @@ func (c *Ctx) busyPass(spec *Spec, r *scriptRun) scriptPass {
 		if len(c.Args) < 2 || !is(c.Args[1], "nosave") {
 			return refuseBusy
 		}
-		r.cancel()
+		r.stop()
 	}
 	return besideScript
 }
@@ -202,113 +264,6 @@ func (e *scriptEngine) unpublish(r *scriptRun) {
 	r.signalChanged()
 }
 
-// scriptJob is a script to run for the client of c.
-type scriptJob struct {
-	script     *scripting.Script
-	keys, argv [][]byte // copied from the read buffer
-	readOnly   bool
-	// oom is set when the node was over maxmemory as the script started:
-	// its first write that may grow memory is refused.
-	oom bool
-	// wroteAny is set once the script called a write command.
-	wroteAny bool
-}
-
-// runScript runs job atomically and replies its result. Inside EXEC the
-// gate is EXEC's and the script runs here, to the end. Otherwise the
-// script takes the gate and runs on a goroutine of its own; if it ends
-// within busy-reply-threshold, its reply is written here; if not, the
-// connection is parked and the script's goroutine replies, serves the
-// clients its writes unblocked and lets the gate go when it ends.
-func (c *Ctx) runScript(job *scriptJob) {
-	e := &c.Node.scripts
-	if c.inExec {
-		res, errs := e.execute(c, job, nil)
-		c.failed = c.writeScriptReply(c.W, res) || errs > 0
-		return
-	}
-	r := newScriptRun()
-	if !e.publish(r) {
-		c.Error(errBusy)
-		return
-	}
-	c.Node.gate.lock()
-	threshold := time.Duration(c.Node.Config.Int("busy-reply-threshold")) * time.Millisecond
-	timer := time.AfterFunc(threshold, r.turnBusy)
-	var res *scripting.Result
-	var errs int
-	go func() {
-		res, errs = e.execute(c, job, r)
-		timer.Stop()
-		if r.state.CompareAndSwap(stateRunning, stateFinished) {
-			close(r.wake)
-			return
-		}
-		c.finishDetached(r, res)
-	}()
-	<-r.wake
-	if r.state.Load() == stateDetached {
-		c.Conn.Block()
-		return
-	}
-	c.failed = c.writeScriptReply(c.W, res) || errs > 0
-	c.endScript(r)
-}
-
-// finishDetached ends a script that outlived busy-reply-threshold, on the
-// script's goroutine: its event loop has let the connection go.
-func (c *Ctx) finishDetached(r *scriptRun, res *scripting.Result) {
-	var out bytes.Buffer
-	w := resp.NewWriter(&out)
-	w.Proto = c.Conn.Proto()
-	c.writeScriptReply(w, res)
-	w.Flush()
-	c.endScript(r)
-	c.Conn.Unblock(out.Bytes())
-}
-
-// endScript serves the clients the script's writes unblocked and lets the
-// gate go.
-func (c *Ctx) endScript(r *scriptRun) {
-	c.serveReady()
-	c.Node.scripts.unpublish(r)
-	r.cancel()
-	c.Node.gate.unlock()
-}
-
-// execute runs job in the node's VM; r is nil inside EXEC, where the
-// script cannot be killed. errs counts the error replies of the commands
-// the script called: like Redis, EVAL counts as failed when there were
-// any.
-func (e *scriptEngine) execute(c *Ctx, job *scriptJob, r *scriptRun) (res *scripting.Result, errs int) {
-	if e.vm == nil {
-		e.vm = scripting.NewVM(RedisVersion)
-	}
-	h := &e.host
-	h.reset(c, job, r)
-	defer h.release()
-	ctx := context.Background()
-	if r != nil {
-		ctx = r.ctx
-	}
-	res = e.vm.Run(ctx, job.script, job.keys, job.argv, h)
-	return res, h.errors
-}
-
-// writeScriptReply writes the script's result to w and reports whether
-// it holds an error. Errors count in INFO errorstats as in Redis: one
-// that a command in the script replied was counted then.
-func (c *Ctx) writeScriptReply(w *resp.Writer, res *scripting.Result) (failed bool) {
-	res.Write(w, func(msg string, counted bool) {
-		failed = true
-		w.Error(msg)
-		if !counted {
-			c.Node.Table.countError(msg)
-		}
-	})
-	return failed
-}
-
 // scriptKill is SCRIPT KILL.
 func scriptKill(c *Ctx) {
 	r := c.Node.scripts.running.Load()
@@ -318,7 +273,7 @@ func scriptKill(c *Ctx) {
 	case r.wrote.Load():
 		c.Error(errUnkillable)
 	default:
-		r.cancel()
+		r.stop()
 		c.W.OK()
 	}
 }

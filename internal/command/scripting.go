@@ -70,7 +70,7 @@ func parseEval(c *Ctx, bySHA, readOnly bool) (*scriptJob, bool) {
 		c.Error(errOOM)
 		return nil, false
 	}
-	args := cloneArgs(c.Args[3:])
+	args := c.Args[3:] // copied if the script leaves the event loop
 	return &scriptJob{
 		script:   s,
 		keys:     args[:numkeys],

@@ -54,8 +54,12 @@ type VM struct {
 	// and its sequence runs on from script to script.
 	rand lrand48
 
-	// run is the script running, nil between runs.
-	run *run
+	// run is the script running, nil between runs; it points to cur,
+	// and the result of the last run is result (allocating either per
+	// run would be a visible share of a short script's cost).
+	run    *run
+	cur    run
+	result Result
 }
 
 // run is one execution of a script.
@@ -96,7 +100,8 @@ func (vm *VM) Close() { vm.L.Close() }
 // the script stops with Redis's "Script killed by user" error.
 func (vm *VM) Run(ctx context.Context, s *Script, keys, argv [][]byte, host Host) *Result {
 	L := vm.L
-	vm.run = &run{script: s, host: host, ctx: ctx, resp: 2}
+	vm.cur = run{script: s, host: host, ctx: ctx, resp: 2}
+	vm.run = &vm.cur
 	defer func() { vm.run = nil }()
 	if ctx != nil {
 		L.SetContext(ctx)
@@ -109,7 +114,8 @@ func (vm *VM) Run(ctx context.Context, s *Script, keys, argv [][]byte, host Host
 	L.Push(vm.runFn)
 	L.Push(fn)
 	err := L.PCall(1, 1, nil)
-	res := &Result{sha: s.SHA, resp: vm.run.resp}
+	res := &vm.result
+	*res = Result{sha: s.SHA, resp: vm.run.resp}
 	if err != nil {
 		res.err = err
 		if apiErr, ok := err.(*lua.ApiError); ok {
@@ -129,3 +135,13 @@ func stringArray(L *lua.LState, args [][]byte) *lua.LTable {
 	}
 	return t
 }
+
+// Mark is a point a VM can be rewound to: what a script run again from
+// its start must find as its first run found it (math.random's state).
+type Mark struct{ rand lrand48 }
+
+// Mark returns the VM's state now.
+func (vm *VM) Mark() Mark { return Mark{rand: vm.rand} }
+
+// Rewind returns the VM to m.
+func (vm *VM) Rewind(m Mark) { vm.rand = m.rand }
