@@ -3,6 +3,7 @@ package command
 import (
 	"bytes"
 	"context"
+	"sync"
 	"time"
 
 	"github.com/shoal-cache/shoal/internal/resp"
@@ -70,7 +71,7 @@ func (c *Ctx) runScript(job *scriptJob) {
 	timer := time.AfterFunc(threshold-time.Since(started), r.turnBusy)
 	var res *scripting.Result
 	var errs int
-	go func() {
+	e.worker.run(func() {
 		res, errs = e.execute(c, job, r)
 		timer.Stop()
 		if r.state.CompareAndSwap(stateRunning, stateFinished) {
@@ -78,7 +79,7 @@ func (c *Ctx) runScript(job *scriptJob) {
 			return
 		}
 		c.finishDetached(r, res)
-	}()
+	})
 	<-r.wake
 	if r.state.Load() == stateDetached {
 		c.Conn.Block()
@@ -200,4 +201,48 @@ func (c *Ctx) writeScriptReply(w *resp.Writer, res *scripting.Result) (failed bo
 		}
 	})
 	return failed
+}
+
+// scriptWorker is the goroutine scripts run on when they leave their
+// client's event loop. It is kept from script to script because a new
+// goroutine would grow its stack, copying it several times, to the depth
+// a script's Lua and commands reach, which costs more than the script;
+// it ends after a second without scripts.
+type scriptWorker struct {
+	mu   sync.Mutex
+	jobs chan func()
+}
+
+const workerIdle = time.Second
+
+// run hands job to the worker, starting one if there is none. Only the
+// holder of the exclusive gate calls it, so jobs never queue.
+func (w *scriptWorker) run(job func()) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.jobs == nil {
+		w.jobs = make(chan func(), 1)
+		go w.loop(w.jobs)
+	}
+	w.jobs <- job
+}
+
+func (w *scriptWorker) loop(jobs chan func()) {
+	idle := time.NewTimer(workerIdle)
+	defer idle.Stop()
+	for {
+		select {
+		case job := <-jobs:
+			job()
+			idle.Reset(workerIdle)
+		case <-idle.C:
+			w.mu.Lock()
+			if len(jobs) == 0 {
+				w.jobs = nil
+				w.mu.Unlock()
+				return
+			}
+			w.mu.Unlock()
+		}
+	}
 }

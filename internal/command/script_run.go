@@ -42,8 +42,10 @@ type scriptEngine struct {
 	vm        *scripting.VM
 	host      scriptHost
 	effectful map[*scripting.Script]bool
+	// worker runs the scripts that leave their client's event loop;
 	// attemptTimer ends the attempt of attempting when it runs out of
 	// time (script_exec.go).
+	worker       scriptWorker
 	attemptTimer *time.Timer
 	attempting   atomic.Pointer[scriptRun]
 	// running is the script that runs or waits for the gate, nil when
