@@ -27,8 +27,10 @@ const attemptSlice = time.Millisecond
 
 // scriptJob is a script to run for the client of c.
 type scriptJob struct {
-	script     *scripting.Script
-	keys, argv [][]byte // copied from the read buffer
+	script *scripting.Script
+	// keys and argv alias the read buffer until the script leaves the
+	// event loop, when they are copied.
+	keys, argv [][]byte
 	readOnly   bool
 	// oom is set when the node was over maxmemory as the script started:
 	// its first write that may grow memory is refused.
