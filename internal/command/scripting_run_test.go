@@ -372,7 +372,7 @@ local t = redis.call('time')
 local start = t[1] * 1000000 + t[2]
 repeat
   t = redis.call('time')
-until t[1] * 1000000 + t[2] - start > 400000
+until t[1] * 1000000 + t[2] - start > 1000000
 return 'done'`
 	c := srv.Client(t)
 	done := make(chan string, 1)
