@@ -60,8 +60,10 @@ func (c *Ctx) runScript(job *scriptJob) {
 	}
 	c.Node.gate.lock()
 	started := time.Now()
-	threshold := time.Duration(c.Node.Config.Int("busy-reply-threshold")) * time.Millisecond
-	if threshold > 0 && !e.effectful[job.script] {
+	// Redis looks at the clock every 100000 Lua instructions, so even at
+	// a threshold of 0 a script turns busy only after a millisecond or so.
+	threshold := max(time.Duration(c.Node.Config.Int("busy-reply-threshold"))*time.Millisecond, time.Millisecond)
+	if !e.effectful[job.script] {
 		if res, errs, done := c.attemptScript(job, r, min(threshold, attemptSlice)); done {
 			c.failed = c.writeScriptReply(c.W, res) || errs > 0
 			c.endScript(r)
