@@ -221,25 +221,6 @@ func (s *Spec) ACLCategories() []string {
 	return cats
 }
 
-// Keys returns the positions in args of the keys a command names, from its
-// first/last/step, clipped to the arguments present.
-func (s *Spec) Keys(args [][]byte) []int {
-	if s.FirstKey <= 0 || s.FirstKey >= len(args) {
-		return nil
-	}
-	last := s.LastKey
-	if last < 0 {
-		last = len(args) + last
-	}
-	last = min(last, len(args)-1)
-	step := max(s.Step, 1)
-	var pos []int
-	for i := s.FirstKey; i <= last; i += step {
-		pos = append(pos, i)
-	}
-	return pos
-}
-
 func lower(dst, s []byte) []byte {
 	for _, c := range s {
 		if 'A' <= c && c <= 'Z' {
