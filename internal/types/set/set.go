@@ -42,6 +42,10 @@ func NewFor(first []byte) *Set {
 	return &Set{ht: newTable(0)}
 }
 
+// NewHashtable returns an empty set in the hashtable encoding, with room
+// for hint members, as Redis loads a large set from RDB.
+func NewHashtable(hint int) *Set { return &Set{ht: newTable(hint)} }
+
 // maxIntsetLimit is Redis's cap on set-max-intset-entries: an intset holds
 // at most 2^30 integers whatever the config says.
 const maxIntsetLimit = 1 << 30
