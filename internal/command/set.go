@@ -3,7 +3,6 @@ package command
 import (
 	"bytes"
 	"math"
-	"strings"
 
 	"github.com/shoal-cache/shoal/internal/engine"
 	"github.com/shoal-cache/shoal/internal/resp"
@@ -240,28 +239,3 @@ func setCommands() []*Spec {
 		{Name: "sscan", Arity: -3, Flags: ReadOnly, FirstKey: 1, LastKey: 1, Step: 1, Group: group, Summary: "Incrementally iterate Set elements", Since: "2.8.0", Handler: sscan},
 	}
 }
-
-// Key spec flags of the set commands, as Redis 7.0's COMMAND INFO lists
-// them (those not listed get the defaults: RO access for readonly ones).
-func init() {
-	for flags, names := range map[string][]string{
-		"RW insert":        {"sadd"},
-		"RW delete":        {"srem"},
-		"RO":               {"sismember", "scard"},
-		"RW access delete": {"spop"},
-	} {
-		for _, n := range names {
-			keyFlagsByName[n] = splitFlags(flags)
-		}
-	}
-	reads := keySpec{Flags: splitFlags("RO access"), Index: 2, LastKey: -1, Step: 1}
-	multiKeySpecs["smove"] = []keySpec{
-		{Flags: splitFlags("RW access delete"), Index: 1, Step: 1},
-		{Flags: splitFlags("RW insert"), Index: 2, Step: 1},
-	}
-	multiKeySpecs["sinterstore"] = []keySpec{{Flags: splitFlags("RW update"), Index: 1, Step: 1}, reads}
-	multiKeySpecs["sunionstore"] = []keySpec{{Flags: splitFlags("OW update"), Index: 1, Step: 1}, reads}
-	multiKeySpecs["sdiffstore"] = []keySpec{{Flags: splitFlags("OW update"), Index: 1, Step: 1}, reads}
-}
-
-func splitFlags(s string) []string { return strings.Fields(s) }

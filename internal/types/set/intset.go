@@ -93,10 +93,23 @@ func (s *intset) add(n int64) bool {
 		return false
 	}
 	w := s.width
-	s.b = append(s.b, make([]byte, w)...)
+	s.grow(w)
 	copy(s.b[(i+1)*w:], s.b[i*w:])
 	putAt(s.b, w, i, n)
 	return true
+}
+
+// grow lengthens b by n bytes. Like Redis's intset, which is reallocated
+// to its exact size on each insert, it keeps little spare room: an eighth
+// more (at least four integers), where append would double a small slice.
+func (s *intset) grow(n int) {
+	l := len(s.b)
+	if l+n > cap(s.b) {
+		b := make([]byte, l, l+max(l/8, 4*s.width, n))
+		copy(b, s.b)
+		s.b = b
+	}
+	s.b = s.b[:l+n]
 }
 
 // widen re-encodes every integer in width w.
