@@ -68,6 +68,13 @@ func writeElem(w *resp.Writer, e settype.Elem) {
 	w.BulkString(e.String())
 }
 
+// writeSet replies with every member of s as a set (RESP3 ~, RESP2
+// array), in the set's order.
+func writeSet(w *resp.Writer, s *settype.Set) {
+	w.Set(s.Len())
+	s.Each(func(e settype.Elem) bool { writeElem(w, e); return true })
+}
+
 // writeSetReply replies with members as a set (RESP3 ~, RESP2 array).
 func writeSetReply(w *resp.Writer, members []settype.Elem) {
 	w.Set(len(members))

@@ -120,6 +120,8 @@ func interGeneric(c *Ctx, a interArgs) {
 		var n int64
 		intersect(sets, func(settype.Elem) bool { n++; return n != a.limit })
 		c.W.Int(n)
+	case len(sets) == 1:
+		writeSet(c.W, sets[0]) // SMEMBERS
 	default:
 		var out []settype.Elem
 		intersect(sets, func(e settype.Elem) bool { out = append(out, e); return true })
@@ -175,7 +177,7 @@ func unionDiffGeneric(c *Ctx, keys [][]byte, dst []byte, op func(dst *settype.Se
 		storeSetResult(c, v, dst, result)
 		return
 	}
-	writeSetReply(c.W, result.Members())
+	writeSet(c.W, result)
 }
 
 // unionInto adds every member of every set to dst.

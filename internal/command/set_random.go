@@ -81,7 +81,7 @@ func spopCount(c *Ctx) {
 		// is that of a fresh set.
 		all := settype.New()
 		unionInto(all, []*settype.Set{s}, maxIntset(c))
-		writeSetReply(c.W, all.Members())
+		writeSet(c.W, all)
 		v.Delete(key)
 	case remaining*spopMoveMul > count:
 		c.W.Set(int(count))
@@ -189,11 +189,8 @@ func srandmemberCount(c *Ctx) {
 			writeElem(c.W, s.At(rand.IntN(s.Len())))
 		}
 	case count >= int64(s.Len()):
-		members := s.Members()
-		c.W.Array(len(members))
-		for _, m := range members {
-			writeElem(c.W, m)
-		}
+		c.W.Array(s.Len())
+		s.Each(func(e settype.Elem) bool { writeElem(c.W, e); return true })
 	default:
 		writeDistinct(c, s, int(count))
 	}

@@ -191,15 +191,6 @@ func (s *Set) Each(fn func(Elem) bool) {
 	}
 }
 
-// Members returns every member in position order.
-func (s *Set) Members() []Elem {
-	out := make([]Elem, s.Len())
-	for i := range out {
-		out[i] = s.At(i)
-	}
-	return out
-}
-
 // Scan calls fn for the next members of an SSCAN from cursor (0 to
 // start) and returns the cursor to continue from, 0 when done. An intset
 // is returned whole, as Redis returns it, whatever the cursor. A

@@ -278,3 +278,73 @@ func TestScanCount(t *testing.T) {
 		t.Errorf("cursor %d, got %q", c, got)
 	}
 }
+
+// checkTable verifies the index: every member's slot names its position,
+// and the slots in use are the members plus the tombstones counted.
+func checkTable(t *testing.T, tb *table) {
+	t.Helper()
+	live, dead := 0, 0
+	for _, s := range tb.slots {
+		switch s {
+		case 0:
+		case tombstone:
+			dead++
+		default:
+			live++
+		}
+	}
+	if live != len(tb.members) || live+dead != tb.used || tb.used*4 > len(tb.slots)*3 {
+		t.Fatalf("slots: %d live, %d dead, used %d, %d members, %d slots", live, dead, tb.used, len(tb.members), len(tb.slots))
+	}
+	for pos, m := range tb.members {
+		at, _ := tb.find(m)
+		if at < 0 || int(tb.slots[at]) != pos+1 {
+			t.Fatalf("member %q at %d: slot %d", m, pos, at)
+		}
+	}
+}
+
+// TestTableGrowShrink grows a hashtable, empties it nearly, grows it
+// again and churns it, checking the index all along.
+func TestTableGrowShrink(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	s := NewHashtable(0)
+	ref := map[string]bool{}
+	phase := func(adds, removes int) {
+		for range adds {
+			m := fmt.Sprint("k", rng.IntN(20000))
+			if s.Add([]byte(m), 0) == ref[m] {
+				t.Fatalf("Add(%q) disagrees", m)
+			}
+			ref[m] = true
+		}
+		for range removes {
+			if len(ref) == 0 {
+				break
+			}
+			m := s.At(rng.IntN(s.Len())).String()
+			if !s.Remove([]byte(m)) {
+				t.Fatalf("Remove(%q) of a member failed", m)
+			}
+			delete(ref, m)
+		}
+		checkTable(t, s.ht)
+		if s.Len() != len(ref) {
+			t.Fatalf("Len %d, want %d", s.Len(), len(ref))
+		}
+	}
+	phase(8000, 0)
+	phase(0, 7990)
+	if len(s.ht.slots) > 64 {
+		t.Errorf("%d slots for %d members: not shrunk", len(s.ht.slots), s.Len())
+	}
+	phase(5000, 0)
+	for range 50 {
+		phase(200, 200)
+	}
+	for m := range ref {
+		if !s.Has([]byte(m)) {
+			t.Fatalf("%q lost", m)
+		}
+	}
+}

@@ -1,13 +1,10 @@
 package set
 
-import (
-	"math/bits"
-	"unsafe"
-)
+import "unsafe"
 
 // Memory accounting. SizeBytes must be O(1), so the hashtable keeps a
 // running total of its members' string bytes and the rest is computed from
-// counts and capacities with the Go runtime's allocation rules: objects
+// capacities with the Go runtime's allocation rules: objects
 // are rounded up to a size class, and pointer-free objects under 16 bytes
 // share 16-byte blocks (the tiny allocator).
 
@@ -47,20 +44,6 @@ func stringBytes(n int) int64 {
 	return allocBytes(n)
 }
 
-// mapBytes estimates a Go map[string]uint32 that held peak entries: a
-// header and groups of 8 slots (8 control bytes, 8 × 24-byte slots), as
-// many slots as the next power of two that keeps the load under 7/8, in
-// tables of at most 1024 slots.
-func mapBytes(peak int) int64 {
-	const header, group, slotsPerTable, tableHeader = 48, 8 + 8*24, 1024, 64
-	if peak <= 8 {
-		return header + allocBytes(group)
-	}
-	slots := 1 << bits.Len(uint((peak*8+6)/7-1))
-	tables := (slots + slotsPerTable - 1) / slotsPerTable
-	return int64(header + slots/8*group + tables*tableHeader)
-}
-
 const (
 	setStruct   = int64(unsafe.Sizeof(Set{}))
 	tableStruct = int64(unsafe.Sizeof(table{}))
@@ -71,7 +54,7 @@ const (
 func (s *Set) SizeBytes() int64 {
 	n := allocBytes(int(setStruct)) + allocBytes(cap(s.ints.b))
 	if t := s.ht; t != nil {
-		n += allocBytes(int(tableStruct)) + mapBytes(t.peak) + allocBytes(cap(t.members)*int(stringSlot)) + t.data
+		n += allocBytes(int(tableStruct)) + allocBytes(len(t.slots)*4) + allocBytes(cap(t.members)*int(stringSlot)) + t.data
 	}
 	return n
 }

@@ -1,9 +1,17 @@
 package set
 
-// table is the hashtable form: a Go map from member to its position in a
-// dense slice of the members. The slice gives what a map cannot: a member
-// at random in O(1) (SPOP, SRANDMEMBER) and a stable order for SSCAN's
-// cursor.
+import (
+	"hash/maphash"
+	"unsafe"
+)
+
+// table is the hashtable form: the members in a dense slice, and an
+// open-addressing index over it (linear probing, slots naming positions).
+// The slice gives what a Go map cannot: a member at random in O(1) (SPOP,
+// SRANDMEMBER) and a stable order for SSCAN's cursor. The index is
+// pointer-free, 4 bytes a slot, so a member costs its string, its 16-byte
+// slot in the slice and some 6 bytes of index, against Redis's 48 bytes of
+// dict entry, bucket and sds header.
 //
 // Removing a member moves the last one into its place. SSCAN walks the
 // positions downwards, so a member that moves goes from the part not yet
@@ -11,42 +19,89 @@ package set
 // member present for the whole scan is returned (members moved back are
 // returned twice, which SSCAN allows).
 type table struct {
-	index   map[string]uint32
 	members []string
+	// slots is a power of two long: 0 is empty, tombstone a removed
+	// member, anything else a position in members plus one.
+	slots []uint32
+	used  int // slots not empty: members and tombstones
 	// data is what the members' strings take on the heap.
 	data int64
-	// peak is the most members the map held: Go maps do not shrink, so
-	// its memory follows the peak, not the count.
-	peak int
 }
 
+const (
+	tombstone = ^uint32(0)
+	minSlots  = 8
+)
+
+// seed is the process's hash seed: random, as Redis's siphash key is, so
+// that nobody can choose members that collide.
+var seed = maphash.MakeSeed()
+
 func newTable(hint int) *table {
-	return &table{index: make(map[string]uint32, hint), members: make([]string, 0, hint), peak: hint}
+	return &table{members: make([]string, 0, hint), slots: make([]uint32, slotsFor(hint))}
+}
+
+// slotsFor is the index size for n members: a power of two kept at most
+// 3/4 full.
+func slotsFor(n int) int {
+	size := minSlots
+	for size*3 < n*4 {
+		size *= 2
+	}
+	return size
 }
 
 func (t *table) len() int { return len(t.members) }
 
-func (t *table) has(m string) bool {
-	_, ok := t.index[m]
-	return ok
+// find returns the slot holding m, or -1, and the first free slot (empty
+// or tombstone) on m's probe path, where m would go.
+func (t *table) find(m string) (at, free int) {
+	mask := uint64(len(t.slots) - 1)
+	free = -1
+	for i := maphash.String(seed, m) & mask; ; i = (i + 1) & mask {
+		switch s := t.slots[i]; {
+		case s == 0:
+			if free < 0 {
+				free = int(i)
+			}
+			return -1, free
+		case s == tombstone:
+			if free < 0 {
+				free = int(i)
+			}
+		case t.members[s-1] == m:
+			return int(i), free
+		}
+	}
 }
 
-// hasBytes is has without converting m: the compiler does not allocate for
-// a map index by string(m).
-func (t *table) hasBytes(m []byte) bool {
-	_, ok := t.index[string(m)]
-	return ok
+func (t *table) has(m string) bool {
+	at, _ := t.find(m)
+	return at >= 0
 }
+
+func (t *table) hasBytes(m []byte) bool { return t.has(view(m)) }
+
+// view is b as a string without a copy, for lookups: the table must not
+// keep it, and b must not change while it is used.
+func view(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 // add inserts m (which the table keeps) and reports whether it was new.
 func (t *table) add(m string) bool {
-	if _, ok := t.index[m]; ok {
+	at, free := t.find(m)
+	if at >= 0 {
 		return false
 	}
-	t.index[m] = uint32(len(t.members))
+	if t.slots[free] == 0 {
+		if (t.used+1)*4 > len(t.slots)*3 {
+			t.rehash(slotsFor(len(t.members) + 1))
+			_, free = t.find(m)
+		}
+		t.used++
+	}
 	t.members = append(t.members, m)
+	t.slots[free] = uint32(len(t.members))
 	t.data += stringBytes(len(m))
-	t.peak = max(t.peak, len(t.members))
 	return true
 }
 
@@ -60,52 +115,68 @@ func (t *table) addBytes(m []byte) bool {
 
 // remove deletes m and reports whether it was there.
 func (t *table) remove(m string) bool {
-	i, ok := t.index[m]
-	if !ok {
+	at, _ := t.find(m)
+	if at < 0 {
 		return false
 	}
+	pos := int(t.slots[at] - 1)
+	t.slots[at] = tombstone
 	last := len(t.members) - 1
-	if int(i) != last {
+	if pos != last {
 		moved := t.members[last]
-		t.members[i] = moved
-		t.index[moved] = i
+		slot, _ := t.find(moved)
+		t.slots[slot] = uint32(pos + 1)
+		t.members[pos] = moved
 	}
 	t.members[last] = ""
 	t.members = t.members[:last]
-	delete(t.index, m)
 	t.data -= stringBytes(len(m))
 	t.shrink()
 	return true
 }
 
 func (t *table) removeBytes(m []byte) bool {
-	if !t.hasBytes(m) {
+	at, _ := t.find(view(m))
+	if at < 0 {
 		return false
 	}
-	return t.remove(string(m))
+	return t.remove(t.members[t.slots[at]-1])
 }
 
-// shrink gives memory back once the table holds a quarter of its peak,
-// as Redis resizes a dict that is mostly empty. Positions do not change,
-// so an SSCAN in progress is not disturbed.
+// rehash rebuilds the index with size slots, dropping tombstones.
+// Positions do not change.
+func (t *table) rehash(size int) {
+	t.slots = make([]uint32, size)
+	mask := uint64(size - 1)
+	for pos, m := range t.members {
+		i := maphash.String(seed, m) & mask
+		for t.slots[i] != 0 {
+			i = (i + 1) & mask
+		}
+		t.slots[i] = uint32(pos + 1)
+	}
+	t.used = len(t.members)
+}
+
+// shrink gives memory back once the table is an eighth full, as Redis
+// resizes a dict that is mostly empty; positions do not change, so an
+// SSCAN in progress is not disturbed.
 func (t *table) shrink() {
 	n := len(t.members)
-	if t.peak < 64 || n >= t.peak/4 {
+	if len(t.slots) <= minSlots || n*8 >= len(t.slots) {
 		return
 	}
-	t.members = append(make([]string, 0, n+n/4), t.members...)
-	t.index = make(map[string]uint32, n)
-	for i, m := range t.members {
-		t.index[m] = uint32(i)
+	if cap(t.members) > 2*n {
+		t.members = append(make([]string, 0, n+n/4), t.members...)
 	}
-	t.peak = n
+	t.rehash(slotsFor(n))
 }
 
 func (t *table) clone() *table {
-	c := &table{index: make(map[string]uint32, len(t.members)), data: t.data, peak: len(t.members)}
-	c.members = append(make([]string, 0, len(t.members)), t.members...)
-	for i, m := range c.members {
-		c.index[m] = uint32(i)
+	return &table{
+		members: append(make([]string, 0, len(t.members)), t.members...),
+		slots:   append([]uint32(nil), t.slots...),
+		used:    t.used,
+		data:    t.data,
 	}
-	return c
 }
