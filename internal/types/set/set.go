@@ -5,13 +5,15 @@
 //     Redis's string2ll sense: no sign but '-', no leading zero, no space)
 //     and there are at most set-max-intset-entries of them: sorted integers
 //     packed in one pointer-free byte slice ([intset]);
-//   - "hashtable" otherwise: a Go map indexing a dense slice of the
-//     members ([table]).
+//   - "hashtable" otherwise: the members in a dense slice with a
+//     pointer-free open-addressing index over it ([table]).
 //
 // As in Redis 7.0 a set only ever converts from intset to hashtable, when a
 // member that is not an integer arrives or the count passes the limit, and
 // never back: a set that shrinks stays a hashtable. The limit is the
 // caller's (the command reads the config) and is passed to each Add.
+// Sets built by SINTERSTORE and friends start as an empty intset ([New])
+// and so follow the same rules member by member.
 //
 // An intset hands its members out in ascending order, as Redis's does, so
 // that SMEMBERS, SSCAN and the replies built from intsets come in Redis's
