@@ -22,6 +22,7 @@ func quit(c *Ctx) {
 }
 
 func reset(c *Ctx) {
+	c.resetTransaction()
 	c.Conn.Reset()
 	c.W.Simple("RESET")
 }

@@ -114,7 +114,7 @@ var variableKeyFlags = map[string]func(args [][]byte) []string{
 var keyFlagsByName = func() map[string][]string {
 	m := map[string][]string{}
 	for _, g := range []struct{ flags, names string }{
-		{"RO", "exists memory|usage object|encoding object|freq object|idletime object|refcount strlen touch type"},
+		{"RO", "exists memory|usage object|encoding object|freq object|idletime object|refcount strlen touch type watch"},
 		{"RO access", "bitcount bitfield_ro bitpos dump expiretime get getbit getrange lcs mget pexpiretime pttl substr ttl"},
 		{"RW insert", "append"},
 		{"RW update", "expire expireat persist pexpire pexpireat setrange"},

@@ -9,9 +9,10 @@ import (
 	settype "github.com/shoal-cache/shoal/internal/types/set"
 )
 
-// The set family (Redis's t_set.c). The value is a [settype.Set], an intset or
-// a hashtable as in Redis 7.0; this file has the commands on one set,
-// set_algebra.go SINTER/SUNION/SDIFF and their STORE and CARD forms,
+// The set family (Redis's t_set.c). The value is a [settype.Set] (the
+// package is imported as settype: set is the SET command's handler), an
+// intset or a hashtable as in Redis 7.0. This file has the commands on one
+// set, set_algebra.go SINTER/SUNION/SDIFF and their STORE and CARD forms,
 // set_random.go SPOP and SRANDMEMBER, set_scan.go SSCAN and set_rdb.go
 // DUMP/RESTORE. As in Redis a set is never empty: removing its last member
 // deletes the key.
@@ -59,8 +60,8 @@ func maxIntset(c *Ctx) int {
 	return int(min(c.Node.Config.Int("set-max-intset-entries"), math.MaxInt32))
 }
 
-// writeElem replies with one member as a bulk string.
-func writeElem(w *resp.Writer, e settype.Elem) {
+// writeMember replies with one member as a bulk string.
+func writeMember(w *resp.Writer, e settype.Elem) {
 	if n, ok := e.Int(); ok {
 		w.BulkInt(n)
 		return
@@ -72,14 +73,14 @@ func writeElem(w *resp.Writer, e settype.Elem) {
 // array), in the set's order.
 func writeSet(w *resp.Writer, s *settype.Set) {
 	w.Set(s.Len())
-	s.Each(func(e settype.Elem) bool { writeElem(w, e); return true })
+	s.Each(func(e settype.Elem) bool { writeMember(w, e); return true })
 }
 
 // writeSetReply replies with members as a set (RESP3 ~, RESP2 array).
 func writeSetReply(w *resp.Writer, members []settype.Elem) {
 	w.Set(len(members))
 	for _, e := range members {
-		writeElem(w, e)
+		writeMember(w, e)
 	}
 }
 

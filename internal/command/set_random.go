@@ -13,7 +13,6 @@ import (
 // intset in one sweep come sorted) and the encoding of what is left.
 
 const (
-	errPositive    = "ERR value is out of range, must be positive"
 	errRandomRange = "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807"
 
 	// spopMoveMul is Redis's SPOP_MOVE_STRATEGY_MUL: SPOP pops one member
@@ -50,7 +49,7 @@ func spopOne(c *Ctx) {
 		return
 	}
 	m := s.At(rand.IntN(s.Len()))
-	writeElem(c.W, m)
+	writeMember(c.W, m)
 	s.RemoveElem(m)
 	setShrunk(v, key, e, s)
 }
@@ -59,7 +58,7 @@ func spopOne(c *Ctx) {
 func spopCount(c *Ctx) {
 	count, ok := parseInt(c.Args[2])
 	if !ok || count < 0 {
-		c.Error(errPositive)
+		c.Error(errNotPositive)
 		return
 	}
 	key := c.Args[1]
@@ -87,7 +86,7 @@ func spopCount(c *Ctx) {
 		c.W.Set(int(count))
 		for range count {
 			m := s.At(rand.IntN(s.Len()))
-			writeElem(c.W, m)
+			writeMember(c.W, m)
 			s.RemoveElem(m)
 		}
 		v.Modified(key, e)
@@ -159,7 +158,7 @@ func srandmemberOne(c *Ctx) {
 	case s == nil:
 		c.W.Null()
 	default:
-		writeElem(c.W, s.At(rand.IntN(s.Len())))
+		writeMember(c.W, s.At(rand.IntN(s.Len())))
 	}
 }
 
@@ -186,11 +185,11 @@ func srandmemberCount(c *Ctx) {
 		n := max(count, -count)
 		c.W.Array(int(n))
 		for range n {
-			writeElem(c.W, s.At(rand.IntN(s.Len())))
+			writeMember(c.W, s.At(rand.IntN(s.Len())))
 		}
 	case count >= int64(s.Len()):
 		c.W.Array(s.Len())
-		s.Each(func(e settype.Elem) bool { writeElem(c.W, e); return true })
+		s.Each(func(e settype.Elem) bool { writeMember(c.W, e); return true })
 	default:
 		writeDistinct(c, s, int(count))
 	}
@@ -210,11 +209,11 @@ func writeDistinct(c *Ctx, s *settype.Set, k int) {
 		for i := range k {
 			j := i + rand.IntN(n-i)
 			pos[i], pos[j] = pos[j], pos[i]
-			writeElem(c.W, s.At(int(pos[i])))
+			writeMember(c.W, s.At(int(pos[i])))
 		}
 		return
 	}
 	for i := range randomPositions(n, k) {
-		writeElem(c.W, s.At(i))
+		writeMember(c.W, s.At(i))
 	}
 }

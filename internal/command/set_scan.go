@@ -25,7 +25,7 @@ func sscan(c *Ctx) {
 	case !ok:
 		return
 	case s == nil:
-		writeScanReply(c, 0, nil)
+		writeSScanReply(c, 0, nil)
 		return
 	}
 	a, ok := parseElementScan(c, c.Args[3:])
@@ -43,15 +43,15 @@ func sscan(c *Ctx) {
 		}
 		out = append(out, e)
 	})
-	writeScanReply(c, next, out)
+	writeSScanReply(c, next, out)
 }
 
-func writeScanReply(c *Ctx, cursor uint64, members []settype.Elem) {
+func writeSScanReply(c *Ctx, cursor uint64, members []settype.Elem) {
 	c.W.Array(2)
 	c.W.BulkString(strconv.FormatUint(cursor, 10))
 	c.W.Array(len(members))
 	for _, e := range members {
-		writeElem(c.W, e)
+		writeMember(c.W, e)
 	}
 }
 

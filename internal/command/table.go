@@ -71,6 +71,8 @@ type Spec struct {
 	// but @connection, the OBJECT container has none), as in Redis's table.
 	OwnCategories bool
 	Handler       func(*Ctx)
+	// exclusive commands (EXEC) run with no other command alongside.
+	exclusive bool
 	// Subcommands make this a container command (CLIENT, CONFIG, ...).
 	Subcommands []*Spec
 
@@ -106,7 +108,8 @@ func NewTable() *Table {
 	t := &Table{cmds: map[string]*Spec{}, errCounts: map[string]int64{}}
 	families := [][]*Spec{
 		connectionCommands(), serverCommands(), introspectionCommands(),
-		stringCommands(), bitCommands(), keyCommands(), setCommands(),
+		stringCommands(), bitCommands(), keyCommands(), transactionCommands(),
+		listCommands(), setCommands(),
 	}
 	for _, family := range families {
 		for _, s := range family {

@@ -35,6 +35,8 @@ func (fakeConn) Addr() string              { return "127.0.0.1:1" }
 func (fakeConn) LocalAddr() string         { return "127.0.0.1:6379" }
 func (fakeConn) Kill()                     {}
 func (fakeConn) CloseAfterReply()          {}
+func (fakeConn) Block()                    {}
+func (fakeConn) Unblock([]byte)            {}
 func (fakeConn) NoteCommand(*command.Spec) {}
 func (fakeConn) Reset()                    {}
 
