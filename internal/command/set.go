@@ -25,6 +25,21 @@ type setValue struct{ *settype.Set }
 // Clone is a deep copy, for COPY.
 func (v setValue) Clone() any { return setValue{v.Set.Clone()} }
 
+// Contains reports whether m is a member. With Len and Range it is what
+// ZUNION, ZINTER and ZDIFF read of a set among their sources (a member
+// scores 1 there, as in Redis).
+func (v setValue) Contains(m []byte) bool { return v.Has(m) }
+
+// Range calls fn with each member until fn returns false. The bytes are
+// valid only during the call.
+func (v setValue) Range(fn func(member []byte) bool) {
+	var buf []byte
+	v.Each(func(e settype.Elem) bool {
+		buf = e.AppendTo(buf[:0])
+		return fn(buf)
+	})
+}
+
 // asSet returns the set e holds, nil when e is nil (a missing key reads as
 // an empty set). When e holds another type it replies WRONGTYPE and
 // returns false.

@@ -653,3 +653,47 @@ func TestSetMemoryUsage(t *testing.T) {
 		t.Errorf("MEMORY USAGE: intset %d, hashtable %d, shrunk %d", small, big, shrunk)
 	}
 }
+
+// TestSetWatch checks which set commands break a WATCH: those that change
+// the watched key, and not the no-ops (a member already there or not
+// there, SMOVE within a set or to a set that has the member, a STORE of
+// nothing over a missing key), as redis-server 7.0 decides.
+func TestSetWatch(t *testing.T) {
+	srv := testserver.Start(t)
+	for _, tc := range []struct {
+		watch   string
+		cmd     string
+		aborted bool
+	}{
+		{"a", "SADD a 1", false},
+		{"a", "SADD a 9", true},
+		{"a", "SREM a 9", false},
+		{"a", "SREM a 1", true},
+		{"a", "SMOVE a a 1", false},
+		{"b", "SMOVE a b 1", false},
+		{"b", "SMOVE a b 2", true},
+		{"a", "SMOVE a b 2", true},
+		{"a", "SPOP a 0", false},
+		{"a", "SRANDMEMBER a", false},
+		{"d", "SINTERSTORE d a missing", false},
+		{"d", "SUNIONSTORE d a", true},
+		{"a", "SINTERSTORE x a", false},
+		{"s", "SPOP s", true},
+		{"s", "SPOP s 3", true},
+		{"h", "SPOP h 11", true},
+	} {
+		a, b := srv.Raw(t), srv.Raw(t)
+		a.Do("FLUSHALL")
+		a.Do("SADD", "a", "1", "2", "3")
+		a.Do("SADD", "b", "1")
+		a.Do("SADD", "s", "1", "2", "3", "4", "5")
+		a.Do(append([]string{"SADD", "h"}, numbered("m", 0, 12)...)...)
+		a.Do("WATCH", tc.watch)
+		b.Do(strArgs(tc.cmd)...)
+		a.Do("MULTI")
+		a.Do("PING")
+		if got := a.Do("EXEC") == "*-1\r\n"; got != tc.aborted {
+			t.Errorf("WATCH %s, %s: aborted %v, want %v", tc.watch, tc.cmd, got, tc.aborted)
+		}
+	}
+}
