@@ -11,10 +11,11 @@ import (
 // that fits every integer the set ever held. Like Redis's, the width only
 // grows: removing the one wide integer keeps the others wide, which DUMP
 // shows. One allocation and no pointers, whatever the count.
-type intset struct {
-	b     []byte
-	width int // 2, 4 or 8; 0 while nothing was ever added
-}
+//
+// The first byte is the width, the integers follow; nil is the empty
+// intset that never held anything. Keeping the width in the bytes keeps a
+// Set at 32 bytes, a size class below what a separate field would cost.
+type intset []byte
 
 // widthOf is the narrowest intset width that holds n.
 func widthOf(n int64) int {
@@ -27,15 +28,23 @@ func widthOf(n int64) int {
 	return 8
 }
 
-func (s *intset) len() int {
-	if s.width == 0 {
+// width is the integers' width, 0 before the first one.
+func (s intset) width() int {
+	if len(s) == 0 {
 		return 0
 	}
-	return len(s.b) / s.width
+	return int(s[0])
+}
+
+func (s intset) len() int {
+	if len(s) == 0 {
+		return 0
+	}
+	return (len(s) - 1) / int(s[0])
 }
 
 // get returns the integer at position i.
-func (s *intset) get(i int) int64 { return getAt(s.b, s.width, i) }
+func (s intset) get(i int) int64 { return getAt(s[1:], int(s[0]), i) }
 
 func getAt(b []byte, width, i int) int64 {
 	switch width {
@@ -59,7 +68,7 @@ func putAt(b []byte, width, i int, n int64) {
 }
 
 // search returns the position of n, or where it would be inserted.
-func (s *intset) search(n int64) (int, bool) {
+func (s intset) search(n int64) (int, bool) {
 	lo, hi := 0, s.len()
 	for lo < hi {
 		mid := int(uint(lo+hi) >> 1)
@@ -75,8 +84,8 @@ func (s *intset) search(n int64) (int, bool) {
 	return lo, false
 }
 
-func (s *intset) has(n int64) bool {
-	if widthOf(n) > s.width {
+func (s intset) has(n int64) bool {
+	if widthOf(n) > s.width() {
 		return false
 	}
 	_, ok := s.search(n)
@@ -85,64 +94,64 @@ func (s *intset) has(n int64) bool {
 
 // add inserts n and reports whether it was not there yet.
 func (s *intset) add(n int64) bool {
-	if w := widthOf(n); w > s.width {
+	if w := widthOf(n); w > s.width() {
 		s.widen(w)
 	}
 	i, found := s.search(n)
 	if found {
 		return false
 	}
-	w := s.width
+	w := s.width()
 	s.grow(w)
-	copy(s.b[(i+1)*w:], s.b[i*w:])
-	putAt(s.b, w, i, n)
+	b := (*s)[1:]
+	copy(b[(i+1)*w:], b[i*w:])
+	putAt(b, w, i, n)
 	return true
 }
 
-// grow lengthens b by n bytes. Like Redis's intset, which is reallocated
+// grow lengthens the intset by n bytes. Like Redis's, which is reallocated
 // to its exact size on each insert, it keeps little spare room: an eighth
 // more (at least four integers), where append would double a small slice.
 func (s *intset) grow(n int) {
-	l := len(s.b)
-	if l+n > cap(s.b) {
-		b := make([]byte, l, l+max(l/8, 4*s.width, n))
-		copy(b, s.b)
-		s.b = b
+	l := len(*s)
+	if l+n > cap(*s) {
+		b := make(intset, l, l+max(l/8, 4*s.width(), n))
+		copy(b, *s)
+		*s = b
 	}
-	s.b = s.b[:l+n]
+	*s = (*s)[:l+n]
 }
 
 // widen re-encodes every integer in width w.
 func (s *intset) widen(w int) {
 	n := s.len()
-	b := make([]byte, n*w, (n+1)*w)
+	b := make(intset, 1+n*w, 1+(n+1)*w)
+	b[0] = byte(w)
 	for i := range n {
-		putAt(b, w, i, s.get(i))
+		putAt(b[1:], w, i, s.get(i))
 	}
-	s.b, s.width = b, w
+	*s = b
 }
 
 // remove deletes n and reports whether it was there.
 func (s *intset) remove(n int64) bool {
-	if widthOf(n) > s.width {
+	if widthOf(n) > s.width() {
 		return false
 	}
 	i, found := s.search(n)
 	if !found {
 		return false
 	}
-	w := s.width
-	copy(s.b[i*w:], s.b[(i+1)*w:])
-	s.b = s.b[:len(s.b)-w]
-	if cap(s.b) >= 64 && len(s.b) < cap(s.b)/4 {
-		s.b = append(make([]byte, 0, 2*len(s.b)), s.b...)
+	w, b := s.width(), (*s)[1:]
+	copy(b[i*w:], b[(i+1)*w:])
+	*s = (*s)[:len(*s)-w]
+	if cap(*s) >= 64 && len(*s) < cap(*s)/4 {
+		*s = append(make(intset, 0, 2*len(*s)), *s...)
 	}
 	return true
 }
 
-func (s *intset) clone() intset {
-	return intset{b: append([]byte(nil), s.b...), width: s.width}
-}
+func (s intset) clone() intset { return append(intset(nil), s...) }
 
 // intsetHeader is the size of Redis's intset header: the width and the
 // count, 32-bit little-endian each.
@@ -150,12 +159,14 @@ const intsetHeader = 8
 
 // blob returns the set in Redis's intset layout, as RDB_TYPE_SET_INTSET
 // stores it.
-func (s *intset) blob() []byte {
-	w := max(s.width, 2)
-	out := make([]byte, intsetHeader, intsetHeader+len(s.b))
-	binary.LittleEndian.PutUint32(out, uint32(w))
+func (s intset) blob() []byte {
+	out := make([]byte, intsetHeader, intsetHeader+len(s))
+	binary.LittleEndian.PutUint32(out, uint32(max(s.width(), 2)))
 	binary.LittleEndian.PutUint32(out[4:], uint32(s.len()))
-	return append(out, s.b...)
+	if len(s) > 0 {
+		out = append(out, s[1:]...)
+	}
+	return out
 }
 
 var errBadIntset = errors.New("set: malformed intset")
@@ -167,17 +178,17 @@ var errBadIntset = errors.New("set: malformed intset")
 // them would go wrong.
 func intsetFromBlob(b []byte) (intset, error) {
 	if len(b) < intsetHeader {
-		return intset{}, errBadIntset
+		return nil, errBadIntset
 	}
-	w := int(binary.LittleEndian.Uint32(b))
+	w := binary.LittleEndian.Uint32(b)
 	n := uint64(binary.LittleEndian.Uint32(b[4:]))
 	if (w != 2 && w != 4 && w != 8) || n == 0 || uint64(len(b)-intsetHeader) != n*uint64(w) {
-		return intset{}, errBadIntset
+		return nil, errBadIntset
 	}
-	s := intset{b: append([]byte(nil), b[intsetHeader:]...), width: w}
+	s := append(intset{byte(w)}, b[intsetHeader:]...)
 	for i := 1; i < int(n); i++ {
 		if s.get(i) <= s.get(i-1) {
-			return intset{}, errBadIntset
+			return nil, errBadIntset
 		}
 	}
 	return s, nil

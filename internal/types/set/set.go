@@ -118,7 +118,7 @@ func (s *Set) convert(hint int) {
 	for i := range s.ints.len() {
 		t.addBytes(IntElem(s.ints.get(i)).AppendTo(buf[:0]))
 	}
-	s.ints, s.ht = intset{}, t
+	s.ints, s.ht = nil, t
 }
 
 // Fit converts an intset holding more than maxIntset integers, as Redis

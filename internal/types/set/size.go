@@ -52,7 +52,7 @@ const (
 
 // SizeBytes estimates the heap memory the set holds.
 func (s *Set) SizeBytes() int64 {
-	n := allocBytes(int(setStruct)) + allocBytes(cap(s.ints.b))
+	n := allocBytes(int(setStruct)) + allocBytes(cap(s.ints))
 	if t := s.ht; t != nil {
 		n += allocBytes(int(tableStruct)) + allocBytes(len(t.slots)*4) + allocBytes(cap(t.members)*int(stringSlot)) + t.data
 	}

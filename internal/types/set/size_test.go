@@ -42,7 +42,11 @@ func TestSizeBytesMatchesHeap(t *testing.T) {
 			}
 			// Enough sets for a megabyte: the runtime's own allocations
 			// during the test are noise of a few KB.
-			reps := int(max(8, 1<<20/build(512, c.member(0)).SizeBytes()/int64(c.n)))
+			one := NewFor(args[0])
+			for _, m := range args {
+				one.Add(m, 512)
+			}
+			reps := int(max(8, 1<<20/one.SizeBytes()))
 			sets := make([]*Set, reps)
 			before := heapAlloc()
 			var est int64
