@@ -348,3 +348,28 @@ func TestTableGrowShrink(t *testing.T) {
 		}
 	}
 }
+
+// FuzzIntsetBlob: any bytes are refused or read into a set whose blob is
+// the same bytes, sorted and distinct.
+func FuzzIntsetBlob(f *testing.F) {
+	for _, h := range []string{"0200000003000000010002000300", "040000000100000001000000", "0800000001000000ffffffffffffffff"} {
+		b, _ := hex.DecodeString(h)
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		s, err := FromIntsetBlob(b)
+		if err != nil {
+			return
+		}
+		if blob, _ := s.IntsetBlob(); !slices.Equal(blob, b) {
+			t.Fatalf("blob %x read back as %x", b, blob)
+		}
+		for i := 1; i < s.Len(); i++ {
+			a, _ := s.At(i - 1).Int()
+			c, _ := s.At(i).Int()
+			if a >= c || !s.HasElem(s.At(i)) {
+				t.Fatalf("position %d: %d then %d", i, a, c)
+			}
+		}
+	})
+}
