@@ -9,7 +9,7 @@ import (
 // sscan walks a set's members with a cursor. Redis's order of checks: the
 // cursor, then the key (a missing key is an empty scan, whatever the
 // options), its type, and only then the options. An intset comes back
-// whole with cursor 0, as in Redis; a hashtable count members at a time
+// whole with cursor 0, as in Redis; a hashtable COUNT members at a time
 // (see [settype.Set.Scan] for why every member present throughout is
 // returned). MATCH filters what was walked, so a call may return fewer
 // members than COUNT, or none, before the scan ends.
