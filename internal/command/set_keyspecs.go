@@ -27,4 +27,5 @@ func init() {
 	multiKeySpecs["sinterstore"] = []keySpec{{Flags: []string{"RW", "update"}, Index: 1, LastKey: 0, Step: 1}, sources}
 	multiKeySpecs["sunionstore"] = []keySpec{{Flags: []string{"OW", "update"}, Index: 1, LastKey: 0, Step: 1}, sources}
 	multiKeySpecs["sdiffstore"] = []keySpec{{Flags: []string{"OW", "update"}, Index: 1, LastKey: 0, Step: 1}, sources}
+	multiKeySpecs["sintercard"] = []keySpec{{Flags: []string{"RO", "access"}, Index: 1, Keynum: true, KeynumIdx: 0, FirstKey: 1, Step: 1}}
 }

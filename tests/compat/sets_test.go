@@ -11,7 +11,6 @@ package compat
 // tests compare those replies as sets.
 func init() {
 	cases = append(cases, setCases...)
-	infoExcluded["sintercard"] = "its keys follow numkeys: Redis reports a keynum key spec and the movablekeys flag, which Shoal's command table cannot express yet"
 }
 
 var setCases = []struct {
