@@ -169,7 +169,7 @@ func TestListpackValidateRejects(t *testing.T) {
 			b[lpHeaderSize] = lp6BitStr | 60
 			return b
 		}),
-		"odd count": {lpHeaderSize + 3, 0, 0, 0, 1, 0, 0x01, 0x01, lpEOF},
+		"odd count":  {lpHeaderSize + 3, 0, 0, 0, 1, 0, 0x01, 0x01, lpEOF},
 		"no entries": lpEmpty(),
 		"duplicate": func() []byte {
 			b := lpEmpty()[:lpHeaderSize]
