@@ -106,7 +106,7 @@ func NewTable() *Table {
 	t := &Table{cmds: map[string]*Spec{}, errCounts: map[string]int64{}}
 	families := [][]*Spec{
 		connectionCommands(), serverCommands(), introspectionCommands(),
-		stringCommands(), bitCommands(), keyCommands(),
+		stringCommands(), bitCommands(), keyCommands(), hashCommands(),
 	}
 	for _, family := range families {
 		for _, s := range family {
