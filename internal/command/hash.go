@@ -238,10 +238,15 @@ func hdel(c *Ctx) {
 	key := c.Args[1]
 	v := c.Txn.LockKey(c.DB(), key)
 	defer c.Txn.Unlock()
-	h, ok := writeHash(c, v, key)
+	e, found, ok := checkHash(c, v.Lookup(key))
 	if !ok {
 		return
 	}
+	if found == nil {
+		c.W.Int(0)
+		return
+	}
+	h := hashWrite{Hash: found, v: v, key: key, e: e}
 	deleted := 0
 	for _, f := range c.Args[2:] {
 		if h.Delete(f) {

@@ -232,7 +232,17 @@ func (h *Hash) Scan(cursor uint64, fn func(f, v Elem)) uint64 {
 // Random returns a field picked at random, and its value. The hash must
 // not be empty.
 func (h *Hash) Random() (Elem, Elem) {
-	return h.pairAt()(rand.IntN(h.Len()))
+	i := rand.IntN(h.Len())
+	if h.t != nil {
+		return h.pairAt()(i)
+	}
+	p := lpHeaderSize
+	for range i {
+		p = lpSkip(h.lp, lpSkip(h.lp, p))
+	}
+	f, vp := lpElem(h.lp, p)
+	v, _ := lpElem(h.lp, vp)
+	return f, v
 }
 
 // pairAt returns a function that reads the i-th field and value: direct
