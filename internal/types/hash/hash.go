@@ -27,6 +27,9 @@ type Limits struct {
 
 const hashSize = int(unsafe.Sizeof(Hash{}))
 
+// lpExactFit is the listpack size up to which growing reallocates to fit.
+const lpExactFit = 4096
+
 // New returns an empty hash in the listpack encoding.
 func New() *Hash { return &Hash{lp: lpEmpty()} }
 
@@ -137,10 +140,12 @@ func (h *Hash) Delete(field []byte) bool {
 }
 
 // splice replaces the listpack's bytes [from, to) with the entries for
-// ents, and changes the entry count by delta. The blob grows by at least a
-// quarter when it must be reallocated, so that building a listpack field
-// by field copies it a bounded number of times, and shrinks when more
-// than half of it would be spare.
+// ents, and changes the entry count by delta. A small blob is reallocated
+// to fit (up to its size class), as Redis reallocates its listpacks:
+// copying it is cheap and spare room in every small hash adds up. Past
+// lpExactFit bytes it grows by at least a quarter, so that building it
+// field by field copies it a bounded number of times. It shrinks when
+// more than half of it would be spare.
 func (h *Hash) splice(from, to, delta int, ents ...[]byte) {
 	count := h.lpEntries() + delta
 	add := 0
@@ -152,7 +157,11 @@ func (h *Hash) splice(from, to, delta int, ents ...[]byte) {
 	lp := h.lp
 	switch {
 	case n > cap(lp):
-		lp = make([]byte, n, roundCap(max(n, old+old/4)))
+		grown := n
+		if n > lpExactFit {
+			grown = max(n, old+old/4)
+		}
+		lp = make([]byte, n, roundCap(grown))
 		copy(lp, h.lp[:from])
 		copy(lp[from+add:], h.lp[to:])
 	case n < cap(lp)/2 && cap(lp) > 64:
