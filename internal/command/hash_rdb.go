@@ -12,9 +12,11 @@ import (
 // DUMP and RESTORE of hashes, in Redis 7.0's RDB encodings: a listpack is
 // dumped as RDB_TYPE_HASH_LISTPACK, the blob itself as an RDB string (so
 // the payload is byte for byte Redis's), a hashtable as RDB_TYPE_HASH,
-// its length then each field and value. RESTORE reads both.
+// its length then each field and value. RESTORE reads both, and, as Redis
+// 7.0 does, Redis 6's RDB_TYPE_HASH_ZIPLIST.
 const (
 	rdbTypeHash         = 4
+	rdbTypeHashZiplist  = 13 // Redis 6.2 and before
 	rdbTypeHashListpack = 16
 )
 
@@ -85,12 +87,27 @@ func loadHashListpack(r *rdbReader) (*engine.Entry, error) {
 	return newHashEntry(h), nil
 }
 
+// loadHashZiplist reads RDB_TYPE_HASH_ZIPLIST, converting it to a
+// listpack.
+func loadHashZiplist(r *rdbReader) (*engine.Entry, error) {
+	zl, err := r.readString()
+	if err != nil {
+		return nil, err
+	}
+	h, err := hash.FromZiplist(zl, restoreHashLimits())
+	if err != nil {
+		return nil, errBadRDB
+	}
+	return newHashEntry(h), nil
+}
+
 // init registers the hash loaders and the key flags of the hash commands
 // that are not their default ones (keyspecs.go); both tables are static,
 // the same for every node.
 func init() {
 	rdbLoaders[rdbTypeHash] = loadHash
 	rdbLoaders[rdbTypeHashListpack] = loadHashListpack
+	rdbLoaders[rdbTypeHashZiplist] = loadHashZiplist
 	for _, g := range []struct{ flags, names string }{
 		{"RO", "hexists hlen hstrlen"},
 		{"RW insert", "hsetnx"},

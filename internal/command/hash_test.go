@@ -583,6 +583,20 @@ func TestHashDumpRestore(t *testing.T) {
 		}
 	}
 
+	// Redis 6's ziplist (hand-made, as redis-server 7.0 restores it): it
+	// becomes the listpack Redis 7.0 makes of it, dumped as Redis does.
+	ziplist := "\x0d\x2e\x2e\x00\x00\x00\x2a\x00\x00\x00\x08\x00\x00\x01\x61\x03\xf8\x02\x01\x62\x03\xc0\xd0\x8a\x04\x01\x63\x03\x05\x68\x65\x6c\x6c\x6f\x07\xe0\x00\x1a\x71\x18\x02\x00\x00\x00\x0a\x01\x78\xff\x0a\x00\xd9\x7b\x10\xf1\x92\x78\x53\xb2"
+	redisRedump := "\x10\x2a\x2a\x00\x00\x00\x08\x00\x81\x61\x02\x07\x01\x81\x62\x02\xf1\xd0\x8a\x03\x81\x63\x02\x85\x68\x65\x6c\x6c\x6f\x06\xf4\x00\x1a\x71\x18\x02\x00\x00\x00\x09\x81\x78\x02\xff\x0a\x00\x1d\xbc\x25\x2d\x5a\x8e\x1c\xb6"
+	if err := c.Restore(ctx, "zl", 0, ziplist).Err(); err != nil {
+		t.Fatalf("RESTORE of a ziplist: %v", err)
+	}
+	if got := hashFields(t, c, "zl"); !maps.Equal(got, map[string]string{"a": "7", "b": "-30000", "c": "hello", "9000000000": "x"}) {
+		t.Errorf("restored ziplist = %v", got)
+	}
+	if got := c.Dump(ctx, "zl").Val(); got != redisRedump {
+		t.Errorf("DUMP of a restored ziplist = %q, Redis's %q", got, redisRedump)
+	}
+
 	// A hashtable goes round.
 	for i := range 600 {
 		c.HSet(ctx, "table", "f"+strconv.Itoa(i), i)
