@@ -75,7 +75,7 @@ func TestFromZiplist(t *testing.T) {
 		{zlStr("d"), zlIntEntry(0xC0, -30000), [2]string{"d", "-30000"}},
 		{zlStr("e"), zlIntEntry(0xF0, -8000000), [2]string{"e", "-8000000"}},
 		{zlStr("f"), zlIntEntry(0xD0, 2000000000), [2]string{"f", "2000000000"}},
-		{zlStr("g"), zlIntEntry(0xE0, -1 << 63), [2]string{"g", "-9223372036854775808"}},
+		{zlStr("g"), zlIntEntry(0xE0, -1<<63), [2]string{"g", "-9223372036854775808"}},
 		{zlIntEntry(0xC0, 500), zlStr("int field"), [2]string{"500", "int field"}},
 		{zlStr(""), zlStr(strings.Repeat("x", 300)), [2]string{"", strings.Repeat("x", 300)}},
 		{zlStr("big"), zlStr(strings.Repeat("y", 20000)), [2]string{"big", strings.Repeat("y", 20000)}},
