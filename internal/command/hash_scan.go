@@ -53,9 +53,9 @@ func parseHScanOptions(c *Ctx, opts [][]byte) (hscanArgs, bool) {
 
 // hscan replies with the next fields and values and the cursor to go on
 // from. A listpack comes whole with cursor 0. A hashtable is walked bucket
-// by bucket until COUNT elements were gathered, a field and its value
-// counting as two as in Redis 7.0, or ten times COUNT buckets were seen;
-// MATCH filters what was gathered. Redis checks the cursor, then the key,
+// by bucket until COUNT fields were gathered (redis-server 7.0 counts a
+// field and its value as one) or ten times COUNT buckets were seen; MATCH
+// filters what was gathered. Redis checks the cursor, then the key,
 // then the options: a missing key answers an empty scan even to bad
 // options.
 func hscan(c *Ctx) {
@@ -83,7 +83,7 @@ func hscan(c *Ctx) {
 	var buf [20]byte
 	for budget := a.count * 10; ; budget-- {
 		cursor = h.Scan(cursor, func(f, val hash.Elem) {
-			gathered += 2
+			gathered++
 			if a.pattern == nil || matchGlob(a.pattern, elemBytes(f, buf[:]), false) {
 				out = append(out, f, val)
 			}
