@@ -90,9 +90,9 @@ func (w hashWrite) store() {
 	}
 }
 
-// writeElem replies with a field or value: an integer in a listpack is
+// writeHashElem replies with a field or value: an integer in a listpack is
 // formatted straight into the reply.
-func writeElem(w *resp.Writer, e hash.Elem) {
+func writeHashElem(w *resp.Writer, e hash.Elem) {
 	if n, ok := e.Int(); ok {
 		w.BulkInt(n)
 		return
@@ -100,8 +100,8 @@ func writeElem(w *resp.Writer, e hash.Elem) {
 	w.Bulk(e.Bytes())
 }
 
-// elemBytes returns e as bytes, formatting an integer into buf.
-func elemBytes(e hash.Elem, buf []byte) []byte {
+// hashElemBytes returns e as bytes, formatting an integer into buf.
+func hashElemBytes(e hash.Elem, buf []byte) []byte {
 	if _, ok := e.Int(); ok {
 		return e.Append(buf[:0])
 	}
@@ -165,12 +165,12 @@ func hget(c *Ctx) {
 	if !ok {
 		return
 	}
-	writeField(c, h, c.Args[2])
+	writeHashField(c, h, c.Args[2])
 }
 
-// writeField replies with the value of field, null when the hash or the
+// writeHashField replies with the value of field, null when the hash or the
 // field is missing.
-func writeField(c *Ctx, h *hash.Hash, field []byte) {
+func writeHashField(c *Ctx, h *hash.Hash, field []byte) {
 	if h == nil {
 		c.W.Null()
 		return
@@ -180,7 +180,7 @@ func writeField(c *Ctx, h *hash.Hash, field []byte) {
 		c.W.Null()
 		return
 	}
-	writeElem(c.W, val)
+	writeHashElem(c.W, val)
 }
 
 func hmget(c *Ctx) {
@@ -193,7 +193,7 @@ func hmget(c *Ctx) {
 	fields := c.Args[2:]
 	c.W.Array(len(fields))
 	for _, f := range fields {
-		writeField(c, h, f)
+		writeHashField(c, h, f)
 	}
 }
 
@@ -224,10 +224,10 @@ func hgetallGeneric(c *Ctx, fields, values bool) {
 	}
 	for f, val := range h.All() {
 		if fields {
-			writeElem(c.W, f)
+			writeHashElem(c.W, f)
 		}
 		if values {
-			writeElem(c.W, val)
+			writeHashElem(c.W, val)
 		}
 	}
 }

@@ -31,7 +31,7 @@ func hincrby(c *Ctx) {
 	}
 	var cur int64
 	if val, found := h.Get(field); found {
-		if cur, ok = elemInt(val); !ok {
+		if cur, ok = hashElemInt(val); !ok {
 			c.Error(errHashNotInteger)
 			return
 		}
@@ -48,8 +48,8 @@ func hincrby(c *Ctx) {
 	c.W.Int(n)
 }
 
-// elemInt reads a hash value as an integer, as Redis's string2ll does.
-func elemInt(e hash.Elem) (int64, bool) {
+// hashElemInt reads a hash value as an integer, as Redis's string2ll does.
+func hashElemInt(e hash.Elem) (int64, bool) {
 	if n, ok := e.Int(); ok {
 		return n, true
 	}
@@ -79,7 +79,7 @@ func hincrbyfloat(c *Ctx) {
 	var cur longDouble
 	if val, found := h.Get(field); found {
 		var buf [20]byte
-		if cur, ok = parseLongDouble(elemBytes(val, buf[:])); !ok {
+		if cur, ok = parseLongDouble(hashElemBytes(val, buf[:])); !ok {
 			c.Error(errHashNotFloat)
 			return
 		}

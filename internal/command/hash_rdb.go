@@ -28,8 +28,8 @@ func (h hashValue) AppendRDB(dst []byte) (byte, []byte) {
 	dst = appendRDBLen(dst, uint64(h.Len()))
 	var fb, vb [20]byte
 	for f, v := range h.All() {
-		dst = appendRDBString(dst, elemBytes(f, fb[:]))
-		dst = appendRDBString(dst, elemBytes(v, vb[:]))
+		dst = appendRDBString(dst, hashElemBytes(f, fb[:]))
+		dst = appendRDBString(dst, hashElemBytes(v, vb[:]))
 	}
 	return rdbTypeHash, dst
 }

@@ -71,7 +71,7 @@ func hscan(c *Ctx) {
 		return
 	}
 	if h == nil {
-		writeScanReply(c, 0, nil)
+		writeHScanReply(c, 0, nil)
 		return
 	}
 	a, ok := parseHScanOptions(c, c.Args[3:])
@@ -84,7 +84,7 @@ func hscan(c *Ctx) {
 	for budget := a.count * 10; ; budget-- {
 		cursor = h.Scan(cursor, func(f, val hash.Elem) {
 			gathered++
-			if a.pattern == nil || matchGlob(a.pattern, elemBytes(f, buf[:]), false) {
+			if a.pattern == nil || matchGlob(a.pattern, hashElemBytes(f, buf[:]), false) {
 				out = append(out, f, val)
 			}
 		})
@@ -92,16 +92,16 @@ func hscan(c *Ctx) {
 			break
 		}
 	}
-	writeScanReply(c, cursor, out)
+	writeHScanReply(c, cursor, out)
 }
 
-func writeScanReply(c *Ctx, cursor uint64, elems []hash.Elem) {
+func writeHScanReply(c *Ctx, cursor uint64, elems []hash.Elem) {
 	c.W.Array(2)
 	var buf [20]byte
 	c.W.Bulk(strconv.AppendUint(buf[:0], cursor, 10))
 	c.W.Array(len(elems))
 	for _, e := range elems {
-		writeElem(c.W, e)
+		writeHashElem(c.W, e)
 	}
 }
 
@@ -169,29 +169,29 @@ func hrandfield(c *Ctx) {
 		if a.withValues && c.W.Proto >= 3 {
 			c.W.Array(2)
 		}
-		writeElem(c.W, f)
+		writeHashElem(c.W, f)
 		if a.withValues {
-			writeElem(c.W, val)
+			writeHashElem(c.W, val)
 		}
 	}
 	switch {
 	case a.count < 0:
-		writeRandHeader(c, -a.count, a.withValues)
+		writeHRandHeader(c, -a.count, a.withValues)
 		h.Sample(int(-a.count), false, write)
 	case a.count >= size:
-		writeRandHeader(c, size, a.withValues)
+		writeHRandHeader(c, size, a.withValues)
 		for f, val := range h.All() {
 			write(f, val)
 		}
 	default:
-		writeRandHeader(c, a.count, a.withValues)
+		writeHRandHeader(c, a.count, a.withValues)
 		h.Sample(int(a.count), true, write)
 	}
 }
 
-// writeRandHeader opens HRANDFIELD's array of n fields: flat with values
+// writeHRandHeader opens HRANDFIELD's array of n fields: flat with values
 // in RESP2, one pair per field in RESP3.
-func writeRandHeader(c *Ctx, n int64, withValues bool) {
+func writeHRandHeader(c *Ctx, n int64, withValues bool) {
 	if withValues && c.W.Proto < 3 {
 		n *= 2
 	}
@@ -210,5 +210,5 @@ func hrandfieldOne(c *Ctx) {
 		return
 	}
 	f, _ := h.Random()
-	writeElem(c.W, f)
+	writeHashElem(c.W, f)
 }

@@ -531,9 +531,9 @@ func TestHashRandField(t *testing.T) {
 	}
 }
 
-// redisPayload appends DUMP's footer (RDB version 10, Redis's CRC-64) to
+// hashPayload appends DUMP's footer (RDB version 10, Redis's CRC-64) to
 // a value, to RESTORE hand-made payloads.
-func redisPayload(body string) string {
+func hashPayload(body string) string {
 	b := binary.LittleEndian.AppendUint16([]byte(body), 10)
 	crc := ^crc64.Update(^uint64(0), crc64.MakeTable(0x95ac9329ac4bc9b5), b)
 	return string(binary.LittleEndian.AppendUint64(b, crc))
@@ -626,11 +626,11 @@ func TestHashDumpRestore(t *testing.T) {
 		"listpack bad count":  "\x10\x0d\x0d\x00\x00\x00\x04\x00\x81a\x02\x81b\x02\xff",
 		"listpack duplicates": "\x10\x13\x13\x00\x00\x00\x04\x00\x81a\x02\x81b\x02\x81a\x02\x81c\x02\xff",
 	} {
-		if err := c.Restore(ctx, "bad", 0, redisPayload(body)).Err(); err == nil || err.Error() != "ERR Bad data format" {
+		if err := c.Restore(ctx, "bad", 0, hashPayload(body)).Err(); err == nil || err.Error() != "ERR Bad data format" {
 			t.Errorf("RESTORE of a payload with %s: %v", name, err)
 		}
 	}
-	if err := c.Restore(ctx, "good", 0, redisPayload("\x10\x0d\x0d\x00\x00\x00\x02\x00\x81a\x02\x81b\x02\xff")).Err(); err != nil {
+	if err := c.Restore(ctx, "good", 0, hashPayload("\x10\x0d\x0d\x00\x00\x00\x02\x00\x81a\x02\x81b\x02\xff")).Err(); err != nil {
 		t.Errorf("RESTORE of a hand-made listpack: %v", err)
 	}
 }
