@@ -87,15 +87,29 @@ func (h *Hash) Exists(field []byte) bool {
 	return h.lpFind(field) >= 0
 }
 
-// lpFind returns the offset of field's entry in the listpack, or -1.
+// lpFind returns the offset of field's entry in the listpack, or -1. A
+// short string, the usual field, is compared without a full decode.
 func (h *Hash) lpFind(field []byte) int {
+	lp := h.lp
 	fv, fIsInt := parseInt64(field)
-	for p := lpHeaderSize; h.lp[p] != lpEOF; {
-		s, v, isInt, next := lpDecode(h.lp, p)
-		if isInt && fIsInt && v == fv || !isInt && string(s) == string(field) {
-			return p
+	for p := lpHeaderSize; lp[p] != lpEOF; {
+		var next int
+		if c := lp[p]; c&lp6BitStrMask == lp6BitStr {
+			n := int(c & 0x3f)
+			if n == len(field) && string(lp[p+1:p+1+n]) == string(field) {
+				return p
+			}
+			next = p + n + 2
+		} else {
+			var s []byte
+			var v int64
+			var isInt bool
+			s, v, isInt, next = lpDecode(lp, p)
+			if isInt && fIsInt && v == fv || !isInt && string(s) == string(field) {
+				return p
+			}
 		}
-		p = lpSkip(h.lp, next)
+		p = lpSkip(lp, next)
 	}
 	return -1
 }

@@ -245,8 +245,15 @@ func lpElem(lp []byte, p int) (Elem, int) {
 	return Elem{b: s, n: v, isInt: isInt}, next
 }
 
-// lpSkip returns the offset of the entry after the one at p.
+// lpSkip returns the offset of the entry after the one at p, at once for
+// the usual small integer or short string.
 func lpSkip(lp []byte, p int) int {
+	switch c := lp[p]; {
+	case c&0x80 == lp7BitUint:
+		return p + 2
+	case c&lp6BitStrMask == lp6BitStr:
+		return p + int(c&0x3f) + 2
+	}
 	_, _, _, next := lpDecode(lp, p)
 	return next
 }
