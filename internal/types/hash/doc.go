@@ -12,6 +12,10 @@
 // reverse-binary cursor, so that a scan keeps Redis's guarantee while the
 // hash changes under it.
 //
+// Both encodings also come from DUMP payloads: [FromListpack] checks a
+// listpack as Redis's deep integrity check does, and [FromZiplist] reads
+// the ziplists of Redis 6 and before ([ziplist.go]) into a listpack.
+//
 // Reads hand out [Elem]s, which alias the hash's memory and may be an
 // integer instead of bytes (a listpack entry): a reply writer formats
 // them without copying. SizeBytes is what the hash holds on the Go heap,
