@@ -161,7 +161,11 @@ func randString(r *rand.Rand, n int) string {
 // shrinks meanwhile).
 func TestScanGuarantee(t *testing.T) {
 	lim := Limits{MaxEntries: 0, MaxValue: 64}
-	for round := range 20 {
+	rounds := 20
+	if raceEnabled {
+		rounds = 4
+	}
+	for round := range rounds {
 		r := rand.New(rand.NewPCG(uint64(round), 7))
 		h := New()
 		stable := map[string]bool{}
@@ -262,8 +266,8 @@ func TestClone(t *testing.T) {
 // TestSizeBytes compares SizeBytes with what the heap really grows by
 // when many hashes are built, for both encodings and several shapes.
 func TestSizeBytes(t *testing.T) {
-	if testing.Short() {
-		t.Skip("measures the heap")
+	if testing.Short() || raceEnabled {
+		t.Skip("measures the heap, slowly under the race detector")
 	}
 	for _, tc := range []struct {
 		name           string
