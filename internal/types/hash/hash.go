@@ -87,29 +87,15 @@ func (h *Hash) Exists(field []byte) bool {
 	return h.lpFind(field) >= 0
 }
 
-// lpFind returns the offset of field's entry in the listpack, or -1. A
-// short string, the usual field, is compared without a full decode.
+// lpFind returns the offset of field's entry in the listpack, or -1.
 func (h *Hash) lpFind(field []byte) int {
-	lp := h.lp
 	fv, fIsInt := parseInt64(field)
-	for p := lpHeaderSize; lp[p] != lpEOF; {
-		var next int
-		if c := lp[p]; c&lp6BitStrMask == lp6BitStr {
-			n := int(c & 0x3f)
-			if n == len(field) && string(lp[p+1:p+1+n]) == string(field) {
-				return p
-			}
-			next = p + n + 2
-		} else {
-			var s []byte
-			var v int64
-			var isInt bool
-			s, v, isInt, next = lpDecode(lp, p)
-			if isInt && fIsInt && v == fv || !isInt && string(s) == string(field) {
-				return p
-			}
+	for p := lpHeaderSize; h.lp[p] != lpEOF; {
+		match, next := lpMatches(h.lp, p, field, fv, fIsInt)
+		if match {
+			return p
 		}
-		p = lpSkip(lp, next)
+		p = lpSkip(h.lp, next) // and the value
 	}
 	return -1
 }

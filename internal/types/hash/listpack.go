@@ -259,12 +259,18 @@ func lpSkip(lp []byte, p int) int {
 }
 
 // lpMatches reports whether the entry at p holds s, whose integer reading
-// is (sv, sIsInt): an integer entry matches only an integer string, a
-// string entry the same bytes (as Redis's lpFind compares them).
-func lpMatches(lp []byte, p int, s []byte, sv int64, sIsInt bool) bool {
-	es, ev, eIsInt, _ := lpDecode(lp, p)
-	if eIsInt {
-		return sIsInt && ev == sv
+// is (sv, sIsInt), and returns the next entry's offset. An integer entry
+// matches only an integer string, a string entry the same bytes (as
+// Redis's lpFind compares them). A short string, the usual field, is
+// compared without a full decode.
+func lpMatches(lp []byte, p int, s []byte, sv int64, sIsInt bool) (bool, int) {
+	if c := lp[p]; c&lp6BitStrMask == lp6BitStr {
+		n := int(c & 0x3f)
+		return n == len(s) && string(lp[p+1:p+1+n]) == string(s), p + n + 2
 	}
-	return string(es) == string(s)
+	es, ev, eIsInt, next := lpDecode(lp, p)
+	if eIsInt {
+		return sIsInt && ev == sv, next
+	}
+	return string(es) == string(s), next
 }
