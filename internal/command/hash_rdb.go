@@ -2,9 +2,7 @@ package command
 
 import (
 	"strings"
-	"sync"
 
-	"github.com/shoal-cache/shoal/internal/config"
 	"github.com/shoal-cache/shoal/internal/engine"
 	"github.com/shoal-cache/shoal/internal/types/hash"
 )
@@ -34,18 +32,15 @@ func (h hashValue) AppendRDB(dst []byte) (byte, []byte) {
 	return rdbTypeHash, dst
 }
 
-// restoreHashLimits are the thresholds a RESTOREd hash is encoded by.
-// rdbLoaders are not given the node's config, so these are the
-// directives' defaults (Redis's): on a node with other thresholds, OBJECT
-// ENCODING of a restored hash may differ from Redis's until a write
-// converts it.
-var restoreHashLimits = sync.OnceValue(func() hash.Limits {
-	cfg := config.Default()
+// restoreHashLimits are the thresholds a RESTOREd hash is encoded by:
+// the node's, as Redis's.
+func restoreHashLimits(r *rdbReader) hash.Limits {
+	cfg := r.config()
 	return hash.Limits{
 		MaxEntries: cfg.Int("hash-max-listpack-entries"),
 		MaxValue:   cfg.Int("hash-max-listpack-value"),
 	}
-})
+}
 
 // loadHash reads RDB_TYPE_HASH: a count, then each field and value.
 // Redis refuses an empty hash and, when it checks payloads, a field that
@@ -55,7 +50,7 @@ func loadHash(r *rdbReader) (*engine.Entry, error) {
 	if err != nil || encoded || n == 0 {
 		return nil, errBadRDB
 	}
-	lim := restoreHashLimits()
+	lim := restoreHashLimits(r)
 	h := hash.New()
 	for range n {
 		f, err := r.readString()
@@ -80,7 +75,7 @@ func loadHashListpack(r *rdbReader) (*engine.Entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	h, err := hash.FromListpack(lp, restoreHashLimits())
+	h, err := hash.FromListpack(lp, restoreHashLimits(r))
 	if err != nil {
 		return nil, errBadRDB
 	}
@@ -94,7 +89,7 @@ func loadHashZiplist(r *rdbReader) (*engine.Entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	h, err := hash.FromZiplist(zl, restoreHashLimits())
+	h, err := hash.FromZiplist(zl, restoreHashLimits(r))
 	if err != nil {
 		return nil, errBadRDB
 	}

@@ -12,10 +12,6 @@ import (
 const (
 	rdbTypeSet       = 2
 	rdbTypeSetIntset = 11
-
-	// defaultMaxIntset is set-max-intset-entries' default, which RESTORE
-	// applies: a loader is not given the node's config.
-	defaultMaxIntset = 512
 )
 
 // AppendRDB appends the set's RDB encoding (see [rdbEncoder]).
@@ -42,7 +38,7 @@ func loadSetRDB(r *rdbReader) (*engine.Entry, error) {
 		return nil, errBadRDB
 	}
 	s := settype.New()
-	if n > defaultMaxIntset {
+	if maxIntset := r.config().Int("set-max-intset-entries"); n > uint64(maxIntset) {
 		// Sized by what the payload can hold, not by what it claims.
 		s = settype.NewHashtable(int(min(n, uint64(len(r.b)))))
 	}
@@ -51,7 +47,7 @@ func loadSetRDB(r *rdbReader) (*engine.Entry, error) {
 		if err != nil {
 			return nil, err
 		}
-		if !s.Add(m, defaultMaxIntset) {
+		if !s.Add(m, int(r.config().Int("set-max-intset-entries"))) {
 			return nil, errBadRDB
 		}
 	}
@@ -69,7 +65,7 @@ func loadIntsetRDB(r *rdbReader) (*engine.Entry, error) {
 	if err != nil {
 		return nil, errBadRDB
 	}
-	s.Fit(defaultMaxIntset)
+	s.Fit(int(r.config().Int("set-max-intset-entries")))
 	return &engine.Entry{Kind: engine.KindSet, Obj: setValue{s}}, nil
 }
 
