@@ -177,6 +177,7 @@ var keyFlagsByName = func() map[string][]string {
 		{"RM delete", "del unlink"},
 		{"OW update", "mset psetex restore setex"},
 		{"OW insert", "msetnx setnx"},
+		{"not_key", "spublish ssubscribe sunsubscribe"},
 	} {
 		for _, name := range strings.Fields(g.names) {
 			m[name] = strings.Fields(g.flags)

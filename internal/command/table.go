@@ -109,7 +109,7 @@ func NewTable() *Table {
 	families := [][]*Spec{
 		connectionCommands(), serverCommands(), introspectionCommands(),
 		stringCommands(), bitCommands(), keyCommands(), transactionCommands(),
-		listCommands(), setCommands(), hashCommands(),
+		listCommands(), setCommands(), hashCommands(), pubsubCommands(),
 	}
 	for _, family := range families {
 		for _, s := range family {

@@ -125,19 +125,20 @@ func (r *Registry[T]) Names(s *Subscriber[T], k Kind) []string {
 	return names
 }
 
-// Publish calls deliver for every receiver of a message sent to channel:
-// for kind Channel its subscribers and, once per matching pattern, the
-// subscribers of every pattern that match accepts; for kind Shard the
-// shard channel's subscribers. pattern is "" for a direct subscription.
-// It returns the number of deliveries. deliver runs under the registry's
-// lock and must not call back into it.
+// Publish calls deliver for every receiver of a message sent to channel,
+// with the kind of subscription it arrives by: for kind Channel the
+// channel's subscribers, then, once per matching pattern, the subscribers
+// of every pattern that match accepts (via Pattern, with the pattern); for
+// kind Shard the shard channel's subscribers. It returns the number of
+// deliveries. deliver runs under the registry's lock and must not call
+// back into it.
 func (r *Registry[T]) Publish(k Kind, channel string, match func(pattern, channel string) bool,
-	deliver func(s *Subscriber[T], pattern string)) int {
+	deliver func(s *Subscriber[T], via Kind, pattern string)) int {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	n := 0
 	for s := range r.subs[k][channel] {
-		deliver(s, "")
+		deliver(s, k, "")
 		n++
 	}
 	if k != Channel {
@@ -148,7 +149,7 @@ func (r *Registry[T]) Publish(k Kind, channel string, match func(pattern, channe
 			continue
 		}
 		for s := range set {
-			deliver(s, pattern)
+			deliver(s, Pattern, pattern)
 			n++
 		}
 	}

@@ -10,6 +10,7 @@ import (
 
 type delivery struct {
 	owner   string
+	via     Kind
 	pattern string
 }
 
@@ -18,9 +19,9 @@ func publish(r *Registry[string], k Kind, channel string) []delivery {
 	var got []delivery
 	var mu sync.Mutex
 	n := r.Publish(k, channel, func(p, c string) bool { ok, _ := path.Match(p, c); return ok },
-		func(s *Subscriber[string], pattern string) {
+		func(s *Subscriber[string], via Kind, pattern string) {
 			mu.Lock()
-			got = append(got, delivery{s.Owner, pattern})
+			got = append(got, delivery{s.Owner, via, pattern})
 			mu.Unlock()
 		})
 	if n != len(got) {
@@ -29,6 +30,9 @@ func publish(r *Registry[string], k Kind, channel string) []delivery {
 	sort.Slice(got, func(i, j int) bool {
 		if got[i].owner != got[j].owner {
 			return got[i].owner < got[j].owner
+		}
+		if got[i].via != got[j].via {
+			return got[i].via < got[j].via
 		}
 		return got[i].pattern < got[j].pattern
 	})
@@ -48,10 +52,10 @@ func TestPublishReachesChannelsPatternsAndShardsApart(t *testing.T) {
 		channel string
 		want    []delivery
 	}{
-		{Channel, "news", []delivery{{"a", ""}, {"a", "n*"}, {"b", "n*"}, {"b", "ne?s"}}},
-		{Channel, "nope", []delivery{{"a", "n*"}, {"b", "n*"}}},
+		{Channel, "news", []delivery{{"a", Channel, ""}, {"a", Pattern, "n*"}, {"b", Pattern, "n*"}, {"b", Pattern, "ne?s"}}},
+		{Channel, "nope", []delivery{{"a", Pattern, "n*"}, {"b", Pattern, "n*"}}},
 		{Channel, "other", nil},
-		{Shard, "news", []delivery{{"c", ""}}},
+		{Shard, "news", []delivery{{"c", Shard, ""}}},
 		{Shard, "nope", nil}, // patterns never match shard channels
 	}
 	for _, tt := range tests {
@@ -169,7 +173,7 @@ func TestConcurrentUse(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for range 200 {
-				r.Publish(Channel, "c", func(p, c string) bool { return true }, func(s *Subscriber[int], _ string) { _ = s.Owner })
+				r.Publish(Channel, "c", func(p, c string) bool { return true }, func(s *Subscriber[int], _ Kind, _ string) { _ = s.Owner })
 				r.Channels(Channel, func(string) bool { return true })
 			}
 		}()

@@ -57,6 +57,8 @@ type conn struct {
 	blocked atomic.Bool
 	// served is the reply of the waiting command once served (under mu).
 	served []byte
+
+	push pushState // Pub/Sub output (pubsub.go)
 }
 
 func newConn(s *Server, gc gnet.Conn, id int64) *conn {
@@ -301,7 +303,11 @@ func (c *conn) Info() string {
 		cmd = s.FullName()
 	}
 	multi, dirty := c.ctx.MultiState()
+	sub, psub, ssub := c.ctx.SubscriptionCounts()
 	flags := ""
+	if sub+psub+ssub > 0 {
+		flags += "P"
+	}
 	if c.blocked.Load() {
 		flags += "b"
 	}
@@ -321,9 +327,9 @@ func (c *conn) Info() string {
 	name, user, libName, libVer := c.name, c.user, c.libName, c.libVer
 	c.mu.Unlock()
 	qbuf := c.qbufLen.Load()
-	return fmt.Sprintf("id=%d addr=%s laddr=%s fd=%d name=%s age=%d idle=%d flags=%s db=%d sub=0 psub=0 ssub=0 multi=%d "+
+	return fmt.Sprintf("id=%d addr=%s laddr=%s fd=%d name=%s age=%d idle=%d flags=%s db=%d sub=%d psub=%d ssub=%d multi=%d "+
 		"qbuf=%d qbuf-free=%d argv-mem=0 multi-mem=0 rbs=%d rbp=0 obl=0 oll=0 omem=0 tot-mem=%d events=r cmd=%s user=%s redir=-1 resp=%d lib-name=%s lib-ver=%s",
 		c.id, c.Addr(), c.LocalAddr(), c.fd, name, int64(now.Sub(c.created).Seconds()),
-		(now.UnixMilli()-c.lastActive.Load())/1000, flags, c.DB(), multi, qbuf, max(0, 16384-qbuf), 16384, 16384+qbuf,
+		(now.UnixMilli()-c.lastActive.Load())/1000, flags, c.DB(), sub, psub, ssub, multi, qbuf, max(0, 16384-qbuf), 16384, 16384+qbuf,
 		cmd, user, c.Proto(), libName, libVer)
 }
