@@ -103,6 +103,18 @@ func keySpecsOf(s *Spec) []keySpec {
 	return []keySpec{{Notes: keySpecNotes[s.FullName()], Flags: flags, Index: s.FirstKey, LastKey: lastKey, Step: max(s.Step, 1)}}
 }
 
+// hasKeys reports whether the command takes keys, as Redis's
+// doesCommandHaveKeys: a spec flagged not_key (SPUBLISH's shard channel)
+// does not count.
+func hasKeys(s *Spec) bool {
+	for _, k := range keySpecsOf(s) {
+		if !slices.Contains(k.Flags, "not_key") {
+			return true
+		}
+	}
+	return false
+}
+
 // defaultKeyFlags are the flags of a command missing from keyFlagsByName:
 // RO for read-only commands, RW otherwise.
 func defaultKeyFlags(s *Spec) []string {
