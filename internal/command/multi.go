@@ -168,7 +168,7 @@ func (c *Ctx) Release() {
 	c.endMulti()
 	c.unwatch()
 	c.unblock()
-	c.Node.PubSub.UnsubscribeAll(&c.subs)
+	c.DropSubscriptions()
 }
 
 // resetTransaction is RESET's part: no transaction, no watched keys.

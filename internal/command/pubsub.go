@@ -57,6 +57,11 @@ func (c *Ctx) SubscriptionCounts() (channels, patterns, shards int) {
 	return c.subs.Count(pubsub.Channel), c.subs.Count(pubsub.Pattern), c.subs.Count(pubsub.Shard)
 }
 
+// DropSubscriptions removes the connection's subscriptions. It is safe
+// from any goroutine (the registry guards them), so a connection being
+// killed leaves every channel at once.
+func (c *Ctx) DropSubscriptions() { c.Node.PubSub.UnsubscribeAll(&c.subs) }
+
 // subscribedRESP2 reports whether the connection is in RESP2's subscribed
 // mode.
 func (c *Ctx) subscribedRESP2() bool {

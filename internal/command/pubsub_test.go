@@ -507,3 +507,18 @@ func TestPubSubSlowSubscriberIsDisconnected(t *testing.T) {
 		t.Errorf("reading the slow subscriber's connection: %v, want EOF", err)
 	}
 }
+
+// TestPubSubClientKill: a killed subscriber leaves its channels at once,
+// as Redis frees a killed client at once: a command pipelined right after
+// CLIENT KILL no longer counts it.
+func TestPubSubClientKill(t *testing.T) {
+	s := testserver.Start(t)
+	sub := s.Raw(t)
+	sub.Send(encodeCommand([]string{"PSUBSCRIBE", "x"}))
+	readExactly(t, sub, len(confirm("psubscribe", "x", 1)))
+	r := s.Raw(t)
+	r.Send(encodeCommand([]string{"CLIENT", "KILL", "TYPE", "pubsub"}) + encodeCommand([]string{"PUBSUB", "NUMPAT"}))
+	if got := readExactly(t, r, len(":1\r\n:0\r\n")); got != ":1\r\n:0\r\n" {
+		t.Errorf("CLIENT KILL TYPE pubsub then PUBSUB NUMPAT: %q", got)
+	}
+}

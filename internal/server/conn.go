@@ -276,9 +276,12 @@ func (c *conn) SetLib(name, version string) {
 func (c *conn) Addr() string      { return c.addr }
 func (c *conn) LocalAddr() string { return c.laddr }
 
-// Kill closes the connection; safe from any goroutine.
+// Kill closes the connection; safe from any goroutine. Its subscriptions
+// go at once, as Redis frees a killed client at once: PUBSUB NUMSUB right
+// after CLIENT KILL does not count it.
 func (c *conn) Kill() {
 	if c.killed.CompareAndSwap(false, true) {
+		c.ctx.DropSubscriptions()
 		c.gc.Close()
 	}
 }

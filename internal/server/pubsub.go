@@ -40,7 +40,13 @@ func (c *conn) Push(msg []byte) {
 	n := int64(len(msg))
 	queued := c.push.queued.Add(n)
 	if lim := c.pubsubLimit(); lim.Hard > 0 && uint64(queued) >= lim.Hard {
-		c.closeForOutputLimit(uint64(queued))
+		// Not Kill: the publisher holds the registry's lock, which
+		// dropping the subscriptions needs. They go when the loop
+		// closes the connection.
+		if c.killed.CompareAndSwap(false, true) {
+			c.logOutputLimit(uint64(queued))
+			c.gc.Close()
+		}
 		return
 	}
 	err := c.gc.AsyncWrite(msg, func(gc gnet.Conn, err error) error {
@@ -70,8 +76,9 @@ func (c *conn) checkOutputLimit(used uint64) {
 	if lim.Soft > 0 && used >= lim.Soft {
 		now = time.Now().Unix()
 	}
-	if c.push.overLimit(lim, used, now) {
-		c.closeForOutputLimit(used)
+	if c.push.overLimit(lim, used, now) && !c.killed.Load() {
+		c.logOutputLimit(used)
+		c.Kill()
 	}
 }
 
@@ -92,11 +99,7 @@ func (p *pushState) overLimit(lim config.OutputBufferLimit, used uint64, now int
 	return hard || now-p.softSince > lim.SoftSeconds
 }
 
-func (c *conn) closeForOutputLimit(used uint64) {
-	if c.killed.Load() {
-		return
-	}
+func (c *conn) logOutputLimit(used uint64) {
 	c.srv.log.Warn("closing client for overcoming of output buffer limits", "client", c.id, "addr", c.addr,
 		"class", "pubsub", "omem", used)
-	c.Kill()
 }
