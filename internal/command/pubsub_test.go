@@ -522,3 +522,31 @@ func TestPubSubClientKill(t *testing.T) {
 		t.Errorf("CLIENT KILL TYPE pubsub then PUBSUB NUMPAT: %q", got)
 	}
 }
+
+// TestPubSubWhileBlocked: a RESP3 subscriber blocked in BLPOP still gets
+// its messages, then its BLPOP reply; a RESP2 subscriber may not block.
+func TestPubSubWhileBlocked(t *testing.T) {
+	s := testserver.Start(t)
+	runPubSubSteps(t, s, []pubsubStep{
+		{conn: 1, cmd: []string{"SUBSCRIBE", "a"}, want: confirm("subscribe", "a", 1)},
+		{conn: 1, cmd: []string{"BLPOP", "l", "1"}, want: "-ERR Can't execute 'blpop': " + errSubscribed},
+	})
+	sub := s.Raw(t)
+	sub.Do("HELLO", "3")
+	sub.Send(encodeCommand([]string{"SUBSCRIBE", "b"}) + encodeCommand([]string{"BLPOP", "l", "0"}))
+	readExactly(t, sub, len(confirm3("subscribe", "b", 1)))
+	pub := s.Raw(t)
+	waitFor(t, "the subscriber to block", func() bool { return strings.Contains(pub.Do("INFO", "clients"), "blocked_clients:1\r\n") })
+	if got := pub.Do("PUBLISH", "b", "m"); got != ":1\r\n" {
+		t.Fatalf("PUBLISH: %q", got)
+	}
+	want := ">3\r\n$7\r\nmessage\r\n$1\r\nb\r\n$1\r\nm\r\n"
+	if got := readExactly(t, sub, len(want)); got != want {
+		t.Fatalf("blocked subscriber got %q, want %q", got, want)
+	}
+	pub.Do("RPUSH", "l", "x")
+	want = "*2\r\n$1\r\nl\r\n$1\r\nx\r\n"
+	if got := readExactly(t, sub, len(want)); got != want {
+		t.Fatalf("BLPOP reply %q, want %q", got, want)
+	}
+}

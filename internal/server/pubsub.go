@@ -52,6 +52,7 @@ func (c *conn) Push(msg []byte) {
 	err := c.gc.AsyncWrite(msg, func(gc gnet.Conn, err error) error {
 		queued := c.push.queued.Add(-n)
 		if err == nil {
+			c.srv.netOut.Add(n)
 			c.checkOutputLimit(uint64(gc.OutboundBuffered()) + uint64(queued))
 		}
 		return nil
