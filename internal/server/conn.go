@@ -55,8 +55,6 @@ type conn struct {
 	// blocked is set while a blocking command waits (BLPOP ...): the
 	// connection's further input is kept, not run.
 	blocked atomic.Bool
-	// served is the reply of the waiting command once served (under mu).
-	served []byte
 
 	push pushState // Pub/Sub output (pubsub.go)
 }
@@ -104,11 +102,8 @@ func (c *conn) traffic(data []byte) gnet.Action {
 		return gnet.Close
 	}
 	if c.blocked.Load() {
-		c.resume()
-		if c.blocked.Load() {
-			c.keep(data)
-			return gnet.None
-		}
+		c.keep(data)
+		return gnet.None
 	}
 	now := time.Now()
 	c.lastActive.Store(now.UnixMilli())
@@ -166,30 +161,19 @@ func (c *conn) keep(data []byte) {
 // Block parks the connection: its command waits for a key.
 func (c *conn) Block() { c.blocked.Store(true) }
 
-// Unblock hands the waiting command's reply to the connection, from any
-// goroutine, and wakes its event loop, which writes it and then runs the
-// commands that came in meanwhile (resume).
+// Unblock sends the waiting command's reply, from any goroutine, and then
+// lets the connection run the commands that came in meanwhile. The reply
+// is queued on the connection's event loop like a pub/sub message, so the
+// two keep their order; the callback runs on the loop once it is out.
 func (c *conn) Unblock(reply []byte) {
-	c.mu.Lock()
-	c.served = reply
-	c.mu.Unlock()
-	_ = c.gc.Wake(nil)
-}
-
-// resume writes the reply of a served blocking command, on the event
-// loop, and lets the connection run commands again; it reports whether
-// there was one.
-func (c *conn) resume() {
-	c.mu.Lock()
-	reply := c.served
-	c.served = nil
-	c.mu.Unlock()
-	if reply == nil {
-		return
-	}
-	n, _ := c.gc.Write(reply)
-	c.srv.netOut.Add(int64(n))
-	c.blocked.Store(false)
+	_ = c.gc.AsyncWrite(reply, func(gnet.Conn, error) error {
+		c.srv.netOut.Add(int64(len(reply)))
+		c.blocked.Store(false)
+		if c.traffic(nil) == gnet.Close {
+			return c.gc.Close()
+		}
+		return nil
+	})
 }
 
 // endBatch flushes the replies and enforces the query buffer limit on
