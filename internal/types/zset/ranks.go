@@ -1,0 +1,127 @@
+package zset
+
+// Range commands work on ranks: they find where a range starts or ends
+// (O(log n) in the skiplist, a walk in the compact form), then walk from
+// there, checking the other end as they go, as Redis does.
+
+// Ascend calls fn for the members from rank from (0-based) upwards until
+// fn returns false or the set ends.
+func (z *ZSet) Ascend(from int, fn func(member []byte, score float64) bool) {
+	if from < 0 || from >= z.Len() {
+		return
+	}
+	if z.big != nil {
+		for n := z.big.sl.at(from); n != nil; n = n.lv[0].next {
+			if !fn(bytesOf(n.member), n.score) {
+				return
+			}
+		}
+		return
+	}
+	for off := z.small.offsetOf(from); off < len(z.small.b); {
+		m, s, _, next := z.small.entryAt(off)
+		if !fn(m, s) {
+			return
+		}
+		off = next
+	}
+}
+
+// Descend calls fn for the members from rank from downwards until fn
+// returns false or the set's first member was passed.
+func (z *ZSet) Descend(from int, fn func(member []byte, score float64) bool) {
+	if from < 0 || from >= z.Len() {
+		return
+	}
+	if z.big != nil {
+		for n := z.big.sl.at(from); n != nil; n = n.back {
+			if !fn(bytesOf(n.member), n.score) {
+				return
+			}
+		}
+		return
+	}
+	offs := z.small.offsets()
+	for i := from; i >= 0; i-- {
+		m, s, _, _ := z.small.entryAt(offs[i])
+		if !fn(m, s) {
+			return
+		}
+	}
+}
+
+// At returns the member of 0-based rank r, which must be below Len.
+func (z *ZSet) At(r int) (member []byte, score float64) {
+	z.Ascend(r, func(m []byte, s float64) bool {
+		member, score = m, s
+		return false
+	})
+	return member, score
+}
+
+// countFromStart returns how many members from the first satisfy ok,
+// which holds for a prefix of the set.
+func (z *ZSet) countFromStart(ok func(member []byte, score float64) bool) int {
+	if z.big != nil {
+		return z.big.sl.countWhile(func(n *node) bool { return ok(bytesOf(n.member), n.score) })
+	}
+	count := 0
+	z.Ascend(0, func(m []byte, s float64) bool {
+		if !ok(m, s) {
+			return false
+		}
+		count++
+		return true
+	})
+	return count
+}
+
+// ScoreStart returns the rank of the first member at or above r's start,
+// Len when there is none.
+func (z *ZSet) ScoreStart(r ScoreRange) int {
+	return z.countFromStart(func(_ []byte, s float64) bool { return !r.GteMin(s) })
+}
+
+// ScoreEnd returns the rank of the last member at or below r's end, -1
+// when there is none.
+func (z *ZSet) ScoreEnd(r ScoreRange) int {
+	return z.countFromStart(func(_ []byte, s float64) bool { return r.LteMax(s) }) - 1
+}
+
+// LexStart returns the rank of the first member at or after r's start, in
+// a set whose members all have one score (otherwise the result is
+// Redis's "unspecified": what the walk finds), Len when there is none.
+func (z *ZSet) LexStart(r LexRange) int {
+	return z.countFromStart(func(m []byte, _ float64) bool { return !r.GteMin(m) })
+}
+
+// LexEnd returns the rank of the last member at or before r's end, -1
+// when there is none; see LexStart.
+func (z *ZSet) LexEnd(r LexRange) int {
+	return z.countFromStart(func(m []byte, _ float64) bool { return r.LteMax(m) }) - 1
+}
+
+// RemoveRange deletes the members of ranks from to to, inclusive, which
+// must be within the set, and returns how many it deleted.
+func (z *ZSet) RemoveRange(from, to int) int {
+	n := to - from + 1
+	if n <= 0 {
+		return 0
+	}
+	if z.big != nil {
+		x := z.big.sl.at(from)
+		for range n {
+			next := x.lv[0].next
+			z.big.remove(x)
+			x = next
+		}
+		return n
+	}
+	start := z.small.offsetOf(from)
+	end := start
+	for range n {
+		_, _, _, end = z.small.entryAt(end)
+	}
+	z.small.removeSpan(start, end, n)
+	return n
+}
