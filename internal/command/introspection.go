@@ -221,7 +221,7 @@ func getKeysTarget(c *Ctx) (*Spec, [][]byte, bool) {
 	switch {
 	case s == nil:
 		c.Error("ERR Invalid command specified")
-	case s.FirstKey <= 0:
+	case s.FirstKey <= 0 && s.Flags&MovableKeys == 0:
 		c.Error("ERR The command has no key arguments")
 	case !arityOK(s, len(args)):
 		c.Error("ERR Invalid number of arguments specified for command")

@@ -16,11 +16,19 @@ type keySpec struct {
 	Notes                string
 	Flags                []string
 	Index, LastKey, Step int
+	// KeyNum, when set, finds the keys by a key count instead of a range
+	// (Redis's "keynum" find_keys): the count is at Index+KeyNum.Idx, the
+	// keys start at Index+KeyNum.First.
+	KeyNum *keyNum
 }
 
-// covers reports whether argument pos of an nargs-argument command is one
-// of the spec's keys.
-func (k keySpec) covers(pos, nargs int) bool {
+// covers reports whether argument pos of a command is one of the spec's
+// keys.
+func (k keySpec) covers(pos int, args [][]byte) bool {
+	if k.KeyNum != nil {
+		return k.KeyNum.covers(k, pos, args)
+	}
+	nargs := len(args)
 	last := k.Index + k.LastKey
 	if k.LastKey < 0 {
 		last = nargs + k.LastKey
@@ -68,7 +76,7 @@ func defaultKeyFlags(s *Spec) []string {
 // functions do.
 func keyFlagsAt(s *Spec, args [][]byte, pos int) []string {
 	for _, k := range keySpecsOf(s) {
-		if !k.covers(pos, len(args)) {
+		if !k.covers(pos, args) {
 			continue
 		}
 		if resolve, ok := variableKeyFlags[s.FullName()]; ok {
@@ -188,6 +196,10 @@ func writeKeySpec(w *resp.Writer, k keySpec) {
 	w.BulkString("index")
 	w.Int(int64(k.Index))
 	w.BulkString("find_keys")
+	if k.KeyNum != nil {
+		writeKeyNum(w, k.KeyNum)
+		return
+	}
 	w.Map(2)
 	w.BulkString("type")
 	w.BulkString("range")

@@ -28,11 +28,14 @@ const (
 	NoAuth
 	MayReplicate
 	NoMulti
+	// MovableKeys marks a command whose keys are found from its
+	// arguments (a key count), not only from FirstKey/LastKey/Step.
+	MovableKeys
 	AllowBusy
 )
 
 var flagNames = []string{"write", "readonly", "denyoom", "admin", "pubsub", "noscript", "blocking",
-	"loading", "stale", "skip_monitor", "skip_slowlog", "fast", "no_auth", "may_replicate", "no_multi", "allow_busy"}
+	"loading", "stale", "skip_monitor", "skip_slowlog", "fast", "no_auth", "may_replicate", "no_multi", "movablekeys", "allow_busy"}
 
 // Names returns the flag names in Redis's spelling.
 func (f Flags) Names() []string {
@@ -221,6 +224,9 @@ func (s *Spec) ACLCategories() []string {
 // Keys returns the positions in args of the keys a command names, from its
 // first/last/step, clipped to the arguments present.
 func (s *Spec) Keys(args [][]byte) []int {
+	if s.Flags&MovableKeys != 0 {
+		return movableKeys(s, args)
+	}
 	if s.FirstKey <= 0 || s.FirstKey >= len(args) {
 		return nil
 	}
