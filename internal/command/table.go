@@ -109,7 +109,7 @@ func NewTable() *Table {
 	t := &Table{cmds: map[string]*Spec{}, errCounts: map[string]int64{}}
 	families := [][]*Spec{
 		connectionCommands(), serverCommands(), introspectionCommands(),
-		stringCommands(), bitCommands(), keyCommands(),
+		stringCommands(), bitCommands(), keyCommands(), zsetCommands(),
 	}
 	for _, family := range families {
 		for _, s := range family {
