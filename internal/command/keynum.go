@@ -59,12 +59,17 @@ func writeKeyNum(w *resp.Writer, n *keyNum) {
 }
 
 // movableKeys returns the positions of a MovableKeys command's keys, spec
-// by spec, as COMMAND GETKEYS gives them.
+// by spec, as COMMAND GETKEYS gives them; none when a key count is not
+// valid, which makes the whole command's keys unknown, as in Redis.
 func movableKeys(s *Spec, args [][]byte) []int {
 	var pos []int
 	for _, k := range keySpecsOf(s) {
 		if k.KeyNum != nil {
-			pos = append(pos, k.KeyNum.keys(k, args)...)
+			keys := k.KeyNum.keys(k, args)
+			if keys == nil {
+				return nil
+			}
+			pos = append(pos, keys...)
 			continue
 		}
 		for p := k.Index; p < len(args) && k.covers(p, args); p += max(k.Step, 1) {

@@ -128,12 +128,10 @@ func (a *zrangeArgs) ranks(z *zset.ZSet) (lo, hi int) {
 	if a.offset < 0 || a.offset >= int64(z.Len()) {
 		return 0, -1
 	}
-	var first, last int
-	if a.kind == byScore {
-		first, last = z.ScoreStart(a.score), z.ScoreEnd(a.score)
-	} else {
-		first, last = z.LexStart(a.lex), z.LexEnd(a.lex)
+	if a.kind == byLex {
+		return a.lexRanks(z)
 	}
+	first, last := z.ScoreStart(a.score), z.ScoreEnd(a.score)
 	off := int(a.offset)
 	if a.rev {
 		last -= off
@@ -149,6 +147,35 @@ func (a *zrangeArgs) ranks(z *zset.ZSet) (lo, hi int) {
 		}
 	}
 	return first, last
+}
+
+// lexRanks is ranks for a lexicographical range, found as Redis walks
+// it: from the first (or last) member in range, past the offset, then on
+// while members stay within the range's other end.
+func (a *zrangeArgs) lexRanks(z *zset.ZSet) (lo, hi int) {
+	off := int(a.offset)
+	if !a.rev {
+		first := z.LexFirst(a.lex)
+		if first < 0 || first+off >= z.Len() {
+			return 0, -1
+		}
+		lo = first + off
+		return lo, lo + a.limited(z.LexRunUp(lo, a.lex)) - 1
+	}
+	last := z.LexLast(a.lex)
+	if last < 0 || last-off < 0 {
+		return 0, -1
+	}
+	hi = last - off
+	return hi - a.limited(z.LexRunDown(hi, a.lex)) + 1, hi
+}
+
+// limited caps a count at LIMIT's.
+func (a *zrangeArgs) limited(n int) int {
+	if a.limit >= 0 && a.limit < int64(n) {
+		return int(a.limit)
+	}
+	return n
 }
 
 // rankInterval turns start and end indexes (negative from the end) into
@@ -280,7 +307,17 @@ func zlexcount(c *Ctx) {
 		c.Error(errLexRange)
 		return
 	}
-	zcountGeneric(c, func(z *zset.ZSet) (int, int) { return z.LexStart(r), z.LexEnd(r) })
+	zcountGeneric(c, func(z *zset.ZSet) (int, int) { return lexWalk(z, r) })
+}
+
+// lexWalk returns the ranks ZLEXCOUNT and ZREMRANGEBYLEX cover: from the
+// first member in range on while members stay within its end.
+func lexWalk(z *zset.ZSet, r zset.LexRange) (lo, hi int) {
+	first := z.LexFirst(r)
+	if first < 0 {
+		return 0, -1
+	}
+	return first, first + z.LexRunUp(first, r) - 1
 }
 
 func zcountGeneric(c *Ctx, ends func(*zset.ZSet) (int, int)) {
@@ -323,7 +360,7 @@ func zremrangebylex(c *Ctx) {
 		c.Error(errLexRange)
 		return
 	}
-	zremrangeGeneric(c, func(z *zset.ZSet) (int, int) { return z.LexStart(r), z.LexEnd(r) })
+	zremrangeGeneric(c, func(z *zset.ZSet) (int, int) { return lexWalk(z, r) })
 }
 
 func zremrangeGeneric(c *Ctx, ends func(*zset.ZSet) (int, int)) {

@@ -88,17 +88,108 @@ func (z *ZSet) ScoreEnd(r ScoreRange) int {
 	return z.countFromStart(func(_ []byte, s float64) bool { return r.LteMax(s) }) - 1
 }
 
-// LexStart returns the rank of the first member at or after r's start, in
-// a set whose members all have one score (otherwise the result is
-// Redis's "unspecified": what the walk finds), Len when there is none.
-func (z *ZSet) LexStart(r LexRange) int {
-	return z.countFromStart(func(m []byte, _ float64) bool { return !r.GteMin(m) })
+// Lexicographical ranges assume that all members have the same score,
+// the only case where Redis defines them. Otherwise the result is what
+// Redis's walk finds: the compact form follows Redis's listpack functions
+// step by step, so a mixed-score set gives Redis's answer; the skiplist
+// form answers in O(log n) as if the members were in order (Redis's own
+// answer then depends on its nodes' random levels).
+
+// inLexRange reports whether r may hold members of z: it is not empty,
+// the last member is at or after its start, the first at or before its
+// end (Redis's zslIsInLexRange and zzlIsInLexRange).
+func (z *ZSet) inLexRange(r LexRange) bool {
+	if r.Empty() || z.Len() == 0 {
+		return false
+	}
+	last, _ := z.At(z.Len() - 1)
+	if !r.GteMin(last) {
+		return false
+	}
+	first, _ := z.At(0)
+	return r.LteMax(first)
 }
 
-// LexEnd returns the rank of the last member at or before r's end, -1
-// when there is none; see LexStart.
-func (z *ZSet) LexEnd(r LexRange) int {
-	return z.countFromStart(func(m []byte, _ float64) bool { return r.LteMax(m) }) - 1
+// LexFirst returns the rank where a forward walk of r starts, -1 when it
+// selects nothing: the first member at or after r's start, which must
+// also be at or before its end.
+func (z *ZSet) LexFirst(r LexRange) int {
+	if !z.inLexRange(r) {
+		return -1
+	}
+	i := z.countFromStart(func(m []byte, _ float64) bool { return !r.GteMin(m) })
+	if i >= z.Len() {
+		return -1
+	}
+	if m, _ := z.At(i); !r.LteMax(m) {
+		return -1
+	}
+	return i
+}
+
+// LexLast returns the rank where a backward walk of r starts, -1 when it
+// selects nothing: the last member at or before r's end (the compact
+// form looks from its tail), which must also be at or after its start.
+func (z *ZSet) LexLast(r LexRange) int {
+	if !z.inLexRange(r) {
+		return -1
+	}
+	j := -1
+	if z.big != nil {
+		j = z.big.sl.countWhile(func(n *node) bool { return r.LteMax(bytesOf(n.member)) }) - 1
+	} else {
+		i := 0
+		z.Ascend(0, func(m []byte, _ float64) bool {
+			if r.LteMax(m) {
+				j = i
+			}
+			i++
+			return true
+		})
+	}
+	if j < 0 {
+		return -1
+	}
+	if m, _ := z.At(j); !r.GteMin(m) {
+		return -1
+	}
+	return j
+}
+
+// LexRunUp returns how many members from rank from upwards are at or
+// before r's end, stopping at the first that is not.
+func (z *ZSet) LexRunUp(from int, r LexRange) int {
+	if z.big != nil {
+		end := z.big.sl.countWhile(func(n *node) bool { return r.LteMax(bytesOf(n.member)) })
+		return max(end-from, 0)
+	}
+	n := 0
+	z.Ascend(from, func(m []byte, _ float64) bool {
+		if !r.LteMax(m) {
+			return false
+		}
+		n++
+		return true
+	})
+	return n
+}
+
+// LexRunDown returns how many members from rank from downwards are at or
+// after r's start, stopping at the first that is not.
+func (z *ZSet) LexRunDown(from int, r LexRange) int {
+	if z.big != nil {
+		start := z.big.sl.countWhile(func(n *node) bool { return !r.GteMin(bytesOf(n.member)) })
+		return max(from-start+1, 0)
+	}
+	n := 0
+	z.Descend(from, func(m []byte, _ float64) bool {
+		if !r.GteMin(m) {
+			return false
+		}
+		n++
+		return true
+	})
+	return n
 }
 
 // RemoveRange deletes the members of ranks from to to, inclusive, which

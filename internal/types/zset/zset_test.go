@@ -226,23 +226,28 @@ func TestRanges(t *testing.T) {
 			lz.Add([]byte(m), 0, 0, lim)
 		}
 		lexCases := []struct {
-			min, max   string
-			start, end int
+			min, max    string
+			first, last int
 		}{
 			{"-", "+", 0, 4},
 			{"[b", "[d", 1, 3},
 			{"(b", "(d", 2, 2},
 			{"[bb", "[c", 2, 2},
-			{"+", "-", 5, -1},
-			{"(e", "+", 5, 4},
+			{"+", "-", -1, -1},
+			{"(e", "+", -1, -1},
+			{"[c", "[b", -1, -1},
 		}
 		for _, tc := range lexCases {
 			r, ok := ParseLexRange([]byte(tc.min), []byte(tc.max))
 			if !ok {
 				t.Fatalf("parse %q %q", tc.min, tc.max)
 			}
-			if s, e := lz.LexStart(r), lz.LexEnd(r); s != tc.start || e != tc.end {
-				t.Errorf("%s: lex %s %s: %d..%d, want %d..%d", lz.Encoding(), tc.min, tc.max, s, e, tc.start, tc.end)
+			f, l := lz.LexFirst(r), lz.LexLast(r)
+			if f != tc.first || l != tc.last {
+				t.Errorf("%s: lex %s %s: first %d last %d, want %d %d", lz.Encoding(), tc.min, tc.max, f, l, tc.first, tc.last)
+			}
+			if f >= 0 && (lz.LexRunUp(f, r) != l-f+1 || lz.LexRunDown(l, r) != l-f+1) {
+				t.Errorf("%s: lex %s %s: runs %d %d, want %d", lz.Encoding(), tc.min, tc.max, lz.LexRunUp(f, r), lz.LexRunDown(l, r), l-f+1)
 			}
 		}
 	}
