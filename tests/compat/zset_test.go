@@ -161,8 +161,12 @@ var zsetGenerators = []weighted{
 		return cmd("ZREMRANGEBYSCORE", g.key(), g.scoreBound(), g.scoreBound())
 	}},
 	{"zremrangebylex", 1, func(g *generator) []string { return cmd("ZREMRANGEBYLEX", g.key(), g.lexBound(), g.lexBound()) }},
-	{"zpopmin", 1, func(g *generator) []string { return cmdv("ZPOPMIN", []string{g.key()}, g.options(50, []string{g.index()})...) }},
-	{"zpopmax", 1, func(g *generator) []string { return cmdv("ZPOPMAX", []string{g.key()}, g.options(50, []string{g.index()})...) }},
+	{"zpopmin", 1, func(g *generator) []string {
+		return cmdv("ZPOPMIN", []string{g.key()}, g.options(50, []string{g.index()})...)
+	}},
+	{"zpopmax", 1, func(g *generator) []string {
+		return cmdv("ZPOPMAX", []string{g.key()}, g.options(50, []string{g.index()})...)
+	}},
 	{"zmpop", 1, genZMPop},
 	{"zunion", 2, genZSetOp("ZUNION", false)},
 	{"zinter", 2, genZSetOp("ZINTER", false)},
