@@ -4,6 +4,10 @@ package command
 // connection.
 
 func ping(c *Ctx) {
+	if len(c.Args) <= 2 && c.subscribedRESP2() {
+		pingSubscribed(c)
+		return
+	}
 	switch len(c.Args) {
 	case 1:
 		c.W.Simple("PONG")
@@ -22,6 +26,7 @@ func quit(c *Ctx) {
 }
 
 func reset(c *Ctx) {
+	c.resetTransaction()
 	c.Conn.Reset()
 	c.W.Simple("RESET")
 }

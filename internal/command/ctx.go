@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/shoal-cache/shoal/internal/config"
 	"github.com/shoal-cache/shoal/internal/engine"
+	"github.com/shoal-cache/shoal/internal/pubsub"
 	"github.com/shoal-cache/shoal/internal/resp"
 )
 
@@ -36,6 +38,11 @@ type Conn interface {
 	LocalAddr() string
 	// Kill closes the connection from another goroutine (CLIENT KILL).
 	Kill()
+	// Block stops the connection from running further commands: its
+	// command waits (blocking.go). Unblock, from any goroutine, sends the
+	// waiting command's reply and resumes the connection.
+	Block()
+	Unblock(reply []byte)
 	// CloseAfterReply closes the connection once the pending replies are
 	// flushed (QUIT).
 	CloseAfterReply()
@@ -45,6 +52,11 @@ type Conn interface {
 	// Reset returns the connection to its state right after connecting
 	// (RESET): db 0, RESP2, no name.
 	Reset()
+	// Push sends msg, a complete Pub/Sub message in the connection's
+	// protocol, from any goroutine: it is queued behind the replies the
+	// connection is writing, and may close a subscriber that does not
+	// read (client-output-buffer-limit). msg must not change afterwards.
+	Push(msg []byte)
 }
 
 // ClientStats are the connection counters INFO clients and stats report.
@@ -78,6 +90,14 @@ type Node struct {
 	TCPPort int
 	// Shutdown stops the node; SHUTDOWN calls it after its checks.
 	Shutdown func()
+
+	// PubSub is who subscribed to which channels and patterns.
+	PubSub pubsub.Registry[Conn]
+
+	// gate lets EXEC run with no other command alongside.
+	gate gate
+	// blocked holds the clients parked by blocking commands.
+	blocked blockRegistry
 }
 
 // Ctx is one command being executed.
@@ -100,6 +120,22 @@ type Ctx struct {
 	batchStart   time.Time
 	batchStartMs int64
 	sinceBatch   time.Duration
+
+	// multi is the open transaction (MULTI), nil outside one; watcher
+	// is the connection's WATCH state.
+	multi   *multiState
+	watcher engine.Watcher
+	// inExec is set while EXEC runs the queue, serving while the command
+	// runs for a parked client; wouldBlock is set by a command that found
+	// nothing while serving (blocking.go).
+	inExec, serving, wouldBlock bool
+
+	// multiGauge is 1 + the commands queued while in MULTI, 0 outside:
+	// CLIENT LIST reads it from other goroutines.
+	multiGauge atomic.Int32
+
+	// subs are the connection's Pub/Sub subscriptions.
+	subs pubsub.Subscriber[Conn]
 
 	// lastSpec is the command the connection ran last: clients tend to
 	// repeat one, and comparing its name is cheaper than the table lookup.
@@ -130,22 +166,93 @@ func (c *Ctx) Error(msg string) {
 func (c *Ctx) Errorf(format string, args ...any) { c.Error(fmt.Sprintf(format, args...)) }
 
 // Exec runs one command: look it up, check its arity and the client's
-// right to run it, call the handler, and account for it.
+// right to run it, queue it in an open transaction or call the handler,
+// and account for it.
 func (t *Table) Exec(c *Ctx) {
 	spec := t.resolve(c)
 	if spec == nil {
+		c.abortMulti()
 		return
 	}
 	if spec.Flags&NoAuth == 0 && !c.Conn.Authenticated() {
 		spec.stats.rejected.Add(1)
 		c.Error(errNoAuth)
+		c.abortMulti()
 		return
 	}
-	if spec.Flags&DenyOOM != 0 && c.Node.Engine.OverMaxMemory() && !c.Node.Engine.FreeMemory(c.Node.Engine.Eviction().EvictionBudget()) {
+	if c.multi != nil && !runsInMulti(spec) {
+		if spec.Flags&NoMulti != 0 {
+			spec.stats.rejected.Add(1)
+			c.Error(errNotInMulti)
+			c.abortMulti()
+			return
+		}
+		if !c.memoryFor(spec.Flags) {
+			spec.stats.rejected.Add(1)
+			c.abortMulti()
+			return
+		}
+		c.multi.queue(spec, c.Args)
+		c.multiGauge.Add(1)
+		c.W.Simple("QUEUED")
+		return
+	}
+	needs := spec.Flags
+	if spec.exclusive && c.multi != nil {
+		needs = c.multi.flags // EXEC needs what its commands need
+	}
+	if !c.memoryFor(needs) {
 		spec.stats.rejected.Add(1)
-		c.Error(errOOM)
+		c.abortMulti()
 		return
 	}
+	if c.refusedWhileSubscribed(spec) {
+		spec.stats.rejected.Add(1)
+		return
+	}
+	if spec.exclusive {
+		c.Node.gate.lock()
+		t.run(c, spec)
+		c.serveReady()
+		c.Node.gate.unlock()
+		return
+	}
+	slot := int(uint64(c.Conn.ID()) % gateSlots)
+	c.Node.gate.enter(slot)
+	t.run(c, spec)
+	c.serveReady()
+	c.Node.gate.leave(slot)
+}
+
+// serveReady serves the clients blocked on keys the command filled.
+func (c *Ctx) serveReady() {
+	if ready := c.Txn.TakeReady(); ready != nil {
+		c.serveBlocked(ready)
+	}
+}
+
+// memoryFor checks maxmemory for a command with the given flags: one that
+// may grow memory (denyoom) first evicts what the policy allows, and is
+// refused with Redis's OOM error when memory stays over the limit.
+func (c *Ctx) memoryFor(flags Flags) bool {
+	eng := c.Node.Engine
+	if flags&DenyOOM != 0 && eng.OverMaxMemory() && !eng.FreeMemory(eng.Eviction().EvictionBudget()) {
+		c.Error(errOOM)
+		return false
+	}
+	return true
+}
+
+// abortMulti makes the open transaction, if any, fail at EXEC: a command
+// could not be queued.
+func (c *Ctx) abortMulti() {
+	if c.multi != nil {
+		c.multi.aborted = true
+	}
+}
+
+// run calls the handler of spec with c.Args, timing and counting it.
+func (t *Table) run(c *Ctx, spec *Spec) {
 	c.spec, c.failed = spec, false
 	if c.batchStart.IsZero() {
 		c.StartBatch(time.Now())

@@ -16,24 +16,69 @@ type keySpec struct {
 	Notes                string
 	Flags                []string
 	Index, LastKey, Step int
-	// KeyNum, when set, finds the keys by a key count instead of a range
-	// (Redis's "keynum" find_keys): the count is at Index+KeyNum.Idx, the
-	// keys start at Index+KeyNum.First.
-	KeyNum *keyNum
+	// Keynum specs (LMPOP, ZUNION, EVAL) find their keys from a count
+	// argument: KeynumIdx arguments after Index holds the number of keys,
+	// which start FirstKey arguments after it, every Step.
+	Keynum              bool
+	KeynumIdx, FirstKey int
 }
 
-// covers reports whether argument pos of a command is one of the spec's
-// keys.
-func (k keySpec) covers(pos int, args [][]byte) bool {
-	if k.KeyNum != nil {
-		return k.KeyNum.covers(k, pos, args)
+// positions returns the arguments of args (args[0] is the command's name)
+// that the spec names as keys, and false when its numkeys argument is not
+// a count of keys that are there.
+func (k keySpec) positions(args [][]byte) ([]int, bool) {
+	step := max(k.Step, 1)
+	var pos []int
+	if k.Keynum {
+		at := k.Index + k.KeynumIdx
+		if at >= len(args) {
+			return nil, false
+		}
+		n, ok := parseInt(args[at])
+		first := at + k.FirstKey
+		if !ok || n < 1 || n > int64(len(args)) || first+(int(n)-1)*step >= len(args) {
+			return nil, false
+		}
+		for i := range int(n) {
+			pos = append(pos, first+i*step)
+		}
+		return pos, true
 	}
-	nargs := len(args)
 	last := k.Index + k.LastKey
 	if k.LastKey < 0 {
-		last = nargs + k.LastKey
+		last = len(args) + k.LastKey
 	}
-	return pos >= k.Index && pos <= last && (pos-k.Index)%max(k.Step, 1) == 0
+	for i := k.Index; i <= min(last, len(args)-1); i += step {
+		pos = append(pos, i)
+	}
+	return pos, true
+}
+
+// covers reports whether argument pos of args is one of the spec's keys.
+func (k keySpec) covers(pos int, args [][]byte) bool {
+	p, _ := k.positions(args)
+	return slices.Contains(p, pos)
+}
+
+// movableKeys reports whether where s's keys are depends on its arguments
+// beyond first/last/step (COMMAND INFO's movablekeys flag).
+func movableKeys(s *Spec) bool {
+	return slices.ContainsFunc(keySpecsOf(s), func(k keySpec) bool { return k.Keynum })
+}
+
+// keyPositions returns where the keys are among args by the command's key
+// specs, in argument order, and false when the arguments do not say.
+func keyPositions(s *Spec, args [][]byte) ([]int, bool) {
+	var all []int
+	for _, k := range keySpecsOf(s) {
+		p, ok := k.positions(args)
+		if !ok {
+			return nil, false
+		}
+		all = append(all, p...)
+	}
+	slices.Sort(all)
+	return slices.Compact(all), true
 }
 
 // keySpecsOf returns the command's key specs: its own list when its keys
@@ -56,6 +101,18 @@ func keySpecsOf(s *Spec) []keySpec {
 		flags = defaultKeyFlags(s)
 	}
 	return []keySpec{{Notes: keySpecNotes[s.FullName()], Flags: flags, Index: s.FirstKey, LastKey: lastKey, Step: max(s.Step, 1)}}
+}
+
+// hasKeys reports whether the command takes keys, as Redis's
+// doesCommandHaveKeys: a spec flagged not_key (SPUBLISH's shard channel)
+// does not count.
+func hasKeys(s *Spec) bool {
+	for _, k := range keySpecsOf(s) {
+		if !slices.Contains(k.Flags, "not_key") {
+			return true
+		}
+	}
+	return false
 }
 
 // defaultKeyFlags are the flags of a command missing from keyFlagsByName:
@@ -122,7 +179,7 @@ var variableKeyFlags = map[string]func(args [][]byte) []string{
 var keyFlagsByName = func() map[string][]string {
 	m := map[string][]string{}
 	for _, g := range []struct{ flags, names string }{
-		{"RO", "exists memory|usage object|encoding object|freq object|idletime object|refcount strlen touch type"},
+		{"RO", "exists memory|usage object|encoding object|freq object|idletime object|refcount strlen touch type watch"},
 		{"RO access", "bitcount bitfield_ro bitpos dump expiretime get getbit getrange lcs mget pexpiretime pttl substr ttl"},
 		{"RW insert", "append"},
 		{"RW update", "expire expireat persist pexpire pexpireat setrange"},
@@ -132,6 +189,7 @@ var keyFlagsByName = func() map[string][]string {
 		{"RM delete", "del unlink"},
 		{"OW update", "mset psetex restore setex"},
 		{"OW insert", "msetnx setnx"},
+		{"not_key", "spublish ssubscribe sunsubscribe"},
 	} {
 		for _, name := range strings.Fields(g.names) {
 			m[name] = strings.Fields(g.flags)
@@ -148,7 +206,7 @@ var keySpecNotes = map[string]string{
 }
 
 // multiKeySpecs are the commands that use one key one way and others
-// another.
+// another, and those whose keys follow a count (keynum specs).
 var multiKeySpecs = map[string][]keySpec{
 	"bitop": {
 		{Flags: []string{"OW", "update"}, Index: 2, LastKey: 0, Step: 1},
@@ -196,12 +254,20 @@ func writeKeySpec(w *resp.Writer, k keySpec) {
 	w.BulkString("index")
 	w.Int(int64(k.Index))
 	w.BulkString("find_keys")
-	if k.KeyNum != nil {
-		writeKeyNum(w, k.KeyNum)
-		return
-	}
 	w.Map(2)
 	w.BulkString("type")
+	if k.Keynum {
+		w.BulkString("keynum")
+		w.BulkString("spec")
+		w.Map(3)
+		w.BulkString("keynumidx")
+		w.Int(int64(k.KeynumIdx))
+		w.BulkString("firstkey")
+		w.Int(int64(k.FirstKey))
+		w.BulkString("keystep")
+		w.Int(int64(k.Step))
+		return
+	}
 	w.BulkString("range")
 	w.BulkString("spec")
 	w.Map(3)

@@ -28,14 +28,11 @@ const (
 	NoAuth
 	MayReplicate
 	NoMulti
-	// MovableKeys marks a command whose keys are found from its
-	// arguments (a key count), not only from FirstKey/LastKey/Step.
-	MovableKeys
 	AllowBusy
 )
 
 var flagNames = []string{"write", "readonly", "denyoom", "admin", "pubsub", "noscript", "blocking",
-	"loading", "stale", "skip_monitor", "skip_slowlog", "fast", "no_auth", "may_replicate", "no_multi", "movablekeys", "allow_busy"}
+	"loading", "stale", "skip_monitor", "skip_slowlog", "fast", "no_auth", "may_replicate", "no_multi", "allow_busy"}
 
 // Names returns the flag names in Redis's spelling.
 func (f Flags) Names() []string {
@@ -74,6 +71,8 @@ type Spec struct {
 	// but @connection, the OBJECT container has none), as in Redis's table.
 	OwnCategories bool
 	Handler       func(*Ctx)
+	// exclusive commands (EXEC) run with no other command alongside.
+	exclusive bool
 	// Subcommands make this a container command (CLIENT, CONFIG, ...).
 	Subcommands []*Spec
 
@@ -109,7 +108,8 @@ func NewTable() *Table {
 	t := &Table{cmds: map[string]*Spec{}, errCounts: map[string]int64{}}
 	families := [][]*Spec{
 		connectionCommands(), serverCommands(), introspectionCommands(),
-		stringCommands(), bitCommands(), keyCommands(), zsetCommands(),
+		stringCommands(), bitCommands(), keyCommands(), transactionCommands(),
+		listCommands(), setCommands(), hashCommands(), pubsubCommands(), zsetCommands(),
 	}
 	for _, family := range families {
 		for _, s := range family {
@@ -219,28 +219,6 @@ func (s *Spec) ACLCategories() []string {
 		add(c)
 	}
 	return cats
-}
-
-// Keys returns the positions in args of the keys a command names, from its
-// first/last/step, clipped to the arguments present.
-func (s *Spec) Keys(args [][]byte) []int {
-	if s.Flags&MovableKeys != 0 {
-		return movableKeys(s, args)
-	}
-	if s.FirstKey <= 0 || s.FirstKey >= len(args) {
-		return nil
-	}
-	last := s.LastKey
-	if last < 0 {
-		last = len(args) + last
-	}
-	last = min(last, len(args)-1)
-	step := max(s.Step, 1)
-	var pos []int
-	for i := s.FirstKey; i <= last; i += step {
-		pos = append(pos, i)
-	}
-	return pos
 }
 
 func lower(dst, s []byte) []byte {

@@ -1,6 +1,8 @@
 package command
 
 import (
+	"math"
+
 	"github.com/shoal-cache/shoal/internal/engine"
 	"github.com/shoal-cache/shoal/internal/types/zset"
 )
@@ -37,8 +39,8 @@ func newZSetEntry(z *zset.ZSet) *engine.Entry {
 // zsetLimits are the thresholds of the compact form.
 func zsetLimits(c *Ctx) zset.Limits {
 	return zset.Limits{
-		MaxEntries: int(c.Node.Config.Int("zset-max-listpack-entries")),
-		MaxValue:   int(c.Node.Config.Int("zset-max-listpack-value")),
+		MaxEntries: int(min(c.Node.Config.Int("zset-max-listpack-entries"), math.MaxInt32)),
+		MaxValue:   int(min(c.Node.Config.Int("zset-max-listpack-value"), math.MaxInt32)),
 	}
 }
 
@@ -343,6 +345,10 @@ func writeScored(c *Ctx, member []byte, score float64, nested bool) {
 	c.W.Double(score)
 }
 
+// numkeysFirst are the commands whose keys all follow a count: Redis gives
+// them no first key (their keynum key specs say where the keys are).
+var numkeysFirst = map[string]bool{"zunion": true, "zinter": true, "zdiff": true, "zintercard": true, "zmpop": true}
+
 func zsetCommands() []*Spec {
 	specs := []*Spec{
 		{Name: "zadd", Arity: -4, Flags: Write | DenyOOM | Fast, Summary: "Add one or more members to a sorted set, or update its score if it already exists", Since: "1.2.0", Handler: zadd},
@@ -362,7 +368,7 @@ func zsetCommands() []*Spec {
 	specs = append(specs, zsetStoreCommands()...)
 	for _, s := range specs {
 		s.Group = "sorted-set"
-		if s.FirstKey == 0 && s.Flags&MovableKeys == 0 {
+		if s.FirstKey == 0 && !numkeysFirst[s.Name] {
 			s.FirstKey, s.LastKey, s.Step = 1, 1, 1
 		}
 	}

@@ -3,7 +3,8 @@ package command
 import "strings"
 
 // The sorted set commands' key specs where Redis 7.0's differ from the
-// defaults (RO access for read-only commands, RW update for writes).
+// defaults (RO access for read-only commands, RW update for writes),
+// added to the shared tables of keyspecs.go.
 func init() {
 	for flags, names := range map[string][]string{
 		"RO":               {"zcard"},
@@ -16,17 +17,16 @@ func init() {
 		}
 	}
 	read := []string{"RO", "access"}
-	numkeys := &keyNum{Idx: 0, First: 1, Step: 1}
 	for _, n := range []string{"zunion", "zinter", "zdiff", "zintercard"} {
-		multiKeySpecs[n] = []keySpec{{Flags: read, Index: 1, KeyNum: numkeys}}
+		multiKeySpecs[n] = []keySpec{{Flags: read, Index: 1, Keynum: true, KeynumIdx: 0, FirstKey: 1, Step: 1}}
 	}
 	for _, n := range []string{"zunionstore", "zinterstore", "zdiffstore"} {
 		multiKeySpecs[n] = []keySpec{
 			{Flags: []string{"OW", "update"}, Index: 1, LastKey: 0, Step: 1},
-			{Flags: read, Index: 2, KeyNum: numkeys},
+			{Flags: read, Index: 2, Keynum: true, KeynumIdx: 0, FirstKey: 1, Step: 1},
 		}
 	}
-	multiKeySpecs["zmpop"] = []keySpec{{Flags: []string{"RW", "access", "delete"}, Index: 1, KeyNum: numkeys}}
+	multiKeySpecs["zmpop"] = []keySpec{{Flags: []string{"RW", "access", "delete"}, Index: 1, Keynum: true, KeynumIdx: 0, FirstKey: 1, Step: 1}}
 	multiKeySpecs["zrangestore"] = []keySpec{
 		{Flags: []string{"OW", "update"}, Index: 1, LastKey: 0, Step: 1},
 		{Flags: read, Index: 2, LastKey: 0, Step: 1},

@@ -19,8 +19,8 @@ import (
 //   - RDB_TYPE_ZSET (3), the old form with scores as length-prefixed
 //     strings, is read too.
 //
-// A restored set is compact when it fits the default thresholds: the
-// loader cannot see the node's configuration.
+// A restored set is compact when it fits the node's thresholds, as Redis
+// converts a loaded set.
 
 const (
 	rdbTypeZSet         = 3
@@ -28,9 +28,14 @@ const (
 	rdbTypeZSetListpack = 17
 )
 
-// defaultZSetLimits are Redis's zset-max-listpack-entries and -value
-// defaults, used when restoring.
-var defaultZSetLimits = zset.Limits{MaxEntries: 128, MaxValue: 64}
+// limits returns the compact form's thresholds a loaded set is encoded by.
+func (r *rdbReader) zsetLimits() zset.Limits {
+	cfg := r.config()
+	return zset.Limits{
+		MaxEntries: int(min(cfg.Int("zset-max-listpack-entries"), math.MaxInt32)),
+		MaxValue:   int(min(cfg.Int("zset-max-listpack-value"), math.MaxInt32)),
+	}
+}
 
 func init() {
 	rdbLoaders[rdbTypeZSet] = func(r *rdbReader) (*engine.Entry, error) { return loadZSet(r, (*rdbReader).readStringScore) }
@@ -77,7 +82,7 @@ func loadZSet(r *rdbReader, readScore func(*rdbReader) (float64, error)) (*engin
 		seen[string(m)] = struct{}{}
 		items = append(items, zset.Item{Member: string(m), Score: s})
 	}
-	return newZSetEntry(zset.Build(items, defaultZSetLimits)), nil
+	return newZSetEntry(zset.Build(items, r.zsetLimits())), nil
 }
 
 func (r *rdbReader) readBinaryScore() (float64, error) {
@@ -123,5 +128,5 @@ func loadZSetListpack(r *rdbReader) (*engine.Entry, error) {
 	if err != nil {
 		return nil, errBadRDB
 	}
-	return newZSetEntry(zset.BuildCompact(items, defaultZSetLimits)), nil
+	return newZSetEntry(zset.BuildCompact(items, r.zsetLimits())), nil
 }

@@ -82,7 +82,7 @@ func TestZSetRestorePayloads(t *testing.T) {
 		{"listpack duplicate", rdbTypeZSetListpack, listpackDup(), errBadFormat, 0, ""},
 	}
 	for _, tc := range cases {
-		e, msg := decodePayload(payload(tc.typ, tc.value))
+		e, msg := decodePayload(payload(tc.typ, tc.value), nil)
 		if msg != tc.err {
 			t.Errorf("%s: error %q, want %q", tc.name, msg, tc.err)
 			continue
@@ -98,7 +98,7 @@ func TestZSetRestorePayloads(t *testing.T) {
 			t.Errorf("%s: %d members, %s; want %d, %s", tc.name, z.set().Len(), z.Encoding(), tc.members, tc.enc)
 		}
 		// What is restored dumps back to the same set.
-		back, msg := decodePayload(mustDump(t, e))
+		back, msg := decodePayload(mustDump(t, e), nil)
 		if msg != "" || back.Obj.(*zsetValue).set().Len() != tc.members {
 			t.Errorf("%s: dump and restore again: %q", tc.name, msg)
 		}

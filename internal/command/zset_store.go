@@ -27,8 +27,8 @@ const (
 	aggMax
 )
 
-// setMembers is what a set value (KindSet) offers these commands. The set
-// family's type implements it.
+// setMembers is what a set value (KindSet, setValue) offers these
+// commands.
 type setMembers interface {
 	Len() int
 	Contains(member []byte) bool
@@ -366,13 +366,13 @@ func replyItems(c *Ctx, items []zset.Item, withScores bool) {
 
 func zsetStoreCommands() []*Spec {
 	return []*Spec{
-		{Name: "zunion", Arity: -3, Flags: ReadOnly | MovableKeys, Summary: "Add multiple sorted sets", Since: "6.2.0", Handler: zunionCmd},
-		{Name: "zinter", Arity: -3, Flags: ReadOnly | MovableKeys, Summary: "Intersect multiple sorted sets", Since: "6.2.0", Handler: zinterCmd},
-		{Name: "zdiff", Arity: -3, Flags: ReadOnly | MovableKeys, Summary: "Subtract multiple sorted sets", Since: "6.2.0", Handler: zdiffCmd},
-		{Name: "zintercard", Arity: -3, Flags: ReadOnly | MovableKeys, Summary: "Intersect multiple sorted sets and return the cardinality of the result", Since: "7.0.0", Handler: zintercardCmd},
-		{Name: "zunionstore", Arity: -4, Flags: Write | DenyOOM | MovableKeys, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Add multiple sorted sets and store the resulting sorted set in a new key", Since: "2.0.0", Handler: zunionstore},
-		{Name: "zinterstore", Arity: -4, Flags: Write | DenyOOM | MovableKeys, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Intersect multiple sorted sets and store the resulting sorted set in a new key", Since: "2.0.0", Handler: zinterstore},
-		{Name: "zdiffstore", Arity: -4, Flags: Write | DenyOOM | MovableKeys, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Subtract multiple sorted sets and store the resulting sorted set in a new key", Since: "6.2.0", Handler: zdiffstore},
-		{Name: "zmpop", Arity: -4, Flags: Write | MovableKeys, Summary: "Remove and return members with scores in a sorted set", Since: "7.0.0", Handler: zmpop},
+		{Name: "zunion", Arity: -3, Flags: ReadOnly, Summary: "Add multiple sorted sets", Since: "6.2.0", Handler: zunionCmd},
+		{Name: "zinter", Arity: -3, Flags: ReadOnly, Summary: "Intersect multiple sorted sets", Since: "6.2.0", Handler: zinterCmd},
+		{Name: "zdiff", Arity: -3, Flags: ReadOnly, Summary: "Subtract multiple sorted sets", Since: "6.2.0", Handler: zdiffCmd},
+		{Name: "zintercard", Arity: -3, Flags: ReadOnly, Summary: "Intersect multiple sorted sets and return the cardinality of the result", Since: "7.0.0", Handler: zintercardCmd},
+		{Name: "zunionstore", Arity: -4, Flags: Write | DenyOOM, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Add multiple sorted sets and store the resulting sorted set in a new key", Since: "2.0.0", Handler: zunionstore},
+		{Name: "zinterstore", Arity: -4, Flags: Write | DenyOOM, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Intersect multiple sorted sets and store the resulting sorted set in a new key", Since: "2.0.0", Handler: zinterstore},
+		{Name: "zdiffstore", Arity: -4, Flags: Write | DenyOOM, FirstKey: 1, LastKey: 1, Step: 1, Summary: "Subtract multiple sorted sets and store the resulting sorted set in a new key", Since: "6.2.0", Handler: zdiffstore},
+		{Name: "zmpop", Arity: -4, Flags: Write, Summary: "Remove and return members with scores in a sorted set", Since: "7.0.0", Handler: zmpop},
 	}
 }

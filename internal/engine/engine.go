@@ -34,6 +34,7 @@ type Engine struct {
 	// do not all empty the pool for the same shortfall.
 	evictMu sync.Mutex
 	pool    evictionPool
+	watch   watchRegistry
 	// expireNext is the shard (db × shards + shard) where the active
 	// expiry cycle resumes; only that cycle's goroutine uses it.
 	expireNext int
@@ -142,6 +143,9 @@ type shard struct {
 	mu sync.Mutex
 	keyspace
 	bits int // the engine's shardBits, to find a key's local slot
+	db   int // the database's number, for WATCH
+	// watch is the engine's WATCH registry, told of every change.
+	watch *watchRegistry
 
 	hits, misses, expired, dirty atomic.Int64
 	// dataset is the engine's total of every shard's used bytes, which
@@ -178,13 +182,20 @@ type keyspace struct {
 func newDB(e *Engine, index int) *DB {
 	db := &DB{eng: e, index: index}
 	for range 1 << e.shardBits {
-		db.shards = append(db.shards, newShard(e.shardBits, &e.dataset))
+		db.shards = append(db.shards, newShard(e, index))
 	}
 	return db
 }
 
-func newShard(bits int, dataset *atomic.Int64) *shard {
-	return &shard{keyspace: keyspace{expires: newExpiryIndex()}, bits: bits, dataset: dataset}
+func newShard(e *Engine, db int) *shard {
+	return &shard{keyspace: keyspace{expires: newExpiryIndex()}, bits: e.shardBits, db: db, watch: &e.watch, dataset: &e.dataset}
+}
+
+// changed records a change to key: the dirty counter, and WATCH. The
+// caller holds the lock.
+func (sh *shard) changed(key []byte) {
+	sh.dirty.Add(1)
+	sh.watch.touch(sh.db, key)
 }
 
 // ensureSlots makes the slot tables before the shard's first write.
@@ -262,9 +273,9 @@ func (db *DB) ScanSlot(slot int, fn func(key []byte, e *Entry) bool) {
 		loc := wordLoc(word)
 		r := decodeRecord(sh.arena.Bytes(loc))
 		if r.expireAt != 0 && r.expireAt <= now {
+			sh.changed(r.key)
 			sh.deleteAt(local, pos, loc, &r)
 			sh.expired.Add(1)
-			sh.dirty.Add(1)
 			continue
 		}
 		sh.fill(&e, loc, &r)

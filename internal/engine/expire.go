@@ -122,6 +122,7 @@ func (sh *shard) expireLast(b *expiryBucket) {
 		sh.expRemove(b.id*expiryBucketMs, uint32(len(b.locs)-1))
 		return
 	}
+	sh.watch.touch(sh.db, r.key)
 	sh.deleteAt(local, pos, loc, &r)
 	sh.expired.Add(1)
 }

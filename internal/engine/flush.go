@@ -1,11 +1,14 @@
 package engine
 
+import "github.com/shoal-cache/shoal/internal/slab"
+
 // Flush deletes every key of db and returns how many there were.
 func (db *DB) Flush() int {
 	n := 0
-	for _, sh := range db.shards {
+	for i, sh := range db.shards {
 		sh.mu.Lock()
 		n += sh.keys
+		db.eng.watch.touchWhere(db.index, func(k []byte) bool { return db.shardOfSlot(SlotOf(k)) == i && sh.has(k) })
 		sh.reset()
 		sh.mu.Unlock()
 	}
@@ -39,6 +42,14 @@ func (e *Engine) SwapDB(a, b int) {
 	t.All(e.dbs[a]).All(e.dbs[b]).Acquire()
 	defer t.Unlock()
 	da, dbb := e.dbs[a], e.dbs[b]
+	// A watched key that exists in either database changes: it appears,
+	// disappears or gets another value.
+	inEither := func(k []byte) bool {
+		i := da.shardOfSlot(SlotOf(k))
+		return da.shards[i].has(k) || dbb.shards[i].has(k)
+	}
+	e.watch.touchWhere(a, inEither)
+	e.watch.touchWhere(b, inEither)
 	for i := range da.shards {
 		sa, sb := da.shards[i], dbb.shards[i]
 		// Handles name their shard: swapping contents (not shards) keeps
@@ -49,4 +60,14 @@ func (e *Engine) SwapDB(a, b int) {
 	ttlA := da.avgTTL.Load()
 	da.avgTTL.Store(dbb.avgTTL.Load())
 	dbb.avgTTL.Store(ttlA)
+}
+
+// has reports whether key is stored in the shard, expired or not; the
+// caller holds the lock.
+func (sh *shard) has(key []byte) bool {
+	if sh.slots == nil {
+		return false
+	}
+	_, loc := sh.find(SlotOf(key)>>sh.bits, hashKey(key), key)
+	return loc != slab.Nil
 }

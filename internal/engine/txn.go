@@ -28,6 +28,9 @@ type Txn struct {
 	slotSlot int
 	slotSet  bool
 
+	// ready are the keys that got a list or sorted set (ready.go).
+	ready []ReadyKey
+
 	// handles are the Entries the command's lookups returned; they are
 	// reused by the next command.
 	handles  []*Entry
@@ -189,7 +192,7 @@ func (v View) peek(key []byte) (*Entry, *shard) {
 	if r.expireAt != 0 && r.expireAt <= v.now {
 		sh.deleteAt(local, pos, loc, &r)
 		sh.expired.Add(1)
-		sh.dirty.Add(1)
+		sh.changed(key)
 		sh.account()
 		return nil, sh
 	}
@@ -245,7 +248,8 @@ func (v View) Put(key []byte, e *Entry, expireAt int64) {
 	}
 	loc := sh.store(local, h, pos, old, &r)
 	sh.fill(e, loc, &r)
-	sh.dirty.Add(1)
+	v.txn.noteReady(v.db.index, key, e.Kind)
+	sh.changed(key)
 	sh.account()
 }
 
@@ -266,7 +270,7 @@ func (v View) PutString(key, val []byte, expireAt int64) {
 	}
 	r.setTTL(expireAt)
 	sh.store(local, h, pos, old, &r)
-	sh.dirty.Add(1)
+	sh.changed(key)
 	sh.account()
 }
 
@@ -282,7 +286,7 @@ func (v View) Delete(key []byte) bool {
 	}
 	r := decodeRecord(sh.arena.Bytes(loc))
 	sh.deleteAt(local, pos, loc, &r)
-	sh.dirty.Add(1)
+	sh.changed(key)
 	if r.expireAt != 0 && r.expireAt <= v.now {
 		sh.expired.Add(1)
 		sh.account()
@@ -314,7 +318,7 @@ func (v View) SetExpire(key []byte, expireAt int64) bool {
 		r.setTTL(expireAt)
 		sh.store(local, h, pos, loc, &r)
 	}
-	sh.dirty.Add(1)
+	sh.changed(key)
 	sh.account()
 	return true
 }
@@ -354,7 +358,7 @@ func (v View) Modified(key []byte, e *Entry) {
 		loc = sh.storeGrowing(local, h, pos, loc, &r, grew)
 		sh.fill(e, loc, &r)
 	}
-	sh.dirty.Add(1)
+	sh.changed(key)
 	sh.account()
 }
 
@@ -382,6 +386,7 @@ func (sh *shard) randomKey(now int64) (string, bool) {
 		local, pos, loc := sh.randomRecord()
 		r := decodeRecord(sh.arena.Bytes(loc))
 		if r.expireAt != 0 && r.expireAt <= now {
+			sh.changed(r.key)
 			sh.deleteAt(local, pos, loc, &r)
 			sh.expired.Add(1)
 			sh.account()

@@ -35,8 +35,11 @@ func (fakeConn) Addr() string              { return "127.0.0.1:1" }
 func (fakeConn) LocalAddr() string         { return "127.0.0.1:6379" }
 func (fakeConn) Kill()                     {}
 func (fakeConn) CloseAfterReply()          {}
+func (fakeConn) Block()                    {}
+func (fakeConn) Unblock([]byte)            {}
 func (fakeConn) NoteCommand(*command.Spec) {}
 func (fakeConn) Reset()                    {}
+func (fakeConn) Push([]byte)               {}
 
 // newNode is a command.Node with no server around it.
 func newNode() *command.Node {

@@ -52,6 +52,13 @@ type conn struct {
 
 	killed     atomic.Bool
 	closeAfter bool
+	// blocked is set while a blocking command waits (BLPOP ...): the
+	// connection's further input is kept, not run.
+	blocked atomic.Bool
+	// served is the reply of the waiting command once served (under mu).
+	served []byte
+
+	push pushState // Pub/Sub output (pubsub.go)
 }
 
 func newConn(s *Server, gc gnet.Conn, id int64) *conn {
@@ -96,6 +103,13 @@ func (c *conn) traffic(data []byte) gnet.Action {
 	if c.killed.Load() {
 		return gnet.Close
 	}
+	if c.blocked.Load() {
+		c.resume()
+		if c.blocked.Load() {
+			c.keep(data)
+			return gnet.None
+		}
+	}
 	now := time.Now()
 	c.lastActive.Store(now.UnixMilli())
 	c.ctx.StartBatch(now)
@@ -110,6 +124,10 @@ func (c *conn) traffic(data []byte) gnet.Action {
 				continue
 			}
 			c.exec(args)
+			if c.blocked.Load() {
+				c.keep(c.in.data)
+				return c.endBatch()
+			}
 			if c.closeAfter || c.killed.Load() {
 				c.wr.Flush()
 				return gnet.Close
@@ -133,6 +151,45 @@ func (c *conn) traffic(data []byte) gnet.Action {
 			return gnet.Close
 		}
 	}
+}
+
+// keep moves input into the reader's buffer without running it: the
+// event's bytes are only valid during the event.
+func (c *conn) keep(data []byte) {
+	c.in.data = data
+	for len(c.in.data) > 0 {
+		c.rd.Fill()
+	}
+	c.qbufLen.Store(int64(c.rd.Buffered()))
+}
+
+// Block parks the connection: its command waits for a key.
+func (c *conn) Block() { c.blocked.Store(true) }
+
+// Unblock hands the waiting command's reply to the connection, from any
+// goroutine, and wakes its event loop, which writes it and then runs the
+// commands that came in meanwhile (resume).
+func (c *conn) Unblock(reply []byte) {
+	c.mu.Lock()
+	c.served = reply
+	c.mu.Unlock()
+	_ = c.gc.Wake(nil)
+}
+
+// resume writes the reply of a served blocking command, on the event
+// loop, and lets the connection run commands again; it reports whether
+// there was one.
+func (c *conn) resume() {
+	c.mu.Lock()
+	reply := c.served
+	c.served = nil
+	c.mu.Unlock()
+	if reply == nil {
+		return
+	}
+	n, _ := c.gc.Write(reply)
+	c.srv.netOut.Add(int64(n))
+	c.blocked.Store(false)
 }
 
 // endBatch flushes the replies and enforces the query buffer limit on
@@ -219,9 +276,12 @@ func (c *conn) SetLib(name, version string) {
 func (c *conn) Addr() string      { return c.addr }
 func (c *conn) LocalAddr() string { return c.laddr }
 
-// Kill closes the connection; safe from any goroutine.
+// Kill closes the connection; safe from any goroutine. Its subscriptions
+// go at once, as Redis frees a killed client at once: PUBSUB NUMSUB right
+// after CLIENT KILL does not count it.
 func (c *conn) Kill() {
 	if c.killed.CompareAndSwap(false, true) {
+		c.ctx.DropSubscriptions()
 		c.gc.Close()
 	}
 }
@@ -245,17 +305,34 @@ func (c *conn) Info() string {
 	if s := c.lastCmd.Load(); s != nil {
 		cmd = s.FullName()
 	}
-	flags := "N"
+	multi, dirty := c.ctx.MultiState()
+	sub, psub, ssub := c.ctx.SubscriptionCounts()
+	flags := ""
+	if sub+psub+ssub > 0 {
+		flags += "P"
+	}
+	if c.blocked.Load() {
+		flags += "b"
+	}
+	if multi >= 0 {
+		flags += "x"
+	}
+	if dirty {
+		flags += "d"
+	}
 	if c.noEvict.Load() {
-		flags = "e"
+		flags += "e"
+	}
+	if flags == "" {
+		flags = "N"
 	}
 	c.mu.Lock()
 	name, user, libName, libVer := c.name, c.user, c.libName, c.libVer
 	c.mu.Unlock()
 	qbuf := c.qbufLen.Load()
-	return fmt.Sprintf("id=%d addr=%s laddr=%s fd=%d name=%s age=%d idle=%d flags=%s db=%d sub=0 psub=0 ssub=0 multi=-1 "+
+	return fmt.Sprintf("id=%d addr=%s laddr=%s fd=%d name=%s age=%d idle=%d flags=%s db=%d sub=%d psub=%d ssub=%d multi=%d "+
 		"qbuf=%d qbuf-free=%d argv-mem=0 multi-mem=0 rbs=%d rbp=0 obl=0 oll=0 omem=0 tot-mem=%d events=r cmd=%s user=%s redir=-1 resp=%d lib-name=%s lib-ver=%s",
 		c.id, c.Addr(), c.LocalAddr(), c.fd, name, int64(now.Sub(c.created).Seconds()),
-		(now.UnixMilli()-c.lastActive.Load())/1000, flags, c.DB(), qbuf, max(0, 16384-qbuf), 16384, 16384+qbuf,
+		(now.UnixMilli()-c.lastActive.Load())/1000, flags, c.DB(), sub, psub, ssub, multi, qbuf, max(0, 16384-qbuf), 16384, 16384+qbuf,
 		cmd, user, c.Proto(), libName, libVer)
 }

@@ -169,6 +169,7 @@ func (s *Server) OnTraffic(gc gnet.Conn) gnet.Action {
 func (s *Server) OnClose(gc gnet.Conn, _ error) gnet.Action {
 	if c, ok := gc.Context().(*conn); ok {
 		c.killed.Store(true)
+		c.ctx.Release()
 		s.mu.Lock()
 		delete(s.conns, c.id)
 		s.mu.Unlock()
@@ -182,7 +183,8 @@ func (s *Server) OnTick() (time.Duration, gnet.Action) {
 	if t := s.node.Config.Int("timeout"); t > 0 {
 		limit := time.Now().Add(-time.Duration(t) * time.Second).UnixMilli()
 		for _, c := range s.List() {
-			if cc := c.(*conn); cc.lastActive.Load() < limit {
+			// A blocked client waits by its own timeout, not the idle one.
+			if cc := c.(*conn); cc.lastActive.Load() < limit && !cc.blocked.Load() {
 				s.log.Debug("closing idle client", "client", cc.id, "addr", cc.addr)
 				cc.Kill()
 			}
@@ -242,6 +244,9 @@ func (s *Server) Stats() command.ClientStats {
 	st := command.ClientStats{Connected: len(s.conns)}
 	for _, c := range s.conns {
 		st.MaxInputBuffer = max(st.MaxInputBuffer, c.qbufLen.Load())
+		if c.blocked.Load() {
+			st.Blocked++
+		}
 	}
 	s.mu.Unlock()
 	st.TotalConnections = s.totalConns.Load()

@@ -1,0 +1,228 @@
+package command
+
+import (
+	"bytes"
+	"errors"
+	"math"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/shoal-cache/shoal/internal/engine"
+	"github.com/shoal-cache/shoal/internal/resp"
+)
+
+// Blocking commands (BLPOP, BRPOP, BLMOVE, BZPOPMIN, ...). A client whose
+// keys hold nothing is parked: the server stops reading its commands, and
+// the client waits in a queue per key, in the order clients blocked. When
+// a command creates a list or sorted set under such a key (the engine
+// notes it), the command's connection serves the waiters right after the
+// command, as Redis does after each command: it runs each waiter's command
+// again on the waiter's behalf, in order, until one finds nothing, and
+// hands each served waiter its reply. A waiter whose timeout passes gets a
+// null; one that disconnects leaves its queues.
+
+// blockedClient is a parked command.
+type blockedClient struct {
+	conn Conn
+	db   int
+	keys []string
+	spec *Spec
+	args [][]byte // copied
+	// timer delivers the timeout; nil when the client waits forever.
+	timer *time.Timer
+	// timeoutReply is what the client gets on timeout (a null array for
+	// BLPOP, a null for BLMOVE).
+	timeoutReply func(w *resp.Writer)
+}
+
+// blockRegistry holds the parked clients of a node.
+type blockRegistry struct {
+	mu      sync.Mutex
+	waiters map[engine.ReadyKey][]*blockedClient
+	byConn  map[int64]*blockedClient
+}
+
+func (r *blockRegistry) addLocked(b *blockedClient) {
+	if r.waiters == nil {
+		r.waiters = map[engine.ReadyKey][]*blockedClient{}
+		r.byConn = map[int64]*blockedClient{}
+	}
+	for _, k := range b.keys {
+		rk := engine.ReadyKey{DB: b.db, Key: k}
+		r.waiters[rk] = append(r.waiters[rk], b)
+	}
+	r.byConn[b.conn.ID()] = b
+}
+
+// removeLocked takes b out of every queue; it reports false if b was not
+// parked any more (served or timed out already).
+func (r *blockRegistry) removeLocked(b *blockedClient) bool {
+	if r.byConn[b.conn.ID()] != b {
+		return false
+	}
+	delete(r.byConn, b.conn.ID())
+	for _, k := range b.keys {
+		rk := engine.ReadyKey{DB: b.db, Key: k}
+		q := r.waiters[rk]
+		for i, other := range q {
+			if other == b {
+				q = append(q[:i:i], q[i+1:]...)
+				break
+			}
+		}
+		if len(q) == 0 {
+			delete(r.waiters, rk)
+		} else {
+			r.waiters[rk] = q
+		}
+	}
+	if b.timer != nil {
+		b.timer.Stop()
+	}
+	return true
+}
+
+// first returns the longest-waiting client parked on key, or nil.
+func (r *blockRegistry) first(key engine.ReadyKey) *blockedClient {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if q := r.waiters[key]; len(q) > 0 {
+		return q[0]
+	}
+	return nil
+}
+
+// count returns the number of parked clients (INFO blocked_clients).
+func (r *blockRegistry) count() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.byConn)
+}
+
+// CanBlock reports whether the command may park its client: not inside
+// EXEC, and not while it is being run again for a waiter.
+func (c *Ctx) CanBlock() bool { return !c.inExec && !c.serving }
+
+// block parks the client on keys for timeout (0: forever). The command
+// replies nothing now: its reply comes when it is served or times out.
+func (c *Ctx) block(keys [][]byte, timeout time.Duration, timeoutReply func(w *resp.Writer)) {
+	if c.serving {
+		c.wouldBlock = true
+		return
+	}
+	b := &blockedClient{conn: c.Conn, db: c.Conn.DB(), spec: c.spec, args: cloneArgs(c.Args), timeoutReply: timeoutReply}
+	for _, k := range keys {
+		b.keys = append(b.keys, string(k))
+	}
+	reg := &c.Node.blocked
+	c.Conn.Block()
+	reg.mu.Lock()
+	defer reg.mu.Unlock()
+	reg.addLocked(b)
+	if timeout > 0 {
+		b.timer = time.AfterFunc(timeout, func() {
+			reg.mu.Lock()
+			parked := reg.removeLocked(b)
+			reg.mu.Unlock()
+			if parked {
+				b.conn.Unblock(replyBytes(b.conn.Proto(), b.timeoutReply))
+			}
+		})
+	}
+}
+
+// unblock takes the client of c out of the queues (it disconnected).
+func (c *Ctx) unblock() {
+	reg := &c.Node.blocked
+	reg.mu.Lock()
+	if b := reg.byConn[c.Conn.ID()]; b != nil {
+		reg.removeLocked(b)
+	}
+	reg.mu.Unlock()
+}
+
+// serveBlocked serves the clients parked on the keys the command just
+// filled, in the order they blocked, until a key has nothing left. A
+// served command may fill other keys (BLMOVE); those are served too.
+func (c *Ctx) serveBlocked(ready []engine.ReadyKey) {
+	reg := &c.Node.blocked
+	txn := c.Node.Engine.NewTxn()
+	for len(ready) > 0 {
+		key := ready[0]
+		ready = ready[1:]
+		for {
+			b := reg.first(key)
+			if b == nil {
+				break
+			}
+			var out bytes.Buffer
+			w := resp.NewWriter(&out)
+			w.Proto = b.conn.Proto()
+			sc := &Ctx{Args: b.args, W: w, Conn: b.conn, Node: c.Node, Txn: txn, serving: true}
+			c.Node.Table.run(sc, b.spec)
+			if sc.wouldBlock {
+				break // nothing left for the next waiter either
+			}
+			reg.mu.Lock()
+			parked := reg.removeLocked(b)
+			reg.mu.Unlock()
+			if !parked {
+				continue // timed out meanwhile; its reply went already
+			}
+			w.Flush()
+			b.conn.Unblock(out.Bytes())
+			ready = append(ready, txn.TakeReady()...)
+		}
+	}
+}
+
+// replyBytes renders one reply in protocol proto.
+func replyBytes(proto int, write func(w *resp.Writer)) []byte {
+	var out bytes.Buffer
+	w := resp.NewWriter(&out)
+	w.Proto = proto
+	write(w)
+	w.Flush()
+	return out.Bytes()
+}
+
+func cloneArgs(args [][]byte) [][]byte {
+	size := 0
+	for _, a := range args {
+		size += len(a)
+	}
+	buf := make([]byte, 0, size)
+	out := make([][]byte, len(args))
+	for i, a := range args {
+		buf = append(buf, a...)
+		out[i] = buf[len(buf)-len(a):]
+	}
+	return out
+}
+
+const (
+	errTimeoutFloat    = "ERR timeout is not a float or out of range"
+	errTimeoutNegative = "ERR timeout is negative"
+)
+
+// parseTimeout reads a blocking command's timeout in seconds (a float,
+// truncated to a millisecond) as Redis 7.0 does: its conversion of a
+// timeout beyond the range of a 64-bit millisecond count (inf, 1e400)
+// comes out negative, so that is the error those get.
+func parseTimeout(c *Ctx, arg []byte) (time.Duration, bool) {
+	secs, err := strconv.ParseFloat(string(arg), 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) || math.IsNaN(secs) {
+		c.Error(errTimeoutFloat)
+		return 0, false
+	}
+	ms := math.Trunc(secs * 1000)
+	if ms < 0 || ms >= math.MaxInt64 {
+		c.Error(errTimeoutNegative)
+		return 0, false
+	}
+	if ms >= float64(math.MaxInt64/int64(time.Millisecond)) {
+		return 0, true // centuries: as good as forever, which 0 means
+	}
+	return time.Duration(ms) * time.Millisecond, true
+}
