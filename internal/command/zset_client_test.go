@@ -265,3 +265,35 @@ func TestZSetDumpRestore(t *testing.T) {
 		}
 	}
 }
+
+// TestZSetWatch checks that a sorted set command that changes the key
+// makes a WATCHing EXEC fail and one that changes nothing does not, as in
+// Redis (the replies were recorded from redis-server 7.0).
+func TestZSetWatch(t *testing.T) {
+	srv := testserver.Start(t)
+	a, b := srv.Raw(t), srv.Raw(t)
+	for _, tc := range []struct {
+		cmd  []string
+		exec string
+	}{
+		{[]string{"ZADD", "k", "NX", "5", "x"}, "*1\r\n+PONG\r\n"},
+		{[]string{"ZADD", "k", "2", "x"}, "*-1\r\n"},
+		{[]string{"ZREM", "k", "nope"}, "*1\r\n+PONG\r\n"},
+		{[]string{"ZREM", "k", "x"}, "*-1\r\n"},
+		{[]string{"ZINCRBY", "k", "0", "x"}, "*1\r\n+PONG\r\n"},
+		{[]string{"ZUNIONSTORE", "k", "1", "nokey"}, "*-1\r\n"},
+		{[]string{"ZPOPMIN", "k", "0"}, "*1\r\n+PONG\r\n"},
+		{[]string{"ZREMRANGEBYSCORE", "k", "5", "6"}, "*1\r\n+PONG\r\n"},
+		{[]string{"ZPOPMAX", "k"}, "*-1\r\n"},
+	} {
+		a.Do("DEL", "k")
+		a.Do("ZADD", "k", "1", "x")
+		a.Do("WATCH", "k")
+		b.Do(tc.cmd...)
+		a.Do("MULTI")
+		a.Do("PING")
+		if got := a.Do("EXEC"); got != tc.exec {
+			t.Errorf("after %v: EXEC = %q, want %q", tc.cmd, got, tc.exec)
+		}
+	}
+}
