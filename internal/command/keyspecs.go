@@ -36,7 +36,7 @@ func (k keySpec) positions(args [][]byte) ([]int, bool) {
 		}
 		n, ok := parseInt(args[at])
 		first := at + k.FirstKey
-		if !ok || n < 0 || first+(int(n)-1)*step >= len(args) && n > 0 {
+		if !ok || n < 1 || n > int64(len(args)) || first+(int(n)-1)*step >= len(args) {
 			return nil, false
 		}
 		for i := range int(n) {

@@ -109,7 +109,7 @@ func NewTable() *Table {
 	families := [][]*Spec{
 		connectionCommands(), serverCommands(), introspectionCommands(),
 		stringCommands(), bitCommands(), keyCommands(), transactionCommands(),
-		listCommands(), setCommands(), hashCommands(), pubsubCommands(),
+		listCommands(), setCommands(), hashCommands(), pubsubCommands(), zsetCommands(),
 	}
 	for _, family := range families {
 		for _, s := range family {
