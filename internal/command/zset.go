@@ -347,7 +347,7 @@ func writeScored(c *Ctx, member []byte, score float64, nested bool) {
 
 // numkeysFirst are the commands whose keys all follow a count: Redis gives
 // them no first key (their keynum key specs say where the keys are).
-var numkeysFirst = map[string]bool{"zunion": true, "zinter": true, "zdiff": true, "zintercard": true, "zmpop": true}
+var numkeysFirst = map[string]bool{"zunion": true, "zinter": true, "zdiff": true, "zintercard": true, "zmpop": true, "bzmpop": true}
 
 func zsetCommands() []*Spec {
 	specs := []*Spec{
@@ -363,6 +363,10 @@ func zsetCommands() []*Spec {
 		{Name: "zpopmax", Arity: -2, Flags: Write | Fast, Summary: "Remove and return members with the highest scores in a sorted set", Since: "5.0.0", Handler: zpopmax},
 		{Name: "zrandmember", Arity: -2, Flags: ReadOnly, Summary: "Get one or multiple random elements from a sorted set", Since: "6.2.0", Handler: zrandmember},
 		{Name: "zscan", Arity: -3, Flags: ReadOnly, Summary: "Incrementally iterate sorted sets elements and associated scores", Since: "2.8.0", Handler: zscan},
+		// The blocking pops (zset_block.go).
+		{Name: "bzpopmin", Arity: -3, Flags: Write | NoScript | Blocking | Fast, FirstKey: 1, LastKey: -2, Step: 1, Summary: "Remove and return the member with the lowest score from one or more sorted sets, or block until one is available", Since: "5.0.0", Handler: bzpopmin},
+		{Name: "bzpopmax", Arity: -3, Flags: Write | NoScript | Blocking | Fast, FirstKey: 1, LastKey: -2, Step: 1, Summary: "Remove and return the member with the highest score from one or more sorted sets, or block until one is available", Since: "5.0.0", Handler: bzpopmax},
+		{Name: "bzmpop", Arity: -5, Flags: Write | Blocking, Summary: "Remove and return members with scores in a sorted set or block until one is available", Since: "7.0.0", Handler: bzmpop},
 	}
 	specs = append(specs, zsetRangeCommands()...)
 	specs = append(specs, zsetStoreCommands()...)

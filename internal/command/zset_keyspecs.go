@@ -10,7 +10,7 @@ func init() {
 		"RO":               {"zcard"},
 		"RW delete":        {"zrem", "zremrangebylex", "zremrangebyrank", "zremrangebyscore"},
 		"RW access update": {"zincrby"},
-		"RW access delete": {"zpopmin", "zpopmax"},
+		"RW access delete": {"zpopmin", "zpopmax", "bzpopmin", "bzpopmax"},
 	} {
 		for _, n := range names {
 			keyFlagsByName[n] = strings.Fields(flags)
@@ -27,6 +27,7 @@ func init() {
 		}
 	}
 	multiKeySpecs["zmpop"] = []keySpec{{Flags: []string{"RW", "access", "delete"}, Index: 1, Keynum: true, KeynumIdx: 0, FirstKey: 1, Step: 1}}
+	multiKeySpecs["bzmpop"] = []keySpec{{Flags: []string{"RW", "access", "delete"}, Index: 2, Keynum: true, KeynumIdx: 0, FirstKey: 1, Step: 1}}
 	multiKeySpecs["zrangestore"] = []keySpec{
 		{Flags: []string{"OW", "update"}, Index: 1, LastKey: 0, Step: 1},
 		{Flags: read, Index: 2, LastKey: 0, Step: 1},
