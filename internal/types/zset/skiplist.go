@@ -35,7 +35,11 @@ func bytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)
 
 // nodeSize is what a node and its member occupy on the heap.
 func nodeSize(n *node) int64 {
-	return int64(roundAlloc(int(unsafe.Sizeof(node{}))) + roundAlloc(len(n.lv)*int(unsafe.Sizeof(link{}))) + roundAlloc(len(n.member)))
+	nodeBytes, lvBytes := int(unsafe.Sizeof(node{})), len(n.lv)*int(unsafe.Sizeof(link{}))
+	if len(n.lv) <= 4 { // one allocation (newNode)
+		return int64(roundAlloc(nodeBytes+lvBytes) + roundAlloc(len(n.member)))
+	}
+	return int64(roundAlloc(nodeBytes) + roundAlloc(lvBytes) + roundAlloc(len(n.member)))
 }
 
 type skiplist struct {
@@ -60,9 +64,42 @@ func (n *node) before(score float64, member string) bool {
 
 // insert adds a node for a member that is not in the list.
 func (sl *skiplist) insert(member string, score float64) *node {
-	n := &node{member: member, score: score, lv: make([]link, randomLevel())}
+	n := newNode(randomLevel())
+	n.member, n.score = member, score
 	sl.link(n)
 	return n
+}
+
+// nodeWith is a node allocated together with its levels, so that a step
+// through the list touches one allocation, not the node and then its
+// level slice: skiplist walks are chains of cache misses.
+type nodeWith[L any] struct {
+	n  node
+	lv L
+}
+
+// newNode returns a node of the given level. Levels up to four (all but
+// 0.4 % of nodes, at p = 1/4) share the node's allocation.
+func newNode(level int) *node {
+	switch level {
+	case 1:
+		a := &nodeWith[[1]link]{}
+		a.n.lv = a.lv[:]
+		return &a.n
+	case 2:
+		a := &nodeWith[[2]link]{}
+		a.n.lv = a.lv[:]
+		return &a.n
+	case 3:
+		a := &nodeWith[[3]link]{}
+		a.n.lv = a.lv[:]
+		return &a.n
+	case 4:
+		a := &nodeWith[[4]link]{}
+		a.n.lv = a.lv[:]
+		return &a.n
+	}
+	return &node{lv: make([]link, level)}
 }
 
 // link puts n, unlinked, in its place; its level is len(n.lv).
