@@ -98,6 +98,8 @@ type Node struct {
 	gate gate
 	// blocked holds the clients parked by blocking commands.
 	blocked blockRegistry
+	// scripts is the script cache and the script running, if any.
+	scripts scriptEngine
 }
 
 // Ctx is one command being executed.
@@ -180,6 +182,11 @@ func (t *Table) Exec(c *Ctx) {
 		c.abortMulti()
 		return
 	}
+	pass := c.passScript(spec)
+	if pass == refuseBusy {
+		c.refuseBusy(spec)
+		return
+	}
 	if c.multi != nil && !runsInMulti(spec) {
 		if spec.Flags&NoMulti != 0 {
 			spec.stats.rejected.Add(1)
@@ -208,6 +215,10 @@ func (t *Table) Exec(c *Ctx) {
 	}
 	if c.refusedWhileSubscribed(spec) {
 		spec.stats.rejected.Add(1)
+		return
+	}
+	if pass == besideScript || spec.ownsGate {
+		t.run(c, spec)
 		return
 	}
 	if spec.exclusive {

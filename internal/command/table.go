@@ -73,6 +73,10 @@ type Spec struct {
 	Handler       func(*Ctx)
 	// exclusive commands (EXEC) run with no other command alongside.
 	exclusive bool
+	// ownsGate commands (EVAL and its kin) take the node's gate
+	// themselves, exclusively, and may hand it to another goroutine
+	// (scripting.go).
+	ownsGate bool
 	// Subcommands make this a container command (CLIENT, CONFIG, ...).
 	Subcommands []*Spec
 
@@ -110,6 +114,7 @@ func NewTable() *Table {
 		connectionCommands(), serverCommands(), introspectionCommands(),
 		stringCommands(), bitCommands(), keyCommands(), transactionCommands(),
 		listCommands(), setCommands(), hashCommands(), pubsubCommands(), zsetCommands(),
+		scriptingCommands(),
 	}
 	for _, family := range families {
 		for _, s := range family {

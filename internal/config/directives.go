@@ -50,6 +50,9 @@ func directives() []*param {
 		{name: "set-max-intset-entries", kind: kindInt, def: "512", min: 0, max: math.MaxInt64},
 		{name: "zset-max-listpack-entries", alias: "zset-max-ziplist-entries", kind: kindInt, def: "128", min: 0, max: math.MaxInt64},
 		{name: "zset-max-listpack-value", alias: "zset-max-ziplist-value", kind: kindInt, def: "64", min: 0, max: math.MaxInt64},
+		// busy-reply-threshold is how long (ms) a script runs before other
+		// clients are told BUSY and SCRIPT KILL may stop it.
+		{name: "busy-reply-threshold", alias: "lua-time-limit", kind: kindInt, def: "5000", min: 0, max: math.MaxInt64},
 		// metrics-addr is where /metrics serves Prometheus; empty disables it.
 		{name: "metrics-addr", kind: kindString, def: "127.0.0.1:9121", immutable: true},
 	}

@@ -1,0 +1,203 @@
+package command
+
+import (
+	"bytes"
+	"context"
+	"time"
+
+	"github.com/shoal-cache/shoal/internal/resp"
+	"github.com/shoal-cache/shoal/internal/scripting"
+)
+
+// How a script's run is carried out. Most scripts end in microseconds,
+// less than handing them to a goroutine of their own costs, so a script
+// is first attempted on its client's event loop, with no effect allowed:
+// if it calls a command with an effect (a write, a publish) or runs past
+// a millisecond, it is stopped before it changed anything and run again
+// from its start on a goroutine of its own, which may turn busy and let
+// the event loop go (script_run.go). A script once stopped for an effect
+// goes to its goroutine at once from then on. What a stopped attempt
+// leaves behind: its reads counted twice in keyspace hits and command
+// statistics; its redis.log lines are dropped, math.random is rewound.
+
+// attemptSlice is how long a script runs on its client's event loop
+// before it is run again on a goroutine of its own.
+const attemptSlice = time.Millisecond
+
+// scriptJob is a script to run for the client of c.
+type scriptJob struct {
+	script     *scripting.Script
+	keys, argv [][]byte // copied from the read buffer
+	readOnly   bool
+	// oom is set when the node was over maxmemory as the script started:
+	// its first write that may grow memory is refused.
+	oom bool
+	// wroteAny is set once the script called a write command.
+	wroteAny bool
+}
+
+// runScript runs job atomically and replies its result. Inside EXEC the
+// gate is EXEC's and the script runs here, to the end. Otherwise the
+// script takes the gate and is attempted here; if it must run again, it
+// runs on a goroutine of its own: if it ends within busy-reply-threshold
+// its reply is written here, if not the connection is parked and the
+// script's goroutine replies, serves the clients its writes unblocked and
+// lets the gate go when it ends.
+func (c *Ctx) runScript(job *scriptJob) {
+	e := &c.Node.scripts
+	if c.inExec {
+		res, errs := e.execute(c, job, nil)
+		c.failed = c.writeScriptReply(c.W, res) || errs > 0
+		return
+	}
+	r := newScriptRun()
+	if !e.publish(r) {
+		c.Error(errBusy)
+		return
+	}
+	c.Node.gate.lock()
+	started := time.Now()
+	threshold := time.Duration(c.Node.Config.Int("busy-reply-threshold")) * time.Millisecond
+	if threshold > 0 && !e.effectful[job.script] {
+		if res, errs, done := c.attemptScript(job, r, min(threshold, attemptSlice)); done {
+			c.failed = c.writeScriptReply(c.W, res) || errs > 0
+			c.endScript(r)
+			return
+		}
+	}
+	job.keys, job.argv = cloneJobArgs(job)
+	r.wake = make(chan struct{})
+	timer := time.AfterFunc(threshold-time.Since(started), r.turnBusy)
+	var res *scripting.Result
+	var errs int
+	go func() {
+		res, errs = e.execute(c, job, r)
+		timer.Stop()
+		if r.state.CompareAndSwap(stateRunning, stateFinished) {
+			close(r.wake)
+			return
+		}
+		c.finishDetached(r, res)
+	}()
+	<-r.wake
+	if r.state.Load() == stateDetached {
+		c.Conn.Block()
+		return
+	}
+	c.failed = c.writeScriptReply(c.W, res) || errs > 0
+	c.endScript(r)
+}
+
+// attemptScript runs job here with no effect allowed, for at most slice,
+// and reports whether it got to its end.
+func (c *Ctx) attemptScript(job *scriptJob, r *scriptRun, slice time.Duration) (*scripting.Result, int, bool) {
+	e := &c.Node.scripts
+	mark := e.machine().Mark()
+	r.attempt.Store(attemptRunning)
+	e.attempting.Store(r)
+	if e.attemptTimer == nil {
+		e.attemptTimer = time.AfterFunc(slice, e.attemptTimeout)
+	} else {
+		e.attemptTimer.Reset(slice)
+	}
+	res, errs := e.execute(c, job, r)
+	e.attemptTimer.Stop()
+	e.attempting.Store(nil)
+	if r.attempt.CompareAndSwap(attemptRunning, attemptNone) {
+		e.host.flushLogs()
+		return res, errs, true
+	}
+	e.vm.Rewind(mark)
+	if r.effectStopped.Load() {
+		e.noteEffectful(job.script)
+	}
+	r.attempt.Store(attemptNone)
+	r.restart()
+	return nil, 0, false
+}
+
+// attemptTimeout ends the attempt running when its time is up. A late
+// call may end the attempt of a later script early, which only makes
+// that script run on a goroutine of its own.
+func (e *scriptEngine) attemptTimeout() {
+	if r := e.attempting.Load(); r != nil {
+		r.endAttempt(false)
+	}
+}
+
+// finishDetached ends a script that outlived busy-reply-threshold, on the
+// script's goroutine: its event loop has let the connection go.
+func (c *Ctx) finishDetached(r *scriptRun, res *scripting.Result) {
+	var out bytes.Buffer
+	w := resp.NewWriter(&out)
+	w.Proto = c.Conn.Proto()
+	c.writeScriptReply(w, res)
+	w.Flush()
+	c.endScript(r)
+	c.Conn.Unblock(out.Bytes())
+}
+
+// endScript serves the clients the script's writes unblocked and lets the
+// gate go.
+func (c *Ctx) endScript(r *scriptRun) {
+	c.serveReady()
+	c.Node.scripts.unpublish(r)
+	r.stop() // releases what gopher-lua's coroutines wait on
+	c.Node.gate.unlock()
+}
+
+// machine returns the node's VM, made at the first script.
+func (e *scriptEngine) machine() *scripting.VM {
+	if e.vm == nil {
+		e.vm = scripting.NewVM(RedisVersion)
+	}
+	return e.vm
+}
+
+// execute runs job in the node's VM, stopped when r is; r is nil inside
+// EXEC, where the script cannot turn busy. errs counts the error replies
+// of the commands the script called: like Redis, EVAL counts as failed
+// when there were any.
+func (e *scriptEngine) execute(c *Ctx, job *scriptJob, r *scriptRun) (res *scripting.Result, errs int) {
+	vm := e.machine()
+	h := &e.host
+	h.reset(c, job, r)
+	defer h.release()
+	var ctx context.Context // none inside EXEC
+	if r != nil {
+		ctx = r
+	}
+	res = vm.Run(ctx, job.script, job.keys, job.argv, h)
+	return res, h.errors
+}
+
+// cloneJobArgs copies the keys and arguments, which alias the read
+// buffer: a script on a goroutine of its own may outlive it.
+func cloneJobArgs(job *scriptJob) (keys, argv [][]byte) {
+	all := cloneArgs(append(append(make([][]byte, 0, len(job.keys)+len(job.argv)), job.keys...), job.argv...))
+	return all[:len(job.keys)], all[len(job.keys):]
+}
+
+// noteEffectful remembers a script stopped for an effect in an attempt.
+// Only the holder of the exclusive gate uses the set; it is emptied when
+// it grows large.
+func (e *scriptEngine) noteEffectful(s *scripting.Script) {
+	if e.effectful == nil || len(e.effectful) >= 4096 {
+		e.effectful = map[*scripting.Script]bool{}
+	}
+	e.effectful[s] = true
+}
+
+// writeScriptReply writes the script's result to w and reports whether
+// it holds an error. Errors count in INFO errorstats as in Redis: one
+// that a command in the script replied was counted then.
+func (c *Ctx) writeScriptReply(w *resp.Writer, res *scripting.Result) (failed bool) {
+	res.Write(w, func(msg string, counted bool) {
+		failed = true
+		w.Error(msg)
+		if !counted {
+			c.Node.Table.countError(msg)
+		}
+	})
+	return failed
+}

@@ -1,0 +1,186 @@
+package command
+
+import (
+	"bytes"
+	"time"
+
+	"github.com/shoal-cache/shoal/internal/resp"
+	"github.com/shoal-cache/shoal/internal/scripting"
+)
+
+// scriptHost runs the commands of redis.call for a script, as Redis's
+// scriptCall does: the command is looked up and checked (arity, not
+// noscript, no write from a read-only script, memory), then run like a
+// command inside EXEC (a blocking command answers at once) with the
+// caller's connection seen through a scriptConn, its reply written to a
+// buffer for the scripting package to turn into Lua values.
+type scriptHost struct {
+	c     *Ctx
+	node  *Node // kept after the script, for the lines of its attempt
+	job   *scriptJob
+	run   *scriptRun // nil inside EXEC
+	inner Ctx
+	conn  scriptConn
+	out   bytes.Buffer
+	// started is when the script started: its commands see the keyspace
+	// at that time, so that no key expires halfway through a script.
+	started time.Time
+	// errors counts the error replies of the commands called.
+	errors int
+	// logs holds the redis.log lines of an attempt until it ends.
+	logs []scriptLog
+}
+
+type scriptLog struct {
+	level int
+	msg   string
+}
+
+// effects are the flags of commands whose effect an attempt on the event
+// loop may not have (script_exec.go).
+const effects = Write | MayReplicate | PubSub
+
+const (
+	errScriptUnknown  = "ERR Unknown Redis command called from script"
+	errScriptArity    = "ERR Wrong number of args calling Redis command from script"
+	errScriptNoScript = "ERR This Redis command is not allowed from script"
+	errScriptReadOnly = "ERR Write commands are not allowed from read-only scripts."
+)
+
+// reset prepares h, which the node keeps from script to script (its
+// reply buffer is worth keeping), for a script run by c.
+func (h *scriptHost) reset(c *Ctx, job *scriptJob, r *scriptRun) {
+	if h.inner.W == nil {
+		h.inner.W = resp.NewWriter(&h.out)
+	}
+	h.c, h.node, h.job, h.run, h.errors, h.started, h.logs = c, c.Node, job, r, 0, time.Now(), h.logs[:0]
+	h.conn = scriptConn{Conn: c.Conn, db: c.Conn.DB(), proto: 2}
+	h.inner = Ctx{W: h.inner.W, Conn: &h.conn, Node: c.Node, Txn: c.Txn, inExec: true}
+}
+
+// release drops what h holds of the script that ended.
+func (h *scriptHost) release() {
+	h.c, h.job, h.run = nil, nil, nil
+	h.conn = scriptConn{}
+	h.inner = Ctx{W: h.inner.W}
+}
+
+// Call runs one command for the script.
+func (h *scriptHost) Call(args [][]byte, proto int) ([]byte, string) {
+	spec, refused := h.check(args)
+	if refused != "" {
+		h.errors++
+		h.c.Node.Table.countError(refused)
+		if spec != nil {
+			spec.stats.rejected.Add(1)
+		}
+		return nil, refused
+	}
+	if spec.Flags&effects != 0 && h.run != nil && !h.run.endAttempt(true) {
+		return nil, "" // the attempt stops here; the script runs again
+	}
+	if spec.Flags&Write != 0 && h.run != nil {
+		h.run.wrote.Store(true)
+	}
+	h.job.wroteAny = h.job.wroteAny || spec.Flags&Write != 0
+	ic := &h.inner
+	ic.Args = args
+	ic.W.Proto = proto
+	h.conn.proto = proto
+	// The keyspace's clock stands at the script's start; the command's
+	// own duration is measured from now.
+	ic.StartBatch(time.Now())
+	ic.batchStartMs = h.started.UnixMilli()
+	h.c.Node.Table.run(ic, spec)
+	if ic.failed {
+		h.errors++
+	}
+	h.out.Reset()
+	ic.W.Flush()
+	return h.out.Bytes(), ""
+}
+
+// check resolves args to a command and applies Redis's checks for a
+// command called from a script, returning its refusal text if any.
+func (h *scriptHost) check(args [][]byte) (*Spec, string) {
+	spec := h.c.Node.Table.Lookup(args[0])
+	if spec != nil && spec.subs != nil && len(args) > 1 {
+		spec = spec.Sub(args[1])
+	}
+	if spec == nil {
+		return nil, errScriptUnknown
+	}
+	if !arityOK(spec, len(args)) {
+		return spec, errScriptArity
+	}
+	if spec.Flags&NoScript != 0 {
+		return spec, errScriptNoScript
+	}
+	if h.job.readOnly && spec.Flags&(Write|MayReplicate) != 0 {
+		return spec, errScriptReadOnly
+	}
+	if h.job.oom && !h.job.wroteAny && spec.Flags&DenyOOM != 0 && h.job.script.Flags&scripting.AllowOOM == 0 {
+		return spec, errOOM
+	}
+	return spec, ""
+}
+
+// CommandExists reports whether args name a command (redis.acl_check_cmd).
+func (h *scriptHost) CommandExists(args [][]byte) bool {
+	spec := h.c.Node.Table.Lookup(args[0])
+	if spec != nil && spec.subs != nil && len(args) > 1 {
+		spec = spec.Sub(args[1])
+	}
+	return spec != nil && arityOK(spec, len(args))
+}
+
+// Log writes a redis.log line to the node's log, or keeps it until the
+// attempt the script runs in ends.
+func (h *scriptHost) Log(level int, msg string) {
+	if h.run != nil && h.run.attempt.Load() != attemptNone {
+		h.logs = append(h.logs, scriptLog{level, msg})
+		return
+	}
+	h.log(level, msg)
+}
+
+// flushLogs writes the lines of an attempt that got to its end.
+func (h *scriptHost) flushLogs() {
+	for _, l := range h.logs {
+		h.log(l.level, l.msg)
+	}
+	h.logs = h.logs[:0]
+}
+
+func (h *scriptHost) log(level int, msg string) {
+	log := h.node.Log
+	if log == nil {
+		return
+	}
+	switch level {
+	case scripting.LogDebug, scripting.LogVerbose:
+		log.Debug(msg, "source", "script")
+	case scripting.LogNotice:
+		log.Info(msg, "source", "script")
+	default:
+		log.Warn(msg, "source", "script")
+	}
+}
+
+// scriptConn is the caller's connection as the script's commands see it:
+// with the script's own database (SELECT in a script does not change the
+// caller's since Redis 7.0) and protocol (redis.setresp), and without
+// the effects that belong to the caller's own commands.
+type scriptConn struct {
+	Conn
+	db, proto int
+}
+
+func (s *scriptConn) DB() int              { return s.db }
+func (s *scriptConn) SetDB(db int)         { s.db = db }
+func (s *scriptConn) Proto() int           { return s.proto }
+func (s *scriptConn) SetProto(p int)       { s.proto = p }
+func (s *scriptConn) NoteCommand(*Spec)    {}
+func (s *scriptConn) Block()               {}
+func (s *scriptConn) Unblock(reply []byte) {}
+func (s *scriptConn) CloseAfterReply()     {}

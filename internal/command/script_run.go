@@ -1,0 +1,279 @@
+package command
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/shoal-cache/shoal/internal/scripting"
+)
+
+// How a script runs. A script is atomic: EVAL takes the node's gate
+// exclusively, so no other command runs until it ends. A script that
+// writes or runs long runs on a goroutine of its own while the caller's
+// event loop waits for it (script_exec.go); if it is still running after
+// busy-reply-threshold, the script turns busy:
+// the event loop is let go (the caller's connection stays parked, as a
+// blocked client's does, until the reply is ready) and every other client
+// gets -BUSY, but for the few commands Redis allows then (allow_busy:
+// SCRIPT KILL, SHUTDOWN NOSAVE, AUTH, HELLO, MULTI, ...), which run beside
+// the script without the gate. SCRIPT KILL cancels a busy script that has
+// not written.
+//
+// Commands look at the running script before they enter the gate: one
+// that arrives while a script runs waits until the script ends or turns
+// busy, instead of waiting on the gate, so that it can be told BUSY.
+
+const (
+	errBusy       = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE."
+	errNotBusy    = "NOTBUSY No scripts in execution right now."
+	errUnkillable = "UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command."
+)
+
+// scriptEngine is a node's scripting state: the script cache, the Lua VM
+// and the script running.
+type scriptEngine struct {
+	mu    sync.Mutex
+	cache map[string]*scripting.Script
+	// vm runs every script, one at a time, and host runs their
+	// commands: only the holder of the exclusive gate uses them, and
+	// effectful (script_exec.go).
+	vm        *scripting.VM
+	host      scriptHost
+	effectful map[*scripting.Script]bool
+	// attemptTimer ends the attempt of attempting when it runs out of
+	// time (script_exec.go).
+	attemptTimer *time.Timer
+	attempting   atomic.Pointer[scriptRun]
+	// running is the script that runs or waits for the gate, nil when
+	// there is none.
+	running atomic.Pointer[scriptRun]
+}
+
+// lookup returns the cached script named sha (lower case), or nil.
+func (e *scriptEngine) lookup(sha string) *scripting.Script {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.cache[sha]
+}
+
+// load compiles body, or finds it compiled, and caches it.
+func (e *scriptEngine) load(body []byte) (*scripting.Script, error) {
+	sha := scripting.SHA1Hex(string(body))
+	if s := e.lookup(sha); s != nil {
+		return s, nil
+	}
+	s, err := scripting.Compile(string(body))
+	if err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.cache == nil {
+		e.cache = map[string]*scripting.Script{}
+	}
+	e.cache[sha] = s
+	return s, nil
+}
+
+// flush empties the cache (SCRIPT FLUSH).
+func (e *scriptEngine) flush() {
+	e.mu.Lock()
+	e.cache = nil
+	e.mu.Unlock()
+}
+
+// scriptRun is one script's execution. It is also the context the VM
+// runs the script under, cancelled by SCRIPT KILL (or SHUTDOWN NOSAVE),
+// by the end of an attempt (script_exec.go) and at the end of the run:
+// context.WithCancel would cost four allocations, a visible share of a
+// short script's run.
+type scriptRun struct {
+	// done is the context's channel, closed by stop.
+	done    atomic.Pointer[chan struct{}]
+	stopped atomic.Bool
+	// wrote is set once the script called a write command: SCRIPT KILL
+	// then refuses, as the dataset would be left half changed.
+	wrote atomic.Bool
+	// busy is set when the script passes busy-reply-threshold.
+	busy atomic.Bool
+	// changed is closed when the script turns busy or ends: commands
+	// waiting on the script look again.
+	changed     chan struct{}
+	changedOnce sync.Once
+	// state says who finishes a run on a goroutine of its own: see
+	// runScript. wake, made for such a run, is closed when the caller's
+	// event loop may go on: the script ended (stateFinished) or turned
+	// busy (stateDetached).
+	state atomic.Int32
+	wake  chan struct{}
+
+	// attempt is the state of the attempt on the event loop
+	// (script_exec.go); effectStopped says it was stopped for an effect.
+	attempt       atomic.Int32
+	effectStopped atomic.Bool
+}
+
+const (
+	stateRunning int32 = iota
+	stateFinished
+	stateDetached
+)
+
+const (
+	attemptNone int32 = iota
+	attemptRunning
+	attemptStopped
+)
+
+func newScriptRun() *scriptRun {
+	r := &scriptRun{changed: make(chan struct{})}
+	done := make(chan struct{})
+	r.done.Store(&done)
+	return r
+}
+
+// Deadline, Done, Err and Value make the run a context.Context.
+func (r *scriptRun) Deadline() (time.Time, bool) { return time.Time{}, false }
+func (r *scriptRun) Done() <-chan struct{}       { return *r.done.Load() }
+func (r *scriptRun) Value(any) any               { return nil }
+
+func (r *scriptRun) Err() error {
+	if r.stopped.Load() {
+		return context.Canceled
+	}
+	return nil
+}
+
+// stop cancels the run's context.
+func (r *scriptRun) stop() {
+	if r.stopped.CompareAndSwap(false, true) {
+		close(*r.done.Load())
+	}
+}
+
+// restart gives a run whose attempt was stopped a live context again.
+// Nothing else stops a run during its attempt: it cannot be busy yet.
+func (r *scriptRun) restart() {
+	done := make(chan struct{})
+	r.done.Store(&done)
+	r.stopped.Store(false)
+}
+
+// endAttempt stops the attempt, if one runs, because the script is about
+// to have an effect or ran out of time; it reports whether the script
+// may go on, which it may outside an attempt.
+func (r *scriptRun) endAttempt(effect bool) bool {
+	if r.attempt.CompareAndSwap(attemptRunning, attemptStopped) {
+		r.effectStopped.Store(effect)
+		r.stop()
+		return false
+	}
+	return r.attempt.Load() == attemptNone
+}
+
+func (r *scriptRun) signalChanged() { r.changedOnce.Do(func() { close(r.changed) }) }
+
+// turnBusy runs when the script passes busy-reply-threshold.
+func (r *scriptRun) turnBusy() {
+	r.busy.Store(true)
+	r.signalChanged()
+	if r.state.CompareAndSwap(stateRunning, stateDetached) {
+		close(r.wake)
+	}
+}
+
+// scriptPass is what a command may do while a script runs.
+type scriptPass int
+
+const (
+	// throughGate: no script runs; the command enters the gate.
+	throughGate scriptPass = iota
+	// besideScript: a busy script holds the gate, and the command is
+	// one Redis lets run meanwhile.
+	besideScript
+	// refuseBusy: a busy script holds the gate; the reply is -BUSY.
+	refuseBusy
+)
+
+// passScript waits while a script runs and has not turned busy, and says
+// how the command goes on.
+func (c *Ctx) passScript(spec *Spec) scriptPass {
+	for {
+		r := c.Node.scripts.running.Load()
+		if r == nil {
+			return throughGate
+		}
+		if r.busy.Load() {
+			return c.busyPass(spec, r)
+		}
+		<-r.changed
+	}
+}
+
+// busyPass decides for a command sent while a script is busy. SHUTDOWN
+// passes only with NOSAVE (and kills the script, which could otherwise
+// run on after the node stopped).
+func (c *Ctx) busyPass(spec *Spec, r *scriptRun) scriptPass {
+	if spec.Flags&AllowBusy == 0 {
+		return refuseBusy
+	}
+	if spec.Name == "shutdown" {
+		if len(c.Args) < 2 || !is(c.Args[1], "nosave") {
+			return refuseBusy
+		}
+		r.stop()
+	}
+	return besideScript
+}
+
+// refuseBusy replies -BUSY. EXEC is refused as Redis refuses it: the
+// transaction is discarded with EXECABORT.
+func (c *Ctx) refuseBusy(spec *Spec) {
+	spec.stats.rejected.Add(1)
+	if spec.Name == "exec" && c.multi != nil {
+		c.endMulti()
+		c.unwatch()
+		c.Error("EXECABORT Transaction discarded because of: " + errBusy)
+		return
+	}
+	c.Error(errBusy)
+	c.abortMulti()
+}
+
+// publish makes r the running script, once no other script runs; it
+// reports false when another is busy (the caller replies BUSY).
+func (e *scriptEngine) publish(r *scriptRun) bool {
+	for !e.running.CompareAndSwap(nil, r) {
+		cur := e.running.Load()
+		if cur == nil {
+			continue
+		}
+		if cur.busy.Load() {
+			return false
+		}
+		<-cur.changed
+	}
+	return true
+}
+
+// unpublish ends r's time as the running script.
+func (e *scriptEngine) unpublish(r *scriptRun) {
+	e.running.CompareAndSwap(r, nil)
+	r.signalChanged()
+}
+
+// scriptKill is SCRIPT KILL.
+func scriptKill(c *Ctx) {
+	r := c.Node.scripts.running.Load()
+	switch {
+	case r == nil || !r.busy.Load():
+		c.Error(errNotBusy)
+	case r.wrote.Load():
+		c.Error(errUnkillable)
+	default:
+		r.stop()
+		c.W.OK()
+	}
+}

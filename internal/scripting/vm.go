@@ -1,0 +1,147 @@
+package scripting
+
+import (
+	"context"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// Host is what a script reaches of the node.
+type Host interface {
+	// Call runs args (args[0] is the command's name) for the script and
+	// returns its reply in RESP of protocol proto. A command the script
+	// may not run is refused instead: refused is the error text ("ERR
+	// This Redis command is not allowed from script"), already counted in
+	// INFO errorstats as Redis counts it, and there is no reply.
+	Call(args [][]byte, proto int) (reply []byte, refused string)
+	// CommandExists reports whether args name a command or subcommand
+	// (redis.acl_check_cmd; every user may run every command).
+	CommandExists(args [][]byte) bool
+	// Log writes a redis.log line at level LogDebug ... LogWarning.
+	Log(level int, msg string)
+}
+
+// The redis.log levels, as redis.LOG_DEBUG ... redis.LOG_WARNING number
+// them.
+const (
+	LogDebug = iota
+	LogVerbose
+	LogNotice
+	LogWarning
+)
+
+// VM is a Lua state set up as Redis's scripting environment. It runs one
+// script at a time and is not safe for concurrent use.
+type VM struct {
+	L *lua.LState
+	// globals holds every global; scripts see it only through env, a
+	// read-only view that also refuses to read a global that is not
+	// there.
+	globals, env *lua.LTable
+	// readOnly maps each read-only view to the table it shows.
+	readOnly map[*lua.LTable]*lua.LTable
+	// shownMT is what getmetatable returns for a read-only view.
+	shownMT *lua.LTable
+	// runFn calls a script and turns what it raises into Redis's error
+	// table (errors.go).
+	runFn  *lua.LFunction
+	nextFn *lua.LFunction // next, which pairs returns
+	// sources maps the names of chunks loadstring compiled to their
+	// source, which Redis's error texts show.
+	sources map[string]string
+	version string
+	// rand is math.random's generator. Like Redis's, it is seeded once
+	// and its sequence runs on from script to script.
+	rand lrand48
+
+	// run is the script running, nil between runs; it points to cur,
+	// and the result of the last run is result (allocating either per
+	// run would be a visible share of a short script's cost).
+	run    *run
+	cur    run
+	result Result
+}
+
+// run is one execution of a script.
+type run struct {
+	script *Script
+	host   Host
+	ctx    context.Context
+	// resp is the protocol of redis.call's replies, set by redis.setresp.
+	resp int
+}
+
+// NewVM returns a VM whose redis.REDIS_VERSION is version ("7.0.15").
+func NewVM(version string) *VM {
+	vm := &VM{
+		// Lua 5.1 allows 20000 nested calls (LUAI_MAXCALLS). The call
+		// stack is allocated whole (1.6 MB): gopher-lua's growing one
+		// panics instead of raising "stack overflow" when it is full.
+		L: lua.NewState(lua.Options{
+			SkipOpenLibs:     true,
+			CallStackSize:    20000,
+			RegistrySize:     1024 * 16,
+			RegistryMaxSize:  1024 * 1024,
+			RegistryGrowStep: 1024 * 16,
+		}),
+		readOnly: map[*lua.LTable]*lua.LTable{},
+		version:  version,
+		rand:     newLrand48(),
+	}
+	vm.sandbox()
+	return vm
+}
+
+// Close frees the Lua state.
+func (vm *VM) Close() { vm.L.Close() }
+
+// Run runs s with KEYS and ARGV and returns its outcome, which stays valid
+// until the VM runs another script. When ctx is cancelled (SCRIPT KILL)
+// the script stops with Redis's "Script killed by user" error.
+func (vm *VM) Run(ctx context.Context, s *Script, keys, argv [][]byte, host Host) *Result {
+	L := vm.L
+	vm.cur = run{script: s, host: host, ctx: ctx, resp: 2}
+	vm.run = &vm.cur
+	defer func() { vm.run = nil }()
+	if ctx != nil {
+		L.SetContext(ctx)
+		defer L.RemoveContext()
+	}
+	vm.globals.RawSetString("KEYS", stringArray(L, keys))
+	vm.globals.RawSetString("ARGV", stringArray(L, argv))
+	fn := L.NewFunctionFromProto(s.proto)
+	fn.Env = vm.env
+	L.Push(vm.runFn)
+	L.Push(fn)
+	err := L.PCall(1, 1, nil)
+	res := &vm.result
+	*res = Result{sha: s.SHA, resp: vm.run.resp}
+	if err != nil {
+		res.err = err
+		if apiErr, ok := err.(*lua.ApiError); ok {
+			res.value = apiErr.Object
+		}
+	} else {
+		res.value = L.Get(-1)
+	}
+	L.SetTop(0)
+	return res
+}
+
+func stringArray(L *lua.LState, args [][]byte) *lua.LTable {
+	t := L.CreateTable(len(args), 0)
+	for i, a := range args {
+		t.RawSetInt(i+1, lua.LString(a))
+	}
+	return t
+}
+
+// Mark is a point a VM can be rewound to: what a script run again from
+// its start must find as its first run found it (math.random's state).
+type Mark struct{ rand lrand48 }
+
+// Mark returns the VM's state now.
+func (vm *VM) Mark() Mark { return Mark{rand: vm.rand} }
+
+// Rewind returns the VM to m.
+func (vm *VM) Rewind(m Mark) { vm.rand = m.rand }
