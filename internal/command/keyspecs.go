@@ -200,6 +200,8 @@ var keyFlagsByName = func() map[string][]string {
 
 // keySpecNotes are the notes Redis 7.0 attaches to some key specs.
 var keySpecNotes = map[string]string{
+	"eval":     "We cannot tell how the keys will be used so we assume the worst, RW and UPDATE",
+	"eval_ro":  "We cannot tell how the keys will be used so we assume the worst, RO and ACCESS",
 	"bitfield": "This command allows both access and modification of the key",
 	"getex":    "RW and UPDATE because it changes the TTL",
 	"set":      "RW and ACCESS due to the optional `GET` argument",
@@ -208,6 +210,11 @@ var keySpecNotes = map[string]string{
 // multiKeySpecs are the commands that use one key one way and others
 // another, and those whose keys follow a count (keynum specs).
 var multiKeySpecs = map[string][]keySpec{
+	// A script's keys follow its numkeys; how it uses them nobody knows.
+	"eval":       {{Notes: keySpecNotes["eval"], Flags: []string{"RW", "access", "update"}, Index: 2, Keynum: true, FirstKey: 1, Step: 1}},
+	"evalsha":    {{Flags: []string{"RW", "access", "update"}, Index: 2, Keynum: true, FirstKey: 1, Step: 1}},
+	"eval_ro":    {{Notes: keySpecNotes["eval_ro"], Flags: []string{"RO", "access"}, Index: 2, Keynum: true, FirstKey: 1, Step: 1}},
+	"evalsha_ro": {{Flags: []string{"RO", "access"}, Index: 2, Keynum: true, FirstKey: 1, Step: 1}},
 	"bitop": {
 		{Flags: []string{"OW", "update"}, Index: 2, LastKey: 0, Step: 1},
 		{Flags: []string{"RO", "access"}, Index: 3, LastKey: -1, Step: 1},

@@ -27,12 +27,13 @@ const (
 	Fast
 	NoAuth
 	MayReplicate
+	NoMandatoryKeys
 	NoMulti
 	AllowBusy
 )
 
 var flagNames = []string{"write", "readonly", "denyoom", "admin", "pubsub", "noscript", "blocking",
-	"loading", "stale", "skip_monitor", "skip_slowlog", "fast", "no_auth", "may_replicate", "no_multi", "allow_busy"}
+	"loading", "stale", "skip_monitor", "skip_slowlog", "fast", "no_auth", "may_replicate", "no_mandatory_keys", "no_multi", "allow_busy"}
 
 // Names returns the flag names in Redis's spelling.
 func (f Flags) Names() []string {
