@@ -32,6 +32,10 @@ type tentry struct {
 	kv   string // field, then value
 	klen uint32
 	next int32 // 1 + the index of the next entry in the chain, 0 at its end
+	// hash is the field's hash (its low 32 bits, which pick the bucket):
+	// a chain walk compares it before the field, whose bytes are another
+	// allocation and so another cache miss, and a resize needs no rehash.
+	hash uint32
 }
 
 const (
@@ -61,15 +65,15 @@ func bucketsFor(n int) int {
 	return 1 << bits.Len(uint(n-1))
 }
 
-func (t *table) bucketOf(field string) int {
-	return int(maphash.String(seed, field) & uint64(len(t.buckets)-1))
-}
+func hashOf(field string) uint32 { return uint32(maphash.String(seed, field)) }
+
+func (t *table) bucketOfHash(h uint32) int { return int(h & uint32(len(t.buckets)-1)) }
 
 // find returns the index of field's entry, or -1.
 func (t *table) find(field []byte) int {
-	b := int(maphash.Bytes(seed, field) & uint64(len(t.buckets)-1))
-	for i := t.buckets[b]; i != 0; i = t.ents[i-1].next {
-		if t.ents[i-1].field() == string(field) {
+	h := uint32(maphash.Bytes(seed, field))
+	for i := t.buckets[t.bucketOfHash(h)]; i != 0; i = t.ents[i-1].next {
+		if e := &t.ents[i-1]; e.hash == h && e.field() == string(field) {
 			return int(i - 1)
 		}
 	}
@@ -91,7 +95,7 @@ func (t *table) set(field, value []byte) bool {
 
 // add appends an entry for a field known to be absent.
 func (t *table) add(kv string, klen int) {
-	t.ents = append(t.ents, tentry{kv: kv, klen: uint32(klen)})
+	t.ents = append(t.ents, tentry{kv: kv, klen: uint32(klen), hash: hashOf(kv[:klen])})
 	t.strBytes += allocSize(len(kv))
 	if len(t.ents) > len(t.buckets) {
 		t.rehash(len(t.buckets) * 2)
@@ -101,7 +105,7 @@ func (t *table) add(kv string, klen int) {
 }
 
 func (t *table) link(i int) {
-	b := t.bucketOf(t.ents[i].field())
+	b := t.bucketOfHash(t.ents[i].hash)
 	t.ents[i].next = t.buckets[b]
 	t.buckets[b] = int32(i + 1)
 }
@@ -141,7 +145,7 @@ func (t *table) delete(field []byte) bool {
 
 // unlink takes entry i out of its bucket's chain.
 func (t *table) unlink(i int) {
-	link := &t.buckets[t.bucketOf(t.ents[i].field())]
+	link := &t.buckets[t.bucketOfHash(t.ents[i].hash)]
 	for *link != int32(i+1) {
 		link = &t.ents[*link-1].next
 	}
