@@ -26,19 +26,13 @@ SERVERS=${SERVERS:-shoal redis}
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/shoal-bench-expiry.XXXXXX")
 server_pid=
+shoal_metrics=
 
 die() {
 	echo "bench-expiry: $*" >&2
 	exit 1
 }
 
-stop_server() {
-	if [[ -n $server_pid ]]; then
-		kill "$server_pid" 2>/dev/null || true
-		wait "$server_pid" 2>/dev/null || true
-		server_pid=
-	fi
-}
 cleanup() {
 	stop_server
 	jobs -p | xargs -r kill 2>/dev/null || true
@@ -56,28 +50,6 @@ source "$repo/scripts/lib.sh"
 
 echo "building shoal..." >&2
 (cd "$repo" && go build -o "$work/shoal" ./cmd/shoal)
-
-start_server() {
-	local kind=$1 port
-	for _ in 1 2 3; do
-		port=$(free_port)
-		if [[ $kind == shoal ]]; then
-			# shellcheck disable=SC2086 # SHOAL_ARGS is a list of flags
-			"$work/shoal" server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --metrics-addr "" ${SHOAL_ARGS:-} \
-				>>"$work/shoal.log" 2>&1 &
-		else
-			"$REDIS_SERVER" --port "$port" --bind 127.0.0.1 --save "" --appendonly no \
-				--daemonize no --logfile "$work/redis.log" >/dev/null 2>&1 &
-		fi
-		server_pid=$!
-		if wait_ready "$port" "$server_pid"; then
-			echo "$port"
-			return
-		fi
-		stop_server
-	done
-	die "$kind did not start"
-}
 
 now_ms() { date +%s%3N; }
 
@@ -98,7 +70,10 @@ bench() {
 
 results=()
 for kind in $SERVERS; do
-	port=$(start_server "$kind")
+	# Not in a $(...) subshell: start_server sets server_pid, which the
+	# cleanup needs to stop the server.
+	start_server "$kind"
+	port=$server_port
 	echo "$kind on :$port: $LIVE live keys, $KEYS keys expiring together..." >&2
 	"$work/shoal" bench --addr "127.0.0.1:$port" --keys "$LIVE" --prefill --requests 1 --quiet >/dev/null
 	# The expiry instant leaves time to load and to measure a window

@@ -9,7 +9,11 @@
 #
 # Settings, from the environment:
 #   ROUNDS=3                  rounds; each runs every workload on both servers
-#   TESTS=set,get,incr,mset   redis-benchmark -t list
+#   TESTS=set,get,incr,mset,lpush,rpop,sadd,hset,zadd,lrange_100
+#                             redis-benchmark -t list (tests whose command
+#                             Shoal lacks are skipped with a warning)
+#   EVALSHA=1                 also run EVALSHA of EVALSHA_SCRIPT (default: an
+#                             INCR of a random key) when both servers script
 #   PIPELINES="1 16"          redis-benchmark -P values
 #   CLIENTS=50                redis-benchmark -c
 #   SIZE=100                  value size in bytes, redis-benchmark -d
@@ -25,7 +29,9 @@
 set -euo pipefail
 
 ROUNDS=${ROUNDS:-3}
-TESTS=${TESTS:-set,get,incr,mset}
+TESTS=${TESTS:-set,get,incr,mset,lpush,rpop,sadd,hset,zadd,lrange_100}
+EVALSHA=${EVALSHA:-1}
+EVALSHA_SCRIPT=${EVALSHA_SCRIPT:-"return redis.call('INCR', KEYS[1])"}
 PIPELINES=${PIPELINES:-"1 16"}
 CLIENTS=${CLIENTS:-50}
 SIZE=${SIZE:-100}
@@ -67,23 +73,34 @@ done
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-# preflight stops early when Shoal lacks a command a test needs, instead
-# of benchmarking error replies.
+# preflight drops the tests whose command Shoal lacks, with a warning,
+# instead of benchmarking error replies; it dies if none is left.
 preflight() {
-	local port=$1 test cmd reply
+	local port=$1 test cmd kept=()
 	for test in ${TESTS//,/ }; do
 		case ${test,,} in
-		set) cmd="SET bench:probe 1" ;;
-		get) cmd="GET bench:probe" ;;
-		incr) cmd="INCR bench:probe:n" ;;
-		mset) cmd="MSET bench:probe 1 bench:probe2 2" ;;
-		*) continue ;;
+		lrange*) cmd=lrange ;;
+		mset) cmd=mset ;;
+		*) cmd=${test,,} ;;
 		esac
-		reply=$(redis-cli -p "$port" $cmd 2>&1)
-		if [[ $reply == *"unknown command"* ]]; then
-			die "Shoal does not have ${test^^} yet ($reply); try TESTS=ping_mbulk"
+		if [[ -z $(redis-cli -p "$port" command info "$cmd" 2>/dev/null | head -1) ]]; then
+			echo "bench-vs-redis: Shoal does not have ${cmd^^} yet: skipping ${test}" >&2
+			continue
 		fi
+		kept+=("$test")
 	done
+	((${#kept[@]} > 0)) || die "Shoal has none of the commands of TESTS=$TESTS"
+	TESTS=$(IFS=,; echo "${kept[*]}")
+}
+
+# load_script loads EVALSHA's script on the server on port $1 and prints
+# its SHA1, or nothing when the server has no scripting.
+load_script() {
+	local sha
+	sha=$(redis-cli -p "$1" script load "$EVALSHA_SCRIPT" 2>/dev/null)
+	if [[ $sha =~ ^[0-9a-f]{40}$ ]]; then
+		echo "$sha"
+	fi
 }
 
 echo "building shoal..." >&2
@@ -102,6 +119,14 @@ pids+=($!)
 wait_ready "$shoal_port" || die "shoal did not start; see $work/shoal.log"
 wait_ready "$redis_port" || die "redis-server did not start; see $work/redis.log"
 preflight "$shoal_port"
+sha=
+if [[ $EVALSHA == 1 ]]; then
+	sha=$(load_script "$shoal_port")
+	if [[ -z $sha || $(load_script "$redis_port") != "$sha" ]]; then
+		echo "bench-vs-redis: Shoal cannot run scripts yet: skipping EVALSHA" >&2
+		sha=
+	fi
+fi
 
 # run_benchmark appends "server,pipeline,round,test,rps,p50,p99" lines.
 run_benchmark() {
@@ -114,6 +139,12 @@ run_benchmark() {
 				gsub(/"/, "", $1); gsub(/"/, "", $NF)
 				print s "," p "," r "," $1 "," $2 "," $5 "," $7
 			}' >>"$work/results.csv"
+	if [[ -n $sha ]]; then
+		"$REDIS_BENCHMARK" -h 127.0.0.1 -p "$port" -c "$CLIENTS" -r "$KEYSPACE" -n "$n" -P "$pipeline" --csv \
+			evalsha "$sha" 1 "counter:__rand_int__" 2>>"$work/benchmark.log" |
+			awk -F'","' -v s="$server" -v p="$pipeline" -v r="$round" '
+				NR > 1 { gsub(/"/, "", $NF); print s "," p "," r ",EVALSHA," $2 "," $5 "," $7 }' >>"$work/results.csv"
+	fi
 }
 
 echo "shoal on :$shoal_port, redis-server on :$redis_port; $ROUNDS rounds of -t $TESTS at -P ${PIPELINES// /,}" >&2

@@ -226,3 +226,44 @@ func parseTimeout(c *Ctx, arg []byte) (time.Duration, bool) {
 	}
 	return time.Duration(ms) * time.Millisecond, true
 }
+
+// clientUnblock is CLIENT UNBLOCK id [TIMEOUT|ERROR]: the client blocked
+// in a blocking command gets its timeout reply, or with ERROR Redis's
+// UNBLOCKED error; the reply is 1 if the client was blocked, else 0.
+func clientUnblock(c *Ctx) {
+	if len(c.Args) > 4 {
+		c.Errorf("ERR unknown subcommand or wrong number of arguments for '%s'. Try CLIENT HELP.", truncate(c.Args[1], 128))
+		return
+	}
+	asError := false
+	if len(c.Args) == 4 {
+		switch {
+		case is(c.Args[3], "timeout"):
+		case is(c.Args[3], "error"):
+			asError = true
+		default:
+			c.Error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR")
+			return
+		}
+	}
+	id, ok := parseInt(c.Args[2])
+	if !ok {
+		c.Error(errNotInteger)
+		return
+	}
+	reg := &c.Node.blocked
+	reg.mu.Lock()
+	b := reg.byConn[id]
+	parked := b != nil && reg.removeLocked(b)
+	reg.mu.Unlock()
+	if !parked {
+		c.W.Int(0)
+		return
+	}
+	reply := b.timeoutReply
+	if asError {
+		reply = func(w *resp.Writer) { w.Error("UNBLOCKED client unblocked via CLIENT UNBLOCK") }
+	}
+	b.conn.Unblock(replyBytes(b.conn.Proto(), reply))
+	c.W.Int(1)
+}

@@ -336,6 +336,7 @@ func clientCommand() *Spec {
 			{Name: "setname", Arity: 3, Flags: self, Summary: "Set the current connection name", Since: "2.6.9", Handler: clientSetName},
 			{Name: "getname", Arity: 2, Flags: self, Summary: "Get the current connection name", Since: "2.6.9", Handler: clientGetName},
 			{Name: "setinfo", Arity: 4, Flags: self, Summary: "Set client or connection specific info", Since: "7.2.0", Handler: clientSetInfo},
+			{Name: "unblock", Arity: -3, Flags: admin, Summary: "Unblock a client blocked in a blocking command from a different connection", Since: "5.0.0", Handler: clientUnblock},
 			{Name: "no-evict", Arity: 3, Flags: admin, Summary: "Set client eviction mode for the current connection", Since: "7.0.0", Handler: clientNoEvict},
 			{Name: "help", Arity: 2, Flags: Loading | Stale, Summary: "Show helpful text about the different subcommands", Since: "5.0.0", Handler: clientHelp},
 		}}

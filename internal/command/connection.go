@@ -4,6 +4,10 @@ package command
 // connection.
 
 func ping(c *Ctx) {
+	if len(c.Args) <= 2 && c.subscribedRESP2() {
+		pingSubscribed(c)
+		return
+	}
 	switch len(c.Args) {
 	case 1:
 		c.W.Simple("PONG")

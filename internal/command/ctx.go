@@ -10,6 +10,7 @@ import (
 
 	"github.com/shoal-cache/shoal/internal/config"
 	"github.com/shoal-cache/shoal/internal/engine"
+	"github.com/shoal-cache/shoal/internal/pubsub"
 	"github.com/shoal-cache/shoal/internal/resp"
 )
 
@@ -51,6 +52,11 @@ type Conn interface {
 	// Reset returns the connection to its state right after connecting
 	// (RESET): db 0, RESP2, no name.
 	Reset()
+	// Push sends msg, a complete Pub/Sub message in the connection's
+	// protocol, from any goroutine: it is queued behind the replies the
+	// connection is writing, and may close a subscriber that does not
+	// read (client-output-buffer-limit). msg must not change afterwards.
+	Push(msg []byte)
 }
 
 // ClientStats are the connection counters INFO clients and stats report.
@@ -84,6 +90,9 @@ type Node struct {
 	TCPPort int
 	// Shutdown stops the node; SHUTDOWN calls it after its checks.
 	Shutdown func()
+
+	// PubSub is who subscribed to which channels and patterns.
+	PubSub pubsub.Registry[Conn]
 
 	// gate lets EXEC run with no other command alongside.
 	gate gate
@@ -126,6 +135,9 @@ type Ctx struct {
 	// multiGauge is 1 + the commands queued while in MULTI, 0 outside:
 	// CLIENT LIST reads it from other goroutines.
 	multiGauge atomic.Int32
+
+	// subs are the connection's Pub/Sub subscriptions.
+	subs pubsub.Subscriber[Conn]
 
 	// lastSpec is the command the connection ran last: clients tend to
 	// repeat one, and comparing its name is cheaper than the table lookup.
@@ -199,6 +211,10 @@ func (t *Table) Exec(c *Ctx) {
 	if !c.memoryFor(needs) {
 		spec.stats.rejected.Add(1)
 		c.abortMulti()
+		return
+	}
+	if c.refusedWhileSubscribed(spec) {
+		spec.stats.rejected.Add(1)
 		return
 	}
 	if pass == besideScript || spec.ownsGate {

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/shoal-cache/shoal/internal/config"
 	"github.com/shoal-cache/shoal/internal/engine"
 )
 
@@ -157,16 +158,31 @@ func checkPayload(p []byte) bool {
 // from the whole payload, footer included: a value that runs into the
 // footer is read from the footer's bytes, and what follows the value is
 // ignored.
-func loadPayload(p []byte) (*engine.Entry, error) {
+func loadPayload(p []byte, cfg *config.Config) (*engine.Entry, error) {
 	load, ok := rdbLoaders[p[0]]
 	if !ok {
 		return nil, errBadRDB
 	}
-	return load(&rdbReader{b: p[1:]})
+	return load(&rdbReader{b: p[1:], cfg: cfg})
 }
 
 // rdbReader reads RDB encodings from a payload, never past its end.
-type rdbReader struct{ b []byte }
+type rdbReader struct {
+	b []byte
+	// cfg is the node's configuration, whose thresholds decide the
+	// encoding a restored aggregate gets; nil means the defaults.
+	cfg *config.Config
+}
+
+var defaultConfig = sync.OnceValue(config.Default)
+
+// config returns the configuration the loaded value is encoded by.
+func (r *rdbReader) config() *config.Config {
+	if r.cfg != nil {
+		return r.cfg
+	}
+	return defaultConfig()
+}
 
 func (r *rdbReader) next(n uint64) ([]byte, error) {
 	if n > uint64(len(r.b)) {
@@ -343,17 +359,17 @@ func parseRestore(c *Ctx) (restoreArgs, bool) {
 		a.ttlErr = "ERR Invalid TTL value, must be >= 0"
 	}
 	a.ttl = ttl
-	a.value, a.payloadErr = decodePayload(c.Args[3])
+	a.value, a.payloadErr = decodePayload(c.Args[3], c.Node.Config)
 	return a, true
 }
 
 // decodePayload checks and decodes a DUMP payload, returning the error
 // RESTORE replies with when it is not valid.
-func decodePayload(p []byte) (*engine.Entry, string) {
+func decodePayload(p []byte, cfg *config.Config) (*engine.Entry, string) {
 	if !checkPayload(p) {
 		return nil, errDumpPayload
 	}
-	e, err := loadPayload(p)
+	e, err := loadPayload(p, cfg)
 	if err != nil {
 		return nil, errBadFormat
 	}

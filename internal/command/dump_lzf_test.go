@@ -120,7 +120,7 @@ func FuzzDecodePayload(f *testing.F) {
 	f.Add([]byte("\x00\xc3\x09@[\x01aa\xe0N\x00\x01aa\x0a\x00\xfb\xd9!r\xf1\xc7b7"))
 	f.Add(make([]byte, 10))
 	f.Fuzz(func(t *testing.T, p []byte) {
-		e, msg := decodePayload(p)
+		e, msg := decodePayload(p, nil)
 		if (e == nil) == (msg == "") {
 			t.Fatalf("entry %v with error %q", e, msg)
 		}
@@ -130,7 +130,7 @@ func FuzzDecodePayload(f *testing.F) {
 			if !ok {
 				t.Fatal("cannot dump what was restored")
 			}
-			e2, msg := decodePayload(p2)
+			e2, msg := decodePayload(p2, nil)
 			if msg != "" || !bytes.Equal(e2.Str, e.Str) {
 				t.Fatalf("re-dump of %q does not round-trip: %q", e.Str, msg)
 			}

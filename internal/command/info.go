@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/shoal-cache/shoal/internal/engine"
+	"github.com/shoal-cache/shoal/internal/pubsub"
 )
 
 // INFO: the node's state in Redis's sections and field names, which
@@ -375,7 +376,10 @@ func infoStats(w *infoWriter, c *Ctx, st *serverState) {
 	w.int("current_eviction_exceeded_time", 0)
 	w.int("keyspace_hits", es.Hits)
 	w.int("keyspace_misses", es.Misses)
-	for _, f := range []string{"pubsub_channels", "pubsub_patterns", "pubsubshard_channels", "latest_fork_usec",
+	w.int("pubsub_channels", int64(c.Node.PubSub.Len(pubsub.Channel)))
+	w.int("pubsub_patterns", int64(c.Node.PubSub.Len(pubsub.Pattern)))
+	w.int("pubsubshard_channels", int64(c.Node.PubSub.Len(pubsub.Shard)))
+	for _, f := range []string{"latest_fork_usec",
 		"total_forks", "migrate_cached_sockets", "slave_expires_tracked_keys", "active_defrag_hits",
 		"active_defrag_misses", "active_defrag_key_hits", "active_defrag_key_misses", "total_active_defrag_time",
 		"current_active_defrag_time", "tracking_total_keys", "tracking_total_items", "tracking_total_prefixes",

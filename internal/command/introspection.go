@@ -78,6 +78,14 @@ func writeCommandInfo(w *resp.Writer, s *Spec) {
 	w.BulkString(s.FullName())
 	w.Int(int64(s.Arity))
 	flags := s.Flags.Names()
+	if movableKeys(s) {
+		// Redis lists it between no_multi and allow_busy.
+		i := len(flags)
+		if len(flags) > 0 && flags[len(flags)-1] == "allow_busy" {
+			i--
+		}
+		flags = slices.Insert(flags, i, "movablekeys")
+	}
 	w.Set(len(flags))
 	for _, f := range flags {
 		w.Simple(f)
@@ -221,7 +229,7 @@ func getKeysTarget(c *Ctx) (*Spec, [][]byte, bool) {
 	switch {
 	case s == nil:
 		c.Error("ERR Invalid command specified")
-	case s.FirstKey <= 0:
+	case !hasKeys(s):
 		c.Error("ERR The command has no key arguments")
 	case !arityOK(s, len(args)):
 		c.Error("ERR Invalid number of arguments specified for command")
@@ -242,8 +250,8 @@ func getKeysGeneric(c *Ctx, withFlags bool) {
 	if !ok {
 		return
 	}
-	pos := s.Keys(args)
-	if len(pos) == 0 {
+	pos, ok := keyPositions(s, args)
+	if !ok || len(pos) == 0 {
 		c.Error("ERR Invalid arguments specified for command")
 		return
 	}

@@ -16,16 +16,69 @@ type keySpec struct {
 	Notes                string
 	Flags                []string
 	Index, LastKey, Step int
+	// Keynum specs (LMPOP, ZUNION, EVAL) find their keys from a count
+	// argument: KeynumIdx arguments after Index holds the number of keys,
+	// which start FirstKey arguments after it, every Step.
+	Keynum              bool
+	KeynumIdx, FirstKey int
 }
 
-// covers reports whether argument pos of an nargs-argument command is one
-// of the spec's keys.
-func (k keySpec) covers(pos, nargs int) bool {
+// positions returns the arguments of args (args[0] is the command's name)
+// that the spec names as keys, and false when its numkeys argument is not
+// a count of keys that are there.
+func (k keySpec) positions(args [][]byte) ([]int, bool) {
+	step := max(k.Step, 1)
+	var pos []int
+	if k.Keynum {
+		at := k.Index + k.KeynumIdx
+		if at >= len(args) {
+			return nil, false
+		}
+		n, ok := parseInt(args[at])
+		first := at + k.FirstKey
+		if !ok || n < 1 || n > int64(len(args)) || first+(int(n)-1)*step >= len(args) {
+			return nil, false
+		}
+		for i := range int(n) {
+			pos = append(pos, first+i*step)
+		}
+		return pos, true
+	}
 	last := k.Index + k.LastKey
 	if k.LastKey < 0 {
-		last = nargs + k.LastKey
+		last = len(args) + k.LastKey
 	}
-	return pos >= k.Index && pos <= last && (pos-k.Index)%max(k.Step, 1) == 0
+	for i := k.Index; i <= min(last, len(args)-1); i += step {
+		pos = append(pos, i)
+	}
+	return pos, true
+}
+
+// covers reports whether argument pos of args is one of the spec's keys.
+func (k keySpec) covers(pos int, args [][]byte) bool {
+	p, _ := k.positions(args)
+	return slices.Contains(p, pos)
+}
+
+// movableKeys reports whether where s's keys are depends on its arguments
+// beyond first/last/step (COMMAND INFO's movablekeys flag).
+func movableKeys(s *Spec) bool {
+	return slices.ContainsFunc(keySpecsOf(s), func(k keySpec) bool { return k.Keynum })
+}
+
+// keyPositions returns where the keys are among args by the command's key
+// specs, in argument order, and false when the arguments do not say.
+func keyPositions(s *Spec, args [][]byte) ([]int, bool) {
+	var all []int
+	for _, k := range keySpecsOf(s) {
+		p, ok := k.positions(args)
+		if !ok {
+			return nil, false
+		}
+		all = append(all, p...)
+	}
+	slices.Sort(all)
+	return slices.Compact(all), true
 }
 
 // keySpecsOf returns the command's key specs: its own list when its keys
@@ -50,6 +103,18 @@ func keySpecsOf(s *Spec) []keySpec {
 	return []keySpec{{Notes: keySpecNotes[s.FullName()], Flags: flags, Index: s.FirstKey, LastKey: lastKey, Step: max(s.Step, 1)}}
 }
 
+// hasKeys reports whether the command takes keys, as Redis's
+// doesCommandHaveKeys: a spec flagged not_key (SPUBLISH's shard channel)
+// does not count.
+func hasKeys(s *Spec) bool {
+	for _, k := range keySpecsOf(s) {
+		if !slices.Contains(k.Flags, "not_key") {
+			return true
+		}
+	}
+	return false
+}
+
 // defaultKeyFlags are the flags of a command missing from keyFlagsByName:
 // RO for read-only commands, RW otherwise.
 func defaultKeyFlags(s *Spec) []string {
@@ -68,7 +133,7 @@ func defaultKeyFlags(s *Spec) []string {
 // functions do.
 func keyFlagsAt(s *Spec, args [][]byte, pos int) []string {
 	for _, k := range keySpecsOf(s) {
-		if !k.covers(pos, len(args)) {
+		if !k.covers(pos, args) {
 			continue
 		}
 		if resolve, ok := variableKeyFlags[s.FullName()]; ok {
@@ -124,6 +189,7 @@ var keyFlagsByName = func() map[string][]string {
 		{"RM delete", "del unlink"},
 		{"OW update", "mset psetex restore setex"},
 		{"OW insert", "msetnx setnx"},
+		{"not_key", "spublish ssubscribe sunsubscribe"},
 	} {
 		for _, name := range strings.Fields(g.names) {
 			m[name] = strings.Fields(g.flags)
@@ -134,14 +200,21 @@ var keyFlagsByName = func() map[string][]string {
 
 // keySpecNotes are the notes Redis 7.0 attaches to some key specs.
 var keySpecNotes = map[string]string{
+	"eval":     "We cannot tell how the keys will be used so we assume the worst, RW and UPDATE",
+	"eval_ro":  "We cannot tell how the keys will be used so we assume the worst, RO and ACCESS",
 	"bitfield": "This command allows both access and modification of the key",
 	"getex":    "RW and UPDATE because it changes the TTL",
 	"set":      "RW and ACCESS due to the optional `GET` argument",
 }
 
 // multiKeySpecs are the commands that use one key one way and others
-// another.
+// another, and those whose keys follow a count (keynum specs).
 var multiKeySpecs = map[string][]keySpec{
+	// A script's keys follow its numkeys; how it uses them nobody knows.
+	"eval":       {{Notes: keySpecNotes["eval"], Flags: []string{"RW", "access", "update"}, Index: 2, Keynum: true, FirstKey: 1, Step: 1}},
+	"evalsha":    {{Flags: []string{"RW", "access", "update"}, Index: 2, Keynum: true, FirstKey: 1, Step: 1}},
+	"eval_ro":    {{Notes: keySpecNotes["eval_ro"], Flags: []string{"RO", "access"}, Index: 2, Keynum: true, FirstKey: 1, Step: 1}},
+	"evalsha_ro": {{Flags: []string{"RO", "access"}, Index: 2, Keynum: true, FirstKey: 1, Step: 1}},
 	"bitop": {
 		{Flags: []string{"OW", "update"}, Index: 2, LastKey: 0, Step: 1},
 		{Flags: []string{"RO", "access"}, Index: 3, LastKey: -1, Step: 1},
@@ -190,6 +263,18 @@ func writeKeySpec(w *resp.Writer, k keySpec) {
 	w.BulkString("find_keys")
 	w.Map(2)
 	w.BulkString("type")
+	if k.Keynum {
+		w.BulkString("keynum")
+		w.BulkString("spec")
+		w.Map(3)
+		w.BulkString("keynumidx")
+		w.Int(int64(k.KeynumIdx))
+		w.BulkString("firstkey")
+		w.Int(int64(k.FirstKey))
+		w.BulkString("keystep")
+		w.Int(int64(k.Step))
+		return
+	}
 	w.BulkString("range")
 	w.BulkString("spec")
 	w.Map(3)

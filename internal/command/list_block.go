@@ -118,18 +118,7 @@ func blmpop(c *Ctx) {
 	}
 	v := c.Txn.LockKeys(c.DB(), a.keys)
 	defer c.Txn.Unlock()
-	for _, key := range a.keys {
-		e, lv, ok := writeList(c, v, key)
-		if !ok {
-			return
-		}
-		if lv == nil {
-			continue
-		}
-		c.W.Array(2)
-		c.W.Bulk(key)
-		popRange(c, lv, a.head, int(min(a.count, int64(lv.Len()))))
-		removedFrom(v, key, e, lv)
+	if found, ok := mpopFrom(c, v, a); found || !ok {
 		return
 	}
 	if c.inExec {

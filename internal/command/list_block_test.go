@@ -172,3 +172,42 @@ func TestBlockingMoveAndExec(t *testing.T) {
 		t.Fatal("BLPOP on BLMOVE's destination was never served")
 	}
 }
+
+// TestClientUnblock: CLIENT UNBLOCK ends a blocked command with its
+// timeout reply, or with ERROR the UNBLOCKED error, as Redis does.
+func TestClientUnblock(t *testing.T) {
+	s := testserver.Start(t)
+	ctx := context.Background()
+	admin := s.Client(t)
+	r := s.Raw(t)
+	id := r.Do("CLIENT", "ID")
+	r.Send("*3\r\n$5\r\nBLPOP\r\n$1\r\nq\r\n$1\r\n0\r\n")
+	waitBlocked(t, admin, 1)
+	num := strings.TrimSuffix(strings.TrimPrefix(id, ":"), "\r\n")
+	if n := admin.Do(ctx, "CLIENT", "UNBLOCK", num).Val(); n != int64(1) {
+		t.Fatalf("CLIENT UNBLOCK of a blocked client: %v", n)
+	}
+	if got := r.ReadReply(); got != "*-1\r\n" {
+		t.Fatalf("unblocked with TIMEOUT: %q", got)
+	}
+	r.Send("*3\r\n$5\r\nBLPOP\r\n$1\r\nq\r\n$1\r\n0\r\n")
+	waitBlocked(t, admin, 1)
+	admin.Do(ctx, "CLIENT", "UNBLOCK", num, "ERROR")
+	if got := r.ReadReply(); got != "-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n" {
+		t.Fatalf("unblocked with ERROR: %q", got)
+	}
+	a := s.Raw(t)
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"CLIENT", "UNBLOCK", num}, ":0\r\n"},
+		{[]string{"CLIENT", "UNBLOCK", "abc", "foo"}, "-ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR\r\n"},
+		{[]string{"CLIENT", "UNBLOCK", "abc"}, "-ERR value is not an integer or out of range\r\n"},
+		{[]string{"CLIENT", "UNBLOCK", "1", "timeout", "x"}, "-ERR unknown subcommand or wrong number of arguments for 'UNBLOCK'. Try CLIENT HELP.\r\n"},
+	} {
+		if got := a.Do(tt.args...); got != tt.want {
+			t.Errorf("%v: %q, want %q", tt.args, got, tt.want)
+		}
+	}
+}

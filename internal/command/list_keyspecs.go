@@ -3,9 +3,7 @@ package command
 import "strings"
 
 // The list commands' key specs, as Redis 7.0's COMMAND INFO gives them,
-// added to the shared tables of keyspecs.go. LMPOP's is missing: its keys
-// follow numkeys, which Redis describes with a "keynum" spec that
-// keyspecs.go cannot yet express.
+// added to the shared tables of keyspecs.go.
 func init() {
 	for _, g := range []struct{ flags, names string }{
 		{"RO", "llen"},
@@ -25,6 +23,8 @@ func init() {
 	}
 	multiKeySpecs["lmove"] = move
 	multiKeySpecs["rpoplpush"] = move
+	multiKeySpecs["lmpop"] = []keySpec{{Flags: []string{"RW", "access", "delete"}, Index: 1, Keynum: true, KeynumIdx: 0, FirstKey: 1, Step: 1}}
+	multiKeySpecs["blmpop"] = []keySpec{{Flags: []string{"RW", "access", "delete"}, Index: 2, Keynum: true, KeynumIdx: 0, FirstKey: 1, Step: 1}}
 	multiKeySpecs["blmove"] = move
 	multiKeySpecs["brpoplpush"] = move
 }

@@ -1,6 +1,10 @@
 package command
 
-import "bytes"
+import (
+	"bytes"
+
+	"github.com/shoal-cache/shoal/internal/engine"
+)
 
 // The list commands that take elements from one list to another or from
 // the first of several: LMOVE, RPOPLPUSH and LMPOP. They lock all their
@@ -106,10 +110,19 @@ func lmpop(c *Ctx) {
 	}
 	v := c.Txn.LockKeys(c.DB(), a.keys)
 	defer c.Txn.Unlock()
+	if found, ok := mpopFrom(c, v, a); ok && !found {
+		c.W.NullArray()
+	}
+}
+
+// mpopFrom pops from the first of a.keys that holds a list and replies
+// with the key and the elements (LMPOP, BLMPOP). It reports whether a key
+// held a list, and false for ok when it replied with an error.
+func mpopFrom(c *Ctx, v engine.View, a lmpopArgs) (found, ok bool) {
 	for _, key := range a.keys {
 		e, lv, ok := writeList(c, v, key)
 		if !ok {
-			return
+			return false, false
 		}
 		if lv == nil {
 			continue
@@ -118,7 +131,7 @@ func lmpop(c *Ctx) {
 		c.W.Bulk(key)
 		popRange(c, lv, a.head, int(min(a.count, int64(lv.Len()))))
 		removedFrom(v, key, e, lv)
-		return
+		return true, true
 	}
-	c.W.NullArray()
+	return false, true
 }

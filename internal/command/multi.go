@@ -161,12 +161,14 @@ func (c *Ctx) MultiState() (queued int, dirty bool) {
 	return int(c.multiGauge.Load()) - 1, c.watcher.Dirty()
 }
 
-// Release frees what the connection holds in the node (its watched keys
-// and open transaction); the server calls it when the connection closes.
+// Release frees what the connection holds in the node (its watched keys,
+// open transaction and subscriptions); the server calls it when the
+// connection closes.
 func (c *Ctx) Release() {
 	c.endMulti()
 	c.unwatch()
 	c.unblock()
+	c.DropSubscriptions()
 }
 
 // resetTransaction is RESET's part: no transaction, no watched keys.

@@ -163,7 +163,7 @@ var scriptHelpLines = []string{
 func scriptingCommands() []*Spec {
 	const (
 		grp   = "scripting"
-		flags = NoScript | Stale | SkipMonitor
+		flags = NoScript | Stale | SkipMonitor | NoMandatoryKeys
 	)
 	eval := func(name string, ro bool, since, summary string, h func(*Ctx)) *Spec {
 		f := Flags(flags)

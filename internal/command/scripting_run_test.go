@@ -216,7 +216,7 @@ func TestScriptWritesWakeAndWatch(t *testing.T) {
 		got <- res
 	}()
 	c := srv.Client(t)
-	waitFor(t, func() bool { return strings.Contains(c.Info(ctx, "clients").Val(), "blocked_clients:1") })
+	waitScript(t, func() bool { return strings.Contains(c.Info(ctx, "clients").Val(), "blocked_clients:1") })
 	if err := c.Eval(ctx, "return redis.call('rpush', KEYS[1], ARGV[1])", []string{"queue"}, "job").Err(); err != nil {
 		t.Fatal(err)
 	}
@@ -285,8 +285,8 @@ func infoLine(info, prefix string) string {
 	return ""
 }
 
-// waitFor polls cond for up to 3 s.
-func waitFor(t *testing.T, cond func() bool) {
+// waitScript polls cond for up to 3 s.
+func waitScript(t *testing.T, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(3 * time.Second)
 	for !cond() {
@@ -322,7 +322,7 @@ func TestScriptKill(t *testing.T) {
 	raw := srv.Raw(t)
 	loopErr := make(chan error, 1)
 	go func() { loopErr <- looper.Eval(ctx, "while true do end", nil).Err() }()
-	waitFor(t, func() bool { return redisErr(admin.Ping(ctx).Err()) == scrBusy })
+	waitScript(t, func() bool { return redisErr(admin.Ping(ctx).Err()) == scrBusy })
 	for i, c := range others {
 		if got := redisErr(c.Get(ctx, "k").Err()); got != scrBusy {
 			t.Errorf("client %d GET while busy: %q", i, got)
@@ -377,7 +377,7 @@ return 'done'`
 	c := srv.Client(t)
 	done := make(chan string, 1)
 	go func() { s, _ := c.Eval(ctx, writeThenSpin, []string{"w"}).Text(); done <- s }()
-	waitFor(t, func() bool { return redisErr(admin.Ping(ctx).Err()) == scrBusy })
+	waitScript(t, func() bool { return redisErr(admin.Ping(ctx).Err()) == scrBusy })
 	want := "UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command."
 	if got := redisErr(admin.ScriptKill(ctx).Err()); got != want {
 		t.Fatalf("SCRIPT KILL of a script that wrote: %q", got)
@@ -436,12 +436,12 @@ func TestScriptCallerGone(t *testing.T) {
 	admin.ConfigSet(ctx, "busy-reply-threshold", "50")
 	raw := srv.Raw(t)
 	raw.Send("*3\r\n$4\r\nEVAL\r\n$17\r\nwhile true do end\r\n$1\r\n0\r\n")
-	waitFor(t, func() bool { return redisErr(admin.Ping(ctx).Err()) == scrBusy })
+	waitScript(t, func() bool { return redisErr(admin.Ping(ctx).Err()) == scrBusy })
 	raw.Conn.Close()
 	if err := admin.ScriptKill(ctx).Err(); err != nil {
 		t.Fatalf("SCRIPT KILL: %v", err)
 	}
-	waitFor(t, func() bool { return admin.Ping(ctx).Err() == nil })
+	waitScript(t, func() bool { return admin.Ping(ctx).Err() == nil })
 	if got, err := admin.Eval(ctx, "return redis.call('set', KEYS[1], 'after')", []string{"k"}).Result(); err != nil || got != "OK" {
 		t.Fatalf("a script after: %v %v", got, err)
 	}

@@ -27,12 +27,13 @@ const (
 	Fast
 	NoAuth
 	MayReplicate
+	NoMandatoryKeys
 	NoMulti
 	AllowBusy
 )
 
 var flagNames = []string{"write", "readonly", "denyoom", "admin", "pubsub", "noscript", "blocking",
-	"loading", "stale", "skip_monitor", "skip_slowlog", "fast", "no_auth", "may_replicate", "no_multi", "allow_busy"}
+	"loading", "stale", "skip_monitor", "skip_slowlog", "fast", "no_auth", "may_replicate", "no_mandatory_keys", "no_multi", "allow_busy"}
 
 // Names returns the flag names in Redis's spelling.
 func (f Flags) Names() []string {
@@ -113,7 +114,8 @@ func NewTable() *Table {
 	families := [][]*Spec{
 		connectionCommands(), serverCommands(), introspectionCommands(),
 		stringCommands(), bitCommands(), keyCommands(), transactionCommands(),
-		listCommands(), scriptingCommands(),
+		listCommands(), setCommands(), hashCommands(), pubsubCommands(), zsetCommands(),
+		scriptingCommands(),
 	}
 	for _, family := range families {
 		for _, s := range family {
@@ -223,25 +225,6 @@ func (s *Spec) ACLCategories() []string {
 		add(c)
 	}
 	return cats
-}
-
-// Keys returns the positions in args of the keys a command names, from its
-// first/last/step, clipped to the arguments present.
-func (s *Spec) Keys(args [][]byte) []int {
-	if s.FirstKey <= 0 || s.FirstKey >= len(args) {
-		return nil
-	}
-	last := s.LastKey
-	if last < 0 {
-		last = len(args) + last
-	}
-	last = min(last, len(args)-1)
-	step := max(s.Step, 1)
-	var pos []int
-	for i := s.FirstKey; i <= last; i += step {
-		pos = append(pos, i)
-	}
-	return pos
 }
 
 func lower(dst, s []byte) []byte {

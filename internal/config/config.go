@@ -44,6 +44,9 @@ type param struct {
 	// normalize rewrites an accepted value to what is stored (hz clamped
 	// to 1..500, dir made absolute), as Redis stores them.
 	normalize func(string) string
+	// merge combines a new value with the current one
+	// (client-output-buffer-limit sets only the classes it names).
+	merge func(old, v string) string
 
 	num atomic.Int64 // kindInt, kindMemory, kindBool (0/1), kindEnum (index)
 	str atomic.Pointer[string]
@@ -169,7 +172,7 @@ func (c *Config) Set(pairs [][2]string) error {
 // immutable directives may still be set.
 func (c *Config) Load(name string, args []string) error {
 	p, ok := c.params[strings.ToLower(name)]
-	if !ok || len(args) != 1 && p.name != "save" && p.name != "bind" {
+	if !ok || len(args) != 1 && p.name != "save" && p.name != "bind" && p.name != "client-output-buffer-limit" {
 		return fmt.Errorf("Bad directive or wrong number of arguments")
 	}
 	value := strings.Join(args, " ")
@@ -207,6 +210,9 @@ func (p *param) validate(v string) error {
 func (p *param) set(v string) error {
 	if p.normalize != nil {
 		v = p.normalize(v)
+	}
+	if old := p.str.Load(); p.merge != nil && old != nil {
+		v = p.merge(*old, v)
 	}
 	n, err := p.parse(v)
 	if err != nil {

@@ -19,6 +19,11 @@ func directives() []*param {
 		{name: "tcp-keepalive", kind: kindInt, def: "300", min: 0, max: math.MaxInt32},
 		{name: "proto-max-bulk-len", kind: kindMemory, def: "536870912", min: 1 << 20, max: math.MaxInt64},
 		{name: "client-query-buffer-limit", kind: kindMemory, def: "1073741824", min: 1 << 20, max: math.MaxInt64},
+		// client-output-buffer-limit disconnects clients whose replies pile
+		// up: "class hard soft soft_seconds" for normal, slave (replica)
+		// and pubsub clients, as Redis 7.0 reads and prints it.
+		{name: "client-output-buffer-limit", kind: kindString, def: "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
+			check: checkBufferLimits, merge: mergeBufferLimits},
 		{name: "maxmemory", kind: kindMemory, def: "0", min: 0, max: math.MaxInt64},
 		{name: "maxmemory-policy", kind: kindEnum, def: "noeviction", enum: []string{"volatile-lru", "volatile-lfu",
 			"volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"}},

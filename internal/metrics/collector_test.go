@@ -39,6 +39,7 @@ func (fakeConn) Block()                    {}
 func (fakeConn) Unblock([]byte)            {}
 func (fakeConn) NoteCommand(*command.Spec) {}
 func (fakeConn) Reset()                    {}
+func (fakeConn) Push([]byte)               {}
 
 // newNode is a command.Node with no server around it.
 func newNode() *command.Node {

@@ -55,8 +55,8 @@ type conn struct {
 	// blocked is set while a blocking command waits (BLPOP ...): the
 	// connection's further input is kept, not run.
 	blocked atomic.Bool
-	// served is the reply of the waiting command once served (under mu).
-	served []byte
+
+	push pushState // Pub/Sub output (pubsub.go)
 }
 
 func newConn(s *Server, gc gnet.Conn, id int64) *conn {
@@ -102,11 +102,8 @@ func (c *conn) traffic(data []byte) gnet.Action {
 		return gnet.Close
 	}
 	if c.blocked.Load() {
-		c.resume()
-		if c.blocked.Load() {
-			c.keep(data)
-			return gnet.None
-		}
+		c.keep(data)
+		return gnet.None
 	}
 	now := time.Now()
 	c.lastActive.Store(now.UnixMilli())
@@ -164,30 +161,19 @@ func (c *conn) keep(data []byte) {
 // Block parks the connection: its command waits for a key.
 func (c *conn) Block() { c.blocked.Store(true) }
 
-// Unblock hands the waiting command's reply to the connection, from any
-// goroutine, and wakes its event loop, which writes it and then runs the
-// commands that came in meanwhile (resume).
+// Unblock sends the waiting command's reply, from any goroutine, and then
+// lets the connection run the commands that came in meanwhile. The reply
+// is queued on the connection's event loop like a pub/sub message, so the
+// two keep their order; the callback runs on the loop once it is out.
 func (c *conn) Unblock(reply []byte) {
-	c.mu.Lock()
-	c.served = reply
-	c.mu.Unlock()
-	_ = c.gc.Wake(nil)
-}
-
-// resume writes the reply of a served blocking command, on the event
-// loop, and lets the connection run commands again; it reports whether
-// there was one.
-func (c *conn) resume() {
-	c.mu.Lock()
-	reply := c.served
-	c.served = nil
-	c.mu.Unlock()
-	if reply == nil {
-		return
-	}
-	n, _ := c.gc.Write(reply)
-	c.srv.netOut.Add(int64(n))
-	c.blocked.Store(false)
+	_ = c.gc.AsyncWrite(reply, func(gnet.Conn, error) error {
+		c.srv.netOut.Add(int64(len(reply)))
+		c.blocked.Store(false)
+		if c.traffic(nil) == gnet.Close {
+			return c.gc.Close()
+		}
+		return nil
+	})
 }
 
 // endBatch flushes the replies and enforces the query buffer limit on
@@ -274,9 +260,12 @@ func (c *conn) SetLib(name, version string) {
 func (c *conn) Addr() string      { return c.addr }
 func (c *conn) LocalAddr() string { return c.laddr }
 
-// Kill closes the connection; safe from any goroutine.
+// Kill closes the connection; safe from any goroutine. Its subscriptions
+// go at once, as Redis frees a killed client at once: PUBSUB NUMSUB right
+// after CLIENT KILL does not count it.
 func (c *conn) Kill() {
 	if c.killed.CompareAndSwap(false, true) {
+		c.ctx.DropSubscriptions()
 		c.gc.Close()
 	}
 }
@@ -301,7 +290,11 @@ func (c *conn) Info() string {
 		cmd = s.FullName()
 	}
 	multi, dirty := c.ctx.MultiState()
+	sub, psub, ssub := c.ctx.SubscriptionCounts()
 	flags := ""
+	if sub+psub+ssub > 0 {
+		flags += "P"
+	}
 	if c.blocked.Load() {
 		flags += "b"
 	}
@@ -321,9 +314,9 @@ func (c *conn) Info() string {
 	name, user, libName, libVer := c.name, c.user, c.libName, c.libVer
 	c.mu.Unlock()
 	qbuf := c.qbufLen.Load()
-	return fmt.Sprintf("id=%d addr=%s laddr=%s fd=%d name=%s age=%d idle=%d flags=%s db=%d sub=0 psub=0 ssub=0 multi=%d "+
+	return fmt.Sprintf("id=%d addr=%s laddr=%s fd=%d name=%s age=%d idle=%d flags=%s db=%d sub=%d psub=%d ssub=%d multi=%d "+
 		"qbuf=%d qbuf-free=%d argv-mem=0 multi-mem=0 rbs=%d rbp=0 obl=0 oll=0 omem=0 tot-mem=%d events=r cmd=%s user=%s redir=-1 resp=%d lib-name=%s lib-ver=%s",
 		c.id, c.Addr(), c.LocalAddr(), c.fd, name, int64(now.Sub(c.created).Seconds()),
-		(now.UnixMilli()-c.lastActive.Load())/1000, flags, c.DB(), multi, qbuf, max(0, 16384-qbuf), 16384, 16384+qbuf,
+		(now.UnixMilli()-c.lastActive.Load())/1000, flags, c.DB(), sub, psub, ssub, multi, qbuf, max(0, 16384-qbuf), 16384, 16384+qbuf,
 		cmd, user, c.Proto(), libName, libVer)
 }

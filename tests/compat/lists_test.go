@@ -9,8 +9,6 @@ import (
 func init() {
 	cases = append(cases, listCases...)
 	generators = append(generators, listGenerators...)
-	infoExcluded["lmpop"] = "its keys follow numkeys: Redis reports a keynum key spec and the movablekeys flag, which Shoal's command table cannot express yet"
-	infoExcluded["blmpop"] = infoExcluded["lmpop"]
 }
 
 // listCases are the list commands' edge cases. DUMP is compared byte for

@@ -1,15 +1,10 @@
 package compat
 
 // The scripting family's cases, added to the shared tables. EVAL and its
-// kin are not compared by COMMAND INFO and not drawn by the generators:
-// their keys follow numkeys, which Redis describes with a keynum key spec
-// and the movablekeys flag that Shoal's command table cannot express yet
-// (so COMMAND GETKEYS does not find them either).
+// kin are not drawn by the random generators: a random script is not a
+// useful command.
 func init() {
 	cases = append(cases, scriptingCases...)
-	for _, name := range []string{"eval", "evalsha", "eval_ro", "evalsha_ro"} {
-		infoExcluded[name] = "its keys follow numkeys: Redis reports a keynum key spec and the movablekeys and no_mandatory_keys flags, which Shoal's command table cannot express yet"
-	}
 }
 
 var scriptingCases = []struct {

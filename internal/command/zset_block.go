@@ -1,0 +1,75 @@
+package command
+
+// The blocking sorted set pops: BZPOPMIN, BZPOPMAX and BZMPOP. Like the
+// blocking list commands (list_block.go) they pop at once when a key holds
+// a sorted set, and otherwise park the client until one is created under
+// a key it waits on, or its timeout answers a null array.
+
+func bzpopmin(c *Ctx) { bzpopGeneric(c, false) }
+func bzpopmax(c *Ctx) { bzpopGeneric(c, true) }
+
+// bzpopGeneric pops the lowest (or highest) member of the first key that
+// holds a sorted set and replies with the key, the member and its score.
+func bzpopGeneric(c *Ctx, max bool) {
+	timeout, ok := parseTimeout(c, c.Args[len(c.Args)-1])
+	if !ok {
+		return
+	}
+	keys := c.Args[1 : len(c.Args)-1]
+	v := c.Txn.LockKeys(c.DB(), keys)
+	defer c.Txn.Unlock()
+	for _, key := range keys {
+		e := v.Lookup(key)
+		if e == nil {
+			continue
+		}
+		z, ok := checkZSet(c, e)
+		if !ok {
+			return
+		}
+		c.W.Array(3)
+		c.W.Bulk(key)
+		popMembers(c, z, 1, max, false)
+		zsetChanged(v, key, e, z, true)
+		return
+	}
+	if c.inExec {
+		c.W.NullArray()
+		return
+	}
+	c.block(keys, timeout, nullArrayReply)
+}
+
+// bzmpop is ZMPOP with a timeout first.
+func bzmpop(c *Ctx) {
+	timeout, ok := parseTimeout(c, c.Args[1])
+	if !ok {
+		return
+	}
+	a, ok := parseZMPop(c, c.Args[2:])
+	if !ok {
+		return
+	}
+	v := c.Txn.LockKeys(c.DB(), a.keys)
+	defer c.Txn.Unlock()
+	for _, key := range a.keys {
+		e := v.Lookup(key)
+		if e == nil {
+			continue
+		}
+		z, ok := checkZSet(c, e)
+		if !ok {
+			return
+		}
+		n := int(min(a.count, int64(z.Len())))
+		writePopHeader(c, key, n, true, true)
+		popMembers(c, z, n, a.max, true)
+		zsetChanged(v, key, e, z, true)
+		return
+	}
+	if c.inExec {
+		c.W.NullArray()
+		return
+	}
+	c.block(a.keys, timeout, nullArrayReply)
+}

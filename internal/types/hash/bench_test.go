@@ -1,0 +1,43 @@
+package hash
+
+import (
+	"strconv"
+	"testing"
+)
+
+// BenchmarkGet looks up fields of a full default-sized listpack (512
+// fields, as hash-max-listpack-entries allows) and of a hashtable.
+func BenchmarkGet(b *testing.B) {
+	for _, lim := range []Limits{defaults, {MaxEntries: 0, MaxValue: 64}} {
+		h := New()
+		var fields [][]byte
+		for i := range 512 {
+			f := []byte("field:" + strconv.Itoa(i))
+			fields = append(fields, f)
+			h.Set(f, []byte("value:"+strconv.Itoa(i)), lim)
+		}
+		b.Run(h.Encoding(), func(b *testing.B) {
+			for i := 0; b.Loop(); i++ {
+				if _, ok := h.Get(fields[i%len(fields)]); !ok {
+					b.Fatal("missing")
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkSetSmall builds 10-field hashes, the common small case.
+func BenchmarkSetSmall(b *testing.B) {
+	var fields, values [][]byte
+	for i := range 10 {
+		fields = append(fields, []byte("field:"+strconv.Itoa(i)))
+		values = append(values, []byte("value:"+strconv.Itoa(i)))
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		h := New()
+		for i := range fields {
+			h.Set(fields[i], values[i], defaults)
+		}
+	}
+}

@@ -1,0 +1,182 @@
+package set
+
+import (
+	"hash/maphash"
+	"unsafe"
+)
+
+// table is the hashtable form: the members in a dense slice, and an
+// open-addressing index over it (linear probing, slots naming positions).
+// The slice gives what a Go map cannot: a member at random in O(1) (SPOP,
+// SRANDMEMBER) and a stable order for SSCAN's cursor. The index is
+// pointer-free, 4 bytes a slot, so a member costs its string, its 16-byte
+// slot in the slice and some 6 bytes of index, against Redis's 48 bytes of
+// dict entry, bucket and sds header.
+//
+// Removing a member moves the last one into its place. SSCAN walks the
+// positions downwards, so a member that moves goes from the part not yet
+// visited to the same part, or from the visited part to anywhere: every
+// member present for the whole scan is returned (members moved back are
+// returned twice, which SSCAN allows).
+type table struct {
+	members []string
+	// slots is a power of two long: 0 is empty, tombstone a removed
+	// member, anything else a position in members plus one.
+	slots []uint32
+	used  int // slots not empty: members and tombstones
+	// data is what the members' strings take on the heap.
+	data int64
+}
+
+const (
+	tombstone = ^uint32(0)
+	minSlots  = 8
+)
+
+// seed is the process's hash seed: random, as Redis's siphash key is, so
+// that nobody can choose members that collide.
+var seed = maphash.MakeSeed()
+
+func newTable(hint int) *table {
+	return &table{members: make([]string, 0, hint), slots: make([]uint32, slotsFor(hint))}
+}
+
+// slotsFor is the index size for n members: a power of two kept at most
+// 3/4 full.
+func slotsFor(n int) int {
+	size := minSlots
+	for size*3 < n*4 {
+		size *= 2
+	}
+	return size
+}
+
+func (t *table) len() int { return len(t.members) }
+
+// find returns the slot holding m, or -1, and the first free slot (empty
+// or tombstone) on m's probe path, where m would go.
+func (t *table) find(m string) (at, free int) {
+	mask := uint64(len(t.slots) - 1)
+	free = -1
+	for i := maphash.String(seed, m) & mask; ; i = (i + 1) & mask {
+		switch s := t.slots[i]; {
+		case s == 0:
+			if free < 0 {
+				free = int(i)
+			}
+			return -1, free
+		case s == tombstone:
+			if free < 0 {
+				free = int(i)
+			}
+		case t.members[s-1] == m:
+			return int(i), free
+		}
+	}
+}
+
+func (t *table) has(m string) bool {
+	at, _ := t.find(m)
+	return at >= 0
+}
+
+func (t *table) hasBytes(m []byte) bool { return t.has(view(m)) }
+
+// view is b as a string without a copy, for lookups: the table must not
+// keep it, and b must not change while it is used.
+func view(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+
+// add inserts m (which the table keeps) and reports whether it was new.
+func (t *table) add(m string) bool {
+	at, free := t.find(m)
+	if at >= 0 {
+		return false
+	}
+	if t.slots[free] == 0 {
+		if (t.used+1)*4 > len(t.slots)*3 {
+			t.rehash(slotsFor(len(t.members) + 1))
+			_, free = t.find(m)
+		}
+		t.used++
+	}
+	t.members = append(t.members, m)
+	t.slots[free] = uint32(len(t.members))
+	t.data += stringBytes(len(m))
+	return true
+}
+
+// addBytes inserts a copy of m, copying only when m is new.
+func (t *table) addBytes(m []byte) bool {
+	if t.hasBytes(m) {
+		return false
+	}
+	return t.add(string(m))
+}
+
+// remove deletes m and reports whether it was there.
+func (t *table) remove(m string) bool {
+	at, _ := t.find(m)
+	if at < 0 {
+		return false
+	}
+	pos := int(t.slots[at] - 1)
+	t.slots[at] = tombstone
+	last := len(t.members) - 1
+	if pos != last {
+		moved := t.members[last]
+		slot, _ := t.find(moved)
+		t.slots[slot] = uint32(pos + 1)
+		t.members[pos] = moved
+	}
+	t.members[last] = ""
+	t.members = t.members[:last]
+	t.data -= stringBytes(len(m))
+	t.shrink()
+	return true
+}
+
+func (t *table) removeBytes(m []byte) bool {
+	at, _ := t.find(view(m))
+	if at < 0 {
+		return false
+	}
+	return t.remove(t.members[t.slots[at]-1])
+}
+
+// rehash rebuilds the index with size slots, dropping tombstones.
+// Positions do not change.
+func (t *table) rehash(size int) {
+	t.slots = make([]uint32, size)
+	mask := uint64(size - 1)
+	for pos, m := range t.members {
+		i := maphash.String(seed, m) & mask
+		for t.slots[i] != 0 {
+			i = (i + 1) & mask
+		}
+		t.slots[i] = uint32(pos + 1)
+	}
+	t.used = len(t.members)
+}
+
+// shrink gives memory back once the table is an eighth full, as Redis
+// resizes a dict that is mostly empty; positions do not change, so an
+// SSCAN in progress is not disturbed.
+func (t *table) shrink() {
+	n := len(t.members)
+	if len(t.slots) <= minSlots || n*8 >= len(t.slots) {
+		return
+	}
+	if cap(t.members) > 2*n {
+		t.members = append(make([]string, 0, n+n/4), t.members...)
+	}
+	t.rehash(slotsFor(n))
+}
+
+func (t *table) clone() *table {
+	return &table{
+		members: append(make([]string, 0, len(t.members)), t.members...),
+		slots:   append([]uint32(nil), t.slots...),
+		used:    t.used,
+		data:    t.data,
+	}
+}

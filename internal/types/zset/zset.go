@@ -1,0 +1,162 @@
+package zset
+
+import "unsafe"
+
+// Limits are the thresholds of the compact form: Redis's
+// zset-max-listpack-entries and zset-max-listpack-value.
+type Limits struct {
+	MaxEntries, MaxValue int
+}
+
+// fits reports whether n members, the longest maxLen bytes long, may be
+// stored compactly.
+func (l Limits) fits(n, maxLen int) bool { return n <= l.MaxEntries && maxLen <= l.MaxValue }
+
+// ZSet is a sorted set: members (byte strings) ordered by score, then by
+// member. It starts compact and turns into a skiplist plus a hash table
+// when it outgrows its Limits, never back (Redis 7.0 does the same; only
+// a set built whole, as a STORE result or a RESTORE, is compact again).
+//
+// Members passed in are copied; members handed to callbacks alias the
+// set's storage and are valid until the set changes.
+type ZSet struct {
+	small compact
+	big   *large
+}
+
+// large is the skiplist form: the list for order and ranks, the table for
+// finding members, and the running size of their nodes.
+type large struct {
+	sl        skiplist
+	dict      *dict
+	nodeBytes int64
+}
+
+// New returns an empty, compact sorted set.
+func New() *ZSet { return &ZSet{} }
+
+// Len returns the number of members.
+func (z *ZSet) Len() int {
+	if z.big != nil {
+		return z.big.sl.length
+	}
+	return z.small.n
+}
+
+// Encoding names the form as Redis's OBJECT ENCODING does.
+func (z *ZSet) Encoding() string {
+	if z.big != nil {
+		return "skiplist"
+	}
+	return "listpack"
+}
+
+var (
+	zsetBytes  = int64(roundAlloc(int(unsafe.Sizeof(ZSet{}))))
+	largeBytes = int64(roundAlloc(int(unsafe.Sizeof(large{}))) + roundAlloc(maxLevel*int(unsafe.Sizeof(link{}))) +
+		roundAlloc(int(unsafe.Sizeof(dict{}))))
+)
+
+// SizeBytes estimates the heap bytes the set occupies, in O(1).
+func (z *ZSet) SizeBytes() int64 {
+	if z.big != nil {
+		return zsetBytes + largeBytes + z.big.nodeBytes + z.big.dict.bytes()
+	}
+	return zsetBytes + int64(cap(z.small.b))
+}
+
+// Clone returns a deep copy in the same form (COPY).
+func (z *ZSet) Clone() any {
+	c := &ZSet{}
+	if z.big == nil {
+		c.small = compact{b: append(make([]byte, 0, len(z.small.b)), z.small.b...), n: z.small.n}
+		return c
+	}
+	c.big = newLarge(z.Len())
+	for n := z.big.sl.head.lv[0].next; n != nil; n = n.lv[0].next {
+		c.big.add(n.member, n.score)
+	}
+	return c
+}
+
+func newLarge(hint int) *large {
+	l := &large{dict: newDict(hint)}
+	l.sl.level = 1
+	l.sl.head.lv = make([]link, maxLevel)
+	return l
+}
+
+// add inserts a member that is not in the set.
+func (l *large) add(member string, score float64) {
+	n := l.sl.insert(member, score)
+	l.dict.add(n)
+	l.nodeBytes += nodeSize(n)
+}
+
+func (l *large) remove(n *node) {
+	l.sl.remove(n)
+	l.dict.remove(n)
+	l.nodeBytes -= nodeSize(n)
+}
+
+// toLarge converts the compact form.
+func (z *ZSet) toLarge() {
+	l := newLarge(z.small.n)
+	for off := 0; off < len(z.small.b); {
+		m, s, _, next := z.small.entryAt(off)
+		l.add(string(m), s)
+		off = next
+	}
+	z.big, z.small = l, compact{}
+}
+
+// Score returns member's score.
+func (z *ZSet) Score(member []byte) (float64, bool) {
+	if z.big != nil {
+		if n := z.big.dict.find(member); n != nil {
+			return n.score, true
+		}
+		return 0, false
+	}
+	_, s, ok := z.small.find(member)
+	return s, ok
+}
+
+// Rank returns member's 0-based rank in ascending order.
+func (z *ZSet) Rank(member []byte) (int, bool) {
+	if z.big != nil {
+		n := z.big.dict.find(member)
+		if n == nil {
+			return 0, false
+		}
+		return z.big.sl.rankOf(n), true
+	}
+	r := 0
+	for off := 0; off < len(z.small.b); r++ {
+		m, _, _, next := z.small.entryAt(off)
+		if string(m) == string(member) {
+			return r, true
+		}
+		off = next
+	}
+	return 0, false
+}
+
+// Remove deletes member and reports whether it was there.
+func (z *ZSet) Remove(member []byte) bool {
+	if z.big != nil {
+		n := z.big.dict.find(member)
+		if n == nil {
+			return false
+		}
+		z.big.remove(n)
+		return true
+	}
+	off, _, ok := z.small.find(member)
+	if !ok {
+		return false
+	}
+	_, _, _, end := z.small.entryAt(off)
+	z.small.removeSpan(off, end, 1)
+	return true
+}
