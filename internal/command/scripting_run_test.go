@@ -476,3 +476,42 @@ return {before or 'none', tostring(n)}`
 		t.Fatalf("a script past the first millisecond: %v %v", res, err)
 	}
 }
+
+// TestScriptPublishesOnce: scripts start on the event loop and run again
+// when they call a command with an effect; the subscriber gets each
+// message once, whether the PUBLISH came before a write or after a read.
+func TestScriptPublishesOnce(t *testing.T) {
+	srv := testserver.Start(t)
+	ctx := context.Background()
+	sub := srv.Client(t).Subscribe(ctx, "news")
+	if _, err := sub.Receive(ctx); err != nil {
+		t.Fatal(err)
+	}
+	c := srv.Client(t)
+	scripts := []string{
+		"redis.call('publish', 'news', ARGV[1]) return redis.call('incr', KEYS[1])",
+		"return redis.call('get', 'nothing') or redis.call('publish', 'news', ARGV[1])",
+	}
+	var want []string
+	for i := range 4 {
+		msg := "message " + strconv.Itoa(i)
+		want = append(want, msg)
+		if err := c.Eval(ctx, scripts[i%2], []string{"n"}, msg).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []string
+	for range want {
+		msg, err := sub.ReceiveTimeout(ctx, 2*time.Second)
+		if err != nil {
+			t.Fatalf("after %q: %v", got, err)
+		}
+		got = append(got, msg.(*redis.Message).Payload)
+	}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Fatalf("messages %q, want %q", got, want)
+	}
+	if msg, err := sub.ReceiveTimeout(ctx, 50*time.Millisecond); err == nil {
+		t.Fatalf("one message more: %v", msg)
+	}
+}

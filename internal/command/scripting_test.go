@@ -453,3 +453,39 @@ func TestEvalStructAndMsgpack(t *testing.T) {
 		{[]string{"EVAL", "return {cmsgpack._NAME, cmsgpack._VERSION}", "0"}, "*2\r\n$8\r\ncmsgpack\r\n$18\r\nlua-cmsgpack 0.4.0\r\n", ""},
 	})
 }
+
+// TestEvalAggregateReplies checks the conversions of hash, set and sorted
+// set replies (RESP3 maps, sets and doubles after redis.setresp(3)) and
+// Pub/Sub from scripts.
+func TestEvalAggregateReplies(t *testing.T) {
+	scrRun(t, testserver.Start(t), []scrStep{
+		{[]string{"HSET", "h", "a", "1"}, ":1\r\n", ""},
+		{[]string{"SADD", "st", "x"}, ":1\r\n", ""},
+		{[]string{"ZADD", "z", "1.5", "m"}, ":1\r\n", ""},
+		{[]string{"RPUSH", "l", "v"}, ":1\r\n", ""},
+		{[]string{"EVAL", "return redis.call('hgetall','h')", "0"}, "*2\r\n$1\r\na\r\n$1\r\n1\r\n", ""},
+		{[]string{"EVAL", "redis.setresp(3) return redis.call('hgetall','h')", "0"}, "*2\r\n$1\r\na\r\n$1\r\n1\r\n", "%1\r\n$1\r\na\r\n$1\r\n1\r\n"},
+		{[]string{"EVAL", "redis.setresp(3) local m = redis.call('hgetall','h').map return {m.a, type(m.b)}", "0"}, "*2\r\n$1\r\n1\r\n$3\r\nnil\r\n", ""},
+		{[]string{"EVAL", "return redis.call('smembers','st')", "0"}, "*1\r\n$1\r\nx\r\n", ""},
+		{[]string{"EVAL", "redis.setresp(3) return redis.call('smembers','st')", "0"}, "*1\r\n$1\r\nx\r\n", "~1\r\n$1\r\nx\r\n"},
+		{[]string{"EVAL", "redis.setresp(3) local s = redis.call('smembers','st').set return {tostring(s.x), type(s.y)}", "0"}, "*2\r\n$4\r\ntrue\r\n$3\r\nnil\r\n", ""},
+		{[]string{"EVAL", "return redis.call('zscore','z','m')", "0"}, "$3\r\n1.5\r\n", ""},
+		{[]string{"EVAL", "redis.setresp(3) return redis.call('zscore','z','m')", "0"}, "$3\r\n1.5\r\n", ",1.5\r\n"},
+		{[]string{"EVAL", "redis.setresp(3) local d = redis.call('zscore','z','m') return {type(d), d.double * 2}", "0"}, "*2\r\n$5\r\ntable\r\n:3\r\n", ""},
+		{[]string{"EVAL", "redis.setresp(3) return redis.call('zrange','z',0,-1,'withscores')", "0"}, "*1\r\n*2\r\n$1\r\nm\r\n$3\r\n1.5\r\n", "*1\r\n*2\r\n$1\r\nm\r\n,1.5\r\n"},
+		{[]string{"EVAL", "return redis.call('zrange','z',0,-1,'withscores')", "0"}, "*2\r\n$1\r\nm\r\n$3\r\n1.5\r\n", ""},
+		{[]string{"EVAL", "redis.setresp(3) return type(redis.call('zscore','z','nosuch'))", "0"}, "$3\r\nnil\r\n", ""},
+		{[]string{"EVAL", "return type(redis.call('zscore','z','nosuch'))", "0"}, "$7\r\nboolean\r\n", ""},
+		{[]string{"EVAL", "redis.setresp(3) return redis.call('smismember','st','x','y')", "0"}, "*2\r\n:1\r\n:0\r\n", ""},
+		{[]string{"EVAL", "return redis.call('hincrbyfloat','h','f','0.5')", "0"}, "$3\r\n0.5\r\n", ""},
+		{[]string{"EVAL", "return redis.call('hget','h','nosuch')", "0"}, "$-1\r\n", "_\r\n"},
+		{[]string{"EVAL", "return type(redis.call('hget','h','nosuch'))", "0"}, "$7\r\nboolean\r\n", ""},
+		{[]string{"EVAL", "return redis.call('sadd','l','x')", "0"}, "-WRONGTYPE Operation against a key holding the wrong kind of value script: 8c6fc09f4af9e50c7f68fbe2a4a1e68ba848082e, on @user_script:1.\r\n", ""},
+		{[]string{"EVAL", "return redis.pcall('hset','st','a','1')", "0"}, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n", ""},
+		{[]string{"EVAL", "return redis.call('publish','ch','m')", "0"}, ":0\r\n", ""},
+		{[]string{"EVAL", "return redis.call('subscribe','ch')", "0"}, "-ERR This Redis command is not allowed from script script: 944c2446bbd0e141b79de896957e109d7f7a84f3, on @user_script:1.\r\n", ""},
+		{[]string{"EVAL", "return redis.call('pubsub','numsub','ch')", "0"}, "*2\r\n$2\r\nch\r\n:0\r\n", ""},
+		{[]string{"EVAL", "return {redis.call('type','h'), redis.call('type','st'), redis.call('type','z')}", "0"}, "*3\r\n+hash\r\n+set\r\n+zset\r\n", ""},
+		{[]string{"EVAL", "return {redis.call('type','h').ok, redis.call('type','st').ok, redis.call('type','z').ok}", "0"}, "*3\r\n$4\r\nhash\r\n$3\r\nset\r\n$4\r\nzset\r\n", ""},
+	})
+}
