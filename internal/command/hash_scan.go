@@ -9,48 +9,6 @@ import (
 
 // HSCAN and HRANDFIELD: the commands that return part of a hash.
 
-// hscanArgs are HSCAN's options.
-type hscanArgs struct {
-	count   int64
-	pattern []byte // nil: no MATCH, or MATCH *
-}
-
-// parseHScanOptions reads COUNT and MATCH as Redis's scanGenericCommand
-// does for a key's elements: TYPE is SCAN's alone, and NOVALUES came with
-// Redis 7.4, so both are syntax errors.
-func parseHScanOptions(c *Ctx, opts [][]byte) (hscanArgs, bool) {
-	a := hscanArgs{count: 10}
-	for i := 0; i < len(opts); i += 2 {
-		if i+1 >= len(opts) {
-			c.Error(errSyntax)
-			return a, false
-		}
-		val := opts[i+1]
-		switch {
-		case is(opts[i], "count"):
-			n, ok := parseInt(val)
-			if !ok {
-				c.Error(errNotInteger)
-				return a, false
-			}
-			if n < 1 {
-				c.Error(errSyntax)
-				return a, false
-			}
-			a.count = n
-		case is(opts[i], "match"):
-			a.pattern = val
-			if len(val) == 1 && val[0] == '*' {
-				a.pattern = nil
-			}
-		default:
-			c.Error(errSyntax)
-			return a, false
-		}
-	}
-	return a, true
-}
-
 // hscan replies with the next fields and values and the cursor to go on
 // from. A listpack comes whole with cursor 0. A hashtable is walked bucket
 // by bucket until COUNT fields were gathered (redis-server 7.0 counts a
@@ -74,7 +32,7 @@ func hscan(c *Ctx) {
 		writeHScanReply(c, 0, nil)
 		return
 	}
-	a, ok := parseHScanOptions(c, c.Args[3:])
+	a, ok := parseElementScan(c, c.Args[3:])
 	if !ok {
 		return
 	}

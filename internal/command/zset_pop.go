@@ -280,39 +280,6 @@ type zscanArgs struct {
 	pattern []byte // nil: no MATCH, or MATCH *
 }
 
-// parseZScanOptions reads COUNT and MATCH (TYPE is for SCAN only).
-func parseZScanOptions(c *Ctx, opts [][]byte, a *zscanArgs) bool {
-	a.count = 10
-	for i := 0; i < len(opts); i += 2 {
-		if i+1 >= len(opts) {
-			c.Error(errSyntax)
-			return false
-		}
-		switch {
-		case is(opts[i], "count"):
-			n, ok := parseInt(opts[i+1])
-			if !ok {
-				c.Error(errNotInteger)
-				return false
-			}
-			if n < 1 {
-				c.Error(errSyntax)
-				return false
-			}
-			a.count = int(min(n, math.MaxInt32))
-		case is(opts[i], "match"):
-			a.pattern = opts[i+1]
-			if len(a.pattern) == 1 && a.pattern[0] == '*' {
-				a.pattern = nil
-			}
-		default:
-			c.Error(errSyntax)
-			return false
-		}
-	}
-	return true
-}
-
 // zscan is ZSCAN key cursor [MATCH pattern] [COUNT count]. Redis checks
 // the cursor, then the key, then the options.
 func zscan(c *Ctx) {
@@ -335,9 +302,11 @@ func zscan(c *Ctx) {
 		c.W.Array(0)
 		return
 	}
-	if !parseZScanOptions(c, c.Args[3:], &a) {
+	opts, ok := parseElementScan(c, c.Args[3:])
+	if !ok {
 		return
 	}
+	a.count, a.pattern = int(min(opts.count, math.MaxInt32)), opts.pattern
 	replyZScan(c, z, a)
 }
 
