@@ -53,12 +53,13 @@ func raise(L *lua.LState, msg string) {
 	L.Error(errorTable(L, errorText(msg)), 0)
 }
 
-// runScript calls the script function it is given and, when the script
-// raises an error, turns it into Redis's error table while the script's
-// frames are still there to tell where it failed, as Redis's message
-// handler (__redis__err__handler) does. A message handler proper
-// (PCall's errfunc) would need a frame of its own, and a script that
-// overflowed the call stack leaves none.
+// runScript calls the script function it is given, with the arguments
+// after it (a function's keys and args), and, when the script raises an
+// error, turns it into Redis's error table while the script's frames are
+// still there to tell where it failed, as Redis's message handler
+// (__redis__err__handler) does. A message handler proper (PCall's
+// errfunc) would need a frame of its own, and a script that overflowed
+// the call stack leaves none.
 func (vm *VM) runScript(L *lua.LState) int {
 	defer func() {
 		if rcv := recover(); rcv != nil {
@@ -73,7 +74,7 @@ func (vm *VM) runScript(L *lua.LState) int {
 			panic(apiErr)
 		}
 	}()
-	L.Call(0, 1)
+	L.Call(L.GetTop()-1, 1)
 	return 1
 }
 
@@ -120,8 +121,8 @@ func (vm *VM) failedAt(L *lua.LState) (source string, line int, found bool) {
 // texts show it ("on @user_script:1."): the script is "@user_script", a
 // chunk that loadstring compiled is its code or the name it was given.
 func (vm *VM) sourceOf(name string) string {
-	if name == chunkName {
-		return "@" + chunkName
+	if name == chunkName || name == functionChunk {
+		return "@" + name
 	}
 	if source, ok := vm.sources[name]; ok {
 		return source
@@ -155,7 +156,7 @@ func (r *Result) failure() (msg string, counted bool) {
 			text = luaString(r.value)
 		}
 		if m := positioned.FindStringSubmatch(text); m != nil {
-			return fmt.Sprintf("ERR %s script: %s, on @%s:%s.", text, r.sha, chunkName, m[1]), false
+			return fmt.Sprintf("ERR %s script: %s, on @%s:%s.", text, r.sha, m[1], m[2]), false
 		}
 		return fmt.Sprintf("ERR Error running script %s, %.100s", "f_"+r.sha, text), false
 	}
@@ -210,8 +211,9 @@ func formatNumber(f float64, prec int) string {
 	return strconv.FormatFloat(f, 'g', prec, 64)
 }
 
-// positioned matches a message raised in the script's own chunk.
-var positioned = regexp.MustCompile(`^` + chunkName + `:(\d+): `)
+// positioned matches a message raised in the script's own chunk, or a
+// function library's.
+var positioned = regexp.MustCompile(`^(` + chunkName + `|` + functionChunk + `):(\d+): `)
 
 // luaMessages rewrite gopher-lua's runtime error texts into Lua 5.1's,
 // as far as the text tells (Lua also names the variable involved, which

@@ -60,12 +60,15 @@ type VM struct {
 	run    *run
 	cur    run
 	result Result
+
+	// libs is the environment of function libraries (library.go), made
+	// when the VM loads its first library.
+	libs *libraryEnv
 }
 
 // run is one execution of a script.
 type run struct {
-	script *Script
-	host   Host
+	host Host
 	ctx    context.Context
 	// resp is the protocol of redis.call's replies, set by redis.setresp.
 	resp int
@@ -100,22 +103,32 @@ func (vm *VM) Close() { vm.L.Close() }
 // the script stops with Redis's "Script killed by user" error.
 func (vm *VM) Run(ctx context.Context, s *Script, keys, argv [][]byte, host Host) *Result {
 	L := vm.L
-	vm.cur = run{script: s, host: host, ctx: ctx, resp: 2}
+	vm.globals.RawSetString("KEYS", stringArray(L, keys))
+	vm.globals.RawSetString("ARGV", stringArray(L, argv))
+	fn := L.NewFunctionFromProto(s.proto)
+	fn.Env = vm.env
+	return vm.invoke(ctx, host, s.SHA, fn)
+}
+
+// invoke calls fn with args for a script or function named name (its
+// SHA1, or a function's name, as error replies show it).
+func (vm *VM) invoke(ctx context.Context, host Host, name string, fn *lua.LFunction, args ...lua.LValue) *Result {
+	L := vm.L
+	vm.cur = run{host: host, ctx: ctx, resp: 2}
 	vm.run = &vm.cur
 	defer func() { vm.run = nil }()
 	if ctx != nil {
 		L.SetContext(ctx)
 		defer L.RemoveContext()
 	}
-	vm.globals.RawSetString("KEYS", stringArray(L, keys))
-	vm.globals.RawSetString("ARGV", stringArray(L, argv))
-	fn := L.NewFunctionFromProto(s.proto)
-	fn.Env = vm.env
 	L.Push(vm.runFn)
 	L.Push(fn)
-	err := L.PCall(1, 1, nil)
+	for _, a := range args {
+		L.Push(a)
+	}
+	err := L.PCall(1+len(args), 1, nil)
 	res := &vm.result
-	*res = Result{sha: s.SHA, resp: vm.run.resp}
+	*res = Result{sha: name, resp: vm.run.resp}
 	if err != nil {
 		res.err = err
 		if apiErr, ok := err.(*lua.ApiError); ok {
