@@ -69,7 +69,7 @@ type VM struct {
 // run is one execution of a script.
 type run struct {
 	host Host
-	ctx    context.Context
+	ctx  context.Context
 	// resp is the protocol of redis.call's replies, set by redis.setresp.
 	resp int
 }
