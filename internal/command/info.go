@@ -230,7 +230,7 @@ func infoMemory(w *infoWriter, c *Ctx, st *serverState) {
 	if total := totalSystemMemory(); total > 0 {
 		w.bytes("total_system_memory", total)
 	}
-	infoScriptMemory(w)
+	infoScriptMemory(w, c)
 	w.bytes("maxmemory", configInt(c, "maxmemory", 0))
 	w.str("maxmemory_policy", configString(c, "maxmemory-policy", "noeviction"))
 	w.float("mem_fragmentation_ratio", float64(m.frag))
@@ -247,16 +247,19 @@ func infoMemory(w *infoWriter, c *Ctx, st *serverState) {
 	w.int("lazyfreed_objects", 0)
 }
 
-// infoScriptMemory writes Redis's scripting memory fields. Shoal has no
-// Lua VM and no script or function cache: every one of them is zero.
-func infoScriptMemory(w *infoWriter) {
+// infoScriptMemory writes Redis's scripting memory fields: the counts of
+// cached scripts, functions and libraries. The Lua VMs' memory is part
+// of the Go heap, not told apart: those fields are zero.
+func infoScriptMemory(w *infoWriter, c *Ctx) {
 	w.int("used_memory_lua", 0)
 	w.int("used_memory_vm_eval", 0)
 	w.str("used_memory_lua_human", humanBytes(0))
-	for _, f := range []string{"used_memory_scripts_eval", "number_of_cached_scripts", "number_of_functions",
-		"number_of_libraries", "used_memory_vm_functions"} {
-		w.int(f, 0)
-	}
+	w.int("used_memory_scripts_eval", 0)
+	libs, funcs := c.Node.scripts.functions.counts()
+	w.int("number_of_cached_scripts", int64(c.Node.scripts.cached()))
+	w.int("number_of_functions", int64(funcs))
+	w.int("number_of_libraries", int64(libs))
+	w.int("used_memory_vm_functions", 0)
 	w.bytes("used_memory_vm_total", 0)
 	w.int("used_memory_functions", 0)
 	w.bytes("used_memory_scripts", 0)

@@ -252,6 +252,11 @@ func getKeysGeneric(c *Ctx, withFlags bool) {
 	}
 	pos, ok := keyPositions(s, args)
 	if !ok || len(pos) == 0 {
+		// A command that may take no key (EVAL, FCALL) has none.
+		if s.Flags&NoMandatoryKeys != 0 {
+			c.W.Array(0)
+			return
+		}
 		c.Error("ERR Invalid arguments specified for command")
 		return
 	}

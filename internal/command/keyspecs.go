@@ -215,6 +215,9 @@ var multiKeySpecs = map[string][]keySpec{
 	"evalsha":    {{Flags: []string{"RW", "access", "update"}, Index: 2, Keynum: true, FirstKey: 1, Step: 1}},
 	"eval_ro":    {{Notes: keySpecNotes["eval_ro"], Flags: []string{"RO", "access"}, Index: 2, Keynum: true, FirstKey: 1, Step: 1}},
 	"evalsha_ro": {{Flags: []string{"RO", "access"}, Index: 2, Keynum: true, FirstKey: 1, Step: 1}},
+	// A function's too, and Redis gives FCALL EVAL's notes.
+	"fcall":    {{Notes: keySpecNotes["eval"], Flags: []string{"RW", "access", "update"}, Index: 2, Keynum: true, FirstKey: 1, Step: 1}},
+	"fcall_ro": {{Notes: keySpecNotes["eval_ro"], Flags: []string{"RO", "access"}, Index: 2, Keynum: true, FirstKey: 1, Step: 1}},
 	"bitop": {
 		{Flags: []string{"OW", "update"}, Index: 2, LastKey: 0, Step: 1},
 		{Flags: []string{"RO", "access"}, Index: 3, LastKey: -1, Step: 1},

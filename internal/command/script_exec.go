@@ -25,9 +25,15 @@ import (
 // before it is run again on a goroutine of its own.
 const attemptSlice = time.Millisecond
 
-// scriptJob is a script to run for the client of c.
+// scriptJob is a script to run for the client of c: an EVAL script, or
+// a function (FCALL).
 type scriptJob struct {
 	script *scripting.Script
+	fn     *scripting.Function
+	// head is FCALL's name, function name and numkeys, which FUNCTION
+	// STATS shows with the keys and arguments; it aliases the read buffer
+	// as they do.
+	head [][]byte
 	// keys and argv alias the read buffer until the script leaves the
 	// event loop, when they are copied.
 	keys, argv [][]byte
@@ -37,6 +43,22 @@ type scriptJob struct {
 	oom bool
 	// wroteAny is set once the script called a write command.
 	wroteAny bool
+}
+
+// flags are the flags the script or function declares.
+func (j *scriptJob) flags() scripting.Flags {
+	if j.fn != nil {
+		return j.fn.Flags
+	}
+	return j.script.Flags
+}
+
+// code identifies what runs, for the set of scripts known to have effects.
+func (j *scriptJob) code() any {
+	if j.fn != nil {
+		return j.fn
+	}
+	return j.script
 }
 
 // runScript runs job atomically and replies its result. Inside EXEC the
@@ -54,8 +76,9 @@ func (c *Ctx) runScript(job *scriptJob) {
 		return
 	}
 	r := newScriptRun()
+	r.job, r.started = job, time.Now()
 	if !e.publish(r) {
-		c.Error(errBusy)
+		c.Error(e.busyError())
 		return
 	}
 	c.Node.gate.lock()
@@ -63,14 +86,14 @@ func (c *Ctx) runScript(job *scriptJob) {
 	// Redis looks at the clock every 100000 Lua instructions, so even at
 	// a threshold of 0 a script turns busy only after a millisecond or so.
 	threshold := max(time.Duration(c.Node.Config.Int("busy-reply-threshold"))*time.Millisecond, time.Millisecond)
-	if !e.effectful[job.script] {
+	if !e.effectful[job.code()] {
 		if res, errs, done := c.attemptScript(job, r, min(threshold, attemptSlice)); done {
 			c.failed = c.writeScriptReply(c.W, res) || errs > 0
 			c.endScript(r)
 			return
 		}
 	}
-	job.keys, job.argv = cloneJobArgs(job)
+	job.head, job.keys, job.argv = cloneJobArgs(job)
 	r.wake = make(chan struct{})
 	timer := time.AfterFunc(threshold-time.Since(started), r.turnBusy)
 	var res *scripting.Result
@@ -97,7 +120,8 @@ func (c *Ctx) runScript(job *scriptJob) {
 // and reports whether it got to its end.
 func (c *Ctx) attemptScript(job *scriptJob, r *scriptRun, slice time.Duration) (*scripting.Result, int, bool) {
 	e := &c.Node.scripts
-	mark := e.machine().Mark()
+	vm := e.vmFor(job)
+	mark := vm.Mark()
 	r.attempt.Store(attemptRunning)
 	e.attempting.Store(r)
 	if e.attemptTimer == nil {
@@ -112,9 +136,9 @@ func (c *Ctx) attemptScript(job *scriptJob, r *scriptRun, slice time.Duration) (
 		e.host.flushLogs()
 		return res, errs, true
 	}
-	e.vm.Rewind(mark)
+	vm.Rewind(mark)
 	if r.effectStopped.Load() {
-		e.noteEffectful(job.script)
+		e.noteEffectful(job.code())
 	}
 	r.attempt.Store(attemptNone)
 	r.restart()
@@ -151,7 +175,7 @@ func (c *Ctx) endScript(r *scriptRun) {
 	c.Node.gate.unlock()
 }
 
-// machine returns the node's VM, made at the first script.
+// machine returns the node's VM for EVAL, made at the first script.
 func (e *scriptEngine) machine() *scripting.VM {
 	if e.vm == nil {
 		e.vm = scripting.NewVM(RedisVersion)
@@ -159,12 +183,20 @@ func (e *scriptEngine) machine() *scripting.VM {
 	return e.vm
 }
 
+// vmFor returns the VM job runs in: functions have one of their own, as
+// in Redis, where their libraries were loaded.
+func (e *scriptEngine) vmFor(job *scriptJob) *scripting.VM {
+	if job.fn != nil {
+		return e.functions.machine()
+	}
+	return e.machine()
+}
+
 // execute runs job in the node's VM, stopped when r is; r is nil inside
 // EXEC, where the script cannot turn busy. errs counts the error replies
 // of the commands the script called: like Redis, EVAL counts as failed
 // when there were any.
 func (e *scriptEngine) execute(c *Ctx, job *scriptJob, r *scriptRun) (res *scripting.Result, errs int) {
-	vm := e.machine()
 	h := &e.host
 	h.reset(c, job, r)
 	defer h.release()
@@ -172,25 +204,32 @@ func (e *scriptEngine) execute(c *Ctx, job *scriptJob, r *scriptRun) (res *scrip
 	if r != nil {
 		ctx = r
 	}
-	res = vm.Run(ctx, job.script, job.keys, job.argv, h)
+	if job.fn != nil {
+		res = e.functions.machine().Call(ctx, job.fn, job.keys, job.argv, h)
+	} else {
+		res = e.machine().Run(ctx, job.script, job.keys, job.argv, h)
+	}
 	return res, h.errors
 }
 
-// cloneJobArgs copies the keys and arguments, which alias the read
-// buffer: a script on a goroutine of its own may outlive it.
-func cloneJobArgs(job *scriptJob) (keys, argv [][]byte) {
-	all := cloneArgs(append(append(make([][]byte, 0, len(job.keys)+len(job.argv)), job.keys...), job.argv...))
-	return all[:len(job.keys)], all[len(job.keys):]
+// cloneJobArgs copies FCALL's head, the keys and the arguments, which
+// alias the read buffer: a script on a goroutine of its own may outlive
+// it.
+func cloneJobArgs(job *scriptJob) (head, keys, argv [][]byte) {
+	all := make([][]byte, 0, len(job.head)+len(job.keys)+len(job.argv))
+	all = cloneArgs(append(append(append(all, job.head...), job.keys...), job.argv...))
+	h, k := len(job.head), len(job.head)+len(job.keys)
+	return all[:h:h], all[h:k:k], all[k:]
 }
 
-// noteEffectful remembers a script stopped for an effect in an attempt.
-// Only the holder of the exclusive gate uses the set; it is emptied when
-// it grows large.
-func (e *scriptEngine) noteEffectful(s *scripting.Script) {
+// noteEffectful remembers a script or function stopped for an effect in
+// an attempt. Only the holder of the exclusive gate uses the set; it is
+// emptied when it grows large.
+func (e *scriptEngine) noteEffectful(code any) {
 	if e.effectful == nil || len(e.effectful) >= 4096 {
-		e.effectful = map[*scripting.Script]bool{}
+		e.effectful = map[any]bool{}
 	}
-	e.effectful[s] = true
+	e.effectful[code] = true
 }
 
 // writeScriptReply writes the script's result to w and reports whether

@@ -119,7 +119,7 @@ func (h *scriptHost) check(args [][]byte) (*Spec, string) {
 	if h.job.readOnly && spec.Flags&(Write|MayReplicate) != 0 {
 		return spec, errScriptReadOnly
 	}
-	if h.job.oom && !h.job.wroteAny && spec.Flags&DenyOOM != 0 && h.job.script.Flags&scripting.AllowOOM == 0 {
+	if h.job.oom && !h.job.wroteAny && spec.Flags&DenyOOM != 0 && h.job.flags()&scripting.AllowOOM == 0 {
 		return spec, errOOM
 	}
 	return spec, ""

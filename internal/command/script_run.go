@@ -27,12 +27,13 @@ import (
 
 const (
 	errBusy       = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE."
+	errBusyFcall  = "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE."
 	errNotBusy    = "NOTBUSY No scripts in execution right now."
 	errUnkillable = "UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command."
 )
 
-// scriptEngine is a node's scripting state: the script cache, the Lua VM
-// and the script running.
+// scriptEngine is a node's scripting state: the script cache, the Lua VM,
+// the function libraries and the script running.
 type scriptEngine struct {
 	mu    sync.Mutex
 	cache map[string]*scripting.Script
@@ -41,7 +42,9 @@ type scriptEngine struct {
 	// effectful (script_exec.go).
 	vm        *scripting.VM
 	host      scriptHost
-	effectful map[*scripting.Script]bool
+	effectful map[any]bool
+	// functions are the libraries of FUNCTION LOAD, with their own VM.
+	functions functionLibs
 	// worker runs the scripts that leave their client's event loop;
 	// attemptTimer ends the attempt of attempting when it runs out of
 	// time (script_exec.go).
@@ -79,6 +82,13 @@ func (e *scriptEngine) load(body []byte) (*scripting.Script, error) {
 	return s, nil
 }
 
+// cached returns the number of scripts in the cache.
+func (e *scriptEngine) cached() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return len(e.cache)
+}
+
 // flush empties the cache (SCRIPT FLUSH).
 func (e *scriptEngine) flush() {
 	e.mu.Lock()
@@ -92,6 +102,10 @@ func (e *scriptEngine) flush() {
 // context.WithCancel would cost four allocations, a visible share of a
 // short script's run.
 type scriptRun struct {
+	// job is what runs, and started when: FUNCTION STATS reads them when
+	// the run is busy, after job's arguments were copied.
+	job     *scriptJob
+	started time.Time
 	// done is the context's channel, closed by stop.
 	done    atomic.Pointer[chan struct{}]
 	stopped atomic.Bool
@@ -237,11 +251,20 @@ func (c *Ctx) refuseBusy(spec *Spec) {
 	if spec.Name == "exec" && c.multi != nil {
 		c.endMulti()
 		c.unwatch()
-		c.Error("EXECABORT Transaction discarded because of: " + errBusy)
+		c.Error("EXECABORT Transaction discarded because of: " + c.Node.scripts.busyError())
 		return
 	}
-	c.Error(errBusy)
+	c.Error(c.Node.scripts.busyError())
 	c.abortMulti()
+}
+
+// busyError is the -BUSY reply while a script runs, which names the
+// command that can kill it.
+func (e *scriptEngine) busyError() string {
+	if r := e.running.Load(); r != nil && r.job.fn != nil {
+		return errBusyFcall
+	}
+	return errBusy
 }
 
 // publish makes r the running script, once no other script runs; it
@@ -266,14 +289,23 @@ func (e *scriptEngine) unpublish(r *scriptRun) {
 	r.signalChanged()
 }
 
-// scriptKill is SCRIPT KILL.
-func scriptKill(c *Ctx) {
+func scriptKill(c *Ctx)   { killScript(c, false) }
+func functionKill(c *Ctx) { killScript(c, true) }
+
+// killScript is SCRIPT KILL and FUNCTION KILL: each kills only its own
+// kind, a script (EVAL) or a function (FCALL), and names the other when
+// it finds the wrong one running, after checking for writes as Redis does.
+func killScript(c *Ctx, function bool) {
 	r := c.Node.scripts.running.Load()
 	switch {
 	case r == nil || !r.busy.Load():
 		c.Error(errNotBusy)
 	case r.wrote.Load():
 		c.Error(errUnkillable)
+	case !function && r.job.fn != nil:
+		c.Error(errBusyFcall)
+	case function && r.job.fn == nil:
+		c.Error(errBusy)
 	default:
 		r.stop()
 		c.W.OK()

@@ -115,7 +115,7 @@ func NewTable() *Table {
 		connectionCommands(), serverCommands(), introspectionCommands(),
 		stringCommands(), bitCommands(), keyCommands(), transactionCommands(),
 		listCommands(), setCommands(), hashCommands(), pubsubCommands(), zsetCommands(),
-		scriptingCommands(),
+		scriptingCommands(), functionCommands(),
 	}
 	for _, family := range families {
 		for _, s := range family {
