@@ -10,6 +10,11 @@
 // into a reply. The command package owns EVAL, EVALSHA and SCRIPT, and the
 // atomicity around a run.
 //
+// Function libraries (library.go) are loaded into a VM of their own by
+// [VM.LoadLibrary], which runs a library's body in Redis's load
+// environment and collects what it registers; [VM.Call] runs one of its
+// [Function]s. The command package keeps the libraries.
+//
 // A [VM] runs one script at a time: Redis runs scripts one after another,
 // and so does a node, so one VM per node serves every script. Compiled
 // [Script]s do not belong to a VM and may be shared.
