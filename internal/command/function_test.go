@@ -368,3 +368,28 @@ func TestFunctionRateLimiter(t *testing.T) {
 		t.Errorf("FCALL_RO of a writing function: %v", err)
 	}
 }
+
+// TestFunctionLocalsOnce: a library's locals change once per call, also
+// in a call that writes or runs for a while (a script that does is run
+// again from its start; a function must not be).
+func TestFunctionLocalsOnce(t *testing.T) {
+	srv := testserver.Start(t)
+	ctx := context.Background()
+	c := srv.Client(t)
+	const lib = "#!lua name=locals\n" +
+		"local n = 0\n" +
+		"redis.register_function('write', function(keys, args) n = n + 1 redis.call('set', keys[1], n) return n end)\n" +
+		"redis.register_function('slow', function(keys, args) n = n + 1 local t = redis.call('time') " +
+		"repeat local now = redis.call('time') until (now[1] - t[1]) * 1000000 + now[2] - t[2] > 5000 return n end)\n"
+	if err := c.FunctionLoad(ctx, lib).Err(); err != nil {
+		t.Fatal(err)
+	}
+	for i, name := range []string{"write", "write", "slow", "write", "slow"} {
+		if n, err := c.FCall(ctx, name, []string{"k"}).Int(); err != nil || n != i+1 {
+			t.Fatalf("call %d (%s): %d %v, want %d", i+1, name, n, err, i+1)
+		}
+	}
+	if got := c.Get(ctx, "k").Val(); got != "4" {
+		t.Errorf("k = %q, want 4", got)
+	}
+}

@@ -20,6 +20,8 @@ import (
 // goes to its goroutine at once from then on. What a stopped attempt
 // leaves behind: its reads counted twice in keyspace hits and command
 // statistics; its redis.log lines are dropped, math.random is rewound.
+// A function (FCALL) is never attempted: the locals of its library live
+// on from call to call, and a function run again would change them twice.
 
 // attemptSlice is how long a script runs on its client's event loop
 // before it is run again on a goroutine of its own.
@@ -53,14 +55,6 @@ func (j *scriptJob) flags() scripting.Flags {
 	return j.script.Flags
 }
 
-// code identifies what runs, for the set of scripts known to have effects.
-func (j *scriptJob) code() any {
-	if j.fn != nil {
-		return j.fn
-	}
-	return j.script
-}
-
 // runScript runs job atomically and replies its result. Inside EXEC the
 // gate is EXEC's and the script runs here, to the end. Otherwise the
 // script takes the gate and is attempted here; if it must run again, it
@@ -86,7 +80,7 @@ func (c *Ctx) runScript(job *scriptJob) {
 	// Redis looks at the clock every 100000 Lua instructions, so even at
 	// a threshold of 0 a script turns busy only after a millisecond or so.
 	threshold := max(time.Duration(c.Node.Config.Int("busy-reply-threshold"))*time.Millisecond, time.Millisecond)
-	if !e.effectful[job.code()] {
+	if job.fn == nil && !e.effectful[job.script] {
 		if res, errs, done := c.attemptScript(job, r, min(threshold, attemptSlice)); done {
 			c.failed = c.writeScriptReply(c.W, res) || errs > 0
 			c.endScript(r)
@@ -120,8 +114,7 @@ func (c *Ctx) runScript(job *scriptJob) {
 // and reports whether it got to its end.
 func (c *Ctx) attemptScript(job *scriptJob, r *scriptRun, slice time.Duration) (*scripting.Result, int, bool) {
 	e := &c.Node.scripts
-	vm := e.vmFor(job)
-	mark := vm.Mark()
+	mark := e.machine().Mark()
 	r.attempt.Store(attemptRunning)
 	e.attempting.Store(r)
 	if e.attemptTimer == nil {
@@ -136,9 +129,9 @@ func (c *Ctx) attemptScript(job *scriptJob, r *scriptRun, slice time.Duration) (
 		e.host.flushLogs()
 		return res, errs, true
 	}
-	vm.Rewind(mark)
+	e.vm.Rewind(mark)
 	if r.effectStopped.Load() {
-		e.noteEffectful(job.code())
+		e.noteEffectful(job.script)
 	}
 	r.attempt.Store(attemptNone)
 	r.restart()
@@ -183,15 +176,6 @@ func (e *scriptEngine) machine() *scripting.VM {
 	return e.vm
 }
 
-// vmFor returns the VM job runs in: functions have one of their own, as
-// in Redis, where their libraries were loaded.
-func (e *scriptEngine) vmFor(job *scriptJob) *scripting.VM {
-	if job.fn != nil {
-		return e.functions.machine()
-	}
-	return e.machine()
-}
-
 // execute runs job in the node's VM, stopped when r is; r is nil inside
 // EXEC, where the script cannot turn busy. errs counts the error replies
 // of the commands the script called: like Redis, EVAL counts as failed
@@ -222,14 +206,14 @@ func cloneJobArgs(job *scriptJob) (head, keys, argv [][]byte) {
 	return all[:h:h], all[h:k:k], all[k:]
 }
 
-// noteEffectful remembers a script or function stopped for an effect in
-// an attempt. Only the holder of the exclusive gate uses the set; it is
-// emptied when it grows large.
-func (e *scriptEngine) noteEffectful(code any) {
+// noteEffectful remembers a script stopped for an effect in an attempt.
+// Only the holder of the exclusive gate uses the set; it is emptied when
+// it grows large.
+func (e *scriptEngine) noteEffectful(s *scripting.Script) {
 	if e.effectful == nil || len(e.effectful) >= 4096 {
-		e.effectful = map[any]bool{}
+		e.effectful = map[*scripting.Script]bool{}
 	}
-	e.effectful[code] = true
+	e.effectful[s] = true
 }
 
 // writeScriptReply writes the script's result to w and reports whether

@@ -42,7 +42,7 @@ type scriptEngine struct {
 	// effectful (script_exec.go).
 	vm        *scripting.VM
 	host      scriptHost
-	effectful map[any]bool
+	effectful map[*scripting.Script]bool
 	// functions are the libraries of FUNCTION LOAD, with their own VM.
 	functions functionLibs
 	// worker runs the scripts that leave their client's event loop;
