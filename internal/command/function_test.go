@@ -2,10 +2,13 @@ package command_test
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/shoal-cache/shoal/internal/testserver"
 )
@@ -391,5 +394,40 @@ func TestFunctionLocalsOnce(t *testing.T) {
 	}
 	if got := c.Get(ctx, "k").Val(); got != "4" {
 		t.Errorf("k = %q, want 4", got)
+	}
+}
+
+// TestFunctionGoRedis drives the FUNCTION commands through go-redis's
+// typed API, which parses the replies' shapes, in RESP3 and RESP2.
+func TestFunctionGoRedis(t *testing.T) {
+	srv := testserver.Start(t)
+	ctx := context.Background()
+	for _, proto := range []int{3, 2} {
+		c := srv.ClientProto(t, proto)
+		c.FunctionFlush(ctx)
+		if name, err := c.FunctionLoad(ctx, fnListLib).Result(); err != nil || name != "listlib" {
+			t.Fatalf("RESP%d FunctionLoad: %q %v", proto, name, err)
+		}
+		libs, err := c.FunctionList(ctx, redis.FunctionListQuery{LibraryNamePattern: "list*", WithCode: true}).Result()
+		want := []redis.Library{{Name: "listlib", Engine: "LUA", Code: fnListLib, Functions: []redis.Function{{Name: "described",
+			Description: "it has a description", Flags: []string{"no-writes", "allow-oom", "allow-stale", "no-cluster", "allow-cross-slot-keys"}}}}}
+		if err != nil || !reflect.DeepEqual(libs, want) {
+			t.Errorf("RESP%d FunctionList: %+v %v", proto, libs, err)
+		}
+		stats, err := c.FunctionStats(ctx).Result()
+		if err != nil || stats.Running() || len(stats.Engines) != 1 || stats.Engines[0] != (redis.Engine{Language: "LUA", LibrariesCount: 1, FunctionsCount: 1}) {
+			t.Errorf("RESP%d FunctionStats: %+v %v", proto, stats, err)
+		}
+		dump, err := c.FunctionDump(ctx).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.FunctionFlush(ctx)
+		if err := c.FunctionRestore(ctx, dump).Err(); err != nil {
+			t.Errorf("RESP%d FunctionRestore: %v", proto, err)
+		}
+		if n, err := c.FCallRO(ctx, "DESCRIBED", nil).Int(); err != nil || n != 1 {
+			t.Errorf("RESP%d FCallRO after the restore: %d %v", proto, n, err)
+		}
 	}
 }
