@@ -165,6 +165,8 @@ func (e *scriptEngine) machine() *scripting.VM {
 // when there were any.
 func (e *scriptEngine) execute(c *Ctx, job *scriptJob, r *scriptRun) (res *scripting.Result, errs int) {
 	vm := e.machine()
+	effects := c.beginEffects()
+	defer c.endEffects(effects)
 	h := &e.host
 	h.reset(c, job, r)
 	defer h.release()
