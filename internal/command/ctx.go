@@ -93,6 +93,9 @@ type Node struct {
 
 	// PubSub is who subscribed to which channels and patterns.
 	PubSub pubsub.Registry[Conn]
+	// Effects receives what write commands changed (effects.go); nil
+	// when nothing listens (no AOF).
+	Effects EffectSink
 
 	// gate lets EXEC run with no other command alongside.
 	gate gate
@@ -142,6 +145,18 @@ type Ctx struct {
 	// lastSpec is the command the connection ran last: clients tend to
 	// repeat one, and comparing its name is cheaper than the table lookup.
 	lastSpec *Spec
+
+	// effect is what the running command propagates instead of its Args
+	// (propagateAs), propagated whether it was, batch where EXEC and
+	// scripts collect effects, commit the Txn's OnCommit for this Ctx
+	// (effects.go).
+	effect     [][]byte
+	propagated bool
+	fedPos     int64
+	// loading is set for the Replayer's commands.
+	loading bool
+	batch   *effectBatch
+	commit  func()
 }
 
 // StartBatch tells the Ctx that input arrived at now, after the
@@ -246,6 +261,9 @@ func (c *Ctx) serveReady() {
 // may grow memory (denyoom) first evicts what the policy allows, and is
 // refused with Redis's OOM error when memory stays over the limit.
 func (c *Ctx) memoryFor(flags Flags) bool {
+	if c.loading {
+		return true // a log replays what was accepted when it was written
+	}
 	eng := c.Node.Engine
 	if flags&DenyOOM != 0 && eng.OverMaxMemory() && !eng.FreeMemory(eng.Eviction().EvictionBudget()) {
 		c.Error(errOOM)
@@ -270,7 +288,15 @@ func (t *Table) run(c *Ctx, spec *Spec) {
 	}
 	start := c.sinceBatch
 	c.Txn.Begin(c.Node.Engine.NowMs(c.batchStartMs + start.Milliseconds()))
+	c.effect, c.propagated = nil, false
+	if c.commit == nil {
+		c.commit = c.commitEffects
+	}
+	outer := c.Txn.OnCommit // a script's command runs inside EVAL's run
+	c.Txn.OnCommit = c.commit
 	spec.Handler(c)
+	c.Txn.Commit() // a handler that did not unlock through the Txn
+	c.Txn.OnCommit = outer
 	c.sinceBatch = time.Since(c.batchStart)
 	took := c.sinceBatch - start
 	spec.stats.usec.Add(took.Microseconds())

@@ -403,11 +403,15 @@ func restore(c *Ctx) {
 		expireAt += v.Now() // wraps past the end of time, as in Redis: then it is expired
 	}
 	if expireAt != 0 && expireAt <= v.Now() {
+		c.propagateDel(a.key) // what REPLACE deleted, if anything
 		c.W.OK()
 		return
 	}
 	v.Put(a.key, a.value, expireAt)
 	setRestoredAccess(c, a, v.Now())
+	if c.propagating() && expireAt != 0 && !a.absTTL {
+		c.propagateAs(wordRESTORE, a.key, strconv.AppendInt(nil, expireAt, 10), c.Args[3], wordREPLACE, wordABSTTL)
+	}
 	c.W.OK()
 }
 

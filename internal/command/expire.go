@@ -128,8 +128,10 @@ func expireGeneric(c *Ctx, seconds, abs bool) {
 	}
 	if when <= v.Now() {
 		v.Delete(a.key)
+		c.propagateDel(a.key)
 	} else {
 		v.SetExpire(a.key, when)
+		c.propagateExpireAt(a.key, when)
 	}
 	c.W.Int(1)
 }

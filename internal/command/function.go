@@ -13,6 +13,10 @@ import (
 // killed by FUNCTION KILL, which does not kill a script, as SCRIPT KILL
 // does not kill a function. The Lua side is internal/scripting's
 // library.go.
+//
+// As in Redis, FUNCTION LOAD, DELETE, FLUSH and RESTORE propagate as they
+// were sent (to the AOF, which replays them at start), and FCALL as the
+// effects of the commands its function called.
 
 const (
 	errFunctionNotFound = "ERR Function not found"
@@ -94,6 +98,7 @@ func functionLoad(c *Ctx) {
 		c.Error("ERR " + err.Error())
 		return
 	}
+	c.commitNow()
 	c.W.BulkString(name)
 }
 
@@ -102,6 +107,7 @@ func functionDelete(c *Ctx) {
 		c.Error(errLibraryNotFound)
 		return
 	}
+	c.commitNow()
 	c.W.OK()
 }
 
@@ -117,6 +123,7 @@ func functionFlush(c *Ctx) {
 		return
 	}
 	c.Node.scripts.functions.flush()
+	c.commitNow()
 	c.W.OK()
 }
 

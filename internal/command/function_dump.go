@@ -77,6 +77,7 @@ func functionRestore(c *Ctx) {
 		c.Error("ERR " + err.Error())
 		return
 	}
+	c.commitNow()
 	c.W.OK()
 }
 

@@ -431,3 +431,42 @@ func TestFunctionGoRedis(t *testing.T) {
 		}
 	}
 }
+
+// TestFunctionAOF: with appendonly on, the libraries and what functions
+// wrote come back after a restart from the log: FUNCTION LOAD, DELETE,
+// RESTORE and FLUSH are logged as sent, FCALL as its function's writes.
+func TestFunctionAOF(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	srv := testserver.Start(t, "appendonly yes", "appendfsync always", "dir "+dir)
+	c := srv.Client(t)
+	for _, cmd := range [][]any{
+		{"FUNCTION", "LOAD", fnLib},
+		{"FUNCTION", "LOAD", fnOther},
+		{"FCALL", "set", "1", "k", "from a function"},
+		{"FUNCTION", "DELETE", "other"},
+		{"FUNCTION", "LOAD", "#!lua name=gone\nredis.register_function('gone', function() return 1 end)"},
+		{"FUNCTION", "FLUSH"},
+		{"FUNCTION", "RESTORE", fnRedisPayload},
+		{"FUNCTION", "LOAD", fnLib},
+	} {
+		if err := c.Do(ctx, cmd...).Err(); err != nil {
+			t.Fatalf("%v: %v", cmd[:2], err)
+		}
+	}
+	c.Close()
+	srv.Node.Stop()
+
+	c = testserver.Start(t, "appendonly yes", "dir "+dir).Client(t)
+	libs, err := c.FunctionList(ctx, redis.FunctionListQuery{}).Result()
+	var names []string
+	for _, lib := range libs {
+		names = append(names, lib.Name)
+	}
+	if err != nil || strings.Join(names, ",") != "la,lb,mylib" {
+		t.Errorf("libraries after the restart: %v %v", names, err)
+	}
+	if v, err := c.FCall(ctx, "get", []string{"k"}).Text(); err != nil || v != "from a function" {
+		t.Errorf("FCALL get after the restart: %q %v", v, err)
+	}
+}

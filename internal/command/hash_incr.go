@@ -92,5 +92,8 @@ func hincrbyfloat(c *Ctx) {
 	num := sum.human()
 	h.Set(field, num, hashLimits(c))
 	h.store()
+	if c.propagating() {
+		c.propagateAs(wordHSET, key, field, num)
+	}
 	c.W.Bulk(num)
 }

@@ -41,6 +41,7 @@ func bpopGeneric(c *Ctx, head bool) {
 		c.W.Bulk(key)
 		popRange(c, lv, head, 0)
 		removedFrom(v, key, e, lv)
+		c.propagatePop(listPopWord(head), key, 0)
 		return
 	}
 	if c.inExec {
@@ -99,6 +100,9 @@ func bmoveGeneric(c *Ctx, fromHead, toHead bool, timeout time.Duration) {
 	pushValues(c, v, dstKey, de, dst, [][]byte{elem}, toHead)
 	if !bytes.Equal(srcKey, dstKey) {
 		removedFrom(v, srcKey, se, src)
+	}
+	if c.propagating() {
+		c.propagateAs(wordLMOVE, srcKey, dstKey, endWord(fromHead), endWord(toHead))
 	}
 	c.W.Bulk(elem)
 }

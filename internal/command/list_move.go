@@ -129,8 +129,10 @@ func mpopFrom(c *Ctx, v engine.View, a lmpopArgs) (found, ok bool) {
 		}
 		c.W.Array(2)
 		c.W.Bulk(key)
-		popRange(c, lv, a.head, int(min(a.count, int64(lv.Len()))))
+		n := int(min(a.count, int64(lv.Len())))
+		popRange(c, lv, a.head, n)
 		removedFrom(v, key, e, lv)
+		c.propagatePop(listPopWord(a.head), key, n)
 		return true, true
 	}
 	return false, true

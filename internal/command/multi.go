@@ -103,10 +103,12 @@ func exec(c *Ctx) {
 	c.unwatch()
 	c.W.Array(len(m.queued))
 	c.inExec = true
+	effects := c.beginEffects()
 	for _, q := range m.queued {
 		c.Args = q.args
 		c.Node.Table.run(c, q.spec)
 	}
+	c.endEffects(effects)
 	c.inExec = false
 }
 

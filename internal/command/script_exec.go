@@ -181,6 +181,8 @@ func (e *scriptEngine) machine() *scripting.VM {
 // of the commands the script called: like Redis, EVAL counts as failed
 // when there were any.
 func (e *scriptEngine) execute(c *Ctx, job *scriptJob, r *scriptRun) (res *scripting.Result, errs int) {
+	effects := c.beginEffects()
+	defer c.endEffects(effects)
 	h := &e.host
 	h.reset(c, job, r)
 	defer h.release()

@@ -30,6 +30,7 @@ func flushdb(c *Ctx) {
 		return
 	}
 	c.DB().Flush()
+	c.commitNow()
 	c.W.OK()
 }
 
@@ -38,6 +39,7 @@ func flushall(c *Ctx) {
 		return
 	}
 	c.Node.Engine.FlushAll()
+	c.commitNow()
 	c.W.OK()
 }
 
@@ -58,6 +60,7 @@ func swapdb(c *Ctx) {
 		return
 	}
 	c.Node.Engine.SwapDB(int(a), int(b))
+	c.commitNow()
 	c.W.OK()
 }
 
@@ -138,9 +141,9 @@ func serverCommands() []*Spec {
 	dangerous := []string{"keyspace", "dangerous"}
 	return []*Spec{
 		{Name: "dbsize", Arity: 1, Flags: ReadOnly | Fast, Group: "server", Categories: keyspace, Summary: "Return the number of keys in the selected database", Since: "1.0.0", Handler: dbsize},
-		{Name: "flushdb", Arity: -1, Flags: Write, Group: "server", Categories: dangerous, Summary: "Remove all keys from the current database", Since: "1.0.0", Handler: flushdb},
-		{Name: "flushall", Arity: -1, Flags: Write, Group: "server", Categories: dangerous, Summary: "Remove all keys from all databases", Since: "1.0.0", Handler: flushall},
-		{Name: "swapdb", Arity: 3, Flags: Write | Fast, Group: "server", Categories: dangerous, Summary: "Swaps two Redis databases", Since: "4.0.0", Handler: swapdb},
+		{Name: "flushdb", Arity: -1, Flags: Write, Group: "server", Categories: dangerous, Summary: "Remove all keys from the current database", Since: "1.0.0", Handler: flushdb, exclusive: true},
+		{Name: "flushall", Arity: -1, Flags: Write, Group: "server", Categories: dangerous, Summary: "Remove all keys from all databases", Since: "1.0.0", Handler: flushall, exclusive: true},
+		{Name: "swapdb", Arity: 3, Flags: Write | Fast, Group: "server", Categories: dangerous, Summary: "Swaps two Redis databases", Since: "4.0.0", Handler: swapdb, exclusive: true},
 		{Name: "time", Arity: 1, Flags: Loading | Stale | Fast, Group: "server", Summary: "Return the current server time", Since: "2.6.0", Handler: timeCommand},
 		{Name: "shutdown", Arity: -1, Flags: Admin | NoScript | Loading | Stale | NoMulti | AllowBusy, Group: "server",
 			Summary: "Synchronously save the dataset to disk and then shut down the server", Since: "1.0.0", Handler: shutdown},

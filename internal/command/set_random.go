@@ -50,6 +50,9 @@ func spopOne(c *Ctx) {
 	}
 	m := s.At(rand.IntN(s.Len()))
 	writeMember(c.W, m)
+	effect := c.spopEffect(key)
+	effect.add(m)
+	effect.done()
 	s.RemoveElem(m)
 	setShrunk(v, key, e, s)
 }
@@ -82,13 +85,17 @@ func spopCount(c *Ctx) {
 		unionInto(all, []*settype.Set{s}, maxIntset(c))
 		writeSet(c.W, all)
 		v.Delete(key)
+		c.propagateDel(key)
 	case remaining*spopMoveMul > count:
 		c.W.Set(int(count))
+		effect := c.spopEffect(key)
 		for range count {
 			m := s.At(rand.IntN(s.Len()))
 			writeMember(c.W, m)
+			effect.add(m)
 			s.RemoveElem(m)
 		}
+		effect.done()
 		v.Modified(key, e)
 	default:
 		spopKeeping(c, v, key, e, s, int(remaining))
@@ -109,6 +116,11 @@ func spopKeeping(c *Ctx, v engine.View, key []byte, e *engine.Entry, s *settype.
 		}
 	}
 	writeSetReply(c.W, popped)
+	effect := c.spopEffect(key)
+	for _, m := range popped {
+		effect.add(m)
+	}
+	effect.done()
 
 	limit := maxIntset(c)
 	var kept *settype.Set

@@ -106,5 +106,8 @@ func incrbyfloat(c *Ctx) {
 	}
 	num := sum.human()
 	storeNumber(v, key, e, num)
+	// Replayed elsewhere the sum could round otherwise: the result is
+	// the effect, as Redis propagates it.
+	c.propagateSet(key, num, 0, true)
 	c.W.Bulk(num)
 }

@@ -119,6 +119,9 @@ func setGeneric(c *Ctx, key, val []byte, a setArgs, reply setReply) {
 		return
 	}
 	storeString(v, key, cur, val, expireAt, a.flags&setKeepTTL != 0)
+	if expireAt != 0 || withGet {
+		c.propagateSet(key, val, expireAt, a.flags&setKeepTTL != 0)
+	}
 	switch {
 	case withGet:
 	case reply == replyOneOrZero:
@@ -181,10 +184,15 @@ func getex(c *Ctx) {
 	switch {
 	case a.flags&(setEXAT|setPXAT) != 0 && expireAt <= v.Now():
 		v.Delete(key)
+		c.propagateDel(key)
 	case a.expire != nil:
 		v.SetExpire(key, expireAt)
+		c.propagateExpireAt(key, expireAt)
 	case a.flags&setPersist != 0 && e.ExpireAt() != 0:
 		v.SetExpire(key, 0)
+		if c.propagating() {
+			c.propagateAs(wordPERSIST, key)
+		}
 	}
 }
 

@@ -31,6 +31,7 @@ func bzpopGeneric(c *Ctx, max bool) {
 		c.W.Bulk(key)
 		popMembers(c, z, 1, max, false)
 		zsetChanged(v, key, e, z, true)
+		c.propagatePop(zsetPopWord(max), key, 0)
 		return
 	}
 	if c.inExec {
@@ -65,6 +66,7 @@ func bzmpop(c *Ctx) {
 		writePopHeader(c, key, n, true, true)
 		popMembers(c, z, n, a.max, true)
 		zsetChanged(v, key, e, z, true)
+		c.propagatePop(zsetPopWord(a.max), key, n)
 		return
 	}
 	if c.inExec {

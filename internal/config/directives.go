@@ -1,6 +1,9 @@
 package config
 
-import "math"
+import (
+	"math"
+	"strings"
+)
 
 // directives lists every setting a node has, in the order CONFIG GET *
 // returns them. Add a directive here and it exists in the config file, as a
@@ -39,7 +42,18 @@ func directives() []*param {
 		// Persistence arrives with its own issue; until then the only
 		// values accepted are the ones that describe what the node does.
 		{name: "save", kind: kindString, def: "", check: onlyEmpty},
-		{name: "appendonly", kind: kindBool, def: "no", check: onlyNo},
+		// The append-only log (internal/persist): Redis 7's names,
+		// defaults and multi-part layout. appendonly is fixed at start
+		// until a rewrite can make the log's base at run time.
+		{name: "appendonly", kind: kindBool, def: "no", immutable: true},
+		{name: "appendfilename", kind: kindString, def: "appendonly.aof", immutable: true, check: checkFileName},
+		{name: "appenddirname", kind: kindString, def: "appendonlydir", immutable: true, check: checkFileName},
+		{name: "appendfsync", kind: kindEnum, def: "everysec", enum: []string{"always", "everysec", "no"}},
+		{name: "aof-load-truncated", kind: kindBool, def: "yes"},
+		{name: "aof-use-rdb-preamble", kind: kindBool, def: "yes"},
+		{name: "auto-aof-rewrite-percentage", kind: kindInt, def: "100", min: 0, max: math.MaxInt32},
+		{name: "auto-aof-rewrite-min-size", kind: kindMemory, def: "67108864", min: 0, max: math.MaxInt64},
+		{name: "no-appendfsync-on-rewrite", kind: kindBool, def: "no"},
 		// The thresholds at which small aggregates leave their compact
 		// encoding, with Redis 7.0's names, old names (aliases) and
 		// compiled-in defaults.
@@ -65,12 +79,22 @@ func onlyEmpty(v string) error {
 	return nil
 }
 
-func onlyNo(v string) error {
-	if v != "no" {
-		return errNotSupported
+// checkFileName refuses paths: the log's names are plain file names
+// inside dir, as Redis requires.
+func checkFileName(v string) error {
+	if v == "" || strings.ContainsAny(v, "/\\") {
+		return errFileName
 	}
 	return nil
 }
+
+type fileNameError struct{}
+
+func (fileNameError) Error() string {
+	return "appendfilename and appenddirname can't be a path, just a filename"
+}
+
+var errFileName = fileNameError{}
 
 type notSupported struct{}
 

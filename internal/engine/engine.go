@@ -40,6 +40,8 @@ type Engine struct {
 	expireNext int
 	shardBits  int
 	clock      Clock
+	// onDrop is told of keys the engine removes by itself (effects.go).
+	onDrop DropHook
 }
 
 // Stats are the keyspace counters INFO stats reports.
@@ -146,6 +148,8 @@ type shard struct {
 	db   int // the database's number, for WATCH
 	// watch is the engine's WATCH registry, told of every change.
 	watch *watchRegistry
+	// drop is the engine's drop hook (effects.go).
+	drop *DropHook
 
 	hits, misses, expired, dirty atomic.Int64
 	// dataset is the engine's total of every shard's used bytes, which
@@ -188,7 +192,7 @@ func newDB(e *Engine, index int) *DB {
 }
 
 func newShard(e *Engine, db int) *shard {
-	return &shard{keyspace: keyspace{expires: newExpiryIndex()}, bits: e.shardBits, db: db, watch: &e.watch, dataset: &e.dataset}
+	return &shard{keyspace: keyspace{expires: newExpiryIndex()}, bits: e.shardBits, db: db, watch: &e.watch, drop: &e.onDrop, dataset: &e.dataset}
 }
 
 // changed records a change to key: the dirty counter, and WATCH. The

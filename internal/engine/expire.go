@@ -123,6 +123,7 @@ func (sh *shard) expireLast(b *expiryBucket) {
 		return
 	}
 	sh.watch.touch(sh.db, r.key)
+	sh.dropped(r.key)
 	sh.deleteAt(local, pos, loc, &r)
 	sh.expired.Add(1)
 }

@@ -35,6 +35,12 @@ type Txn struct {
 	// reused by the next command.
 	handles  []*Entry
 	nHandles int
+
+	// changes counts what the command changed through its views since
+	// the last commit; OnCommit, when set, runs at Unlock if there were
+	// any, with the locks still held (effects.go).
+	changes  int
+	OnCommit func()
 }
 
 // maxHandles is how many Entries a Txn keeps for reuse.
@@ -129,6 +135,9 @@ func (t *Txn) Acquire() {
 
 // Unlock releases every lock held.
 func (t *Txn) Unlock() {
+	if t.changes != 0 {
+		t.Commit()
+	}
 	for i := len(t.held) - 1; i >= 0; i-- {
 		t.lockOf(t.held[i]).mu.Unlock()
 	}
@@ -193,6 +202,7 @@ func (v View) peek(key []byte) (*Entry, *shard) {
 		sh.deleteAt(local, pos, loc, &r)
 		sh.expired.Add(1)
 		sh.changed(key)
+		sh.dropped(key)
 		sh.account()
 		return nil, sh
 	}
@@ -250,6 +260,7 @@ func (v View) Put(key []byte, e *Entry, expireAt int64) {
 	sh.fill(e, loc, &r)
 	v.txn.noteReady(v.db.index, key, e.Kind)
 	sh.changed(key)
+	v.txn.changes++
 	sh.account()
 }
 
@@ -271,6 +282,7 @@ func (v View) PutString(key, val []byte, expireAt int64) {
 	r.setTTL(expireAt)
 	sh.store(local, h, pos, old, &r)
 	sh.changed(key)
+	v.txn.changes++
 	sh.account()
 }
 
@@ -289,9 +301,11 @@ func (v View) Delete(key []byte) bool {
 	sh.changed(key)
 	if r.expireAt != 0 && r.expireAt <= v.now {
 		sh.expired.Add(1)
+		sh.dropped(key)
 		sh.account()
 		return false
 	}
+	v.txn.changes++
 	sh.account()
 	return true
 }
@@ -319,6 +333,7 @@ func (v View) SetExpire(key []byte, expireAt int64) bool {
 		sh.store(local, h, pos, loc, &r)
 	}
 	sh.changed(key)
+	v.txn.changes++
 	sh.account()
 	return true
 }
@@ -359,6 +374,7 @@ func (v View) Modified(key []byte, e *Entry) {
 		sh.fill(e, loc, &r)
 	}
 	sh.changed(key)
+	v.txn.changes++
 	sh.account()
 }
 

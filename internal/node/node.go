@@ -21,6 +21,7 @@ import (
 	"github.com/shoal-cache/shoal/internal/config"
 	"github.com/shoal-cache/shoal/internal/engine"
 	"github.com/shoal-cache/shoal/internal/metrics"
+	"github.com/shoal-cache/shoal/internal/persist"
 	"github.com/shoal-cache/shoal/internal/server"
 )
 
@@ -34,6 +35,8 @@ type Node struct {
 	engine *engine.Engine
 	cmd    *command.Node
 	srv    *server.Server
+	// aof is the append-only log, nil when appendonly is off.
+	aof *persist.AOF
 	// registry holds the node's metrics; nil when metrics-addr is empty.
 	registry *prometheus.Registry
 	metrics  *metrics.Endpoint
@@ -100,12 +103,17 @@ func newRunID() string {
 
 // Start binds the listener and starts serving and background work.
 func (n *Node) Start() error {
+	if err := n.openAOF(); err != nil {
+		return err
+	}
 	if err := n.startMetrics(); err != nil {
+		n.closeAOF()
 		return err
 	}
 	addr := net.JoinHostPort(firstBind(n.cfg.String("bind")), strconv.FormatInt(n.cfg.Int("port"), 10))
 	if err := n.srv.Start(addr); err != nil {
 		n.stopMetrics()
+		n.closeAOF()
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
 	n.serving.Store(true)
@@ -183,6 +191,7 @@ func (n *Node) Stop() {
 			n.cancel()
 		}
 		n.bg.Wait()
+		n.closeAOF()
 		close(n.stopped)
 	})
 }

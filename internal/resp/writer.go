@@ -201,3 +201,12 @@ func (w *Writer) header(kind byte, n int) {
 	w.buf = strconv.AppendInt(w.buf, int64(n), 10)
 	w.buf = append(w.buf, '\r', '\n')
 }
+
+// Take returns a copy of the buffered bytes and empties the buffer
+// without writing them: for replies that must wait (a write not yet on
+// disk) and are sent later by other means.
+func (w *Writer) Take() []byte {
+	out := append([]byte(nil), w.buf...)
+	w.buf = w.buf[:0]
+	return out
+}

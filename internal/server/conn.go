@@ -127,8 +127,14 @@ func (c *conn) traffic(data []byte) gnet.Action {
 				c.wr.Flush()
 				return gnet.Close
 			}
-			if c.wr.Len() > flushThreshold && c.wr.Flush() != nil {
-				return gnet.Close
+			if c.wr.Len() > flushThreshold {
+				if c.awaitDurable() {
+					c.keep(c.in.data)
+					return c.endBatch()
+				}
+				if c.wr.Flush() != nil {
+					return gnet.Close
+				}
 			}
 		case errors.Is(err, resp.ErrIncomplete):
 			if len(c.in.data) > 0 {
@@ -176,9 +182,32 @@ func (c *conn) Unblock(reply []byte) {
 	})
 }
 
+// awaitDurable parks the connection with its pending replies when its
+// writes are not yet as durable as the node promises before it answers
+// (appendfsync always): they are sent, and the connection's further input
+// run, once they are. It reports whether it parked the connection.
+func (c *conn) awaitDurable() bool {
+	pos := c.ctx.TakeEffectPos()
+	sink := c.srv.node.Effects
+	if pos == 0 || sink == nil || sink.Durable(pos) {
+		return false
+	}
+	c.blocked.Store(true)
+	reply := c.wr.Take()
+	if sink.AwaitDurable(pos, func() { c.Unblock(reply) }) {
+		return true
+	}
+	c.blocked.Store(false)
+	c.wr.Raw(reply)
+	return false
+}
+
 // endBatch flushes the replies and enforces the query buffer limit on
 // what is left of an incomplete command.
 func (c *conn) endBatch() gnet.Action {
+	if !c.blocked.Load() && c.awaitDurable() {
+		return gnet.None
+	}
 	if c.wr.Flush() != nil {
 		return gnet.Close
 	}

@@ -1,0 +1,252 @@
+package command
+
+import (
+	"strconv"
+
+	settype "github.com/shoal-cache/shoal/internal/types/set"
+)
+
+// Effect propagation: the one place where what a command changed leaves
+// the node, for the AOF now and the replication stream later. What is
+// propagated is the command's effect, not its text, so that replaying it
+// gives the same keyspace whenever and wherever it is replayed: a relative
+// TTL becomes an absolute one, a random pop names what it popped, a
+// served blocking pop becomes its non-blocking form. A handler whose
+// command text is not its effect says so with c.propagateAs before it
+// unlocks; every other command that changed the keyspace is propagated as
+// it was sent.
+//
+// The effect is handed to the sink when the command's Txn unlocks with
+// changes (engine/effects.go), while the keys' locks are held, so effects
+// on one key reach the sink in the order they were applied. EXEC and
+// scripts, which run with no other command alongside, collect their
+// commands' effects and hand them over as one MULTI ... EXEC block.
+
+// EffectSink receives effects in the order they were applied.
+type EffectSink interface {
+	// Feed receives one command, as the arguments of a command run in
+	// database db, and returns its position in the sink's stream. It runs
+	// with the command's keys locked: it must be quick and must not lock
+	// keys. args may be reused once it returns.
+	Feed(db int, args [][]byte) int64
+	// AwaitDurable arranges for done to run, from any goroutine, once the
+	// stream up to pos is as safe as the node promises before it
+	// acknowledges a write (appendfsync always: on disk), and reports
+	// true; it reports false, and never calls done, when it is already.
+	AwaitDurable(pos int64, done func()) bool
+	// Durable reports whether the stream up to pos needs no waiting.
+	Durable(pos int64) bool
+}
+
+// effectBatch collects the effects of EXEC or a script.
+type effectBatch struct {
+	dbs  []int
+	cmds [][][]byte
+}
+
+// propagateAs makes args the command's effect instead of its own text.
+// The caller keeps args unchanged until the command ends.
+func (c *Ctx) propagateAs(args ...[]byte) { c.effect = args }
+
+// commitEffects hands the running command's effect to the sink once, the
+// first time its Txn unlocks with changes.
+func (c *Ctx) commitEffects() {
+	if c.propagated || c.Node.Effects == nil {
+		return
+	}
+	c.propagated = true
+	args := c.Args
+	if c.effect != nil {
+		args = c.effect
+	}
+	if c.batch != nil {
+		c.batch.add(c.Conn.DB(), args)
+		return
+	}
+	c.fedPos = c.Node.Effects.Feed(c.Conn.DB(), args)
+}
+
+// TakeEffectPos returns the stream position of the last effect the
+// connection's commands fed since the last call, 0 if none: the
+// connection's replies wait until the sink has made it durable.
+func (c *Ctx) TakeEffectPos() int64 {
+	pos := c.fedPos
+	c.fedPos = 0
+	return pos
+}
+
+// commitNow propagates a command that changed the keyspace without
+// changing it through a View (FLUSHALL, SWAPDB).
+func (c *Ctx) commitNow() {
+	c.Txn.Changed()
+	c.Txn.Commit()
+}
+
+func (b *effectBatch) add(db int, args [][]byte) {
+	b.dbs = append(b.dbs, db)
+	b.cmds = append(b.cmds, cloneArgs(args))
+}
+
+var (
+	multiArgs = [][]byte{[]byte("MULTI")}
+	execArgs  = [][]byte{[]byte("EXEC")}
+)
+
+// beginEffects starts collecting the effects of EXEC or a script run by
+// c, returning the batch to pass to endEffects.
+func (c *Ctx) beginEffects() *effectBatch {
+	if c.Node.Effects == nil || c.batch != nil { // a script inside EXEC
+		return nil
+	}
+	b := &effectBatch{}
+	c.batch = b
+	return b
+}
+
+// endEffects hands the batch to the sink: one effect alone, several as a
+// MULTI ... EXEC block so that a replay applies all or none.
+func (c *Ctx) endEffects(b *effectBatch) {
+	if b == nil {
+		return
+	}
+	c.batch = nil
+	if len(b.cmds) == 0 {
+		return
+	}
+	sink := c.Node.Effects
+	if len(b.cmds) == 1 {
+		c.fedPos = sink.Feed(b.dbs[0], b.cmds[0])
+		return
+	}
+	sink.Feed(b.dbs[0], multiArgs)
+	for i, args := range b.cmds {
+		sink.Feed(b.dbs[i], args)
+	}
+	c.fedPos = sink.Feed(b.dbs[len(b.dbs)-1], execArgs)
+}
+
+// propagating reports whether anything listens for effects: a handler
+// builds a rewritten effect only then.
+func (c *Ctx) propagating() bool { return c.Node.Effects != nil }
+
+// Words of the rewritten effects.
+var (
+	wordDEL       = []byte("DEL")
+	wordSET       = []byte("SET")
+	wordPXAT      = []byte("PXAT")
+	wordKEEPTTL   = []byte("KEEPTTL")
+	wordPEXPIREAT = []byte("PEXPIREAT")
+	wordPERSIST   = []byte("PERSIST")
+	wordHSET      = []byte("HSET")
+	wordSREM      = []byte("SREM")
+)
+
+// propagateExpireAt makes the effect PEXPIREAT key when, the absolute form
+// of every relative or conditional expiry change.
+func (c *Ctx) propagateExpireAt(key []byte, when int64) {
+	if c.propagating() {
+		c.propagateAs(wordPEXPIREAT, key, strconv.AppendInt(nil, when, 10))
+	}
+}
+
+// propagateDel makes the effect DEL key: an expiry already past deletes.
+func (c *Ctx) propagateDel(key []byte) {
+	if c.propagating() {
+		c.propagateAs(wordDEL, key)
+	}
+}
+
+// propagateSet makes the effect SET key val with an absolute expiry (or
+// KEEPTTL, or none when expireAt is 0 and keepTTL is false).
+func (c *Ctx) propagateSet(key, val []byte, expireAt int64, keepTTL bool) {
+	if !c.propagating() {
+		return
+	}
+	switch {
+	case keepTTL:
+		c.propagateAs(wordSET, key, val, wordKEEPTTL)
+	case expireAt != 0:
+		c.propagateAs(wordSET, key, val, wordPXAT, strconv.AppendInt(nil, expireAt, 10))
+	default:
+		c.propagateAs(wordSET, key, val)
+	}
+}
+
+// spopEffect collects what SPOP removed, so that its effect is SREM of
+// those members rather than another random draw.
+type spopEffect struct {
+	c    *Ctx
+	args [][]byte
+}
+
+func (c *Ctx) spopEffect(key []byte) *spopEffect {
+	if !c.propagating() {
+		return nil
+	}
+	return &spopEffect{c: c, args: [][]byte{wordSREM, key}}
+}
+
+func (s *spopEffect) add(m settype.Elem) {
+	if s != nil {
+		s.args = append(s.args, m.AppendTo(nil))
+	}
+}
+
+func (s *spopEffect) done() {
+	if s != nil && len(s.args) > 2 {
+		s.c.propagateAs(s.args...)
+	}
+}
+
+var (
+	wordLPOP  = []byte("LPOP")
+	wordRPOP  = []byte("RPOP")
+	wordLMOVE = []byte("LMOVE")
+	wordLEFT  = []byte("LEFT")
+	wordRIGHT = []byte("RIGHT")
+)
+
+// propagatePop makes a blocking or multi-key pop's effect the plain pop
+// of the key it popped from: LPOP/RPOP key [count]. count 0 pops one.
+func (c *Ctx) propagatePop(pop, key []byte, count int) {
+	if !c.propagating() {
+		return
+	}
+	if count == 0 {
+		c.propagateAs(pop, key)
+		return
+	}
+	c.propagateAs(pop, key, strconv.AppendInt(nil, int64(count), 10))
+}
+
+func listPopWord(head bool) []byte {
+	if head {
+		return wordLPOP
+	}
+	return wordRPOP
+}
+
+func endWord(head bool) []byte {
+	if head {
+		return wordLEFT
+	}
+	return wordRIGHT
+}
+
+var (
+	wordZPOPMIN = []byte("ZPOPMIN")
+	wordZPOPMAX = []byte("ZPOPMAX")
+)
+
+func zsetPopWord(max bool) []byte {
+	if max {
+		return wordZPOPMAX
+	}
+	return wordZPOPMIN
+}
+
+var (
+	wordRESTORE = []byte("RESTORE")
+	wordREPLACE = []byte("REPLACE")
+	wordABSTTL  = []byte("ABSTTL")
+)
