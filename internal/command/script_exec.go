@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/shoal-cache/shoal/internal/engine"
 	"github.com/shoal-cache/shoal/internal/resp"
 	"github.com/shoal-cache/shoal/internal/scripting"
 )
@@ -45,6 +46,10 @@ type scriptJob struct {
 	oom bool
 	// wroteAny is set once the script called a write command.
 	wroteAny bool
+	// txn is the caller's Txn, which the script's commands use: a script
+	// that outlives busy-reply-threshold keeps it, and the caller's
+	// command, which ends then, goes on with a new one.
+	txn *engine.Txn
 }
 
 // flags are the flags the script or function declares.
@@ -64,6 +69,7 @@ func (j *scriptJob) flags() scripting.Flags {
 // lets the gate go when it ends.
 func (c *Ctx) runScript(job *scriptJob) {
 	e := &c.Node.scripts
+	job.txn = c.Txn
 	if c.inExec {
 		res, errs := e.execute(c, job, nil)
 		c.failed = c.writeScriptReply(c.W, res) || errs > 0
@@ -103,6 +109,7 @@ func (c *Ctx) runScript(job *scriptJob) {
 	})
 	<-r.wake
 	if r.state.Load() == stateDetached {
+		c.Txn = c.Node.Engine.NewTxn()
 		c.Conn.Block()
 		return
 	}
@@ -162,7 +169,9 @@ func (c *Ctx) finishDetached(r *scriptRun, res *scripting.Result) {
 // endScript serves the clients the script's writes unblocked and lets the
 // gate go.
 func (c *Ctx) endScript(r *scriptRun) {
-	c.serveReady()
+	if ready := r.job.txn.TakeReady(); ready != nil {
+		c.serveBlocked(ready)
+	}
 	c.Node.scripts.unpublish(r)
 	r.stop() // releases what gopher-lua's coroutines wait on
 	c.Node.gate.unlock()

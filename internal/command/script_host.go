@@ -55,7 +55,7 @@ func (h *scriptHost) reset(c *Ctx, job *scriptJob, r *scriptRun) {
 	}
 	h.c, h.node, h.job, h.run, h.errors, h.started, h.logs = c, c.Node, job, r, 0, time.Now(), h.logs[:0]
 	h.conn = scriptConn{Conn: c.Conn, db: c.Conn.DB(), proto: 2}
-	h.inner = Ctx{W: h.inner.W, Conn: &h.conn, Node: c.Node, Txn: c.Txn, inExec: true, batch: c.batch}
+	h.inner = Ctx{W: h.inner.W, Conn: &h.conn, Node: c.Node, Txn: job.txn, inExec: true, batch: c.batch}
 }
 
 // release drops what h holds of the script that ended.
