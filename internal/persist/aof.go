@@ -230,11 +230,14 @@ func (a *AOF) writePending() error {
 	a.mu.Lock()
 	buf := a.buf
 	end := a.fed
-	a.buf = a.spare[:0]
-	a.mu.Unlock()
 	if len(buf) == 0 {
+		a.mu.Unlock()
 		return nil
 	}
+	// The spare becomes the buffer Feed appends to while buf is written;
+	// the two never share memory.
+	a.buf, a.spare = a.spare[:0], nil
+	a.mu.Unlock()
 	n, err := a.file.Write(buf)
 	a.size += int64(n)
 	if err != nil {
