@@ -171,7 +171,9 @@ func TestEverySecLosesAtMostASecond(t *testing.T) {
 }
 
 // aofFile is the single incremental file of a log in dir.
-func aofFile(dir string) string { return filepath.Join(dir, "appendonlydir", "appendonly.aof.1.incr.aof") }
+func aofFile(dir string) string {
+	return filepath.Join(dir, "appendonlydir", "appendonly.aof.1.incr.aof")
+}
 
 // writeLog makes a log of n SETs with a node that stops cleanly.
 func writeLog(t *testing.T, dir string, n int) {
