@@ -177,3 +177,30 @@ func TestRelativeTTLIsLoggedAbsolute(t *testing.T) {
 		t.Errorf("manifest = %q", got)
 	}
 }
+
+// TestExpiryIsLoggedAsDel: a key the engine expires by itself leaves the
+// log as DEL, so that a log replayed later does not hold it.
+func TestExpiryIsLoggedAsDel(t *testing.T) {
+	dir := t.TempDir()
+	a := testserver.Start(t, "dir "+dir, "appendonly yes", "hz 100")
+	c := a.Client(t)
+	c.Set(ctx, "short", "v", 20*time.Millisecond)
+	if got := c.Info(ctx, "persistence").Val(); !strings.Contains(got, "aof_enabled:1") {
+		t.Errorf("INFO persistence with appendonly yes:\n%s", got)
+	}
+	deadline := time.Now().Add(3 * time.Second)
+	for c.DBSize(ctx).Val() != 0 || a.Node.Engine().Stats().ExpiredKeys == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the key did not expire")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	a.Node.Stop()
+	data, err := os.ReadFile(filepath.Join(dir, "appendonlydir", "appendonly.aof.1.incr.aof"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), "*2\r\n$3\r\nDEL\r\n$5\r\nshort\r\n") {
+		t.Errorf("the log lacks the expiry's DEL:\n%q", data)
+	}
+}
