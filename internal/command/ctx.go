@@ -93,9 +93,12 @@ type Node struct {
 
 	// PubSub is who subscribed to which channels and patterns.
 	PubSub pubsub.Registry[Conn]
-	// Effects receives what write commands changed (effects.go); nil
-	// when nothing listens (no AOF).
-	Effects EffectSink
+	// sink receives what write commands changed (effects.go); nil when
+	// nothing listens (no AOF).
+	sink atomic.Pointer[sinkBox]
+	// AOF is the append-only log (BGREWRITEAOF, INFO); nil when the node
+	// has none to offer.
+	AOF AOFControl
 
 	// gate lets EXEC run with no other command alongside.
 	gate gate

@@ -51,7 +51,8 @@ func (c *Ctx) propagateAs(args ...[]byte) { c.effect = args }
 // commitEffects hands the running command's effect to the sink once, the
 // first time its Txn unlocks with changes.
 func (c *Ctx) commitEffects() {
-	if c.propagated || c.Node.Effects == nil {
+	sink := c.Node.Effects()
+	if c.propagated || sink == nil {
 		return
 	}
 	c.propagated = true
@@ -63,7 +64,7 @@ func (c *Ctx) commitEffects() {
 		c.batch.add(c.Conn.DB(), args)
 		return
 	}
-	c.fedPos = c.Node.Effects.Feed(c.Conn.DB(), args)
+	c.fedPos = sink.Feed(c.Conn.DB(), args)
 }
 
 // TakeEffectPos returns the stream position of the last effect the
@@ -95,7 +96,7 @@ var (
 // beginEffects starts collecting the effects of EXEC or a script run by
 // c, returning the batch to pass to endEffects.
 func (c *Ctx) beginEffects() *effectBatch {
-	if c.Node.Effects == nil || c.batch != nil { // a script inside EXEC
+	if c.Node.Effects() == nil || c.batch != nil { // a script inside EXEC
 		return nil
 	}
 	b := &effectBatch{}
@@ -113,7 +114,10 @@ func (c *Ctx) endEffects(b *effectBatch) {
 	if len(b.cmds) == 0 {
 		return
 	}
-	sink := c.Node.Effects
+	sink := c.Node.Effects()
+	if sink == nil { // the log was turned off meanwhile
+		return
+	}
 	if len(b.cmds) == 1 {
 		c.fedPos = sink.Feed(b.dbs[0], b.cmds[0])
 		return
@@ -127,7 +131,30 @@ func (c *Ctx) endEffects(b *effectBatch) {
 
 // propagating reports whether anything listens for effects: a handler
 // builds a rewritten effect only then.
-func (c *Ctx) propagating() bool { return c.Node.Effects != nil }
+func (c *Ctx) propagating() bool { return c.Node.Effects() != nil }
+
+// sinkBox holds the node's sink for an atomic pointer.
+type sinkBox struct{ sink EffectSink }
+
+// Effects returns the sink of the node's effects, nil when nothing
+// listens.
+func (n *Node) Effects() EffectSink {
+	if b := n.sink.Load(); b != nil {
+		return b.sink
+	}
+	return nil
+}
+
+// SetEffects attaches the sink (nil detaches it). To make a new log start
+// at a definite point, attach it while no command runs (a snapshot's
+// start, which holds every lock).
+func (n *Node) SetEffects(s EffectSink) {
+	if s == nil {
+		n.sink.Store(nil)
+		return
+	}
+	n.sink.Store(&sinkBox{s})
+}
 
 // Words of the rewritten effects.
 var (

@@ -336,18 +336,7 @@ func infoPersistence(w *infoWriter, c *Ctx, _ *serverState) {
 	w.int("rdb_last_cow_size", 0)
 	w.int("rdb_last_load_keys_expired", 0)
 	w.int("rdb_last_load_keys_loaded", 0)
-	w.int("aof_enabled", 0)
-	w.int("aof_rewrite_in_progress", 0)
-	w.int("aof_rewrite_scheduled", 0)
-	w.int("aof_last_rewrite_time_sec", -1)
-	w.int("aof_current_rewrite_time_sec", -1)
-	w.str("aof_last_bgrewrite_status", "ok")
-	w.int("aof_rewrites", 0)
-	w.int("aof_rewrites_consecutive_failures", 0)
-	w.str("aof_last_write_status", "ok")
-	w.int("aof_last_cow_size", 0)
-	w.int("module_fork_in_progress", 0)
-	w.int("module_fork_last_cow_size", 0)
+	writeAOFInfo(w, c)
 }
 
 func infoStats(w *infoWriter, c *Ctx, st *serverState) {

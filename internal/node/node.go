@@ -70,6 +70,13 @@ func New(cfg *config.Config, log *slog.Logger) *Node {
 		Started: time.Now(),
 	}
 	n.cmd.Shutdown = func() { go n.Stop() }
+	n.cmd.AOF = aofControl{n}
+	// Keys the engine expires or evicts leave the effect stream as DEL.
+	eng.SetDropHook(func(db int, key []byte) {
+		if sink := n.cmd.Effects(); sink != nil {
+			sink.Feed(db, [][]byte{delWord, key})
+		}
+	})
 	n.applyMemorySettings()
 	cfg.Watch(n.applyMemorySettings)
 	n.srv = server.New(n.cmd)

@@ -1,8 +1,10 @@
 package node
 
 import (
+	"errors"
 	"fmt"
 
+	"github.com/shoal-cache/shoal/internal/command"
 	"github.com/shoal-cache/shoal/internal/persist"
 )
 
@@ -38,8 +40,7 @@ func (n *Node) openAOF() error {
 		return fmt.Errorf("opening the append only file: %w", err)
 	}
 	n.aof = aof
-	n.cmd.Effects = aof
-	n.engine.SetDropHook(func(db int, key []byte) { aof.Feed(db, [][]byte{delWord, key}) })
+	n.cmd.SetEffects(aof)
 	n.cfg.Watch(func() {
 		if p, ok := persist.ParseFsync(n.cfg.String("appendfsync")); ok {
 			aof.SetFsync(p)
@@ -57,5 +58,25 @@ func (n *Node) closeAOF() {
 	}
 	if err := n.aof.Close(); err != nil {
 		n.log.Error("closing the append only file", "error", err)
+	}
+}
+
+// aofControl is the node's log as commands see it (command.AOFControl).
+type aofControl struct{ n *Node }
+
+func (c aofControl) Rewrite() error {
+	return errors.New("ERR BGREWRITEAOF is not supported yet: it needs the snapshot writer")
+}
+
+func (c aofControl) Info() command.AOFInfo {
+	a := c.n.aof
+	if a == nil {
+		return command.AOFInfo{LastRewriteSecs: -1, CurrentRewriteSecs: -1, LastRewriteOK: true, LastWriteOK: true}
+	}
+	st, rw := a.Status(), a.RewriteStats()
+	return command.AOFInfo{
+		Enabled: true, RewriteInProgress: rw.InProgress, LastRewriteSecs: rw.LastSecs, CurrentRewriteSecs: rw.CurSecs,
+		LastRewriteOK: rw.LastOK, Rewrites: rw.Rewrites, LastWriteOK: st.WriteOK,
+		CurrentSize: st.CurrentSize, BaseSize: st.BaseSize, BufferLength: st.Pending,
 	}
 }

@@ -82,6 +82,15 @@ type AOF struct {
 	// baseSize is the size of the log after its last rewrite or load,
 	// for auto-aof-rewrite-percentage.
 	baseSize atomic.Int64
+
+	// filesMu guards the manifest against a rewrite changing it while
+	// Status reads it.
+	filesMu         sync.Mutex
+	rewriting       atomic.Bool
+	rewriteStart    atomic.Int64 // Unix ns, 0 when none runs
+	rewrites        atomic.Int64
+	lastRewriteSecs atomic.Int64
+	lastRewriteOK   atomic.Bool
 }
 
 type waiter struct {
@@ -99,6 +108,8 @@ func OpenAOF(files *Files, policy Fsync, log *slog.Logger) (*AOF, error) {
 	a := &AOF{files: files, log: log, db: -1, wake: make(chan struct{}, 1),
 		stop: make(chan struct{}), done: make(chan struct{}), lastSync: time.Now()}
 	a.policy.Store(int32(policy))
+	a.lastRewriteOK.Store(true)
+	files.removeTemp()
 	if files.manifest.lastIncr() == nil {
 		if err := files.addIncr(); err != nil {
 			return nil, err
@@ -230,11 +241,14 @@ func (a *AOF) writePending() error {
 	a.mu.Lock()
 	buf := a.buf
 	end := a.fed
-	a.buf = a.spare[:0]
-	a.mu.Unlock()
 	if len(buf) == 0 {
+		a.mu.Unlock()
 		return nil
 	}
+	// The spare becomes the buffer Feed appends to while buf is written;
+	// the two never share memory.
+	a.buf, a.spare = a.spare[:0], nil
+	a.mu.Unlock()
 	n, err := a.file.Write(buf)
 	a.size += int64(n)
 	if err != nil {
@@ -308,8 +322,11 @@ func (a *AOF) Status() Status {
 	a.mu.Lock()
 	pending := int64(len(a.buf))
 	a.mu.Unlock()
+	a.filesMu.Lock()
+	before := a.files.sizeBeforeLastIncr()
+	a.filesMu.Unlock()
 	a.wmu.Lock()
-	size := a.files.sizeBeforeLastIncr() + a.size
+	size := before + a.size
 	a.wmu.Unlock()
 	return Status{WriteOK: a.lastWriteErr.Load() == nil, CurrentSize: size,
 		BaseSize: a.baseSize.Load(), Pending: pending, Fsync: Fsync(a.policy.Load())}

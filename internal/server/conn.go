@@ -188,7 +188,7 @@ func (c *conn) Unblock(reply []byte) {
 // run, once they are. It reports whether it parked the connection.
 func (c *conn) awaitDurable() bool {
 	pos := c.ctx.TakeEffectPos()
-	sink := c.srv.node.Effects
+	sink := c.srv.node.Effects()
 	if pos == 0 || sink == nil || sink.Durable(pos) {
 		return false
 	}
