@@ -40,6 +40,8 @@ type Engine struct {
 	expireNext int
 	shardBits  int
 	clock      Clock
+	// snapshot is the snapshot being taken, if any (snapshot.go).
+	snapshot atomic.Pointer[Snapshot]
 }
 
 // Stats are the keyspace counters INFO stats reports.
@@ -146,6 +148,9 @@ type shard struct {
 	db   int // the database's number, for WATCH
 	// watch is the engine's WATCH registry, told of every change.
 	watch *watchRegistry
+	// snap is the shard's part of a running snapshot, nil when none runs:
+	// writers save pre-images through it (snapshot.go).
+	snap *shardSnap
 
 	hits, misses, expired, dirty atomic.Int64
 	// dataset is the engine's total of every shard's used bytes, which
