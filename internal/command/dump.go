@@ -172,6 +172,9 @@ type rdbReader struct {
 	// cfg is the node's configuration, whose thresholds decide the
 	// encoding a restored aggregate gets; nil means the defaults.
 	cfg *config.Config
+	// short is set when a read ran past the end of b: a snapshot's reader
+	// (rdbcodec.go) then tries again with more of the file.
+	short bool
 }
 
 var defaultConfig = sync.OnceValue(config.Default)
@@ -186,6 +189,7 @@ func (r *rdbReader) config() *config.Config {
 
 func (r *rdbReader) next(n uint64) ([]byte, error) {
 	if n > uint64(len(r.b)) {
+		r.short = true
 		return nil, errBadRDB
 	}
 	out := r.b[:n]

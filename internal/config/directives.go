@@ -36,9 +36,14 @@ func directives() []*param {
 		{name: "logfile", kind: kindString, def: "", immutable: true},
 		{name: "dir", kind: kindString, def: ".", check: checkDir, normalize: absDir},
 		{name: "requirepass", kind: kindString, def: ""},
-		// Persistence arrives with its own issue; until then the only
-		// values accepted are the ones that describe what the node does.
-		{name: "save", kind: kindString, def: "", check: onlyEmpty},
+		// save is the snapshot schedule: pairs of "seconds changes", a
+		// background save after that many seconds with at least that many
+		// changes; "" disables it. Redis 7.0's default.
+		{name: "save", kind: kindString, def: "3600 1 300 100 60 10000", check: checkSavePoints},
+		{name: "dbfilename", kind: kindString, def: "dump.rdb", check: checkFileName},
+		{name: "rdbcompression", kind: kindBool, def: "yes"},
+		{name: "rdbchecksum", kind: kindBool, def: "yes"},
+		{name: "stop-writes-on-bgsave-error", kind: kindBool, def: "yes"},
 		{name: "appendonly", kind: kindBool, def: "no", check: onlyNo},
 		// The thresholds at which small aggregates leave their compact
 		// encoding, with Redis 7.0's names, old names (aliases) and
@@ -56,13 +61,6 @@ func directives() []*param {
 		// metrics-addr is where /metrics serves Prometheus; empty disables it.
 		{name: "metrics-addr", kind: kindString, def: "127.0.0.1:9121", immutable: true},
 	}
-}
-
-func onlyEmpty(v string) error {
-	if v != "" {
-		return errNotSupported
-	}
-	return nil
 }
 
 func onlyNo(v string) error {

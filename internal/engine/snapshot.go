@@ -140,6 +140,10 @@ func (s *Snapshot) Keys() int64 { return s.keys.Load() }
 // PeakSideBytes is the most memory the pre-images held at once.
 func (s *Snapshot) PeakSideBytes() int64 { return s.peak.Load() }
 
+// Abort stops the snapshot: its Walk returns ErrSnapshotAborted at the
+// next batch (SHUTDOWN stops a background save to save in the foreground).
+func (s *Snapshot) Abort() { s.aborted.Store(true) }
+
 // Aborted reports whether a flush or swap cut the snapshot short.
 func (s *Snapshot) Aborted() bool { return s.aborted.Load() }
 
@@ -317,3 +321,6 @@ func (sh *shard) abortSnapshot() {
 		sh.snap = nil
 	}
 }
+
+// SideBytes is the memory the pre-images hold now.
+func (s *Snapshot) SideBytes() int64 { return s.side.Load() }

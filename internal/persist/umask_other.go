@@ -1,0 +1,5 @@
+//go:build !unix
+
+package persist
+
+func umask() int { return 0 }
