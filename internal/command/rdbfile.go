@@ -8,6 +8,7 @@ import (
 	"math/bits"
 	"strconv"
 
+	"github.com/shoal-cache/shoal/internal/config"
 	"github.com/shoal-cache/shoal/internal/engine"
 	disk "github.com/shoal-cache/shoal/internal/persist"
 )
@@ -48,7 +49,7 @@ func (n *Node) WriteSnapshot(w io.Writer, aofBase bool, atStart func()) (keys in
 // and ends it. It may run on any goroutine.
 func (n *Node) StreamSnapshot(w io.Writer, snap *engine.Snapshot, aofBase bool) (int64, error) {
 	cw := &disk.CRCWriter{W: w}
-	if _, err := cw.Write(n.rdbHeader(snap, aofBase)); err != nil {
+	if _, err := cw.Write(n.rdbHeaderAt(snap.Start(), aofBase)); err != nil {
 		snap.Walk(func(int, []byte) error { return err }) // ends it
 		return 0, err
 	}
@@ -74,25 +75,31 @@ func (n *Node) StreamSnapshot(w io.Writer, snap *engine.Snapshot, aofBase bool) 
 	if _, err := cw.Write([]byte{disk.OpEOF}); err != nil {
 		return 0, err
 	}
-	crc := cw.CRC
-	if !n.Config.Bool("rdbchecksum") {
-		crc = 0 // Redis's "no checksum"
-	}
-	if _, err := w.Write(binary.LittleEndian.AppendUint64(nil, crc)); err != nil {
+	if _, err := w.Write(binary.LittleEndian.AppendUint64(nil, n.checksum(cw.CRC))); err != nil {
 		return 0, err
 	}
 	return snap.Keys(), nil
 }
 
-// rdbHeader is the magic and the AUX fields, in Redis 7.0's order.
-func (n *Node) rdbHeader(snap *engine.Snapshot, aofBase bool) []byte {
+// checksum is the CRC to write: 0, Redis's "not computed", with
+// rdbchecksum no.
+func (n *Node) checksum(crc uint64) uint64 {
+	if !n.Config.Bool("rdbchecksum") {
+		return 0
+	}
+	return crc
+}
+
+// rdbHeaderAt is the magic and the AUX fields, in Redis 7.0's order, of a
+// snapshot taken at startMs.
+func (n *Node) rdbHeaderAt(startMs int64, aofBase bool) []byte {
 	b := fmt.Appendf(nil, "%s%04d", disk.Magic, disk.Version)
 	aux := func(name, value string) {
 		b = appendRDBString(appendRDBString(append(b, disk.OpAux), []byte(name)), []byte(value))
 	}
 	aux("redis-ver", RedisVersion)
 	aux("redis-bits", strconv.Itoa(bits.UintSize))
-	aux("ctime", strconv.FormatInt(snap.Start()/1000, 10))
+	aux("ctime", strconv.FormatInt(startMs/1000, 10))
 	aux("used-mem", strconv.FormatInt(n.Engine.UsedMemory(), 10))
 	aux("aof-base", strconv.Itoa(b2i(aofBase)))
 	return b
@@ -112,6 +119,8 @@ type loadState struct {
 	expireAt int64
 	lru      int64 // idle seconds, -1 when not given
 	lfu      int   // -1 when not given
+	// dryRun decodes keys without storing them (check-rdb).
+	dryRun bool
 }
 
 // LoadSnapshot reads an RDB file (Shoal's or Redis 7.0's, for the types
@@ -120,6 +129,19 @@ type loadState struct {
 // already is an error, as a key twice in the file is. Errors are
 // *persist.FormatError, naming the offset.
 func (n *Node) LoadSnapshot(r io.Reader, progress func(offset int64)) (LoadStats, error) {
+	return n.readRDB(r, progress, true)
+}
+
+// CheckSnapshot reads an RDB file through to its checksum, decoding every
+// value without storing any, and returns what it holds (Keys counts the
+// keys not expired now) or the first error, a *persist.FormatError.
+func CheckSnapshot(r io.Reader, cfg *config.Config) (LoadStats, error) {
+	n := &Node{Engine: engine.New(engine.Options{Databases: int(cfg.Int("databases")), Shards: 1}), Config: cfg}
+	return n.readRDB(r, nil, false)
+}
+
+// readRDB reads an RDB file, storing its keys when store is set.
+func (n *Node) readRDB(r io.Reader, progress func(offset int64), store bool) (LoadStats, error) {
 	src := disk.NewSource(r)
 	it := &rdbItems{src: src, r: rdbReader{cfg: n.Config}}
 	st := LoadStats{Aux: map[string]string{}}
@@ -134,7 +156,7 @@ func (n *Node) LoadSnapshot(r io.Reader, progress func(offset int64)) (LoadStats
 	if err := it.parse(readRDBMagic); err != nil {
 		return fail("reading the header", err)
 	}
-	ls := loadState{lru: -1, lfu: -1}
+	ls := loadState{lru: -1, lfu: -1, dryRun: !store}
 	for {
 		var op byte
 		var item error
@@ -167,6 +189,9 @@ func (n *Node) LoadSnapshot(r io.Reader, progress func(offset int64)) (LoadStats
 
 // readRDBMagic checks the signature and the version: 1 to Redis 7.0's.
 func readRDBMagic(r *rdbReader) error {
+	if k := min(len(r.b), len(disk.Magic)); string(r.b[:k]) != disk.Magic[:k] {
+		return errors.New("wrong signature: not an RDB file")
+	}
 	head, err := r.next(9)
 	if err != nil {
 		return err
@@ -301,6 +326,10 @@ func (n *Node) loadKey(r *rdbReader, typ byte, ls *loadState, st *LoadStats) err
 	defer t.Unlock()
 	if meta.expireAt != 0 && meta.expireAt <= v.Now() {
 		st.Expired++
+		return nil
+	}
+	if meta.dryRun {
+		st.Keys++
 		return nil
 	}
 	if v.Peek(key) != nil {

@@ -2,6 +2,7 @@ package command
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"os"
 	"path/filepath"
@@ -371,7 +372,7 @@ func saveCommands() []*Spec {
 			Summary: "Synchronously save the dataset to disk", Since: "1.0.0", Handler: save, exclusive: true},
 		{Name: "bgsave", Arity: -1, Flags: Admin | NoScript | NoAsyncLoading, Group: "server", Categories: admin,
 			Summary: "Asynchronously save the dataset to disk", Since: "1.0.0", Handler: bgsave, exclusive: true},
-		{Name: "lastsave", Arity: 1, Flags: Loading | Stale | Fast, Group: "server", Categories: admin,
+		{Name: "lastsave", Arity: 1, Flags: Loading | Stale | Fast, Group: "server", Categories: []string{"admin", "dangerous"},
 			Summary: "Get the UNIX time stamp of the last successful save to disk", Since: "1.0.0", Handler: lastsave},
 	}
 }
@@ -393,4 +394,32 @@ func (c *Ctx) refusedByPersistence(spec *Spec) bool {
 		return true
 	}
 	return false
+}
+
+// SaveAfterFlushAll does what Redis's FLUSHALL does with save points set:
+// the running background save, now stale, is stopped, and an empty
+// snapshot replaces the file at once, so a restart does not bring the
+// flushed keys back. The changes stay counted, as in Redis, where the
+// FLUSHALL still reaches the AOF and the replicas.
+func (n *Node) SaveAfterFlushAll() {
+	n.abortSave()
+	if !n.HasSavePoints() {
+		return
+	}
+	f, err := disk.CreateAtomic(n.SavePath())
+	if err == nil {
+		cw := &disk.CRCWriter{W: f}
+		b := n.rdbHeaderAt(time.Now().UnixMilli(), false)
+		cw.Write(append(b, disk.OpEOF))
+		f.Write(binary.LittleEndian.AppendUint64(nil, n.checksum(cw.CRC)))
+		err = f.Commit()
+	}
+	if err != nil {
+		n.Log.Warn("Failed saving the DB after FLUSHALL", "path", n.SavePath(), "err", err)
+		return
+	}
+	n.persist.mu.Lock()
+	n.persist.lastSave = time.Now().Unix()
+	n.persist.saves++
+	n.persist.mu.Unlock()
 }

@@ -38,6 +38,7 @@ func flushall(c *Ctx) {
 		return
 	}
 	c.Node.Engine.FlushAll()
+	c.Node.SaveAfterFlushAll()
 	c.W.OK()
 }
 

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"runtime"
 	"sync/atomic"
 	"time"
 
@@ -201,6 +202,10 @@ func (s *Snapshot) walkShard(sh *shard, fn func([]byte) error) error {
 				return err
 			}
 		}
+		// Let the event loops in between batches: on a machine with few
+		// cores the walk would otherwise keep a P until preempted, 10 ms
+		// later, and the commands of a loop would wait that long.
+		runtime.Gosched()
 		if s.aborted.Load() {
 			return ErrSnapshotAborted
 		}

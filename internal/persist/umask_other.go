@@ -1,5 +1,0 @@
-//go:build !unix
-
-package persist
-
-func umask() int { return 0 }
