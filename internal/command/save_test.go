@@ -452,3 +452,27 @@ func TestShutdownSaves(t *testing.T) {
 		t.Fatalf("GET after SHUTDOWN without save points = %q", v)
 	}
 }
+
+func TestShutdownRefusedWhenSaveFails(t *testing.T) {
+	dir := t.TempDir()
+	s := testserver.Start(t, "dir "+dir)
+	r := s.Raw(t)
+	sub := filepath.Join(dir, "sub")
+	os.Mkdir(sub, 0o700)
+	r.Do("CONFIG", "SET", "dir", sub)
+	os.RemoveAll(sub)
+	for _, args := range [][]string{{"SHUTDOWN"}, {"SHUTDOWN", "SAVE"}} {
+		if got := r.Do(args...); got != "-ERR Errors trying to SHUTDOWN. Check logs.\r\n" {
+			t.Fatalf("%v = %q", args, got)
+		}
+	}
+	if got := r.Do("PING"); got != "+PONG\r\n" {
+		t.Fatalf("PING after a refused SHUTDOWN = %q", got)
+	}
+	r.Send("*2\r\n$8\r\nSHUTDOWN\r\n$5\r\nFORCE\r\n")
+	select {
+	case <-s.Node.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("SHUTDOWN FORCE did not stop the node")
+	}
+}
