@@ -176,7 +176,7 @@ func TestSaveCommandReplies(t *testing.T) {
 // per writer, some keys at round r and the rest at r-1: a prefix and a
 // suffix. It also measures the writers' latency during the save.
 func TestBGSAVEIsPointInTime(t *testing.T) {
-	const writers, perWriter, filler = 8, 500, 40000
+	const writers, perWriter, filler = 8, 500, 20000
 	dir := t.TempDir()
 	s := testserver.Start(t, "dir "+dir)
 	c := s.Client(t)
@@ -195,7 +195,7 @@ func TestBGSAVEIsPointInTime(t *testing.T) {
 	stop := make(chan struct{})
 	started := make(chan struct{}, writers)
 	var mu sync.Mutex
-	var during []time.Duration
+	var before, during []time.Duration
 	saving := make(chan struct{})
 	for w := range writers {
 		wc := s.Client(t)
@@ -214,13 +214,15 @@ func TestBGSAVEIsPointInTime(t *testing.T) {
 						t.Error(err)
 						return
 					}
+					took := time.Since(begin)
+					mu.Lock()
 					select {
 					case <-saving:
-						mu.Lock()
-						during = append(during, time.Since(begin))
-						mu.Unlock()
+						during = append(during, took)
 					default:
+						before = append(before, took)
 					}
+					mu.Unlock()
 				}
 				if r == 1 {
 					started <- struct{}{}
@@ -241,12 +243,16 @@ func TestBGSAVEIsPointInTime(t *testing.T) {
 	if srvInfoField(info, "rdb_last_bgsave_status") != "ok" {
 		t.Fatalf("INFO persistence:\n%s", info)
 	}
+	slices.Sort(before)
 	slices.Sort(during)
 	if len(during) > 0 {
-		p99 := during[len(during)*99/100]
-		t.Logf("writers during BGSAVE: %d writes, p99 %v, max %v; cow peak %s bytes", len(during), p99, during[len(during)-1], srvInfoField(info, "rdb_last_cow_size"))
-		if p99 > 20*time.Millisecond {
-			t.Errorf("writers' p99 during BGSAVE = %v", p99)
+		p99, base := during[len(during)*99/100], before[len(before)*99/100]
+		t.Logf("writers during BGSAVE: %d writes, p99 %v, max %v (before: p99 %v); cow peak %s bytes",
+			len(during), p99, during[len(during)-1], base, srvInfoField(info, "rdb_last_cow_size"))
+		// Loose, to hold under -race on a shared machine: the real figure
+		// is in docs/benchmarks.md (scripts/bench-snapshot.sh).
+		if limit := max(20*time.Millisecond, 3*base); p99 > limit {
+			t.Errorf("writers' p99 during BGSAVE = %v, over %v", p99, limit)
 		}
 	}
 
