@@ -16,7 +16,7 @@ func main() {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(serverCommand(), versionCommand(), benchCommand(), checkAOFCommand())
+	root.AddCommand(serverCommand(), versionCommand(), benchCommand(), checkAOFCommand(), checkRDBCommand())
 	if err := root.Execute(); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

@@ -33,7 +33,7 @@ func TestConfigGet(t *testing.T) {
 		{[]string{"CONFIG", "GET", "*-query\\-buffer-limit"},
 			"*2\r\n$25\r\nclient-query-buffer-limit\r\n$10\r\n1073741824\r\n",
 			"%1\r\n$25\r\nclient-query-buffer-limit\r\n$10\r\n1073741824\r\n"},
-		{[]string{"CONFIG", "GET", "save"}, "*2\r\n$4\r\nsave\r\n$0\r\n\r\n", "%1\r\n$4\r\nsave\r\n$0\r\n\r\n"},
+		{[]string{"CONFIG", "GET", "save"}, "*2\r\n$4\r\nsave\r\n$23\r\n3600 1 300 100 60 10000\r\n", "%1\r\n$4\r\nsave\r\n$23\r\n3600 1 300 100 60 10000\r\n"},
 		{[]string{"CONFIG", "GET"}, "-ERR wrong number of arguments for 'config|get' command\r\n", ""},
 		{[]string{"CONFIG"}, "-ERR wrong number of arguments for 'config' command\r\n", ""},
 		{[]string{"CONFIG", "foo"}, "-ERR unknown subcommand 'foo'. Try CONFIG HELP.\r\n", ""},

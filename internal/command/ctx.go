@@ -106,6 +106,8 @@ type Node struct {
 	blocked blockRegistry
 	// scripts is the script cache and the script running, if any.
 	scripts scriptEngine
+	// persist is the state of snapshots and loading (save.go).
+	persist persistState
 }
 
 // Ctx is one command being executed.
@@ -197,6 +199,11 @@ func (t *Table) Exec(c *Ctx) {
 	if spec.Flags&NoAuth == 0 && !c.Conn.Authenticated() {
 		spec.stats.rejected.Add(1)
 		c.Error(errNoAuth)
+		c.abortMulti()
+		return
+	}
+	if c.refusedByPersistence(spec) {
+		spec.stats.rejected.Add(1)
 		c.abortMulti()
 		return
 	}

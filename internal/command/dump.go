@@ -172,6 +172,9 @@ type rdbReader struct {
 	// cfg is the node's configuration, whose thresholds decide the
 	// encoding a restored aggregate gets; nil means the defaults.
 	cfg *config.Config
+	// short is set when a read ran past the end of b: a snapshot's reader
+	// (rdbcodec.go) then tries again with more of the file.
+	short bool
 }
 
 var defaultConfig = sync.OnceValue(config.Default)
@@ -186,6 +189,7 @@ func (r *rdbReader) config() *config.Config {
 
 func (r *rdbReader) next(n uint64) ([]byte, error) {
 	if n > uint64(len(r.b)) {
+		r.short = true
 		return nil, errBadRDB
 	}
 	out := r.b[:n]
@@ -466,8 +470,7 @@ func lzfCompress(in []byte, maxOut int) []byte {
 		return nil
 	}
 	tab := lzfTables.Get().(*[1 << lzfHashLog]uint32)
-	defer lzfTables.Put(tab)
-	clear(tab[:])
+	defer lzfPutTable(tab, in)
 	out := make([]byte, maxOut)
 	ip, op, lit := 0, 1, 0 // op starts past the first run's length byte
 	h := uint32(in[0])<<8 | uint32(in[1])
@@ -535,6 +538,21 @@ func lzfCompress(in []byte, maxOut int) []byte {
 	out[op-lit-1] = byte(lit - 1)
 	op -= b2i(lit == 0)
 	return out[:op]
+}
+
+// lzfPutTable returns a table to the pool zeroed, as the next compression
+// expects it. A short input wrote only the slots of its own 3-byte
+// windows, and zeroing those is far cheaper than clearing 256 KB: a
+// snapshot compresses every string of more than 20 bytes.
+func lzfPutTable(tab *[1 << lzfHashLog]uint32, in []byte) {
+	if len(in) > 1<<14 {
+		clear(tab[:])
+	} else {
+		for i := 0; i+2 < len(in); i++ {
+			tab[lzfHash(uint32(in[i])<<16|uint32(in[i+1])<<8|uint32(in[i+2]))] = 0
+		}
+	}
+	lzfTables.Put(tab)
 }
 
 // lzfMatchLen measures the match at ip against ref, whose first 3 bytes

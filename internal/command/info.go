@@ -317,26 +317,83 @@ func totalSystemMemory() int64 {
 	return 0
 }
 
+// infoPersistence is Redis 7.0's persistence section: the snapshot
+// fields from the node's state (save.go), the AOF ones as Redis prints
+// them with AOF off, and the loading_* fields while a load runs.
 func infoPersistence(w *infoWriter, c *Ctx, _ *serverState) {
-	zero := []string{"loading", "async_loading", "current_cow_peak", "current_cow_size", "current_cow_size_age"}
-	for _, f := range zero {
-		w.int(f, 0)
+	n := c.Node
+	p := &n.persist
+	p.mu.Lock()
+	run := p.running
+	lastBgsaveSecs, saves, lastCow, lastTryFailed := p.lastBgsaveSecs, p.saves, p.lastCow, p.bgsaveErr.Load()
+	hadBgsave := !p.lastTry.IsZero()
+	p.mu.Unlock()
+	var cowNow, cowPeak, processed, total int64
+	var curSecs int64 = -1
+	if run != nil {
+		cowNow, cowPeak, processed = run.snap.SideBytes(), run.snap.PeakSideBytes(), run.snap.Keys()
+		for _, sz := range run.snap.Sizes() {
+			total += int64(sz.Keys)
+		}
+		curSecs = int64(time.Since(run.started).Seconds())
 	}
-	w.str("current_fork_perc", "0.00")
-	w.int("current_save_keys_processed", 0)
-	w.int("current_save_keys_total", 0)
-	w.int("rdb_changes_since_last_save", c.Node.Engine.Dirty())
-	w.int("rdb_bgsave_in_progress", 0)
-	// Never saved: Redis reports the start time.
-	w.int("rdb_last_save_time", c.Node.Started.Unix())
-	w.str("rdb_last_bgsave_status", "ok")
-	w.int("rdb_last_bgsave_time_sec", -1)
-	w.int("rdb_current_bgsave_time_sec", -1)
-	w.int("rdb_saves", 0)
-	w.int("rdb_last_cow_size", 0)
-	w.int("rdb_last_load_keys_expired", 0)
-	w.int("rdb_last_load_keys_loaded", 0)
+	w.int("loading", int64(b2i(n.Loading())))
+	w.int("async_loading", 0)
+	w.int("current_cow_peak", cowPeak)
+	w.int("current_cow_size", cowNow)
+	w.int("current_cow_size_age", 0)
+	perc := 0.0
+	if total > 0 {
+		perc = float64(processed) * 100 / float64(total)
+	}
+	w.float("current_fork_perc", perc)
+	w.int("current_save_keys_processed", processed)
+	w.int("current_save_keys_total", total)
+	w.int("rdb_changes_since_last_save", n.changesSinceSave())
+	w.int("rdb_bgsave_in_progress", int64(b2i(run != nil && run.background)))
+	w.int("rdb_last_save_time", n.lastSaveTime())
+	w.str("rdb_last_bgsave_status", map[bool]string{false: "ok", true: "err"}[lastTryFailed])
+	if !hadBgsave {
+		lastBgsaveSecs = -1
+	}
+	w.int("rdb_last_bgsave_time_sec", lastBgsaveSecs)
+	if run == nil || !run.background {
+		curSecs = -1
+	}
+	w.int("rdb_current_bgsave_time_sec", curSecs)
+	w.int("rdb_saves", saves)
+	w.int("rdb_last_cow_size", lastCow)
+	lp := &p.load
+	lp.mu.Lock()
+	w.int("rdb_last_load_keys_expired", lp.lastExpir)
+	w.int("rdb_last_load_keys_loaded", lp.lastKeys)
+	lp.mu.Unlock()
 	writeAOFInfo(w, c)
+	if n.Loading() {
+		infoLoading(w, n)
+	}
+}
+
+// infoLoading is the loading_* fields, with Redis's estimate of the time
+// left: the rate so far applied to the bytes left.
+func infoLoading(w *infoWriter, n *Node) {
+	lp := &n.persist.load
+	lp.mu.Lock()
+	start, total, loaded := lp.start, lp.total, lp.loaded
+	lp.mu.Unlock()
+	perc, eta := 0.0, int64(1)
+	if total > 0 {
+		perc = float64(loaded) * 100 / float64(total)
+	}
+	if elapsed := time.Since(start).Seconds(); loaded > 0 && elapsed > 0 {
+		eta = int64(float64(total-loaded) / (float64(loaded) / elapsed))
+	}
+	w.int("loading_start_time", start.Unix())
+	w.int("loading_total_bytes", total)
+	w.int("loading_rdb_used_mem", 0)
+	w.int("loading_loaded_bytes", loaded)
+	w.float("loading_loaded_perc", perc)
+	w.int("loading_eta_seconds", eta)
 }
 
 func infoStats(w *infoWriter, c *Ctx, st *serverState) {

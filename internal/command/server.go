@@ -40,6 +40,7 @@ func flushall(c *Ctx) {
 	}
 	c.Node.Engine.FlushAll()
 	c.commitNow()
+	c.Node.SaveAfterFlushAll()
 	c.W.OK()
 }
 
@@ -115,12 +116,13 @@ func shutdown(c *Ctx) {
 		c.Error("ERR No shutdown in progress.")
 		return
 	}
-	if a.save && !a.force {
-		// Redis would save a snapshot first; with nothing to save to,
-		// refusing is honest. FORCE shuts down anyway, as it does when
-		// Redis's save fails.
-		c.Error("ERR Errors trying to SHUTDOWN: SAVE is not supported, this version of Shoal has no persistence.")
-		return
+	// As Redis: save with SAVE, or when save points are set unless
+	// NOSAVE; a failed save stops the shutdown unless FORCE.
+	if (a.save || !a.noSave && c.Node.HasSavePoints()) && !c.Node.Loading() {
+		if err := c.Node.SaveOnShutdown(); err != nil && !a.force {
+			c.Error("ERR Errors trying to SHUTDOWN. Check logs.")
+			return
+		}
 	}
 	c.Node.Log.Warn("User requested shutdown...", "client", c.Conn.ID(), "addr", c.Conn.Addr())
 	c.Conn.CloseAfterReply()
@@ -146,7 +148,7 @@ func serverCommands() []*Spec {
 		{Name: "swapdb", Arity: 3, Flags: Write | Fast, Group: "server", Categories: dangerous, Summary: "Swaps two Redis databases", Since: "4.0.0", Handler: swapdb, exclusive: true},
 		{Name: "time", Arity: 1, Flags: Loading | Stale | Fast, Group: "server", Summary: "Return the current server time", Since: "2.6.0", Handler: timeCommand},
 		{Name: "shutdown", Arity: -1, Flags: Admin | NoScript | Loading | Stale | NoMulti | AllowBusy, Group: "server",
-			Summary: "Synchronously save the dataset to disk and then shut down the server", Since: "1.0.0", Handler: shutdown},
+			Summary: "Synchronously save the dataset to disk and then shut down the server", Since: "1.0.0", Handler: shutdown, exclusive: true},
 		infoCommand(st),
 		memoryCommand(st),
 		configCommand(st),

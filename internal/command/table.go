@@ -28,13 +28,13 @@ const (
 	NoAuth
 	MayReplicate
 	NoMandatoryKeys
+	NoAsyncLoading
 	NoMulti
 	AllowBusy
-	NoAsyncLoading
 )
 
 var flagNames = []string{"write", "readonly", "denyoom", "admin", "pubsub", "noscript", "blocking",
-	"loading", "stale", "skip_monitor", "skip_slowlog", "fast", "no_auth", "may_replicate", "no_mandatory_keys", "no_multi", "allow_busy", "no_async_loading"}
+	"loading", "stale", "skip_monitor", "skip_slowlog", "fast", "no_auth", "may_replicate", "no_mandatory_keys", "no_async_loading", "no_multi", "allow_busy"}
 
 // Names returns the flag names in Redis's spelling.
 func (f Flags) Names() []string {
@@ -116,7 +116,7 @@ func NewTable() *Table {
 		connectionCommands(), serverCommands(), introspectionCommands(),
 		stringCommands(), bitCommands(), keyCommands(), transactionCommands(),
 		listCommands(), setCommands(), hashCommands(), pubsubCommands(), zsetCommands(),
-		scriptingCommands(), functionCommands(), aofCommands(),
+		scriptingCommands(), functionCommands(), aofCommands(), saveCommands(),
 	}
 	for _, family := range families {
 		for _, s := range family {

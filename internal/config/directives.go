@@ -39,15 +39,20 @@ func directives() []*param {
 		{name: "logfile", kind: kindString, def: "", immutable: true},
 		{name: "dir", kind: kindString, def: ".", check: checkDir, normalize: absDir},
 		{name: "requirepass", kind: kindString, def: ""},
-		// Persistence arrives with its own issue; until then the only
-		// values accepted are the ones that describe what the node does.
-		{name: "save", kind: kindString, def: "", check: onlyEmpty},
+		// save is the snapshot schedule: pairs of "seconds changes", a
+		// background save after that many seconds with at least that many
+		// changes; "" disables it. Redis 7.0's default.
+		{name: "save", kind: kindString, def: "3600 1 300 100 60 10000", check: checkSavePoints},
+		{name: "dbfilename", kind: kindString, def: "dump.rdb", check: checkFileName},
+		{name: "rdbcompression", kind: kindBool, def: "yes"},
+		{name: "rdbchecksum", kind: kindBool, def: "yes"},
+		{name: "stop-writes-on-bgsave-error", kind: kindBool, def: "yes"},
 		// The append-only log (internal/persist): Redis 7's names,
 		// defaults and multi-part layout. appendonly is fixed at start
 		// until a rewrite can make the log's base at run time.
 		{name: "appendonly", kind: kindBool, def: "no", immutable: true},
-		{name: "appendfilename", kind: kindString, def: "appendonly.aof", immutable: true, check: checkFileName},
-		{name: "appenddirname", kind: kindString, def: "appendonlydir", immutable: true, check: checkFileName},
+		{name: "appendfilename", kind: kindString, def: "appendonly.aof", immutable: true, check: checkAOFName},
+		{name: "appenddirname", kind: kindString, def: "appendonlydir", immutable: true, check: checkAOFName},
 		{name: "appendfsync", kind: kindEnum, def: "everysec", enum: []string{"always", "everysec", "no"}},
 		{name: "aof-load-truncated", kind: kindBool, def: "yes"},
 		{name: "aof-use-rdb-preamble", kind: kindBool, def: "yes"},
@@ -72,16 +77,9 @@ func directives() []*param {
 	}
 }
 
-func onlyEmpty(v string) error {
-	if v != "" {
-		return errNotSupported
-	}
-	return nil
-}
-
-// checkFileName refuses paths: the log's names are plain file names
+// checkAOFName refuses paths: the log's names are plain file names
 // inside dir, as Redis requires.
-func checkFileName(v string) error {
+func checkAOFName(v string) error {
 	if v == "" || strings.ContainsAny(v, "/\\") {
 		return errFileName
 	}

@@ -42,6 +42,8 @@ type Engine struct {
 	clock      Clock
 	// onDrop is told of keys the engine removes by itself (effects.go).
 	onDrop DropHook
+	// snapshot is the snapshot being taken, if any (snapshot.go).
+	snapshot atomic.Pointer[Snapshot]
 }
 
 // Stats are the keyspace counters INFO stats reports.
@@ -150,6 +152,9 @@ type shard struct {
 	watch *watchRegistry
 	// drop is the engine's drop hook (effects.go).
 	drop *DropHook
+	// snap is the shard's part of a running snapshot, nil when none runs:
+	// writers save pre-images through it (snapshot.go).
+	snap *shardSnap
 
 	hits, misses, expired, dirty atomic.Int64
 	// dataset is the engine's total of every shard's used bytes, which

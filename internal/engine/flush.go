@@ -7,6 +7,7 @@ func (db *DB) Flush() int {
 	n := 0
 	for i, sh := range db.shards {
 		sh.mu.Lock()
+		sh.abortSnapshot()
 		n += sh.keys
 		db.eng.watch.touchWhere(db.index, func(k []byte) bool { return db.shardOfSlot(SlotOf(k)) == i && sh.has(k) })
 		sh.reset()
@@ -52,6 +53,8 @@ func (e *Engine) SwapDB(a, b int) {
 	e.watch.touchWhere(b, inEither)
 	for i := range da.shards {
 		sa, sb := da.shards[i], dbb.shards[i]
+		sa.abortSnapshot()
+		sb.abortSnapshot()
 		// Handles name their shard: swapping contents (not shards) keeps
 		// every lock and counter where the waiting commands expect it.
 		sa.keyspace, sb.keyspace = sb.keyspace, sa.keyspace

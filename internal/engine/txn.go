@@ -216,6 +216,9 @@ func (v View) peek(key []byte) (*Entry, *shard) {
 func (v View) Lookup(key []byte) *Entry {
 	e := v.Peek(key)
 	if e != nil {
+		if e.sh.snap != nil {
+			v.preserveKey(key, e)
+		}
 		v.touch(e)
 	}
 	return e
@@ -241,6 +244,9 @@ func (v View) Put(key []byte, e *Entry, expireAt int64) {
 	sh.ensureSlots()
 	h := hashKey(key)
 	pos, old := sh.find(local, h, key)
+	if sh.snap != nil {
+		sh.preserve(local, key, old)
+	}
 	if e.freq == 0 {
 		e.freq = lfuInitVal
 	}
@@ -272,6 +278,9 @@ func (v View) PutString(key, val []byte, expireAt int64) {
 	sh.ensureSlots()
 	h := hashKey(key)
 	pos, old := sh.find(local, h, key)
+	if sh.snap != nil {
+		sh.preserve(local, key, old)
+	}
 	r := record{flags: byte(KindString), freq: lfuInitVal, access: uint32(v.now / 1000), key: key, val: val}
 	if old != slab.Nil && v.db.eng.eviction.Load().Policy.lfu() {
 		// Redis's dbOverwrite keeps the old value's LFU data: a hot key
@@ -296,6 +305,9 @@ func (v View) Delete(key []byte) bool {
 	if loc == slab.Nil {
 		return false
 	}
+	if sh.snap != nil {
+		sh.preserve(local, key, loc)
+	}
 	r := decodeRecord(sh.arena.Bytes(loc))
 	sh.deleteAt(local, pos, loc, &r)
 	sh.changed(key)
@@ -319,6 +331,9 @@ func (v View) SetExpire(key []byte, expireAt int64) bool {
 	sh, local := v.locate(key)
 	h := hashKey(key)
 	pos, loc := sh.find(local, h, key)
+	if sh.snap != nil {
+		sh.preserve(local, key, loc)
+	}
 	b := sh.arena.Bytes(loc)
 	r := decodeRecord(b)
 	if r.hasTTL() && expireAt != 0 {
@@ -350,6 +365,10 @@ func (v View) Modified(key []byte, e *Entry) {
 	pos, loc := sh.find(local, h, key)
 	if loc == slab.Nil {
 		return
+	}
+	if sh.snap != nil {
+		// Too late for a value changed in place, which Lookup saved.
+		sh.preserve(local, key, loc)
 	}
 	chunk := sh.arena.Bytes(loc)
 	r := decodeRecord(chunk)

@@ -133,6 +133,16 @@ func (n *Node) Start() error {
 		n.engine.RunActiveExpiry(ctx, func() int { return int(n.cfg.Int("hz")) })
 	}()
 	n.engine.MarkBaseline()
+	// Clients may connect while the dataset loads: they get LOADING.
+	if err := n.loadSnapshot(); err != nil {
+		n.Stop()
+		return err
+	}
+	n.bg.Add(1)
+	go func() {
+		defer n.bg.Done()
+		n.cmd.RunSaveSchedule(ctx)
+	}()
 	n.log.Info("ready to accept connections", "addr", n.srv.Addr().String(), "version", Version)
 	return nil
 }

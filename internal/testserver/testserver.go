@@ -31,27 +31,33 @@ type Server struct {
 // lines such as "maxclients 5".
 func Start(t testing.TB, directives ...string) *Server {
 	t.Helper()
+	s, err := TryStart(t, directives...)
+	if err != nil {
+		t.Fatalf("start node: %v", err)
+	}
+	return s
+}
+
+// nodeConfig is the configuration of a test node: a free port, no
+// metrics, a directory of its own, then directives.
+func nodeConfig(t testing.TB, directives []string) (*config.Config, error) {
 	// Metrics are off unless a test asks for them ("metrics-addr
-	// 127.0.0.1:0"): tests must not compete for the default port.
-	args := []string{"--port", "0", "--bind", "127.0.0.1", "--metrics-addr", ""}
+	// 127.0.0.1:0"): tests must not compete for the default port. Each
+	// node persists to a directory of its own unless a test names one
+	// ("dir /path"), so no snapshot lands in the package's directory.
+	args := []string{"--port", "0", "--bind", "127.0.0.1", "--metrics-addr", "", "--dir", t.TempDir()}
 	for _, d := range directives {
 		name, value, _ := strings.Cut(d, " ")
 		args = append(args, "--"+name, value)
 	}
-	cfg, err := config.FromArgs(args)
-	if err != nil {
-		t.Fatalf("config: %v", err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	return config.FromArgs(args)
+}
+
+func testLogger(t testing.TB) *slog.Logger {
 	if testing.Verbose() {
-		log = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		return slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	n := node.New(cfg, log)
-	if err := n.Start(); err != nil {
-		t.Fatalf("start node: %v", err)
-	}
-	t.Cleanup(n.Stop)
-	return &Server{Addr: n.Addr(), Node: n}
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
 }
 
 type testWriter struct{ t testing.TB }

@@ -140,7 +140,7 @@ var protos = []int{2, 3}
 // FLUSHALL, in RESP2 and RESP3.
 func TestCases(t *testing.T) {
 	redisAddr := startRedis(t)
-	shoal := testserver.Start(t)
+	shoal := testserver.Start(t, "save ") // as the reference runs: --save ""
 	for _, proto := range protos {
 		for _, c := range cases {
 			t.Run("resp"+strconv.Itoa(proto)+"/"+c.name, func(t *testing.T) {
@@ -156,7 +156,7 @@ func TestCases(t *testing.T) {
 // needs HELLO, which needs the password).
 func TestAuth(t *testing.T) {
 	redisAddr := startRedis(t, "requirepass secret")
-	shoal := testserver.Start(t, "requirepass secret")
+	shoal := testserver.Start(t, "requirepass secret", "save ")
 	for _, c := range authCases {
 		t.Run(c.name, func(t *testing.T) {
 			newPair(t, redisAddr, shoal, 2).run(c.lines)
@@ -167,7 +167,7 @@ func TestAuth(t *testing.T) {
 // TestRandom runs seeded random command sequences on both servers.
 func TestRandom(t *testing.T) {
 	redisAddr := startRedis(t)
-	shoal := testserver.Start(t)
+	shoal := testserver.Start(t, "save ") // as the reference runs: --save ""
 	commands := shoalCommands(t, shoal)
 	for _, proto := range protos {
 		for _, seed := range seeds() {
@@ -196,7 +196,7 @@ var infoExcluded = map[string]string{
 // those in infoExcluded.
 func TestCommandInfo(t *testing.T) {
 	redisAddr := startRedis(t)
-	shoal := testserver.Start(t)
+	shoal := testserver.Start(t, "save ") // as the reference runs: --save ""
 	for _, proto := range protos {
 		p := newPair(t, redisAddr, shoal, proto)
 		for name := range shoalCommands(t, shoal) {

@@ -61,7 +61,7 @@ var unauthenticatedCases = []struct{ name, in string }{
 // TestProtocolUnauthenticated runs unauthenticatedCases.
 func TestProtocolUnauthenticated(t *testing.T) {
 	redisAddr := startRedis(t, "requirepass secret")
-	shoal := testserver.Start(t, "requirepass secret")
+	shoal := testserver.Start(t, "requirepass secret", "save ")
 	for _, c := range unauthenticatedCases {
 		t.Run(c.name, func(t *testing.T) {
 			// AUTH before the marker, so that its ECHO is answered.
@@ -79,7 +79,7 @@ func TestProtocolUnauthenticated(t *testing.T) {
 // compares everything they send back, and what became of the connection.
 func TestProtocol(t *testing.T) {
 	redisAddr := startRedis(t)
-	shoal := testserver.Start(t)
+	shoal := testserver.Start(t, "save ") // as the reference runs: --save ""
 	for _, c := range protocolCases {
 		t.Run(c.name, func(t *testing.T) {
 			r, rEnd := exchange(t, redisAddr, c.in)

@@ -1,0 +1,51 @@
+package config
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+)
+
+// SavePoint is one pair of the save directive: snapshot when at least
+// Changes writes happened and Seconds passed since the last save.
+type SavePoint struct {
+	Seconds, Changes int64
+}
+
+var errSavePoints = errors.New("Invalid save parameters")
+
+// ParseSavePoints reads a save value: "" (no schedule) or pairs of
+// non-negative integers separated by single spaces, as Redis 7.0 accepts.
+func ParseSavePoints(v string) ([]SavePoint, error) {
+	if v == "" {
+		return nil, nil
+	}
+	f := strings.Split(v, " ")
+	if len(f)%2 != 0 {
+		return nil, errSavePoints
+	}
+	var out []SavePoint
+	for i := 0; i < len(f); i += 2 {
+		secs, err1 := strconv.ParseInt(f[i], 10, 64)
+		changes, err2 := strconv.ParseInt(f[i+1], 10, 64)
+		if err1 != nil || err2 != nil || secs < 0 || changes < 0 {
+			return nil, errSavePoints
+		}
+		out = append(out, SavePoint{secs, changes})
+	}
+	return out, nil
+}
+
+func checkSavePoints(v string) error {
+	_, err := ParseSavePoints(v)
+	return err
+}
+
+// checkFileName refuses a dbfilename that is a path: the file lives in
+// dir.
+func checkFileName(v string) error {
+	if v == "" || strings.ContainsRune(v, '/') {
+		return errors.New("dbfilename can't be a path, just a filename")
+	}
+	return nil
+}
