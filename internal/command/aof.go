@@ -8,9 +8,10 @@ import "errors"
 
 // AOFControl is the node's append-only log.
 type AOFControl interface {
-	// Rewrite starts a background rewrite (BGREWRITEAOF), reporting
-	// ErrRewriteInProgress when one runs.
-	Rewrite() error
+	// Rewrite starts a background rewrite (BGREWRITEAOF), or schedules it
+	// after a running snapshot, reporting ErrAOFRewriteInProgress when
+	// one runs.
+	Rewrite() (scheduled bool, err error)
 	Info() AOFInfo
 }
 
@@ -37,11 +38,15 @@ func bgrewriteaof(c *Ctx) {
 		c.Error(errNotSupported)
 		return
 	}
-	if err := c.Node.AOF.Rewrite(); err != nil {
+	scheduled, err := c.Node.AOF.Rewrite()
+	switch {
+	case err != nil:
 		c.Error(err.Error())
-		return
+	case scheduled:
+		c.W.Simple("Background append only file rewriting scheduled")
+	default:
+		c.W.Simple("Background append only file rewriting started")
 	}
-	c.W.Simple("Background append only file rewriting started")
 }
 
 // writeAOFInfo writes the aof_* lines of INFO persistence, as Redis 7.0

@@ -3,6 +3,7 @@ package command
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
 
 	"github.com/shoal-cache/shoal/internal/scripting"
 )
@@ -150,4 +151,16 @@ func readPreGAFunction(r *rdbReader) (string, error) {
 		return "", errors.New("Failed loading library blob")
 	}
 	return "#!" + string(engine) + " name=" + string(name) + "\n" + string(body), nil
+}
+
+// loadLibrary adds one library read from a snapshot, replacing one of the
+// same name, as Redis loads an RDB's functions.
+func (f *functionLibs) loadLibrary(n *Node, code string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var loaded librarySet
+	if _, err := loaded.create(f.machine(), &scriptHost{node: n}, code, false); err != nil {
+		return fmt.Errorf("loading a function library: %w", err)
+	}
+	return f.set.join(&loaded, true)
 }

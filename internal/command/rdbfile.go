@@ -25,7 +25,17 @@ import (
 // handler does; WriteSnapshot takes it itself). atStart runs at the
 // snapshot's moment, with every shard locked.
 func (n *Node) BeginSnapshot(atStart func()) (*engine.Snapshot, error) {
-	return n.Engine.BeginSnapshot(AppendRDBKey, atStart)
+	snap, err := n.Engine.BeginSnapshot(AppendRDBKey, atStart)
+	if err == nil {
+		// The function libraries as they are now, with the keys: the
+		// gate is held, so no FUNCTION LOAD runs meanwhile.
+		var funcs []byte
+		for _, lib := range n.scripts.functions.libraries() {
+			funcs = appendRDBString(append(funcs, disk.OpFunction2), []byte(lib.Code))
+		}
+		n.persist.snapFuncs.Store(&funcs)
+	}
+	return snap, err
 }
 
 // WriteSnapshot takes a point-in-time snapshot of the keyspace and streams
@@ -49,7 +59,11 @@ func (n *Node) WriteSnapshot(w io.Writer, aofBase bool, atStart func()) (keys in
 // and ends it. It may run on any goroutine.
 func (n *Node) StreamSnapshot(w io.Writer, snap *engine.Snapshot, aofBase bool) (int64, error) {
 	cw := &disk.CRCWriter{W: w}
-	if _, err := cw.Write(n.rdbHeaderAt(snap.Start(), aofBase)); err != nil {
+	var funcs []byte
+	if f := n.persist.snapFuncs.Load(); f != nil {
+		funcs = *f
+	}
+	if _, err := cw.Write(append(n.rdbHeaderAt(snap.Start(), aofBase), funcs...)); err != nil {
 		snap.Walk(func(int, []byte) error { return err }) // ends it
 		return 0, err
 	}
@@ -286,9 +300,11 @@ func (n *Node) loadItem(r *rdbReader, op byte, ls *loadState, st *LoadStats) err
 		ls.lfu = int(f)
 		return err
 	case disk.OpFunction2:
-		// A function library: Shoal has no functions; skip its code.
-		_, err := r.readString()
-		return err
+		code, err := r.readString()
+		if err != nil || ls.dryRun {
+			return err
+		}
+		return n.scripts.functions.loadLibrary(n, string(code))
 	case disk.OpModuleAux, disk.OpFunction:
 		return errUnsupported(op)
 	default:

@@ -37,6 +37,9 @@ const (
 // persistState is the node's snapshot bookkeeping.
 type persistState struct {
 	mu sync.Mutex
+	// snapFuncs are the function libraries of the snapshot running, as
+	// RDB function entries (atomic: BeginSnapshot may run under mu).
+	snapFuncs atomic.Pointer[[]byte]
 	// running is the save being written, nil when none.
 	running *saveRun
 	// scheduled is a BGSAVE waiting for the snapshot in the way (an AOF
@@ -381,6 +384,9 @@ func saveCommands() []*Spec {
 // does) while the last background save failed, and LOADING to a command
 // without the loading flag while the dataset loads.
 func (c *Ctx) refusedByPersistence(spec *Spec) bool {
+	if c.loading {
+		return false // the loader's own commands
+	}
 	n := c.Node
 	if n.persist.bgsaveErr.Load() && n.writesDenied() {
 		write := spec.Flags&Write != 0 || spec.exclusive && c.multi != nil && c.multi.flags&Write != 0

@@ -48,14 +48,14 @@ func directives() []*param {
 		{name: "rdbchecksum", kind: kindBool, def: "yes"},
 		{name: "stop-writes-on-bgsave-error", kind: kindBool, def: "yes"},
 		// The append-only log (internal/persist): Redis 7's names,
-		// defaults and multi-part layout. appendonly is fixed at start
-		// until a rewrite can make the log's base at run time.
-		{name: "appendonly", kind: kindBool, def: "no", immutable: true},
+		// defaults and multi-part layout.
+		{name: "appendonly", kind: kindBool, def: "no"},
 		{name: "appendfilename", kind: kindString, def: "appendonly.aof", immutable: true, check: checkAOFName},
 		{name: "appenddirname", kind: kindString, def: "appendonlydir", immutable: true, check: checkAOFName},
 		{name: "appendfsync", kind: kindEnum, def: "everysec", enum: []string{"always", "everysec", "no"}},
 		{name: "aof-load-truncated", kind: kindBool, def: "yes"},
-		{name: "aof-use-rdb-preamble", kind: kindBool, def: "yes"},
+		// A log's base is always a snapshot (an RDB preamble).
+		{name: "aof-use-rdb-preamble", kind: kindBool, def: "yes", check: onlyYes},
 		{name: "auto-aof-rewrite-percentage", kind: kindInt, def: "100", min: 0, max: math.MaxInt32},
 		{name: "auto-aof-rewrite-min-size", kind: kindMemory, def: "67108864", min: 0, max: math.MaxInt64},
 		{name: "no-appendfsync-on-rewrite", kind: kindBool, def: "no"},
@@ -94,8 +94,17 @@ func (fileNameError) Error() string {
 
 var errFileName = fileNameError{}
 
+func onlyYes(v string) error {
+	if v != "yes" {
+		return errNotSupported
+	}
+	return nil
+}
+
 type notSupported struct{}
 
-func (notSupported) Error() string { return "persistence is not supported by this version of Shoal" }
+func (notSupported) Error() string {
+	return "a log base in RESP form (aof-use-rdb-preamble no) is not supported"
+}
 
 var errNotSupported = notSupported{}

@@ -21,7 +21,6 @@ import (
 	"github.com/shoal-cache/shoal/internal/config"
 	"github.com/shoal-cache/shoal/internal/engine"
 	"github.com/shoal-cache/shoal/internal/metrics"
-	"github.com/shoal-cache/shoal/internal/persist"
 	"github.com/shoal-cache/shoal/internal/server"
 )
 
@@ -35,8 +34,8 @@ type Node struct {
 	engine *engine.Engine
 	cmd    *command.Node
 	srv    *server.Server
-	// aof is the append-only log, nil when appendonly is off.
-	aof *persist.AOF
+	// aof is the append-only log (persist.go).
+	aof aofState
 	// registry holds the node's metrics; nil when metrics-addr is empty.
 	registry *prometheus.Registry
 	metrics  *metrics.Endpoint
@@ -110,17 +109,12 @@ func newRunID() string {
 
 // Start binds the listener and starts serving and background work.
 func (n *Node) Start() error {
-	if err := n.openAOF(); err != nil {
-		return err
-	}
 	if err := n.startMetrics(); err != nil {
-		n.closeAOF()
 		return err
 	}
 	addr := net.JoinHostPort(firstBind(n.cfg.String("bind")), strconv.FormatInt(n.cfg.Int("port"), 10))
 	if err := n.srv.Start(addr); err != nil {
 		n.stopMetrics()
-		n.closeAOF()
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
 	n.serving.Store(true)
@@ -134,10 +128,22 @@ func (n *Node) Start() error {
 	}()
 	n.engine.MarkBaseline()
 	// Clients may connect while the dataset loads: they get LOADING.
-	if err := n.loadSnapshot(); err != nil {
+	n.log.Info("listening, loading the dataset", "addr", n.srv.Addr().String())
+	// With appendonly yes the log is the dataset; else the snapshot is.
+	load := n.loadSnapshot
+	if n.cfg.Bool("appendonly") {
+		load = n.openAOF
+	}
+	if err := load(); err != nil {
 		n.Stop()
 		return err
 	}
+	n.cfg.Watch(n.applyAOFConfig)
+	n.bg.Add(1)
+	go func() {
+		defer n.bg.Done()
+		n.runAOFRewrites(ctx)
+	}()
 	n.bg.Add(1)
 	go func() {
 		defer n.bg.Done()

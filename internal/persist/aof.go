@@ -120,7 +120,7 @@ func OpenAOF(files *Files, policy Fsync, log *slog.Logger) (*AOF, error) {
 		return nil, err
 	}
 	a.file, a.size = f, size
-	a.baseSize.Store(files.totalSize())
+	a.baseSize.Store(files.TotalSize())
 	go a.run()
 	return a, nil
 }

@@ -1,11 +1,13 @@
 package persist_test
 
 import (
+	"bufio"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -272,4 +274,80 @@ func runShoal(t *testing.T, args ...string) (string, error) {
 	t.Helper()
 	out, err := exec.Command(testserver.Binary(t), args...).CombinedOutput()
 	return string(out), err
+}
+
+// TestLoadingAnswersLOADING starts a node on a log of a million writes:
+// while it replays, the port is open, commands get LOADING and INFO
+// shows the progress; then the keys are all there.
+func TestLoadingAnswersLOADING(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes a large log")
+	}
+	dir := t.TempDir()
+	logDir := filepath.Join(dir, "appendonlydir")
+	os.MkdirAll(logDir, 0o755)
+	os.WriteFile(filepath.Join(logDir, "appendonly.aof.manifest"), []byte("file appendonly.aof.1.incr.aof seq 1 type i\n"), 0o644)
+	const keys = 1_000_000
+	var b strings.Builder
+	for i := range keys {
+		k := fmt.Sprintf("key:%d", i)
+		fmt.Fprintf(&b, "*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$5\r\nvalue\r\n", len(k), k)
+	}
+	os.WriteFile(filepath.Join(logDir, "appendonly.aof.1.incr.aof"), []byte(b.String()), 0o644)
+
+	cmd := exec.Command(testserver.Binary(t), "server", "--port", "0", "--bind", "127.0.0.1", "--metrics-addr", "",
+		"--dir", dir, "--appendonly", "yes", "--save", "")
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	lines := make(chan string, 100)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	addrOf := regexp.MustCompile(`msg="listening, loading the dataset" addr=(\S+)`)
+	var addr string
+	for addr == "" {
+		line, ok := <-lines
+		if !ok {
+			t.Fatal("the node exited")
+		}
+		if m := addrOf.FindStringSubmatch(line); m != nil {
+			addr = m[1]
+		}
+	}
+	go func() {
+		for range lines {
+		}
+	}()
+	c := redis.NewClient(&redis.Options{Addr: addr, DisableIdentity: true, MaxRetries: -1, Protocol: 2})
+	defer c.Close()
+	sawLoading := false
+	for {
+		err := c.Set(ctx, "x", "y", 0).Err()
+		if err == nil {
+			break
+		}
+		if !strings.HasPrefix(err.Error(), "LOADING Shoal is loading the dataset in memory") {
+			t.Fatalf("SET while loading: %v", err)
+		}
+		if info := c.Info(ctx, "persistence").Val(); !sawLoading {
+			if !strings.Contains(info, "loading:1") || !strings.Contains(info, "loading_loaded_perc:") {
+				t.Fatalf("INFO while loading:\n%s", info)
+			}
+		}
+		sawLoading = true
+		time.Sleep(5 * time.Millisecond)
+	}
+	if !sawLoading {
+		t.Skip("the log loaded before the first command: this machine is too fast for the test")
+	}
+	if n := c.DBSize(ctx).Val(); n != keys+1 {
+		t.Errorf("dbsize after loading = %d, want %d", n, keys+1)
+	}
 }

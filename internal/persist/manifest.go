@@ -239,8 +239,8 @@ func (f *Files) fileSize(name string) int64 {
 	return st.Size()
 }
 
-// totalSize is the size of every file loaded: base and incrementals.
-func (f *Files) totalSize() int64 {
+// TotalSize is the size of every file loaded: base and incrementals.
+func (f *Files) TotalSize() int64 {
 	var n int64
 	for _, e := range f.manifest.entries {
 		if e.kind != kindHist {

@@ -36,10 +36,33 @@ type RewriteStats struct {
 // in the new file, none in both. A crash at any step leaves a manifest
 // that loads every acknowledged effect once; an error leaves the log
 // whole, only not compacted.
-func (a *AOF) Rewrite(base BaseWriter) (err error) {
+func (a *AOF) Rewrite(base BaseWriter) error {
 	if !a.rewriting.CompareAndSwap(false, true) {
 		return ErrRewriteInProgress
 	}
+	return a.rewrite(base)
+}
+
+// StartRewrite is Rewrite in the background: it returns at once, with
+// ErrRewriteInProgress if one runs; done, if set, is told how it ended.
+func (a *AOF) StartRewrite(base BaseWriter, done func(error)) error {
+	if !a.rewriting.CompareAndSwap(false, true) {
+		return ErrRewriteInProgress
+	}
+	go func() {
+		err := a.rewrite(base)
+		if done != nil {
+			done(err)
+		}
+	}()
+	return nil
+}
+
+// RewriteRunning reports whether a rewrite runs.
+func (a *AOF) RewriteRunning() bool { return a.rewriting.Load() }
+
+// rewrite is Rewrite once the caller won the right to run it.
+func (a *AOF) rewrite(base BaseWriter) (err error) {
 	started := time.Now()
 	a.rewriteStart.Store(started.UnixNano())
 	defer func() {
