@@ -171,7 +171,7 @@ func (c *Ctx) serveBlocked(ready []engine.ReadyKey) {
 				continue // timed out meanwhile; its reply went already
 			}
 			w.Flush()
-			b.conn.Unblock(out.Bytes())
+			c.unblockWhenDurable(b.conn, sc.TakeEffectPos(), out.Bytes())
 			ready = append(ready, txn.TakeReady()...)
 		}
 	}

@@ -67,6 +67,18 @@ func (c *Ctx) commitEffects() {
 	c.fedPos = sink.Feed(c.Conn.DB(), args)
 }
 
+// unblockWhenDurable sends a parked client's reply once the effects it
+// waits for (up to pos, 0 for none) are as durable as the node promises:
+// a blocked pop served by another client's push, a script that ran past
+// busy-reply-threshold.
+func (c *Ctx) unblockWhenDurable(conn Conn, pos int64, reply []byte) {
+	if sink := c.Node.Effects(); pos != 0 && sink != nil && !sink.Durable(pos) &&
+		sink.AwaitDurable(pos, func() { conn.Unblock(reply) }) {
+		return
+	}
+	conn.Unblock(reply)
+}
+
 // TakeEffectPos returns the stream position of the last effect the
 // connection's commands fed since the last call, 0 if none: the
 // connection's replies wait until the sink has made it durable.

@@ -162,8 +162,9 @@ func (c *Ctx) finishDetached(r *scriptRun, res *scripting.Result) {
 	w.Proto = c.Conn.Proto()
 	c.writeScriptReply(w, res)
 	w.Flush()
+	pos := c.TakeEffectPos()
 	c.endScript(r)
-	c.Conn.Unblock(out.Bytes())
+	c.unblockWhenDurable(c.Conn, pos, out.Bytes())
 }
 
 // endScript serves the clients the script's writes unblocked and lets the

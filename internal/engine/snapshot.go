@@ -64,6 +64,17 @@ type Snapshot struct {
 	// side is the bytes the side maps hold now, peak their maximum.
 	side, peak atomic.Int64
 	buf        []byte
+	// raw and strs hold a batch's strings copied under the shard's lock,
+	// encoded (compressed) after it is released.
+	raw  []byte
+	strs []rawString
+}
+
+// rawString is a string record copied out of the arena: its key and value
+// at raw[off:], and its expiry.
+type rawString struct {
+	off, klen, vlen int
+	expireAt        int64
 }
 
 // shardSnap is a shard's part of a running snapshot. It is read and
@@ -191,11 +202,13 @@ func (s *Snapshot) walkShard(sh *shard, fn func([]byte) error) error {
 		}
 		began := time.Now()
 		buf := s.buf[:0]
-		for local < len(ss.visited) && len(buf) < walkBatchBytes && time.Since(began) < walkBatchTime {
+		s.raw, s.strs = s.raw[:0], s.strs[:0]
+		for local < len(ss.visited) && len(buf)+len(s.raw) < walkBatchBytes && time.Since(began) < walkBatchTime {
 			buf = s.visitSlot(sh, ss, local, buf)
 			local++
 		}
 		sh.mu.Unlock()
+		buf = s.encodeStrings(buf)
 		s.buf = buf
 		if len(buf) > 0 {
 			if err := fn(buf); err != nil {
@@ -231,9 +244,16 @@ func (s *Snapshot) visitSlot(sh *shard, ss *shardSnap, local int, buf []byte) []
 			buf = s.appendPre(buf, pre)
 			continue
 		}
+		s.keys.Add(1)
+		if r.kind() == KindString {
+			// Copied now, encoded once the lock is released: compressing
+			// is the walk's slow part, and writers wait for the lock.
+			s.strs = append(s.strs, rawString{off: len(s.raw), klen: len(r.key), vlen: len(r.val), expireAt: r.expireAt})
+			s.raw = append(append(s.raw, r.key...), r.val...)
+			continue
+		}
 		sh.fill(&e, loc, &r)
 		buf = s.encode(buf, r.key, &e)
-		s.keys.Add(1)
 	}
 	if side == nil {
 		return buf
@@ -248,6 +268,17 @@ func (s *Snapshot) visitSlot(sh *shard, ss *shardSnap, local int, buf []byte) []
 	}
 	delete(ss.side, int32(local))
 	s.side.Add(-freed)
+	return buf
+}
+
+// encodeStrings encodes the strings the batch copied, after buf.
+func (s *Snapshot) encodeStrings(buf []byte) []byte {
+	var e Entry
+	for _, r := range s.strs {
+		key := s.raw[r.off : r.off+r.klen]
+		e = Entry{Kind: KindString, Str: s.raw[r.off+r.klen : r.off+r.klen+r.vlen], expireAt: r.expireAt}
+		buf = s.encode(buf, key, &e)
+	}
 	return buf
 }
 
