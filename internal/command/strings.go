@@ -107,7 +107,12 @@ func setGeneric(c *Ctx, key, val []byte, a setArgs, reply setReply) {
 		}
 		replyValue(c, old)
 	}
-	cur := v.Lookup(key)
+	// A plain SET replaces whatever is there without looking at it first:
+	// only NX, XX and KEEPTTL need the current entry.
+	var cur *engine.Entry
+	if a.flags&(setNX|setXX|setKeepTTL) != 0 {
+		cur = v.Lookup(key)
+	}
 	if (a.flags&setNX != 0 && cur != nil) || (a.flags&setXX != 0 && cur == nil) {
 		switch {
 		case withGet:
@@ -238,8 +243,9 @@ func msetGeneric(c *Ctx, nx bool) {
 		}
 	}
 	for i := 1; i < len(c.Args); i += 2 {
-		key := c.Args[i]
-		storeString(v, key, v.Lookup(key), c.Args[i+1], 0, false)
+		// No lookup first: the value is replaced whatever it was (an
+		// expired one included), and finding a key costs a cache miss.
+		v.PutString(c.Args[i], c.Args[i+1], 0)
 	}
 	if nx {
 		c.W.Int(1)
