@@ -73,6 +73,7 @@ func (c *Ctx) commitEffects() {
 func (c *Ctx) TakeEffectPos() int64 {
 	pos := c.fedPos
 	c.fedPos = 0
+	c.woff = max(c.woff, pos)
 	return pos
 }
 
