@@ -39,7 +39,7 @@ type replState struct {
 
 type replFlags struct {
 	readOnly, serveStale, sync bool
-	minReplicas               int64
+	minReplicas                int64
 }
 
 type handshake struct {
