@@ -339,3 +339,9 @@ func (n *Node) appendReplAux(b []byte) []byte {
 // it sees the keys that expired by the replica's clock but not yet by a
 // DEL from the primary.
 func (r *Replayer) ApplyPrimary() { r.ctx.Txn.ApplyPrimary(true) }
+
+// FallibleSink is an EffectSink whose durability may fail (sync
+// replication): fail runs instead of done, with the error to reply.
+type FallibleSink interface {
+	AwaitDurableOrFail(pos int64, done func(), fail func(msg string)) bool
+}

@@ -82,3 +82,21 @@ func (s *replStream) Close() { s.c.Kill() }
 
 // Alive reports whether the connection is still open.
 func (s *replStream) Alive() bool { return !s.c.killed.Load() }
+
+// awaitSink waits for the sink to make pos durable, then sends reply. A
+// sink that may give up (sync replication) replaces the held replies, one
+// per command, by its error: nothing is acknowledged that is not
+// replicated.
+func (c *conn) awaitSink(sink command.EffectSink, pos int64, reply []byte, held int) bool {
+	fs, ok := sink.(command.FallibleSink)
+	if !ok {
+		return sink.AwaitDurable(pos, func() { c.Unblock(reply) })
+	}
+	return fs.AwaitDurableOrFail(pos, func() { c.Unblock(reply) }, func(msg string) {
+		var errs []byte
+		for range max(1, held) {
+			errs = append(append(append(errs, '-'), msg...), '\r', '\n')
+		}
+		c.Unblock(errs)
+	})
+}
