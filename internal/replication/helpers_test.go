@@ -43,6 +43,13 @@ func (n *node) port() string {
 // replicaOf is the directive that makes a node a replica of n.
 func (n *node) replicaOf() string { return "replicaof 127.0.0.1 " + n.port() }
 
+// shutdown stops the node with SHUTDOWN, which saves its snapshot.
+func (n *node) shutdown(t *testing.T) {
+	t.Helper()
+	n.c.Do(context.Background(), "SHUTDOWN")
+	n.Stop()
+}
+
 // info returns one INFO field.
 func (n *node) info(t *testing.T, section, field string) string {
 	t.Helper()

@@ -153,7 +153,7 @@ func TestPartialResyncAfterReplicaRestart(t *testing.T) {
 	waitCaughtUp(t, p, r)
 	full := p.infoInt(t, "stats", "sync_full")
 
-	r.Stop()
+	r.shutdown(t)
 	for i := range 100 {
 		p.c.Set(ctx, key("gap", i), i, 0)
 	}
@@ -167,7 +167,7 @@ func TestPartialResyncAfterReplicaRestart(t *testing.T) {
 		t.Fatalf("sync_full went from %d to %d: the restart was a full sync", full, f)
 	}
 
-	r.Stop()
+	r.shutdown(t)
 	big := strings.Repeat("x", 1024)
 	for i := range 200 { // 200 KB past a 64 KB backlog
 		p.c.Set(ctx, key("over", i), big, 0)
@@ -185,11 +185,15 @@ func TestPartialResyncAfterReplicaRestart(t *testing.T) {
 func TestLinkCutDuringFullSync(t *testing.T) {
 	ctx := context.Background()
 	p := start(t, "")
-	val := strings.Repeat("v", 1000)
+	rng := rand.New(rand.NewPCG(1, 2))
+	val := make([]byte, 1000) // random: the snapshot compresses nothing
 	for b := range 20 {
 		pipe := p.c.Pipeline()
 		for i := range 1000 {
-			pipe.Set(ctx, key("k", b*1000+i), val, 0)
+			for j := range val {
+				val[j] = byte('a' + rng.IntN(26))
+			}
+			pipe.Set(ctx, key("k", b*1000+i), string(val), 0)
 		}
 		if _, err := pipe.Exec(ctx); err != nil {
 			t.Fatal(err)
