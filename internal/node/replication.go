@@ -83,6 +83,10 @@ func (n *Node) applyReplConfig() {
 		sync:        n.cfg.String("replication-mode") == "sync",
 		minReplicas: n.cfg.Int("min-replicas-to-write"),
 	})
+	if n.repl.flags.Load().sync && !n.repl.st.Active() {
+		n.repl.st.Activate()
+		n.attachSink()
+	}
 }
 
 // startReplication runs the replication's background work and, with

@@ -100,6 +100,14 @@ func (s *State) Active() bool {
 	return s.active
 }
 
+// Activate creates the backlog if there is none: sync mode needs State
+// as the sink before any replica comes, to hold writes back.
+func (s *State) Activate() {
+	s.mu.Lock()
+	s.activate()
+	s.mu.Unlock()
+}
+
 // activate creates the backlog if there is none. The caller holds mu.
 func (s *State) activate() {
 	if !s.active {
