@@ -2,6 +2,7 @@ package replication
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -428,32 +429,34 @@ func (f *Follower) copyN(l *linkIO, w io.Writer, n int64) error {
 	return nil
 }
 
-// copyToMark copies bytes until the mark, which ends the stream; the last
-// len(mark) bytes are held back until more come.
+// copyToMark copies bytes until the mark, which ends the snapshot. It
+// consumes nothing past the mark: the command stream may follow in the
+// same read. The last len(mark)-1 bytes seen are held back, in case the
+// mark straddles two reads.
 func (f *Follower) copyToMark(l *linkIO, w io.Writer, mark []byte) error {
-	buf := make([]byte, 64<<10)
-	var tail []byte
+	var held []byte
 	for {
 		l.deadline()
-		k, err := l.br.Read(buf)
-		if k > 0 {
-			f.lastIO.Store(time.Now().UnixMilli())
-			f.syncRead.Add(int64(k))
-			tail = append(tail, buf[:k]...)
-			if len(tail) >= len(mark) && string(tail[len(tail)-len(mark):]) == string(mark) {
-				_, werr := w.Write(tail[:len(tail)-len(mark)])
-				return werr
-			}
-			if keep := len(tail) - len(mark); keep > 0 {
-				if _, werr := w.Write(tail[:keep]); werr != nil {
-					return werr
-				}
-				tail = append(tail[:0], tail[keep:]...)
-			}
-		}
-		if err != nil {
+		if _, err := l.br.Peek(1); err != nil {
 			return err
 		}
+		chunk, _ := l.br.Peek(l.br.Buffered())
+		f.lastIO.Store(time.Now().UnixMilli())
+		data := append(held, chunk...)
+		if i := bytes.Index(data, mark); i >= 0 {
+			used := i + len(mark) - len(held) // bytes of chunk up to the mark's end
+			f.syncRead.Add(int64(used))
+			l.br.Discard(used)
+			_, err := w.Write(data[:i])
+			return err
+		}
+		keep := min(len(data), len(mark)-1)
+		if _, err := w.Write(data[:len(data)-keep]); err != nil {
+			return err
+		}
+		held = append(held[:0], data[len(data)-keep:]...)
+		f.syncRead.Add(int64(len(chunk)))
+		l.br.Discard(len(chunk))
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -32,7 +33,9 @@ func start(t *testing.T, dir string, directives ...string) *node {
 		dir = t.TempDir()
 	}
 	p := testserver.StartProcess(t, append([]string{"dir " + dir, "save "}, directives...)...)
-	return &node{Process: p, c: p.Client(t), dir: dir}
+	c := redis.NewClient(&redis.Options{Addr: p.Addr, Protocol: 3})
+	t.Cleanup(func() { c.Close() })
+	return &node{Process: p, c: c, dir: dir}
 }
 
 func (n *node) port() string {
@@ -93,11 +96,18 @@ func eventually(t *testing.T, d time.Duration, what string, cond func() bool) {
 }
 
 // waitLinked waits until the replica's link is up.
-func waitLinked(t *testing.T, r *node) {
+func waitLinked(t *testing.T, r *node, primary ...*node) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for r.info(t, "replication", "master_link_status") != "up" {
 		if time.Now().After(deadline) {
+			if os.Getenv("REPL_DEBUG_WAIT") != "" {
+				fmt.Fprintf(os.Stderr, "STUCK replica %s\n", r.Addr)
+				time.Sleep(40 * time.Second)
+			}
+			for _, p := range primary {
+				t.Logf("primary:\n%s\n%s", p.Log(), p.info(t, "replication", "slave0")+" "+p.info(t, "replication", "slave1"))
+			}
 			t.Fatalf("the replica's link did not come up:\n%s", r.Log())
 		}
 		time.Sleep(20 * time.Millisecond)

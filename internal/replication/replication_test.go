@@ -88,7 +88,7 @@ func TestReplicasFollowMixedLoad(t *testing.T) {
 	r2 := start(t, "", p.replicaOf())
 	waitLinked(t, r1)
 	mixedLoad(t, p.c, 1500*time.Millisecond, 4)
-	waitLinked(t, r2)
+	waitLinked(t, r2, p)
 	waitCaughtUp(t, p, r1, r2)
 	if p.infoInt(t, "stats", "evicted_keys") == 0 {
 		t.Error("the load evicted nothing: the test does not cover evictions")
