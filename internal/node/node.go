@@ -84,6 +84,7 @@ func New(cfg *config.Config, log *slog.Logger) *Node {
 	n.srv = server.New(n.cmd)
 	if cfg.String("metrics-addr") != "" {
 		n.registry = newRegistry(n.cmd)
+		n.registry.MustRegister(replCollector{n})
 	}
 	return n
 }
