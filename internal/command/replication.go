@@ -141,6 +141,11 @@ func replconf(c *Ctx) {
 		return
 	}
 	repl := c.Node.Repl
+	if len(c.Args) == 3 && is(c.Args[1], "shoal-sync") {
+		// Shoal's replicas ask whether to acknowledge every batch.
+		c.W.Simple(strconv.Itoa(b2i(c.Node.Config.String("replication-mode") == "sync")))
+		return
+	}
 	port, capaEOF := -1, false
 	for i := 1; i < len(c.Args); i += 2 {
 		opt, val := c.Args[i], c.Args[i+1]

@@ -77,12 +77,16 @@ func (n *Node) replSettings() replication.Settings {
 
 func (n *Node) applyReplConfig() {
 	n.repl.st.SetSettings(n.replSettings())
+	old := n.repl.flags.Load()
 	n.repl.flags.Store(&replFlags{
 		readOnly:    n.cfg.Bool("replica-read-only"),
 		serveStale:  n.cfg.Bool("replica-serve-stale-data"),
 		sync:        n.cfg.String("replication-mode") == "sync",
 		minReplicas: n.cfg.Int("min-replicas-to-write"),
 	})
+	if old != nil && old.sync != n.repl.flags.Load().sync {
+		n.repl.st.DropReplicas() // they ask for the new ack mode
+	}
 	if n.repl.flags.Load().sync && !n.repl.st.Active() {
 		n.repl.st.Activate()
 		n.attachSink()

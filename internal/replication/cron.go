@@ -73,3 +73,7 @@ func (s *State) closeAll() {
 		l.close()
 	}
 }
+
+// DropReplicas disconnects every replica: they reconnect (continuing
+// from their offset) and learn what changed, such as the ack mode.
+func (s *State) DropReplicas() { s.closeAll() }

@@ -69,6 +69,9 @@ type Follower struct {
 
 	wmu  sync.Mutex
 	conn net.Conn
+	// eager acknowledges after every batch applied (the primary is in
+	// sync mode).
+	eager bool
 }
 
 // Follow starts following host:port. consent is whether an operator
@@ -278,7 +281,26 @@ func (f *Follower) handshake(l *linkIO) error {
 	if err := l.expect("REPLCONF", "listening-port", strconv.Itoa(f.host.ListeningPort())); err != nil {
 		return err
 	}
-	return l.expect("REPLCONF", "capa", "eof", "capa", "psync2")
+	if err := l.expect("REPLCONF", "capa", "eof", "capa", "psync2"); err != nil {
+		return err
+	}
+	return f.askAckMode(l)
+}
+
+// askAckMode asks a Shoal primary whether it runs in sync mode, where it
+// needs an acknowledgement after every batch applied rather than every
+// second (Redis primaries answer an error: every second it is). The
+// primary drops its replicas when its mode changes, so they ask again.
+func (f *Follower) askAckMode(l *linkIO) error {
+	if err := l.send("REPLCONF", "shoal-sync", "?"); err != nil {
+		return err
+	}
+	reply, err := l.line()
+	if err != nil {
+		return err
+	}
+	f.eager = reply == "+1"
+	return nil
 }
 
 // fullStart is a +FULLRESYNC's ID and offset.
@@ -479,7 +501,7 @@ func (f *Follower) stream(ctx context.Context, l *linkIO) error {
 			return errProtocol
 		}
 		f.apply(args, r.raw, &inMulti)
-		if l.br.Buffered() == 0 {
+		if f.eager && l.br.Buffered() == 0 {
 			f.ack()
 		}
 	}
