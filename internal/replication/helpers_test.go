@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -101,10 +100,6 @@ func waitLinked(t *testing.T, r *node, primary ...*node) {
 	deadline := time.Now().Add(20 * time.Second)
 	for r.info(t, "replication", "master_link_status") != "up" {
 		if time.Now().After(deadline) {
-			if os.Getenv("REPL_DEBUG_WAIT") != "" {
-				fmt.Fprintf(os.Stderr, "STUCK replica %s\n", r.Addr)
-				time.Sleep(40 * time.Second)
-			}
 			for _, p := range primary {
 				t.Logf("primary:\n%s\n%s", p.Log(), p.info(t, "replication", "slave0")+" "+p.info(t, "replication", "slave1"))
 			}
