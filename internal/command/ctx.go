@@ -99,6 +99,10 @@ type Node struct {
 	// AOF is the append-only log (BGREWRITEAOF, INFO); nil when the node
 	// has none to offer.
 	AOF AOFControl
+	// Repl is the node's replication (replication.go); nil without.
+	Repl Replication
+	// replAux are the replication AUX fields of the snapshot being taken.
+	replAux atomic.Pointer[[][2]string]
 
 	// gate lets EXEC run with no other command alongside.
 	gate gate
@@ -158,6 +162,9 @@ type Ctx struct {
 	effect     [][]byte
 	propagated bool
 	fedPos     int64
+	// woff is the stream position after the connection's last write
+	// (WAIT waits for it).
+	woff int64
 	// loading is set for the Replayer's commands.
 	loading bool
 	batch   *effectBatch
@@ -202,7 +209,7 @@ func (t *Table) Exec(c *Ctx) {
 		c.abortMulti()
 		return
 	}
-	if c.refusedByPersistence(spec) {
+	if c.refusedByPersistence(spec) || c.refusedByReplication(spec) {
 		spec.stats.rejected.Add(1)
 		c.abortMulti()
 		return

@@ -85,6 +85,7 @@ func (c *Ctx) unblockWhenDurable(conn Conn, pos int64, reply []byte) {
 func (c *Ctx) TakeEffectPos() int64 {
 	pos := c.fedPos
 	c.fedPos = 0
+	c.woff = max(c.woff, pos)
 	return pos
 }
 

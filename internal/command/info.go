@@ -413,9 +413,10 @@ func infoStats(w *infoWriter, c *Ctx, st *serverState) {
 	w.float("instantaneous_input_repl_kbps", 0)
 	w.float("instantaneous_output_repl_kbps", 0)
 	w.int("rejected_connections", cs.Rejected)
-	w.int("sync_full", 0)
-	w.int("sync_partial_ok", 0)
-	w.int("sync_partial_err", 0)
+	full, ok, bad := c.Node.replSyncStats()
+	w.int("sync_full", full)
+	w.int("sync_partial_ok", ok)
+	w.int("sync_partial_err", bad)
 	w.int("expired_keys", es.ExpiredKeys)
 	w.float("expired_stale_perc", 0)
 	w.int("expired_time_cap_reached_count", 0)
@@ -459,7 +460,11 @@ func totalErrors(t *Table) int64 {
 	return n
 }
 
-func infoReplication(w *infoWriter, _ *Ctx, st *serverState) {
+func infoReplication(w *infoWriter, c *Ctx, st *serverState) {
+	if c.Node.Repl != nil {
+		infoReplicationFields(w, c.Node.Repl.InfoFields())
+		return
+	}
 	w.str("role", "master")
 	w.int("connected_slaves", 0)
 	w.str("master_failover_state", "no-failover")

@@ -211,26 +211,6 @@ func dbIndexArg(c *Ctx, arg []byte) (int, bool) {
 	return 0, false
 }
 
-// wait answers WAIT numreplicas timeout. There is no replication yet, so
-// no replica ever acknowledges: the answer is 0, given at once rather than
-// after the timeout (Redis would block until it expires).
-func wait(c *Ctx) {
-	if _, ok := parseInt(c.Args[1]); !ok {
-		c.Error(errNotInteger)
-		return
-	}
-	timeout, ok := parseInt(c.Args[2])
-	if !ok {
-		c.Error("ERR timeout is not an integer or out of range")
-		return
-	}
-	if timeout < 0 {
-		c.Error("ERR timeout is negative")
-		return
-	}
-	c.W.Int(0)
-}
-
 func keyCommands() []*Spec {
 	specs := []*Spec{
 		{Name: "del", Arity: -2, Flags: Write, FirstKey: 1, LastKey: -1, Step: 1, Group: "generic", Summary: "Deletes one or more keys.", Since: "1.0.0", Handler: del},
@@ -243,7 +223,6 @@ func keyCommands() []*Spec {
 		{Name: "renamenx", Arity: 3, Flags: Write | Fast, FirstKey: 1, LastKey: 2, Step: 1, Group: "generic", Summary: "Renames a key only when the target key name doesn't exist.", Since: "1.0.0", Handler: renameNX},
 		{Name: "copy", Arity: -3, Flags: Write | DenyOOM, FirstKey: 1, LastKey: 2, Step: 1, Group: "generic", Summary: "Copies the value of a key to a new key.", Since: "6.2.0", Handler: copyCmd},
 		{Name: "move", Arity: 3, Flags: Write | Fast, FirstKey: 1, LastKey: 1, Step: 1, Group: "generic", Summary: "Moves a key to another database.", Since: "1.0.0", Handler: move},
-		{Name: "wait", Arity: 3, Flags: NoScript, Group: "generic", Categories: []string{"connection"}, OwnCategories: true, Summary: "Blocks until the asynchronous replication of all preceding write commands sent by the connection is completed.", Since: "3.0.0", Handler: wait},
 	}
 	specs = append(specs, expireCommands()...)
 	specs = append(specs, scanCommands()...)

@@ -346,7 +346,7 @@ func TestWait(t *testing.T) {
 	bothProtocols(t, func(t *testing.T, srv *testserver.Server, c *redis.Client) {
 		runCases(t, c, []cmdCase{
 			{args: args("wait", 0, 0), want: int64(0)},
-			{args: args("wait", 1, 0), want: int64(0)},
+			{args: args("wait", 1, 10), want: int64(0)},
 			{args: args("wait", -1, 0), want: int64(0)},
 			{args: args("wait", 1, "abc"), err: "ERR timeout is not an integer or out of range"},
 			{args: args("wait", 1, "1.5"), err: "ERR timeout is not an integer or out of range"},

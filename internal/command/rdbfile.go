@@ -25,7 +25,7 @@ import (
 // handler does; WriteSnapshot takes it itself). atStart runs at the
 // snapshot's moment, with every shard locked.
 func (n *Node) BeginSnapshot(atStart func()) (*engine.Snapshot, error) {
-	snap, err := n.Engine.BeginSnapshot(AppendRDBKey, atStart)
+	snap, err := n.Engine.BeginSnapshot(AppendRDBKey, n.withReplAux(atStart))
 	if err == nil {
 		// The function libraries as they are now, with the keys: the
 		// gate is held, so no FUNCTION LOAD runs meanwhile.
@@ -63,7 +63,7 @@ func (n *Node) StreamSnapshot(w io.Writer, snap *engine.Snapshot, aofBase bool) 
 	if f := n.persist.snapFuncs.Load(); f != nil {
 		funcs = *f
 	}
-	if _, err := cw.Write(append(n.rdbHeaderAt(snap.Start(), aofBase), funcs...)); err != nil {
+	if _, err := cw.Write(append(n.appendReplAux(n.rdbHeaderAt(snap.Start(), aofBase)), funcs...)); err != nil {
 		snap.Walk(func(int, []byte) error { return err }) // ends it
 		return 0, err
 	}

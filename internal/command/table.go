@@ -116,7 +116,7 @@ func NewTable() *Table {
 		connectionCommands(), serverCommands(), introspectionCommands(),
 		stringCommands(), bitCommands(), keyCommands(), transactionCommands(),
 		listCommands(), setCommands(), hashCommands(), pubsubCommands(), zsetCommands(),
-		scriptingCommands(), functionCommands(), aofCommands(), saveCommands(),
+		scriptingCommands(), functionCommands(), aofCommands(), saveCommands(), replicationCommands(), debugCommands(),
 	}
 	for _, family := range families {
 		for _, s := range family {

@@ -172,7 +172,7 @@ func (c *Config) Set(pairs [][2]string) error {
 // immutable directives may still be set.
 func (c *Config) Load(name string, args []string) error {
 	p, ok := c.params[strings.ToLower(name)]
-	if !ok || len(args) != 1 && p.name != "save" && p.name != "bind" && p.name != "client-output-buffer-limit" {
+	if !ok || len(args) != 1 && p.name != "save" && p.name != "bind" && p.name != "client-output-buffer-limit" && p.name != "replicaof" {
 		return fmt.Errorf("Bad directive or wrong number of arguments")
 	}
 	value := strings.Join(args, " ")

@@ -9,7 +9,7 @@ import (
 // returns them. Add a directive here and it exists in the config file, as a
 // flag, and in CONFIG GET/SET at once.
 func directives() []*param {
-	return []*param{
+	return append([]*param{
 		{name: "bind", kind: kindString, def: "127.0.0.1", immutable: true},
 		{name: "port", kind: kindInt, def: "6379", min: 0, max: 65535, immutable: true},
 		{name: "databases", kind: kindInt, def: "16", min: 1, max: math.MaxInt32, immutable: true},
@@ -74,7 +74,7 @@ func directives() []*param {
 		{name: "busy-reply-threshold", alias: "lua-time-limit", kind: kindInt, def: "5000", min: 0, max: math.MaxInt64},
 		// metrics-addr is where /metrics serves Prometheus; empty disables it.
 		{name: "metrics-addr", kind: kindString, def: "127.0.0.1:9121", immutable: true},
-	}
+	}, replicationDirectives()...)
 }
 
 // checkAOFName refuses paths: the log's names are plain file names

@@ -44,6 +44,8 @@ type Engine struct {
 	onDrop DropHook
 	// snapshot is the snapshot being taken, if any (snapshot.go).
 	snapshot atomic.Pointer[Snapshot]
+	// replica is set while the node is a replica (replica.go).
+	replica atomic.Bool
 }
 
 // Stats are the keyspace counters INFO stats reports.

@@ -33,6 +33,9 @@ func (e *Engine) RunActiveExpiry(ctx context.Context, hz func() int) {
 			return
 		case <-time.After(wait):
 		}
+		if e.replica.Load() {
+			continue // a replica's keys expire by its primary's DEL
+		}
 		_, backlog = e.activeExpireCycle(period * expireCPUPercent / 100)
 	}
 }

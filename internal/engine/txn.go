@@ -20,6 +20,9 @@ type Txn struct {
 	// fixedNow, when set by Begin, is the command's time: the caller read
 	// the clock already, and one read per command is enough.
 	fixedNow int64
+	// primary is set on the Txn that applies a primary's stream: on a
+	// replica it sees logically expired keys (replica.go).
+	primary bool
 
 	// The last key located and its slot. Handlers look the same key up
 	// several times per command (lock, lookup, store), so the CRC16 is
@@ -198,7 +201,10 @@ func (v View) peek(key []byte) (*Entry, *shard) {
 		return nil, sh
 	}
 	r := decodeRecord(sh.arena.Bytes(loc))
-	if r.expireAt != 0 && r.expireAt <= v.now {
+	if r.expireAt != 0 && r.expireAt <= v.now && !v.txn.seesExpired() {
+		if v.txn.eng.replica.Load() {
+			return nil, sh // a replica hides it; its primary deletes it
+		}
 		sh.deleteAt(local, pos, loc, &r)
 		sh.expired.Add(1)
 		sh.changed(key)

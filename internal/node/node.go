@@ -36,6 +36,8 @@ type Node struct {
 	srv    *server.Server
 	// aof is the append-only log (persist.go).
 	aof aofState
+	// repl is the replication (replication.go).
+	repl replState
 	// registry holds the node's metrics; nil when metrics-addr is empty.
 	registry *prometheus.Registry
 	metrics  *metrics.Endpoint
@@ -70,6 +72,7 @@ func New(cfg *config.Config, log *slog.Logger) *Node {
 	}
 	n.cmd.Shutdown = func() { go n.Stop() }
 	n.cmd.AOF = aofControl{n}
+	n.initReplication()
 	// Keys the engine expires or evicts leave the effect stream as DEL.
 	eng.SetDropHook(func(db int, key []byte) {
 		if sink := n.cmd.Effects(); sink != nil {
@@ -81,6 +84,7 @@ func New(cfg *config.Config, log *slog.Logger) *Node {
 	n.srv = server.New(n.cmd)
 	if cfg.String("metrics-addr") != "" {
 		n.registry = newRegistry(n.cmd)
+		n.registry.MustRegister(replCollector{n})
 	}
 	return n
 }
@@ -139,6 +143,10 @@ func (n *Node) Start() error {
 		return err
 	}
 	n.cfg.Watch(n.applyAOFConfig)
+	if err := n.startReplication(ctx); err != nil {
+		n.Stop()
+		return err
+	}
 	n.bg.Add(1)
 	go func() {
 		defer n.bg.Done()
@@ -206,6 +214,7 @@ func (n *Node) Engine() *engine.Engine { return n.engine }
 func (n *Node) Stop() {
 	n.stopOnce.Do(func() {
 		n.log.Info("shutting down")
+		n.stopReplication()
 		if n.serving.Load() {
 			n.srv.Close()
 		}

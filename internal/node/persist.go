@@ -12,6 +12,7 @@ import (
 
 	"github.com/shoal-cache/shoal/internal/command"
 	"github.com/shoal-cache/shoal/internal/persist"
+	"github.com/shoal-cache/shoal/internal/replication"
 )
 
 // aofState is the node's append-only log: nil while appendonly is off.
@@ -81,7 +82,7 @@ func (n *Node) openAOF() error {
 		return fmt.Errorf("opening the append only file: %w", err)
 	}
 	n.aof.log.Store(a)
-	n.cmd.SetEffects(a)
+	n.attachAOF(a)
 	return nil
 }
 
@@ -110,7 +111,7 @@ func (n *Node) applyAOFConfig() {
 			return
 		}
 		if !on {
-			n.cmd.SetEffects(nil)
+			n.attachAOF(nil)
 			n.closeLog(n.aof.log.Swap(nil))
 			return
 		}
@@ -134,7 +135,7 @@ func (n *Node) startAOF() error {
 	attach := func(w io.Writer, atStart func()) error {
 		return n.aofBase(w, func() {
 			atStart()
-			n.cmd.SetEffects(a)
+			n.attachAOF(a)
 		})
 	}
 	if err := n.waitForSnapshot(); err != nil {
@@ -142,8 +143,8 @@ func (n *Node) startAOF() error {
 		return err
 	}
 	if err := a.Rewrite(attach); err != nil {
-		if n.cmd.Effects() == command.EffectSink(a) {
-			n.cmd.SetEffects(nil)
+		if n.repl.st.AOF() == replication.Sink(a) {
+			n.attachAOF(nil)
 		}
 		n.closeLog(a)
 		return err
@@ -283,6 +284,7 @@ func (n *Node) loadSnapshot() error {
 	if err != nil {
 		return fmt.Errorf("can't load the snapshot %s: %w (check it with: shoal check-rdb %s)", path, err, path)
 	}
+	n.restoreReplication(st.Aux)
 	n.log.Info("DB loaded from disk", "path", path, "keys", st.Keys, "expired_skipped", st.Expired,
 		"seconds", time.Since(start).Seconds())
 	return nil

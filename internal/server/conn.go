@@ -55,6 +55,9 @@ type conn struct {
 	// blocked is set while a blocking command waits (BLPOP ...): the
 	// connection's further input is kept, not run.
 	blocked atomic.Bool
+	// held counts the commands whose replies are buffered, not yet sent
+	// (replica.go: a failed sync-mode wait replaces each by an error).
+	held int
 
 	push pushState // Pub/Sub output (pubsub.go)
 }
@@ -135,6 +138,7 @@ func (c *conn) traffic(data []byte) gnet.Action {
 				if c.wr.Flush() != nil {
 					return gnet.Close
 				}
+				c.held = 0
 			}
 		case errors.Is(err, resp.ErrIncomplete):
 			if len(c.in.data) > 0 {
@@ -194,7 +198,9 @@ func (c *conn) awaitDurable() bool {
 	}
 	c.blocked.Store(true)
 	reply := c.wr.Take()
-	if sink.AwaitDurable(pos, func() { c.Unblock(reply) }) {
+	held := c.held
+	c.held = 0
+	if c.awaitSink(sink, pos, reply, held) {
 		return true
 	}
 	c.blocked.Store(false)
@@ -211,6 +217,7 @@ func (c *conn) endBatch() gnet.Action {
 	if c.wr.Flush() != nil {
 		return gnet.Close
 	}
+	c.held = 0
 	buffered := int64(c.rd.Buffered())
 	c.qbufLen.Store(buffered)
 	if buffered > c.srv.node.Config.Int("client-query-buffer-limit") {
@@ -221,6 +228,7 @@ func (c *conn) endBatch() gnet.Action {
 }
 
 func (c *conn) exec(args [][]byte) {
+	c.held++
 	c.ctx.Args = args
 	c.srv.node.Table.Exec(&c.ctx)
 }

@@ -1,0 +1,132 @@
+package command
+
+import (
+	"crypto/sha1"
+	"encoding/binary"
+	"encoding/hex"
+	"strconv"
+
+	"github.com/shoal-cache/shoal/internal/engine"
+	settype "github.com/shoal-cache/shoal/internal/types/set"
+)
+
+// DEBUG DIGEST and DEBUG DIGEST-VALUE: Redis's keyspace digest, computed
+// from the values' contents as Redis computes it (debug.c), so it depends
+// on neither encodings nor order and a node and its replicas, or Shoal and
+// Redis holding the same data, give the same one. Unlike Redis, DEBUG is
+// allowed without enable-debug-command (only these subcommands exist).
+
+type digest [20]byte
+
+// mix folds SHA1(p) into d and replaces d with its SHA1 (mixDigest):
+// order matters.
+func (d *digest) mix(p []byte) {
+	d.xor(p)
+	*d = sha1.Sum(d[:])
+}
+
+// xor folds SHA1(p) into d: order does not matter.
+func (d *digest) xor(p []byte) {
+	s := sha1.Sum(p)
+	for i := range d {
+		d[i] ^= s[i]
+	}
+}
+
+func (d *digest) String() string { return hex.EncodeToString(d[:]) }
+
+// Redis's object type numbers, mixed into each value's digest.
+var digestTypes = map[engine.Kind]uint32{engine.KindString: 0, engine.KindList: 1, engine.KindSet: 2,
+	engine.KindZSet: 3, engine.KindHash: 4}
+
+// valueDigest is xorObjectDigest: the value's type, its contents, and a
+// mark when it has an expiry.
+func valueDigest(d *digest, e *engine.Entry) {
+	d.mix(binary.BigEndian.AppendUint32(nil, digestTypes[e.Kind]))
+	var buf []byte
+	switch obj := e.Obj.(type) {
+	case nil:
+		d.mix(e.Str)
+	case *listValue:
+		for _, v := range obj.List.All(0, false) {
+			buf = v.Append(buf[:0])
+			d.mix(buf)
+		}
+	case setValue:
+		obj.Each(func(m settype.Elem) bool {
+			buf = m.AppendTo(buf[:0])
+			d.xor(buf)
+			return true
+		})
+	case *zsetValue:
+		obj.set().Ascend(0, func(member []byte, score float64) bool {
+			var ed digest
+			ed.mix(member)
+			ed.mix(strconv.AppendFloat(buf[:0], score, 'g', 17, 64))
+			d.xor(ed[:])
+			return true
+		})
+	case hashValue:
+		for f, v := range obj.All() {
+			var ed digest
+			buf = f.Append(buf[:0])
+			ed.mix(buf)
+			buf = v.Append(buf[:0])
+			ed.mix(buf)
+			d.xor(ed[:])
+		}
+	}
+	if e.ExpireAt() != 0 {
+		d.xor([]byte("!!expire!!"))
+	}
+}
+
+// KeyspaceDigest is DEBUG DIGEST's value: for each non-empty database its
+// number mixed in, then every key's digest (key and value) folded in.
+func (n *Node) KeyspaceDigest() string {
+	var final digest
+	for i := range n.Engine.NumDBs() {
+		db := n.Engine.DB(i)
+		if db.Size() == 0 {
+			continue
+		}
+		final.mix(binary.BigEndian.AppendUint32(nil, uint32(i)))
+		for slot := range engine.SlotCount {
+			db.WalkSlot(slot, func(key []byte, e *engine.Entry) {
+				var kd digest
+				kd.mix(key)
+				valueDigest(&kd, e)
+				final.xor(kd[:]) // xorDigest hashes the key's digest
+
+			})
+		}
+	}
+	return final.String()
+}
+
+func debugCmd(c *Ctx) {
+	switch {
+	case is(c.Args[1], "digest") && len(c.Args) == 2:
+		c.W.Simple(c.Node.KeyspaceDigest())
+	case is(c.Args[1], "digest-value"):
+		c.W.Array(len(c.Args) - 2)
+		for _, key := range c.Args[2:] {
+			var d digest
+			v := c.Txn.LockKey(c.DB(), key)
+			if e := v.PeekRaw(key); e != nil {
+				valueDigest(&d, e)
+			}
+			c.Txn.Unlock()
+			c.W.Simple(d.String())
+		}
+	default:
+		c.Errorf("ERR unknown subcommand or wrong number of arguments for '%s'. Try DEBUG HELP.", c.Args[1])
+	}
+}
+
+func debugCommands() []*Spec {
+	return []*Spec{
+		{Name: "debug", Arity: -2, Flags: Admin | NoScript | Loading | Stale, Group: "server", Categories: []string{"dangerous"},
+			Summary: "A container for debugging commands", Since: "1.0.0", Handler: debugCmd},
+	}
+}

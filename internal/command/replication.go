@@ -1,0 +1,352 @@
+package command
+
+import (
+	"errors"
+
+	disk "github.com/shoal-cache/shoal/internal/persist"
+	"strconv"
+	"time"
+)
+
+// Replication commands: REPLICAOF/SLAVEOF, ROLE, WAIT, and the ones a
+// replica sends its primary (REPLCONF, PSYNC, SYNC). The replication
+// itself is internal/replication, wired by the node (node/replication.go)
+// behind the Replication interface.
+
+// Replication is the node's replication as commands see it.
+type Replication interface {
+	// ReplicaOf makes the node a replica of host:port; already reports
+	// that it is one of that primary.
+	ReplicaOf(host string, port int) (already bool)
+	// NoOne makes the node a primary (REPLICAOF NO ONE).
+	NoOne()
+	// Role is what ROLE reports.
+	Role() RoleInfo
+	// InfoFields are INFO replication's fields, in order.
+	InfoFields() [][2]string
+	// Handshake records what a replica told in REPLCONF.
+	Handshake(connID int64, port int, capaEOF bool)
+	// PSync starts streaming to a replica (PSYNC, or SYNC when legacy);
+	// it returns an error to reply when it cannot.
+	PSync(conn Conn, stream ReplStream, id string, offset int64, legacy bool) error
+	// Ack records a replica's REPLCONF ACK.
+	Ack(connID int64, offset int64)
+	// Offset is master_repl_offset.
+	Offset() int64
+	// Wait calls done with the number of replicas that acknowledged
+	// offset once need did or timeout passed; it reports false, never
+	// calling done, with the count when no wait is needed.
+	Wait(offset int64, need int, timeout time.Duration, done func(int)) (int, bool)
+	// Refusal is the error a command gets from replication (READONLY,
+	// NOREPLICAS, MASTERDOWN), "" if none.
+	Refusal(write, denyStale bool) string
+	// SnapshotAux are the AUX fields a snapshot taken now carries
+	// (repl-id, repl-offset); called at the snapshot's instant.
+	SnapshotAux() [][2]string
+}
+
+// RoleInfo is ROLE's answer.
+type RoleInfo struct {
+	Replica bool
+	// A replica's primary and link state.
+	Host   string
+	Port   int
+	State  string
+	Offset int64
+	// A primary's replicas.
+	Replicas []ReplicaInfo
+}
+
+// ReplicaInfo is one replica in ROLE.
+type ReplicaInfo struct {
+	IP     string
+	Port   int
+	Offset int64
+}
+
+// ReplStream is a connection turned into a replica's stream.
+type ReplStream interface {
+	Write(p []byte) error
+	Close()
+	Alive() bool
+}
+
+// Streamer is a connection that can become a replica's stream: the
+// server's connections are.
+type Streamer interface {
+	StartStream() ReplStream
+}
+
+// ErrNoMasterLink is PSYNC's error on a replica whose own link is down.
+var ErrNoMasterLink = errors.New("NOMASTERLINK Can't SYNC while not connected with my master")
+
+// replicaof is REPLICAOF host port | NO ONE (and SLAVEOF).
+func replicaof(c *Ctx) {
+	repl := c.Node.Repl
+	if is(c.Args[1], "no") && is(c.Args[2], "one") {
+		if repl != nil {
+			repl.NoOne()
+		}
+		c.W.OK()
+		return
+	}
+	port, ok := parseInt(c.Args[2])
+	if !ok || port < 0 || port > 65535 {
+		c.Error("ERR Invalid master port")
+		return
+	}
+	if repl == nil {
+		c.Error("ERR replication is not available on this node")
+		return
+	}
+	if repl.ReplicaOf(string(c.Args[1]), int(port)) {
+		c.W.Simple("OK Already connected to specified master")
+		return
+	}
+	c.W.OK()
+}
+
+// role is ROLE.
+func role(c *Ctx) {
+	var r RoleInfo
+	if c.Node.Repl != nil {
+		r = c.Node.Repl.Role()
+	}
+	if r.Replica {
+		c.W.Array(5)
+		c.W.BulkString("slave")
+		c.W.BulkString(r.Host)
+		c.W.Int(int64(r.Port))
+		c.W.BulkString(r.State)
+		c.W.Int(r.Offset)
+		return
+	}
+	c.W.Array(3)
+	c.W.BulkString("master")
+	c.W.Int(r.Offset)
+	c.W.Array(len(r.Replicas))
+	for _, rep := range r.Replicas {
+		c.W.Array(3)
+		c.W.BulkString(rep.IP)
+		c.W.BulkString(strconv.Itoa(rep.Port))
+		c.W.BulkString(strconv.FormatInt(rep.Offset, 10))
+	}
+}
+
+// replconf is REPLCONF option value ...: what a replica tells its primary.
+// ACK has no reply; GETACK is for replicas (their link handles it).
+func replconf(c *Ctx) {
+	if len(c.Args)%2 == 0 {
+		c.Error(errSyntax)
+		return
+	}
+	repl := c.Node.Repl
+	if len(c.Args) == 3 && is(c.Args[1], "shoal-sync") {
+		// Shoal's replicas ask whether to acknowledge every batch.
+		c.W.Simple(strconv.Itoa(b2i(c.Node.Config.String("replication-mode") == "sync")))
+		return
+	}
+	port, capaEOF := -1, false
+	for i := 1; i < len(c.Args); i += 2 {
+		opt, val := c.Args[i], c.Args[i+1]
+		switch {
+		case is(opt, "ack"):
+			if off, ok := parseInt(val); ok && repl != nil {
+				repl.Ack(c.Conn.ID(), off)
+			}
+			return
+		case is(opt, "getack"):
+			return
+		case is(opt, "listening-port"):
+			n, ok := parseInt(val)
+			if !ok {
+				c.Error(errNotInteger)
+				return
+			}
+			port = int(n)
+		case is(opt, "capa"):
+			capaEOF = capaEOF || is(val, "eof")
+		case is(opt, "ip-address"), is(opt, "rdb-only"), is(opt, "rdb-filter-only"):
+		default:
+			c.Errorf("ERR Unrecognized REPLCONF option: %s", val)
+			return
+		}
+	}
+	if repl != nil {
+		repl.Handshake(c.Conn.ID(), port, capaEOF)
+	}
+	c.W.OK()
+}
+
+// psync is PSYNC replid offset, and sync is SYNC: the connection becomes
+// the replica's stream, written by the replication from then on.
+func psync(c *Ctx) {
+	off, ok := parseInt(c.Args[2])
+	if !ok {
+		c.Error(errNotInteger)
+		return
+	}
+	startSync(c, string(c.Args[1]), off, false)
+}
+
+func syncCmd(c *Ctx) { startSync(c, "?", -1, true) }
+
+func startSync(c *Ctx, id string, off int64, legacy bool) {
+	st, ok := c.Conn.(Streamer)
+	if c.Node.Repl == nil || !ok {
+		c.Error("ERR replication is not available on this connection")
+		return
+	}
+	if c.multi != nil || c.inExec {
+		c.Error("ERR Replica can't interact with the keyspace")
+		return
+	}
+	if err := c.Node.Repl.PSync(c.Conn, st.StartStream(), id, off, legacy); err != nil {
+		c.Error(err.Error())
+	}
+}
+
+// wait is WAIT numreplicas timeout: it blocks the client until that many
+// replicas acknowledged the client's writes, or the timeout (ms, 0: none)
+// passes, and replies how many did.
+func wait(c *Ctx) {
+	need, ok := parseInt(c.Args[1])
+	if !ok {
+		c.Error(errNotInteger)
+		return
+	}
+	timeout, ok := parseInt(c.Args[2])
+	if !ok {
+		c.Error("ERR timeout is not an integer or out of range")
+		return
+	}
+	if timeout < 0 {
+		c.Error("ERR timeout is negative")
+		return
+	}
+	repl := c.Node.Repl
+	if repl == nil {
+		c.W.Int(0)
+		return
+	}
+	if repl.Role().Replica {
+		c.Error("ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.")
+		return
+	}
+	target := min(c.writeOffset(), repl.Offset())
+	if c.multi != nil || c.inExec {
+		n, _ := repl.Wait(target, 0, 0, nil)
+		c.W.Int(int64(n))
+		return
+	}
+	conn := c.Conn
+	n, waiting := repl.Wait(target, int(need), time.Duration(timeout)*time.Millisecond, func(n int) {
+		conn.Unblock(append(strconv.AppendInt([]byte{':'}, int64(n), 10), '\r', '\n'))
+	})
+	if !waiting {
+		c.W.Int(int64(n))
+		return
+	}
+	conn.Block()
+}
+
+// refusedByReplication replies READONLY to writes on a read-only replica,
+// NOREPLICAS to writes on a primary short of good replicas, MASTERDOWN on
+// a replica whose link is down with replica-serve-stale-data no.
+func (c *Ctx) refusedByReplication(spec *Spec) bool {
+	repl := c.Node.Repl
+	if repl == nil || c.loading {
+		return false
+	}
+	write := spec.Flags&Write != 0 || spec.exclusive && c.multi != nil && c.multi.flags&Write != 0
+	msg := repl.Refusal(write, spec.Flags&Stale == 0)
+	if msg == "" {
+		return false
+	}
+	c.Error(msg)
+	return true
+}
+
+// infoReplicationFields writes INFO replication from the node's state.
+func infoReplicationFields(w *infoWriter, fields [][2]string) {
+	for _, f := range fields {
+		w.str(f[0], f[1])
+	}
+}
+
+// replicationCommands are the family's specs.
+func replicationCommands() []*Spec {
+	admin := []string{"dangerous"}
+	return []*Spec{
+		{Name: "replicaof", Arity: 3, Flags: Admin | NoScript | Stale | NoAsyncLoading, Group: "server", Categories: admin,
+			Summary: "Make the server a replica of another instance, or promote it as master.", Since: "5.0.0", Handler: replicaof},
+		{Name: "slaveof", Arity: 3, Flags: Admin | NoScript | Stale | NoAsyncLoading, Group: "server", Categories: admin,
+			Summary: "Make the server a replica of another instance, or promote it as master.", Since: "1.0.0", Handler: replicaof},
+		{Name: "role", Arity: 1, Flags: NoScript | Loading | Stale | Fast, Group: "server", Categories: []string{"admin", "dangerous"},
+			Summary: "Return the role of the instance in the context of replication", Since: "2.8.12", Handler: role},
+		{Name: "replconf", Arity: -1, Flags: Admin | NoScript | Loading | Stale | AllowBusy, Group: "server", Categories: admin,
+			Summary: "An internal command for configuring the replication stream", Since: "3.0.0", Handler: replconf},
+		{Name: "psync", Arity: -3, Flags: Admin | NoScript | NoAsyncLoading | NoMulti, Group: "server", Categories: admin,
+			Summary: "Internal command used for replication", Since: "2.8.0", Handler: psync},
+		{Name: "sync", Arity: 1, Flags: Admin | NoScript | NoAsyncLoading | NoMulti, Group: "server", Categories: admin,
+			Summary: "Internal command used for replication", Since: "1.0.0", Handler: syncCmd},
+		{Name: "wait", Arity: 3, Flags: NoScript, Group: "generic", Categories: []string{"connection"}, OwnCategories: true,
+			Summary: "Blocks until the asynchronous replication of all preceding write commands sent by the connection is completed.",
+			Since:   "3.0.0", Handler: wait},
+	}
+}
+
+// writeOffset is the stream position after the client's last write (its
+// woff in Redis), for WAIT.
+func (c *Ctx) writeOffset() int64 { return max(c.woff, c.fedPos) }
+
+// SyncStats are INFO stats' sync_full, sync_partial_ok, sync_partial_err.
+type SyncStats interface {
+	SyncStats() (full, partialOK, partialErr int64)
+}
+
+func (n *Node) replSyncStats() (full, ok, bad int64) {
+	if s, is := n.Repl.(SyncStats); is {
+		return s.SyncStats()
+	}
+	return 0, 0, 0
+}
+
+// withReplAux makes a snapshot's start also note the replication ID and
+// offset at that instant, for the file's AUX fields.
+func (n *Node) withReplAux(atStart func()) func() {
+	return func() {
+		if n.Repl != nil {
+			aux := n.Repl.SnapshotAux()
+			n.replAux.Store(&aux)
+		} else {
+			n.replAux.Store(nil)
+		}
+		if atStart != nil {
+			atStart()
+		}
+	}
+}
+
+// appendReplAux appends the AUX fields noted at the snapshot's start.
+func (n *Node) appendReplAux(b []byte) []byte {
+	p := n.replAux.Load()
+	if p == nil {
+		return b
+	}
+	for _, kv := range *p {
+		b = appendRDBString(appendRDBString(append(b, disk.OpAux), []byte(kv[0])), []byte(kv[1]))
+	}
+	return b
+}
+
+// ApplyPrimary makes the Replayer apply a primary's stream: on a replica
+// it sees the keys that expired by the replica's clock but not yet by a
+// DEL from the primary.
+func (r *Replayer) ApplyPrimary() { r.ctx.Txn.ApplyPrimary(true) }
+
+// FallibleSink is an EffectSink whose durability may fail (sync
+// replication): fail runs instead of done, with the error to reply.
+type FallibleSink interface {
+	AwaitDurableOrFail(pos int64, done func(), fail func(msg string)) bool
+}

@@ -1,0 +1,40 @@
+package config
+
+import "math"
+
+// replicationDirectives are the replication settings (internal/replication):
+// Redis 7.0's names and defaults, plus Shoal's synchronous mode.
+func replicationDirectives() []*param {
+	return []*param{
+		// replicaof is "host port" (slaveof its old name), read at start;
+		// REPLICAOF changes the role at run time.
+		{name: "replicaof", alias: "slaveof", kind: kindString, def: "", immutable: true},
+		{name: "masterauth", kind: kindString, def: ""},
+		{name: "masteruser", kind: kindString, def: ""},
+		{name: "replica-read-only", alias: "slave-read-only", kind: kindBool, def: "yes"},
+		{name: "replica-serve-stale-data", alias: "slave-serve-stale-data", kind: kindBool, def: "yes"},
+		{name: "repl-backlog-size", kind: kindMemory, def: "1048576", min: 1, max: math.MaxInt64},
+		{name: "repl-backlog-ttl", kind: kindInt, def: "3600", min: 0, max: math.MaxInt32},
+		{name: "repl-timeout", kind: kindInt, def: "60", min: 1, max: math.MaxInt32},
+		{name: "repl-ping-replica-period", alias: "repl-ping-slave-period", kind: kindInt, def: "10", min: 1, max: math.MaxInt32},
+		{name: "min-replicas-to-write", alias: "min-slaves-to-write", kind: kindInt, def: "0", min: 0, max: math.MaxInt32},
+		{name: "min-replicas-max-lag", alias: "min-slaves-max-lag", kind: kindInt, def: "10", min: 0, max: math.MaxInt32},
+		{name: "replica-announce-ip", alias: "slave-announce-ip", kind: kindString, def: ""},
+		{name: "replica-announce-port", alias: "slave-announce-port", kind: kindInt, def: "0", min: 0, max: 65535},
+		{name: "replica-priority", alias: "slave-priority", kind: kindInt, def: "100", min: 0, max: math.MaxInt32},
+		{name: "replica-announced", kind: kindBool, def: "yes"},
+		{name: "repl-diskless-sync", kind: kindBool, def: "yes"},
+		{name: "repl-diskless-sync-delay", kind: kindInt, def: "5", min: 0, max: math.MaxInt32},
+		{name: "repl-diskless-sync-max-replicas", kind: kindInt, def: "0", min: 0, max: math.MaxInt32},
+		{name: "repl-diskless-load", kind: kindEnum, def: "disabled", enum: []string{"disabled", "on-empty-db", "swapdb"}},
+		{name: "replica-lazy-flush", alias: "slave-lazy-flush", kind: kindBool, def: "no"},
+		{name: "replica-ignore-maxmemory", alias: "slave-ignore-maxmemory", kind: kindBool, def: "yes"},
+		{name: "repl-disable-tcp-nodelay", kind: kindBool, def: "no"},
+		// replication-mode sync holds a write's reply until
+		// max(1, min-replicas-to-write) replicas have it; async is Redis's.
+		{name: "replication-mode", kind: kindEnum, def: "async", enum: []string{"async", "sync"}},
+		// sync-replication-timeout (ms) is how long a write waits for its
+		// replicas in sync mode before it fails.
+		{name: "sync-replication-timeout", kind: kindInt, def: "5000", min: 0, max: math.MaxInt32},
+	}
+}

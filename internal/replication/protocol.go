@@ -1,0 +1,124 @@
+package replication
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+)
+
+// appendCommand appends args as a RESP array of bulk strings, the form
+// every command of the stream takes.
+func appendCommand(dst []byte, args ...[]byte) []byte {
+	dst = append(dst, '*')
+	dst = strconv.AppendInt(dst, int64(len(args)), 10)
+	dst = append(dst, '\r', '\n')
+	for _, a := range args {
+		dst = append(dst, '$')
+		dst = strconv.AppendInt(dst, int64(len(a)), 10)
+		dst = append(dst, '\r', '\n')
+		dst = append(dst, a...)
+		dst = append(dst, '\r', '\n')
+	}
+	return dst
+}
+
+func appendSelect(dst []byte, db int) []byte {
+	var num [20]byte
+	return appendCommand(dst, []byte("SELECT"), strconv.AppendInt(num[:0], int64(db), 10))
+}
+
+// Words of the protocol.
+var (
+	wordPING     = []byte("PING")
+	wordREPLCONF = []byte("REPLCONF")
+	wordACK      = []byte("ACK")
+	wordGETACK   = []byte("GETACK")
+	wordStar     = []byte("*")
+)
+
+// commandReader reads the primary's stream one command at a time and
+// says how many bytes each took: the replica's offset advances by exactly
+// what it applied.
+type commandReader struct {
+	br   *bufio.Reader
+	args [][]byte
+	line []byte
+	// raw is the command as it came, for the replica's own stream.
+	raw []byte
+}
+
+var errProtocol = errors.New("protocol error in the replication stream")
+
+// next returns the next command and its size in the stream. A lone
+// newline (a keepalive) is a command of no arguments.
+func (r *commandReader) next() ([][]byte, int64, error) {
+	r.raw = r.raw[:0]
+	line, err := r.readLine()
+	if err != nil {
+		return nil, 0, err
+	}
+	size := int64(len(line))
+	if len(line) <= 2 || line[0] != '*' {
+		if len(trimCRLF(line)) == 0 {
+			return nil, size, nil
+		}
+		return nil, 0, fmt.Errorf("%w: %q", errProtocol, line)
+	}
+	n, err := strconv.Atoi(string(trimCRLF(line[1:])))
+	if err != nil || n < 0 || n > 1<<20 {
+		return nil, 0, fmt.Errorf("%w: %q", errProtocol, line)
+	}
+	r.args = r.args[:0]
+	for range n {
+		arg, took, err := r.readBulk()
+		if err != nil {
+			return nil, 0, err
+		}
+		r.args = append(r.args, arg)
+		size += took
+	}
+	return r.args, size, nil
+}
+
+func (r *commandReader) readBulk() ([]byte, int64, error) {
+	line, err := r.readLine()
+	if err != nil {
+		return nil, 0, err
+	}
+	took := int64(len(line))
+	if len(line) < 3 || line[0] != '$' {
+		return nil, 0, fmt.Errorf("%w: %q", errProtocol, line)
+	}
+	n, err := strconv.Atoi(string(trimCRLF(line[1:])))
+	if err != nil || n < 0 {
+		return nil, 0, fmt.Errorf("%w: %q", errProtocol, line)
+	}
+	arg := make([]byte, n+2)
+	if _, err := io.ReadFull(r.br, arg); err != nil {
+		return nil, 0, err
+	}
+	r.raw = append(r.raw, arg...)
+	return arg[:n], took + int64(n) + 2, nil
+}
+
+func (r *commandReader) readLine() ([]byte, error) {
+	line, err := r.br.ReadSlice('\n')
+	if errors.Is(err, bufio.ErrBufferFull) {
+		return nil, fmt.Errorf("%w: line too long", errProtocol)
+	}
+	if err != nil {
+		return nil, err
+	}
+	r.line = append(r.line[:0], line...)
+	r.raw = append(r.raw, line...)
+	return r.line, nil
+}
+
+func trimCRLF(b []byte) []byte {
+	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
+		b = b[:len(b)-1]
+	}
+	return b
+}

@@ -1,0 +1,102 @@
+package replication_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestSyncModeLosesNothingAcknowledged: in replication-mode sync, the
+// primary is killed (SIGKILL) at a random moment under load and its
+// replica promoted; every write a client saw acknowledged is on it.
+func TestSyncModeLosesNothingAcknowledged(t *testing.T) {
+	rounds := 10
+	if testing.Short() {
+		rounds = 3
+	}
+	for round := range rounds {
+		t.Run(fmt.Sprint(round), func(t *testing.T) { syncModeRound(t, round) })
+	}
+}
+
+func syncModeRound(t *testing.T, round int) {
+	ctx := context.Background()
+	p := start(t, "", "replication-mode sync", "sync-replication-timeout 3000")
+	r := start(t, "", p.replicaOf())
+	waitLinked(t, r)
+	var mu sync.Mutex
+	var acked []string
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				k := fmt.Sprintf("r%d:w%d:%d", round, w, i)
+				if err := p.c.Set(ctx, k, i, 0).Err(); err != nil {
+					return // the primary is gone
+				}
+				mu.Lock()
+				acked = append(acked, k)
+				mu.Unlock()
+			}
+		}()
+	}
+	time.Sleep(time.Duration(50+rand.IntN(300)) * time.Millisecond)
+	p.Kill()
+	wg.Wait()
+	if err := r.c.Do(ctx, "REPLICAOF", "NO", "ONE").Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(acked) == 0 {
+		t.Fatal("no write was acknowledged before the kill")
+	}
+	for i := 0; i < len(acked); i += 500 {
+		batch := acked[i:min(i+500, len(acked))]
+		n, err := r.c.Exists(ctx, batch...).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if int(n) != len(batch) {
+			var missing []string
+			for _, k := range batch {
+				if r.c.Exists(ctx, k).Val() == 0 {
+					missing = append(missing, k)
+				}
+			}
+			t.Fatalf("%d acknowledged writes missing on the promoted replica: %s", len(missing), strings.Join(missing[:min(5, len(missing))], " "))
+		}
+	}
+	if err := r.c.Set(ctx, "promoted", 1, 0).Err(); err != nil {
+		t.Fatalf("write on the promoted replica: %v", err)
+	}
+	t.Logf("%d acknowledged writes, all on the promoted replica", len(acked))
+}
+
+// TestSyncModeWithoutReplicaFails: with no replica a sync-mode write
+// waits sync-replication-timeout and fails; once a replica is there,
+// writes succeed.
+func TestSyncModeWithoutReplicaFails(t *testing.T) {
+	ctx := context.Background()
+	p := start(t, "", "replication-mode sync", "sync-replication-timeout 200")
+	begin := time.Now()
+	err := p.c.Set(ctx, "k", "v", 0).Err()
+	if err == nil || !strings.HasPrefix(err.Error(), "NOREPLICAS Not enough in-sync replicas acknowledged the write") {
+		t.Fatalf("sync write without replica: %v", err)
+	}
+	if el := time.Since(begin); el < 150*time.Millisecond {
+		t.Fatalf("failed after %v, before sync-replication-timeout", el)
+	}
+	r := start(t, "", p.replicaOf())
+	waitLinked(t, r)
+	if err := p.c.Set(ctx, "k", "v2", 0).Err(); err != nil {
+		t.Fatalf("sync write with a replica: %v", err)
+	}
+	if v := r.c.Get(ctx, "k").Val(); v != "v2" {
+		t.Fatalf("the replica has %q once the write was acknowledged", v)
+	}
+}

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# bench-replication.sh measures replication, Shoal against redis-server in
+# the same run:
+#   - lag: writes of SIZE bytes at RATE a second to a primary, lag p50/p99
+#     of a probe as seen on its replica (scripts/repllag), for Shoal async,
+#     Shoal sync and Redis;
+#   - throughput: redis-benchmark SET rps with no replica, with one
+#     replica (async), and for Shoal with one replica in sync mode.
+#
+# Settings, from the environment:
+#   RATE=20000 SIZE=1024 DURATION=10s       the lag run
+#   CLIENTS=50 REQUESTS=200000 PIPELINE=1 TSIZE=100   the throughput run
+#   REDIS_SERVER=redis-server REDIS_BENCHMARK=redis-benchmark
+#   KEEP=1              keep logs
+set -euo pipefail
+
+RATE=${RATE:-20000}
+SIZE=${SIZE:-1024}
+DURATION=${DURATION:-10s}
+CLIENTS=${CLIENTS:-50}
+REQUESTS=${REQUESTS:-200000}
+PIPELINE=${PIPELINE:-1}
+TSIZE=${TSIZE:-100}
+REDIS_SERVER=${REDIS_SERVER:-redis-server}
+REDIS_BENCHMARK=${REDIS_BENCHMARK:-redis-benchmark}
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+work=$(mktemp -d "${TMPDIR:-/tmp}/shoal-bench-repl.XXXXXX")
+
+die() {
+	echo "bench-replication: $*" >&2
+	exit 1
+}
+# shellcheck source=lib.sh
+source "$repo/scripts/lib.sh"
+
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do
+		kill "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
+	if [[ -n ${KEEP:-} ]]; then
+		echo "logs kept in $work" >&2
+	else
+		rm -rf "$work"
+	fi
+}
+trap cleanup EXIT
+
+echo "building shoal and repllag..." >&2
+(cd "$repo" && go build -o "$work/shoal" ./cmd/shoal && go build -o "$work/repllag" ./scripts/repllag)
+
+# launch starts a server of kind $1 on port $2 with the flags after them.
+launch() {
+	local kind=$1 port=$2
+	shift 2
+	if [[ $kind == shoal ]]; then
+		"$work/shoal" server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --metrics-addr "" \
+			--dir "$work" "$@" >>"$work/shoal-$port.log" 2>&1 &
+	else
+		"$REDIS_SERVER" --port "$port" --bind 127.0.0.1 --save "" --appendonly no --daemonize no \
+			--dir "$work" --logfile "$work/redis-$port.log" "$@" >/dev/null 2>&1 &
+	fi
+	pids+=($!)
+	wait_ready "$port" $! || die "$kind on $port did not start"
+}
+
+# pair starts a primary (flags $2) and, unless $3 is "none", a replica of
+# it; it sets pport and rport.
+pair() {
+	local kind=$1 pflags=$2 replica=${3:-one}
+	pport=$(free_port)
+	# shellcheck disable=SC2086
+	launch "$kind" "$pport" $pflags
+	rport=
+	if [[ $replica == none ]]; then
+		return
+	fi
+	rport=$(free_port)
+	launch "$kind" "$rport" --replicaof 127.0.0.1 "$pport"
+	for _ in $(seq 200); do
+		[[ $(redis-cli -p "$rport" info replication | tr -d '\r' | grep master_link_status) == *up ]] && return
+		sleep 0.1
+	done
+	die "$kind replica did not link"
+}
+
+stop_all() {
+	for p in "${pids[@]}"; do
+		kill "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
+	pids=()
+}
+
+sets() {
+	"$REDIS_BENCHMARK" -p "$pport" -t set -n "$REQUESTS" -c "$CLIENTS" -P "$PIPELINE" -d "$TSIZE" -r 100000 -q |
+		tr '\r' '\n' | awk '/SET:/ {print $2}' | tail -1
+}
+
+echo "== lag: $RATE writes/s of $SIZE bytes for $DURATION"
+for setup in "shoal async:shoal:--replication-mode async" "shoal sync:shoal:--replication-mode sync" "redis:redis:"; do
+	IFS=: read -r name kind flags <<<"$setup"
+	pair "$kind" "$flags"
+	printf '%-12s %s\n' "$name" "$("$work/repllag" -primary 127.0.0.1:"$pport" -replica 127.0.0.1:"$rport" \
+		-rate "$RATE" -size "$SIZE" -d "$DURATION")"
+	stop_all
+done
+
+echo "== SET throughput (redis-benchmark -c $CLIENTS -P $PIPELINE -d $TSIZE -n $REQUESTS), rps"
+for setup in "shoal, no replica:shoal::none" "shoal + 1 async:shoal:--replication-mode async:one" \
+	"shoal + 1 sync:shoal:--replication-mode sync:one" "redis, no replica:redis::none" "redis + 1 replica:redis::one"; do
+	IFS=: read -r name kind flags replica <<<"$setup"
+	pair "$kind" "$flags" "$replica"
+	printf '%-20s %s\n' "$name" "$(sets)"
+	stop_all
+done
