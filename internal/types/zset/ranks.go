@@ -11,7 +11,7 @@ func (z *ZSet) Ascend(from int, fn func(member []byte, score float64) bool) {
 		return
 	}
 	if z.big != nil {
-		for n := z.big.sl.at(from); n != nil; n = n.lv[0].next {
+		for n := z.big.sl.at(from); n != nil; n = n.next() {
 			if !fn(bytesOf(n.member), n.score) {
 				return
 			}
@@ -202,7 +202,7 @@ func (z *ZSet) RemoveRange(from, to int) int {
 	if z.big != nil {
 		x := z.big.sl.at(from)
 		for range n {
-			next := x.lv[0].next
+			next := x.next()
 			z.big.remove(x)
 			x = next
 		}

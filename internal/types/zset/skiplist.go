@@ -21,13 +21,33 @@ type link struct {
 	span int // how many nodes the link skips, itself included
 }
 
+// node is one element. Its links follow it in the same allocation (see
+// newNode), as the flexible array of Redis's zskiplistNode: a walk is a
+// chain of cache misses, one per node it looks at, and a node of level 1
+// is one 64-byte cache line, score and links together, where a slice of
+// links would add a header to read and often a second line.
 type node struct {
 	member string
 	score  float64
 	hnext  *node // the next node in its hash bucket
 	back   *node // the previous node at level 0; nil for the first
-	lv     []link
+	level  int   // how many links follow
 }
+
+const (
+	nodeHeader = unsafe.Sizeof(node{})
+	linkSize   = unsafe.Sizeof(link{})
+)
+
+// lv returns the node's link at level i, which is below n.level. The
+// pointer stays within the node's allocation, which newNode made with
+// room for the links.
+func (n *node) lv(i int) *link {
+	return (*link)(unsafe.Add(unsafe.Pointer(n), nodeHeader+uintptr(i)*linkSize))
+}
+
+// next is the node after n at level 0.
+func (n *node) next() *node { return n.lv(0).next }
 
 // bytesOf views a member as bytes without copying; the bytes must not be
 // changed.
@@ -35,15 +55,11 @@ func bytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)
 
 // nodeSize is what a node and its member occupy on the heap.
 func nodeSize(n *node) int64 {
-	nodeBytes, lvBytes := int(unsafe.Sizeof(node{})), len(n.lv)*int(unsafe.Sizeof(link{}))
-	if len(n.lv) <= 4 { // one allocation (newNode)
-		return int64(roundAlloc(nodeBytes+lvBytes) + roundAlloc(len(n.member)))
-	}
-	return int64(roundAlloc(nodeBytes) + roundAlloc(lvBytes) + roundAlloc(len(n.member)))
+	return int64(roundAlloc(int(nodeHeader)+linkRoom(n.level)*int(linkSize)) + roundAlloc(len(n.member)))
 }
 
 type skiplist struct {
-	head   node // its links are the list's first links at each level
+	head   *node // its links are the list's first links at each level
 	tail   *node
 	length int
 	level  int
@@ -70,75 +86,92 @@ func (sl *skiplist) insert(member string, score float64) *node {
 	return n
 }
 
-// nodeWith is a node allocated together with its levels, so that a step
-// through the list touches one allocation, not the node and then its
-// level slice: skiplist walks are chains of cache misses.
+// nodeWith is a node allocated together with room for its links.
 type nodeWith[L any] struct {
 	n  node
 	lv L
 }
 
-// newNode returns a node of the given level. Levels up to four (all but
-// 0.4 % of nodes, at p = 1/4) share the node's allocation.
-func newNode(level int) *node {
-	switch level {
-	case 1:
-		a := &nodeWith[[1]link]{}
-		a.n.lv = a.lv[:]
-		return &a.n
-	case 2:
-		a := &nodeWith[[2]link]{}
-		a.n.lv = a.lv[:]
-		return &a.n
-	case 3:
-		a := &nodeWith[[3]link]{}
-		a.n.lv = a.lv[:]
-		return &a.n
-	case 4:
-		a := &nodeWith[[4]link]{}
-		a.n.lv = a.lv[:]
-		return &a.n
+// linkRoom is the number of links newNode allocates for a level: the
+// level itself up to 4 (all but 0.4 % of nodes, at p = 1/4), then 8, 16
+// or 32, so that a few types cover every level.
+func linkRoom(level int) int {
+	switch {
+	case level <= 4:
+		return level
+	case level <= 8:
+		return 8
+	case level <= 16:
+		return 16
 	}
-	return &node{lv: make([]link, level)}
+	return maxLevel
 }
 
-// link puts n, unlinked, in its place; its level is len(n.lv).
+// newNode returns a node of the given level, its links zero.
+func newNode(level int) *node {
+	var n *node
+	switch linkRoom(level) {
+	case 1:
+		n = &new(nodeWith[[1]link]).n
+	case 2:
+		n = &new(nodeWith[[2]link]).n
+	case 3:
+		n = &new(nodeWith[[3]link]).n
+	case 4:
+		n = &new(nodeWith[[4]link]).n
+	case 8:
+		n = &new(nodeWith[[8]link]).n
+	case 16:
+		n = &new(nodeWith[[16]link]).n
+	default:
+		n = &new(nodeWith[[maxLevel]link]).n
+	}
+	n.level = level
+	return n
+}
+
+// link puts n, unlinked, in its place; its level is n.level.
 func (sl *skiplist) link(n *node) {
 	var update [maxLevel]*node
 	var rank [maxLevel]int
-	x := &sl.head
+	x := sl.head
 	for i := sl.level - 1; i >= 0; i-- {
 		if i < sl.level-1 {
 			rank[i] = rank[i+1]
 		}
-		for x.lv[i].next != nil && x.lv[i].next.before(n.score, n.member) {
-			rank[i] += x.lv[i].span
-			x = x.lv[i].next
+		for {
+			l := x.lv(i)
+			if l.next == nil || !l.next.before(n.score, n.member) {
+				break
+			}
+			rank[i] += l.span
+			x = l.next
 		}
 		update[i] = x
 	}
-	level := len(n.lv)
+	level := n.level
 	for i := sl.level; i < level; i++ {
 		rank[i] = 0
-		update[i] = &sl.head
-		update[i].lv[i].span = sl.length
+		update[i] = sl.head
+		update[i].lv(i).span = sl.length
 	}
 	sl.level = max(sl.level, level)
 	for i := range level {
-		n.lv[i].next = update[i].lv[i].next
-		update[i].lv[i].next = n
-		n.lv[i].span = update[i].lv[i].span - (rank[0] - rank[i])
-		update[i].lv[i].span = rank[0] - rank[i] + 1
+		ul, nl := update[i].lv(i), n.lv(i)
+		nl.next = ul.next
+		ul.next = n
+		nl.span = ul.span - (rank[0] - rank[i])
+		ul.span = rank[0] - rank[i] + 1
 	}
 	for i := level; i < sl.level; i++ {
-		update[i].lv[i].span++
+		update[i].lv(i).span++
 	}
 	n.back = nil
-	if update[0] != &sl.head {
+	if update[0] != sl.head {
 		n.back = update[0]
 	}
-	if n.lv[0].next != nil {
-		n.lv[0].next.back = n
+	if next := n.next(); next != nil {
+		next.back = n
 	} else {
 		sl.tail = n
 	}
@@ -150,7 +183,7 @@ func (sl *skiplist) link(n *node) {
 // unlinking and linking it again at the same level.
 func (sl *skiplist) setScore(n *node, score float64) {
 	prevOK := n.back == nil || n.back.before(score, n.member)
-	next := n.lv[0].next
+	next := n.next()
 	nextOK := next == nil || !next.before(score, n.member)
 	if prevOK && nextOK {
 		n.score = score
@@ -164,27 +197,32 @@ func (sl *skiplist) setScore(n *node, score float64) {
 // remove unlinks n, which is in the list.
 func (sl *skiplist) remove(n *node) {
 	var update [maxLevel]*node
-	x := &sl.head
+	x := sl.head
 	for i := sl.level - 1; i >= 0; i-- {
-		for x.lv[i].next != nil && x.lv[i].next != n && x.lv[i].next.before(n.score, n.member) {
-			x = x.lv[i].next
+		for {
+			next := x.lv(i).next
+			if next == nil || next == n || !next.before(n.score, n.member) {
+				break
+			}
+			x = next
 		}
 		update[i] = x
 	}
 	for i := range sl.level {
-		if update[i].lv[i].next == n {
-			update[i].lv[i].span += n.lv[i].span - 1
-			update[i].lv[i].next = n.lv[i].next
+		if ul := update[i].lv(i); ul.next == n {
+			nl := n.lv(i)
+			ul.span += nl.span - 1
+			ul.next = nl.next
 		} else {
-			update[i].lv[i].span--
+			ul.span--
 		}
 	}
-	if n.lv[0].next != nil {
-		n.lv[0].next.back = n.back
+	if next := n.next(); next != nil {
+		next.back = n.back
 	} else {
 		sl.tail = n.back
 	}
-	for sl.level > 1 && sl.head.lv[sl.level-1].next == nil {
+	for sl.level > 1 && sl.head.lv(sl.level-1).next == nil {
 		sl.level--
 	}
 	sl.length--
@@ -193,11 +231,15 @@ func (sl *skiplist) remove(n *node) {
 // rankOf returns the 0-based rank of n, which is in the list.
 func (sl *skiplist) rankOf(n *node) int {
 	rank := 0
-	x := &sl.head
+	x := sl.head
 	for i := sl.level - 1; i >= 0; i-- {
-		for x.lv[i].next != nil && (x.lv[i].next == n || x.lv[i].next.before(n.score, n.member)) {
-			rank += x.lv[i].span
-			x = x.lv[i].next
+		for {
+			l := x.lv(i)
+			if l.next == nil || (l.next != n && !l.next.before(n.score, n.member)) {
+				break
+			}
+			rank += l.span
+			x = l.next
 		}
 		if x == n {
 			return rank - 1
@@ -210,11 +252,15 @@ func (sl *skiplist) rankOf(n *node) int {
 func (sl *skiplist) at(r int) *node {
 	r++ // spans count from 1
 	traversed := 0
-	x := &sl.head
+	x := sl.head
 	for i := sl.level - 1; i >= 0; i-- {
-		for x.lv[i].next != nil && traversed+x.lv[i].span <= r {
-			traversed += x.lv[i].span
-			x = x.lv[i].next
+		for {
+			l := x.lv(i)
+			if l.next == nil || traversed+l.span > r {
+				break
+			}
+			traversed += l.span
+			x = l.next
 		}
 		if traversed == r {
 			return x
@@ -227,11 +273,15 @@ func (sl *skiplist) at(r int) *node {
 // true for a prefix of the list (a range's lower bound not reached).
 func (sl *skiplist) countWhile(ok func(*node) bool) int {
 	rank := 0
-	x := &sl.head
+	x := sl.head
 	for i := sl.level - 1; i >= 0; i-- {
-		for x.lv[i].next != nil && ok(x.lv[i].next) {
-			rank += x.lv[i].span
-			x = x.lv[i].next
+		for {
+			l := x.lv(i)
+			if l.next == nil || !ok(l.next) {
+				break
+			}
+			rank += l.span
+			x = l.next
 		}
 	}
 	return rank

@@ -53,7 +53,7 @@ func (z *ZSet) Encoding() string {
 
 var (
 	zsetBytes  = int64(roundAlloc(int(unsafe.Sizeof(ZSet{}))))
-	largeBytes = int64(roundAlloc(int(unsafe.Sizeof(large{}))) + roundAlloc(maxLevel*int(unsafe.Sizeof(link{}))) +
+	largeBytes = int64(roundAlloc(int(unsafe.Sizeof(large{}))) + roundAlloc(int(nodeHeader)+maxLevel*int(linkSize)) +
 		roundAlloc(int(unsafe.Sizeof(dict{}))))
 )
 
@@ -73,7 +73,7 @@ func (z *ZSet) Clone() any {
 		return c
 	}
 	c.big = newLarge(z.Len())
-	for n := z.big.sl.head.lv[0].next; n != nil; n = n.lv[0].next {
+	for n := z.big.sl.head.next(); n != nil; n = n.next() {
 		c.big.add(n.member, n.score)
 	}
 	return c
@@ -82,7 +82,7 @@ func (z *ZSet) Clone() any {
 func newLarge(hint int) *large {
 	l := &large{dict: newDict(hint)}
 	l.sl.level = 1
-	l.sl.head.lv = make([]link, maxLevel)
+	l.sl.head = newNode(maxLevel)
 	return l
 }
 
