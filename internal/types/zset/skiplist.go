@@ -19,6 +19,15 @@ const (
 type link struct {
 	next *node
 	span int // how many nodes the link skips, itself included
+	// score is next's score, so that a walk decides to stop short of a
+	// node without reading it: only ties need the node's member.
+	score float64
+}
+
+// precedes reports whether the node l leads to sorts before (score,
+// member).
+func (l *link) precedes(score float64, member string) bool {
+	return l.score < score || (l.score == score && strings.Compare(l.next.member, member) < 0)
 }
 
 // node is one element. Its links follow it in the same allocation (see
@@ -141,7 +150,7 @@ func (sl *skiplist) link(n *node) {
 		}
 		for {
 			l := x.lv(i)
-			if l.next == nil || !l.next.before(n.score, n.member) {
+			if l.next == nil || !l.precedes(n.score, n.member) {
 				break
 			}
 			rank[i] += l.span
@@ -158,8 +167,8 @@ func (sl *skiplist) link(n *node) {
 	sl.level = max(sl.level, level)
 	for i := range level {
 		ul, nl := update[i].lv(i), n.lv(i)
-		nl.next = ul.next
-		ul.next = n
+		nl.next, nl.score = ul.next, ul.score
+		ul.next, ul.score = n, n.score
 		nl.span = ul.span - (rank[0] - rank[i])
 		ul.span = rank[0] - rank[i] + 1
 	}
@@ -187,11 +196,39 @@ func (sl *skiplist) setScore(n *node, score float64) {
 	nextOK := next == nil || !next.before(score, n.member)
 	if prevOK && nextOK {
 		n.score = score
+		sl.rescore(n)
 		return
 	}
 	sl.remove(n)
 	n.score = score
 	sl.link(n)
+}
+
+// rescore copies n's score into the links that lead to it, after it
+// changed in place. The link at level 0 is its back node's; the higher
+// ones (a node of level above 1 is one in four) are found by a walk.
+func (sl *skiplist) rescore(n *node) {
+	if n.level == 1 {
+		prev := n.back
+		if prev == nil {
+			prev = sl.head
+		}
+		prev.lv(0).score = n.score
+		return
+	}
+	x := sl.head
+	for i := sl.level - 1; i >= 0; i-- {
+		for {
+			l := x.lv(i)
+			if l.next == nil || l.next == n || !l.next.before(n.score, n.member) {
+				break
+			}
+			x = l.next
+		}
+		if l := x.lv(i); l.next == n {
+			l.score = n.score
+		}
+	}
 }
 
 // remove unlinks n, which is in the list.
@@ -200,11 +237,11 @@ func (sl *skiplist) remove(n *node) {
 	x := sl.head
 	for i := sl.level - 1; i >= 0; i-- {
 		for {
-			next := x.lv(i).next
-			if next == nil || next == n || !next.before(n.score, n.member) {
+			l := x.lv(i)
+			if l.next == nil || l.next == n || !l.precedes(n.score, n.member) {
 				break
 			}
-			x = next
+			x = l.next
 		}
 		update[i] = x
 	}
@@ -212,7 +249,7 @@ func (sl *skiplist) remove(n *node) {
 		if ul := update[i].lv(i); ul.next == n {
 			nl := n.lv(i)
 			ul.span += nl.span - 1
-			ul.next = nl.next
+			ul.next, ul.score = nl.next, nl.score
 		} else {
 			ul.span--
 		}
@@ -235,7 +272,7 @@ func (sl *skiplist) rankOf(n *node) int {
 	for i := sl.level - 1; i >= 0; i-- {
 		for {
 			l := x.lv(i)
-			if l.next == nil || (l.next != n && !l.next.before(n.score, n.member)) {
+			if l.next == nil || (l.next != n && !l.precedes(n.score, n.member)) {
 				break
 			}
 			rank += l.span
