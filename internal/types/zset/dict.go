@@ -37,8 +37,9 @@ func bucketsFor(n int) int {
 func (d *dict) mask() uint64 { return uint64(len(d.buckets) - 1) }
 
 func (d *dict) find(member []byte) *node {
-	for n := d.buckets[hashOf(member)&d.mask()]; n != nil; n = n.hnext {
-		if n.member == string(member) {
+	h := hashOf(member)
+	for n := d.buckets[h&d.mask()]; n != nil; n = n.hnext {
+		if n.hash == uint32(h) && n.member == string(member) {
 			return n
 		}
 	}
@@ -50,7 +51,9 @@ func (d *dict) add(n *node) {
 	if d.count >= len(d.buckets) {
 		d.resize(len(d.buckets) * 2)
 	}
-	b := hashOf(bytesOf(n.member)) & d.mask()
+	h := hashOf(bytesOf(n.member))
+	n.hash = uint32(h)
+	b := h & d.mask()
 	n.hnext = d.buckets[b]
 	d.buckets[b] = n
 	d.count++

@@ -40,7 +40,10 @@ type node struct {
 	score  float64
 	hnext  *node // the next node in its hash bucket
 	back   *node // the previous node at level 0; nil for the first
-	level  int   // how many links follow
+	level  int32 // how many links follow
+	// hash is the low half of the member's hash: the hash table compares
+	// it before the member, whose bytes are another cache miss away.
+	hash uint32
 }
 
 const (
@@ -64,7 +67,7 @@ func bytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)
 
 // nodeSize is what a node and its member occupy on the heap.
 func nodeSize(n *node) int64 {
-	return int64(roundAlloc(int(nodeHeader)+linkRoom(n.level)*int(linkSize)) + roundAlloc(len(n.member)))
+	return int64(roundAlloc(int(nodeHeader)+linkRoom(int(n.level))*int(linkSize)) + roundAlloc(len(n.member)))
 }
 
 type skiplist struct {
@@ -135,7 +138,7 @@ func newNode(level int) *node {
 	default:
 		n = &new(nodeWith[[maxLevel]link]).n
 	}
-	n.level = level
+	n.level = int32(level)
 	return n
 }
 
@@ -158,7 +161,7 @@ func (sl *skiplist) link(n *node) {
 		}
 		update[i] = x
 	}
-	level := n.level
+	level := int(n.level)
 	for i := sl.level; i < level; i++ {
 		rank[i] = 0
 		update[i] = sl.head
