@@ -161,6 +161,12 @@ func (sl *skiplist) link(n *node) {
 		}
 		update[i] = x
 	}
+	sl.linkAt(n, &update, &rank)
+}
+
+// linkAt links n after update[i] at each level i, where rank[i] is the
+// rank of update[i] counted from 1 (0 for the head).
+func (sl *skiplist) linkAt(n *node, update *[maxLevel]*node, rank *[maxLevel]int) {
 	level := int(n.level)
 	for i := sl.level; i < level; i++ {
 		rank[i] = 0
@@ -202,9 +208,54 @@ func (sl *skiplist) setScore(n *node, score float64) {
 		sl.rescore(n)
 		return
 	}
-	sl.remove(n)
+	sl.move(n, score)
+}
+
+// move gives n a score that changes its place. The walk to n (to unlink
+// it) and the walk to its new place (to link it again) are independent
+// chains of cache misses, so they run side by side, a step of each per
+// turn of one loop, and the processor overlaps their misses: together
+// they take about the time of the longer one. The second walk sees n at
+// its old place; its positions are then corrected for n's removal.
+func (sl *skiplist) move(n *node, score float64) {
+	var updA, updB [maxLevel]*node
+	var rankA, rankB [maxLevel]int
+	a, b := sl.head, sl.head
+	ra, rb := 0, 0
+	for i := sl.level - 1; i >= 0; i-- {
+		doneA, doneB := false, false
+		for !doneA || !doneB {
+			if !doneA {
+				if l := a.lv(i); l.next == nil || l.next == n || !l.precedes(n.score, n.member) {
+					doneA = true
+				} else {
+					ra += l.span
+					a = l.next
+				}
+			}
+			if !doneB {
+				if l := b.lv(i); l.next == nil || !l.precedes(score, n.member) {
+					doneB = true
+				} else {
+					rb += l.span
+					b = l.next
+				}
+			}
+		}
+		updA[i], rankA[i], updB[i], rankB[i] = a, ra, b, rb
+	}
+	rn := rankA[0] + 1 // n's rank, from 1
+	for i := range sl.level {
+		switch {
+		case updB[i] == n: // the new place follows n: it follows n's predecessor
+			updB[i], rankB[i] = updA[i], rankA[i]
+		case rankB[i] > rn: // n, before it, is gone
+			rankB[i]--
+		}
+	}
+	sl.unlinkAt(n, &updA)
 	n.score = score
-	sl.link(n)
+	sl.linkAt(n, &updB, &rankB)
 }
 
 // rescore copies n's score into the links that lead to it, after it
@@ -248,6 +299,11 @@ func (sl *skiplist) remove(n *node) {
 		}
 		update[i] = x
 	}
+	sl.unlinkAt(n, &update)
+}
+
+// unlinkAt unlinks n, whose predecessor at each level i is update[i].
+func (sl *skiplist) unlinkAt(n *node, update *[maxLevel]*node) {
 	for i := range sl.level {
 		if ul := update[i].lv(i); ul.next == n {
 			nl := n.lv(i)
