@@ -19,15 +19,6 @@ const (
 type link struct {
 	next *node
 	span int // how many nodes the link skips, itself included
-	// score is next's score, so that a walk decides to stop short of a
-	// node without reading it: only ties need the node's member.
-	score float64
-}
-
-// precedes reports whether the node l leads to sorts before (score,
-// member).
-func (l *link) precedes(score float64, member string) bool {
-	return l.score < score || (l.score == score && strings.Compare(l.next.member, member) < 0)
 }
 
 // node is one element. Its links follow it in the same allocation (see
@@ -153,7 +144,7 @@ func (sl *skiplist) link(n *node) {
 		}
 		for {
 			l := x.lv(i)
-			if l.next == nil || !l.precedes(n.score, n.member) {
+			if l.next == nil || !l.next.before(n.score, n.member) {
 				break
 			}
 			rank[i] += l.span
@@ -176,8 +167,8 @@ func (sl *skiplist) linkAt(n *node, update *[maxLevel]*node, rank *[maxLevel]int
 	sl.level = max(sl.level, level)
 	for i := range level {
 		ul, nl := update[i].lv(i), n.lv(i)
-		nl.next, nl.score = ul.next, ul.score
-		ul.next, ul.score = n, n.score
+		nl.next = ul.next
+		ul.next = n
 		nl.span = ul.span - (rank[0] - rank[i])
 		ul.span = rank[0] - rank[i] + 1
 	}
@@ -205,7 +196,6 @@ func (sl *skiplist) setScore(n *node, score float64) {
 	nextOK := next == nil || !next.before(score, n.member)
 	if prevOK && nextOK {
 		n.score = score
-		sl.rescore(n)
 		return
 	}
 	sl.move(n, score)
@@ -226,7 +216,7 @@ func (sl *skiplist) move(n *node, score float64) {
 		doneA, doneB := false, false
 		for !doneA || !doneB {
 			if !doneA {
-				if l := a.lv(i); l.next == nil || l.next == n || !l.precedes(n.score, n.member) {
+				if l := a.lv(i); l.next == nil || l.next == n || !l.next.before(n.score, n.member) {
 					doneA = true
 				} else {
 					ra += l.span
@@ -234,7 +224,7 @@ func (sl *skiplist) move(n *node, score float64) {
 				}
 			}
 			if !doneB {
-				if l := b.lv(i); l.next == nil || !l.precedes(score, n.member) {
+				if l := b.lv(i); l.next == nil || !l.next.before(score, n.member) {
 					doneB = true
 				} else {
 					rb += l.span
@@ -258,33 +248,6 @@ func (sl *skiplist) move(n *node, score float64) {
 	sl.linkAt(n, &updB, &rankB)
 }
 
-// rescore copies n's score into the links that lead to it, after it
-// changed in place. The link at level 0 is its back node's; the higher
-// ones (a node of level above 1 is one in four) are found by a walk.
-func (sl *skiplist) rescore(n *node) {
-	if n.level == 1 {
-		prev := n.back
-		if prev == nil {
-			prev = sl.head
-		}
-		prev.lv(0).score = n.score
-		return
-	}
-	x := sl.head
-	for i := sl.level - 1; i >= 0; i-- {
-		for {
-			l := x.lv(i)
-			if l.next == nil || l.next == n || !l.next.before(n.score, n.member) {
-				break
-			}
-			x = l.next
-		}
-		if l := x.lv(i); l.next == n {
-			l.score = n.score
-		}
-	}
-}
-
 // remove unlinks n, which is in the list.
 func (sl *skiplist) remove(n *node) {
 	var update [maxLevel]*node
@@ -292,7 +255,7 @@ func (sl *skiplist) remove(n *node) {
 	for i := sl.level - 1; i >= 0; i-- {
 		for {
 			l := x.lv(i)
-			if l.next == nil || l.next == n || !l.precedes(n.score, n.member) {
+			if l.next == nil || l.next == n || !l.next.before(n.score, n.member) {
 				break
 			}
 			x = l.next
@@ -308,7 +271,7 @@ func (sl *skiplist) unlinkAt(n *node, update *[maxLevel]*node) {
 		if ul := update[i].lv(i); ul.next == n {
 			nl := n.lv(i)
 			ul.span += nl.span - 1
-			ul.next, ul.score = nl.next, nl.score
+			ul.next = nl.next
 		} else {
 			ul.span--
 		}
@@ -331,7 +294,7 @@ func (sl *skiplist) rankOf(n *node) int {
 	for i := sl.level - 1; i >= 0; i-- {
 		for {
 			l := x.lv(i)
-			if l.next == nil || (l.next != n && !l.precedes(n.score, n.member)) {
+			if l.next == nil || (l.next != n && !l.next.before(n.score, n.member)) {
 				break
 			}
 			rank += l.span
