@@ -23,3 +23,18 @@ func BenchmarkSetAdd(b *testing.B) {
 		s.Add(ms[r.IntN(len(ms))], 512)
 	}
 }
+
+// BenchmarkSetBuild adds 100k new members "element:N" to an empty set.
+func BenchmarkSetBuild(b *testing.B) {
+	ms := make([][]byte, 100000)
+	for i := range ms {
+		ms[i] = []byte("element:" + strconv.Itoa(i))
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		s := New()
+		for _, m := range ms {
+			s.Add(m, 512)
+		}
+	}
+}

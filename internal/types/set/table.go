@@ -3,6 +3,7 @@ package set
 import (
 	"hash/maphash"
 	"math/bits"
+	"strings"
 	"unsafe"
 )
 
@@ -79,10 +80,12 @@ func (t *table) len() int { return len(t.members) }
 
 // find returns the slot holding m, or -1, and the first free slot (empty
 // or tombstone) on m's probe path, where m would go.
-func (t *table) find(m string) (at, free int) {
+func (t *table) find(m string) (at, free int) { return t.findHash(m, maphash.String(seed, m)) }
+
+// findHash is find for a member whose hash is h.
+func (t *table) findHash(m string, h uint64) (at, free int) {
 	mask := uint64(len(t.slots) - 1)
 	free = -1
-	h := maphash.String(seed, m)
 	tag, posMask := t.tagOf(h), t.posMask()
 	for i := h & mask; ; i = (i + 1) & mask {
 		switch s := t.slots[i]; {
@@ -113,30 +116,33 @@ func (t *table) hasBytes(m []byte) bool { return t.has(view(m)) }
 func view(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 // add inserts m (which the table keeps) and reports whether it was new.
-func (t *table) add(m string) bool {
-	at, free := t.find(m)
+func (t *table) add(m string) bool { return t.insert(m, false) }
+
+// addBytes inserts a copy of m, copying only when m is new.
+func (t *table) addBytes(m []byte) bool { return t.insert(view(m), true) }
+
+// insert adds m, or a copy of it when clone (m is then a view of the
+// caller's bytes), with one hash and one probe when m is there already.
+func (t *table) insert(m string, clone bool) bool {
+	h := maphash.String(seed, m)
+	at, free := t.findHash(m, h)
 	if at >= 0 {
 		return false
 	}
 	if t.slots[free] == 0 {
 		if (t.used+1)*4 > len(t.slots)*3 {
 			t.rehash(slotsFor(len(t.members) + 1))
-			_, free = t.find(m)
+			_, free = t.findHash(m, h)
 		}
 		t.used++
 	}
+	if clone {
+		m = strings.Clone(m)
+	}
 	t.members = append(t.members, m)
-	t.slots[free] = t.tagOf(maphash.String(seed, m)) | uint32(len(t.members))
+	t.slots[free] = t.tagOf(h) | uint32(len(t.members))
 	t.data += stringBytes(len(m))
 	return true
-}
-
-// addBytes inserts a copy of m, copying only when m is new.
-func (t *table) addBytes(m []byte) bool {
-	if t.hasBytes(m) {
-		return false
-	}
-	return t.add(string(m))
 }
 
 // remove deletes m and reports whether it was there.
