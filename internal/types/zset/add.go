@@ -32,7 +32,7 @@ const (
 // score must not be NaN. A compact set that would outgrow lim converts
 // first.
 func (z *ZSet) Add(member []byte, score float64, f AddFlags, lim Limits) (AddResult, float64) {
-	var n *node // the member's node in the large form, found once
+	var n *entry // the member's entry in the large form, found once
 	var cur float64
 	found := false
 	if z.big != nil {
@@ -65,7 +65,7 @@ func (z *ZSet) Add(member []byte, score float64, f AddFlags, lim Limits) (AddRes
 		return Unchanged, cur
 	}
 	if n != nil {
-		z.big.sl.setScore(n, score)
+		z.big.setScore(n, score)
 	} else {
 		z.update(member, score)
 	}

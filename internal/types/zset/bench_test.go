@@ -6,8 +6,8 @@ import (
 	"testing"
 )
 
-// benchLimits are the default thresholds: a set of 100k members is a
-// skiplist.
+// benchLimits are the default thresholds: a set of 100k members is in
+// the large form.
 var benchLimits = Limits{MaxEntries: 128, MaxValue: 64}
 
 // benchMembers are redis-benchmark's ZADD members, "element:N" for N
@@ -20,7 +20,7 @@ func benchMembers() [][]byte {
 	return ms
 }
 
-// benchSet is a skiplist set filled as redis-benchmark's ZADD fills it:
+// benchSet is a large set filled as redis-benchmark's ZADD fills it:
 // random members with random integer scores, until it holds about n.
 func benchSet(ms [][]byte, r *rand.Rand, n int) *ZSet {
 	z := New()
