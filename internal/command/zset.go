@@ -77,10 +77,12 @@ func zsetChanged(v engine.View, key []byte, e *engine.Entry, z *zset.ZSet, chang
 
 // zaddArgs is a parsed ZADD (or ZINCRBY, which is ZADD INCR).
 type zaddArgs struct {
-	flags   zset.AddFlags
-	ch      bool
-	scores  []float64
-	members [][]byte
+	flags  zset.AddFlags
+	ch     bool
+	scores []float64
+	// pairs are the score-member arguments (aliasing c.Args): member i
+	// is pairs[2*i+1].
+	pairs [][]byte
 }
 
 const errNaNScore = "ERR resulting score is not a number (NaN)"
@@ -109,14 +111,14 @@ func parseZAdd(c *Ctx, flags zset.AddFlags) (zaddArgs, bool) {
 		c.Error(msg)
 		return a, false
 	}
-	for j := 0; j < len(pairs); j += 2 {
-		s, ok := zset.ParseScore(pairs[j])
+	a.pairs, a.scores = pairs, make([]float64, len(pairs)/2)
+	for j := range a.scores {
+		s, ok := zset.ParseScore(pairs[2*j])
 		if !ok {
 			c.Error(errNotFloat)
 			return a, false
 		}
-		a.scores = append(a.scores, s)
-		a.members = append(a.members, pairs[j+1])
+		a.scores[j] = s
 	}
 	return a, true
 }
@@ -201,8 +203,8 @@ func zaddGeneric(c *Ctx, flags zset.AddFlags) {
 func applyZAdd(c *Ctx, z *zset.ZSet, a zaddArgs) (zaddCounts, bool) {
 	var n zaddCounts
 	lim := zsetLimits(c)
-	for i, m := range a.members {
-		res, score := z.Add(m, a.scores[i], a.flags, lim)
+	for i, s := range a.scores {
+		res, score := z.Add(a.pairs[2*i+1], s, a.flags, lim)
 		switch res {
 		case zset.NaN:
 			c.Error(errNaNScore)

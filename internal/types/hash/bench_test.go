@@ -41,3 +41,22 @@ func BenchmarkSetSmall(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSetUpdate is redis-benchmark's HSET workload: random fields
+// "element:N", N below 100000, of one hashtable, set to 100-byte values;
+// nearly every Set replaces a value of the same length.
+func BenchmarkSetUpdate(b *testing.B) {
+	fields := make([][]byte, 100000)
+	for i := range fields {
+		fields[i] = []byte("element:" + strconv.Itoa(i))
+	}
+	value := make([]byte, 100)
+	h := New()
+	for _, f := range fields {
+		h.Set(f, value, defaults)
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		h.Set(fields[(i*7919)%len(fields)], value, defaults)
+	}
+}

@@ -84,6 +84,15 @@ func (t *table) find(field []byte) int {
 func (t *table) set(field, value []byte) bool {
 	if i := t.find(field); i >= 0 {
 		e := &t.ents[i]
+		if len(e.kv)-int(e.klen) == len(value) {
+			// A value of the same length is written over the old one:
+			// no allocation, and the bytes are those the field's
+			// comparison just brought into the cache. The table owns
+			// its strings (clone copies them) and no Elem outlives a
+			// change, so nobody sees them change.
+			copy(unsafe.Slice(unsafe.StringData(e.kv), len(e.kv))[e.klen:], value)
+			return false
+		}
 		t.strBytes -= allocSize(len(e.kv))
 		e.kv = join(field, value)
 		t.strBytes += allocSize(len(e.kv))
@@ -181,7 +190,11 @@ func (t *table) scan(cursor uint64, fn func(i int)) uint64 {
 func (t *table) clone() *table {
 	c := *t
 	c.buckets = append([]int32(nil), t.buckets...)
-	c.ents = append([]tentry(nil), t.ents...) // the strings are immutable: shared
+	c.ents = append([]tentry(nil), t.ents...)
+	for i := range c.ents {
+		// Copied, not shared: set overwrites a value in place.
+		c.ents[i].kv = strings.Clone(c.ents[i].kv)
+	}
 	return &c
 }
 

@@ -298,7 +298,7 @@ func checkTable(t *testing.T, tb *table) {
 	}
 	for pos, m := range tb.members {
 		at, _ := tb.find(m)
-		if at < 0 || int(tb.slots[at]) != pos+1 {
+		if at < 0 || tb.pos(tb.slots[at]) != pos {
 			t.Fatalf("member %q at %d: slot %d", m, pos, at)
 		}
 	}

@@ -2,6 +2,8 @@ package set
 
 import (
 	"hash/maphash"
+	"math/bits"
+	"strings"
 	"unsafe"
 )
 
@@ -21,9 +23,13 @@ import (
 type table struct {
 	members []string
 	// slots is a power of two long: 0 is empty, tombstone a removed
-	// member, anything else a position in members plus one.
-	slots []uint32
-	used  int // slots not empty: members and tombstones
+	// member, anything else a position in members plus one in the low
+	// posBits bits (positions stay below len(slots)) under a tag: the
+	// high bits of the member's hash, compared before the member itself,
+	// whose string header and bytes are two cache misses away.
+	slots   []uint32
+	posBits uint
+	used    int // slots not empty: members and tombstones
 	// data is what the members' strings take on the heap.
 	data int64
 }
@@ -38,8 +44,27 @@ const (
 var seed = maphash.MakeSeed()
 
 func newTable(hint int) *table {
-	return &table{members: make([]string, 0, hint), slots: make([]uint32, slotsFor(hint))}
+	t := &table{members: make([]string, 0, hint)}
+	t.setSlots(slotsFor(hint))
+	return t
 }
+
+// setSlots gives the table an empty index of size slots.
+func (t *table) setSlots(size int) {
+	t.slots = make([]uint32, size)
+	t.posBits = uint(bits.TrailingZeros(uint(size)))
+}
+
+// posMask selects a slot's position bits.
+func (t *table) posMask() uint32 { return uint32(1)<<t.posBits - 1 }
+
+// tagOf is the tag of a member whose hash is h: bits the slot index
+// (the low ones) does not use, shifted above the position. A table of
+// 2^32 slots has no room for one: its tags are 0.
+func (t *table) tagOf(h uint64) uint32 { return uint32(h>>32) &^ t.posMask() }
+
+// pos returns the position a live slot names.
+func (t *table) pos(slot uint32) int { return int(slot&t.posMask()) - 1 }
 
 // slotsFor is the index size for n members: a power of two kept at most
 // 3/4 full.
@@ -55,10 +80,14 @@ func (t *table) len() int { return len(t.members) }
 
 // find returns the slot holding m, or -1, and the first free slot (empty
 // or tombstone) on m's probe path, where m would go.
-func (t *table) find(m string) (at, free int) {
+func (t *table) find(m string) (at, free int) { return t.findHash(m, maphash.String(seed, m)) }
+
+// findHash is find for a member whose hash is h.
+func (t *table) findHash(m string, h uint64) (at, free int) {
 	mask := uint64(len(t.slots) - 1)
 	free = -1
-	for i := maphash.String(seed, m) & mask; ; i = (i + 1) & mask {
+	tag, posMask := t.tagOf(h), t.posMask()
+	for i := h & mask; ; i = (i + 1) & mask {
 		switch s := t.slots[i]; {
 		case s == 0:
 			if free < 0 {
@@ -69,7 +98,7 @@ func (t *table) find(m string) (at, free int) {
 			if free < 0 {
 				free = int(i)
 			}
-		case t.members[s-1] == m:
+		case s&^posMask == tag && t.members[s&posMask-1] == m:
 			return int(i), free
 		}
 	}
@@ -87,30 +116,33 @@ func (t *table) hasBytes(m []byte) bool { return t.has(view(m)) }
 func view(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 // add inserts m (which the table keeps) and reports whether it was new.
-func (t *table) add(m string) bool {
-	at, free := t.find(m)
+func (t *table) add(m string) bool { return t.insert(m, false) }
+
+// addBytes inserts a copy of m, copying only when m is new.
+func (t *table) addBytes(m []byte) bool { return t.insert(view(m), true) }
+
+// insert adds m, or a copy of it when clone (m is then a view of the
+// caller's bytes), with one hash and one probe when m is there already.
+func (t *table) insert(m string, clone bool) bool {
+	h := maphash.String(seed, m)
+	at, free := t.findHash(m, h)
 	if at >= 0 {
 		return false
 	}
 	if t.slots[free] == 0 {
 		if (t.used+1)*4 > len(t.slots)*3 {
 			t.rehash(slotsFor(len(t.members) + 1))
-			_, free = t.find(m)
+			_, free = t.findHash(m, h)
 		}
 		t.used++
 	}
+	if clone {
+		m = strings.Clone(m)
+	}
 	t.members = append(t.members, m)
-	t.slots[free] = uint32(len(t.members))
+	t.slots[free] = t.tagOf(h) | uint32(len(t.members))
 	t.data += stringBytes(len(m))
 	return true
-}
-
-// addBytes inserts a copy of m, copying only when m is new.
-func (t *table) addBytes(m []byte) bool {
-	if t.hasBytes(m) {
-		return false
-	}
-	return t.add(string(m))
 }
 
 // remove deletes m and reports whether it was there.
@@ -119,13 +151,13 @@ func (t *table) remove(m string) bool {
 	if at < 0 {
 		return false
 	}
-	pos := int(t.slots[at] - 1)
+	pos := t.pos(t.slots[at])
 	t.slots[at] = tombstone
 	last := len(t.members) - 1
 	if pos != last {
 		moved := t.members[last]
 		slot, _ := t.find(moved)
-		t.slots[slot] = uint32(pos + 1)
+		t.slots[slot] = t.slots[slot]&^t.posMask() | uint32(pos+1)
 		t.members[pos] = moved
 	}
 	t.members[last] = ""
@@ -140,20 +172,21 @@ func (t *table) removeBytes(m []byte) bool {
 	if at < 0 {
 		return false
 	}
-	return t.remove(t.members[t.slots[at]-1])
+	return t.remove(t.members[t.pos(t.slots[at])])
 }
 
 // rehash rebuilds the index with size slots, dropping tombstones.
 // Positions do not change.
 func (t *table) rehash(size int) {
-	t.slots = make([]uint32, size)
+	t.setSlots(size)
 	mask := uint64(size - 1)
 	for pos, m := range t.members {
-		i := maphash.String(seed, m) & mask
+		h := maphash.String(seed, m)
+		i := h & mask
 		for t.slots[i] != 0 {
 			i = (i + 1) & mask
 		}
-		t.slots[i] = uint32(pos + 1)
+		t.slots[i] = t.tagOf(h) | uint32(pos+1)
 	}
 	t.used = len(t.members)
 }
@@ -176,6 +209,7 @@ func (t *table) clone() *table {
 	return &table{
 		members: append(make([]string, 0, len(t.members)), t.members...),
 		slots:   append([]uint32(nil), t.slots...),
+		posBits: t.posBits,
 		used:    t.used,
 		data:    t.data,
 	}

@@ -32,7 +32,16 @@ const (
 // score must not be NaN. A compact set that would outgrow lim converts
 // first.
 func (z *ZSet) Add(member []byte, score float64, f AddFlags, lim Limits) (AddResult, float64) {
-	cur, found := z.Score(member)
+	var n *entry // the member's entry in the large form, found once
+	var cur float64
+	found := false
+	if z.big != nil {
+		if n = z.big.dict.find(member); n != nil {
+			cur, found = n.score, true
+		}
+	} else {
+		cur, found = z.Score(member)
+	}
 	if !found {
 		if f&XX != 0 {
 			return Skipped, 0
@@ -55,7 +64,11 @@ func (z *ZSet) Add(member []byte, score float64, f AddFlags, lim Limits) (AddRes
 	if score == cur {
 		return Unchanged, cur
 	}
-	z.update(member, score)
+	if n != nil {
+		z.big.setScore(n, score)
+	} else {
+		z.update(member, score)
+	}
 	return Updated, score
 }
 
@@ -71,12 +84,8 @@ func (z *ZSet) insert(member []byte, score float64, lim Limits) {
 	z.small.insert(member, score)
 }
 
-// update changes the score of a member that is in the set.
+// update changes the score of a member that is in the compact set.
 func (z *ZSet) update(member []byte, score float64) {
-	if z.big != nil {
-		z.big.sl.setScore(z.big.dict.find(member), score)
-		return
-	}
 	off, _, _ := z.small.find(member)
 	_, _, _, end := z.small.entryAt(off)
 	z.small.removeSpan(off, end, 1)

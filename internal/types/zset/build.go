@@ -76,8 +76,8 @@ func (z *ZSet) Scan(cursor uint64, count int, fn func(member []byte, score float
 		return 0
 	}
 	got := 0
-	visit := func(n *node) {
-		fn(bytesOf(n.member), n.score, false)
+	visit := func(e *entry) {
+		fn(bytesOf(e.member), e.score, false)
 		got += 2
 	}
 	for budget := count * 10; ; budget-- {
@@ -106,8 +106,8 @@ func (z *ZSet) NewSampler() *Sampler {
 // At returns the member of rank r.
 func (s *Sampler) At(r int) (member []byte, score float64) {
 	if s.offs == nil {
-		n := s.z.big.sl.at(r)
-		return bytesOf(n.member), n.score
+		m, sc := s.z.big.tree.at(r).get()
+		return bytesOf(m), sc
 	}
 	m, sc, _, _ := s.z.small.entryAt(s.offs[r])
 	return m, sc

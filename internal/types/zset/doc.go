@@ -7,10 +7,14 @@
 //     pointer-free byte slice, in order; lookups walk it. Scores that are
 //     integers are stored as varints, others as 8 bytes, so that a small
 //     set costs about what Redis's listpack does. A set starts so.
-//   - large ("skiplist"): a skiplist with spans ordered by (score, member)
-//     for O(log n) ranks and ranges, plus a chained hash table from member
-//     to node for O(1) lookups, whose buckets ZSCAN walks with Redis's
-//     reverse-binary cursor.
+//   - large (OBJECT ENCODING "skiplist", as Redis names it): a counted
+//     B+tree ordered by (score, member), whose subtree counts make ranks
+//     O(log n) as Redis's skiplist spans do, plus a chained hash table
+//     from member to score for O(1) lookups, whose buckets ZSCAN walks
+//     with Redis's reverse-binary cursor. A B+tree rather than Redis's
+//     skiplist: a skiplist walk is a chain of a cache miss per node, some
+//     25 for 100,000 members, where a descent here reads three or four
+//     nodes of adjacent lines (btree.go).
 //
 // A compact set turns large, for good, once it would hold more than
 // Limits.MaxEntries members or a member longer than Limits.MaxValue bytes

@@ -1,7 +1,7 @@
 package zset
 
 // Range commands work on ranks: they find where a range starts or ends
-// (O(log n) in the skiplist, a walk in the compact form), then walk from
+// (O(log n) in the tree, a walk in the compact form), then walk from
 // there, checking the other end as they go, as Redis does.
 
 // Ascend calls fn for the members from rank from (0-based) upwards until
@@ -11,8 +11,8 @@ func (z *ZSet) Ascend(from int, fn func(member []byte, score float64) bool) {
 		return
 	}
 	if z.big != nil {
-		for n := z.big.sl.at(from); n != nil; n = n.lv[0].next {
-			if !fn(bytesOf(n.member), n.score) {
+		for c := z.big.tree.at(from); c.valid(); c = c.next() {
+			if m, s := c.get(); !fn(bytesOf(m), s) {
 				return
 			}
 		}
@@ -34,8 +34,8 @@ func (z *ZSet) Descend(from int, fn func(member []byte, score float64) bool) {
 		return
 	}
 	if z.big != nil {
-		for n := z.big.sl.at(from); n != nil; n = n.back {
-			if !fn(bytesOf(n.member), n.score) {
+		for c := z.big.tree.at(from); c.valid(); c = c.prev() {
+			if m, s := c.get(); !fn(bytesOf(m), s) {
 				return
 			}
 		}
@@ -63,7 +63,7 @@ func (z *ZSet) At(r int) (member []byte, score float64) {
 // which holds for a prefix of the set.
 func (z *ZSet) countFromStart(ok func(member []byte, score float64) bool) int {
 	if z.big != nil {
-		return z.big.sl.countWhile(func(n *node) bool { return ok(bytesOf(n.member), n.score) })
+		return z.big.tree.countWhile(func(m string, s float64) bool { return ok(bytesOf(m), s) })
 	}
 	count := 0
 	z.Ascend(0, func(m []byte, s float64) bool {
@@ -91,9 +91,9 @@ func (z *ZSet) ScoreEnd(r ScoreRange) int {
 // Lexicographical ranges assume that all members have the same score,
 // the only case where Redis defines them. Otherwise the result is what
 // Redis's walk finds: the compact form follows Redis's listpack functions
-// step by step, so a mixed-score set gives Redis's answer; the skiplist
+// step by step, so a mixed-score set gives Redis's answer; the large
 // form answers in O(log n) as if the members were in order (Redis's own
-// answer then depends on its nodes' random levels).
+// answer then depends on its skiplist nodes' random levels).
 
 // inLexRange reports whether r may hold members of z: it is not empty,
 // the last member is at or after its start, the first at or before its
@@ -136,7 +136,7 @@ func (z *ZSet) LexLast(r LexRange) int {
 	}
 	j := -1
 	if z.big != nil {
-		j = z.big.sl.countWhile(func(n *node) bool { return r.LteMax(bytesOf(n.member)) }) - 1
+		j = z.big.tree.countWhile(func(m string, _ float64) bool { return r.LteMax(bytesOf(m)) }) - 1
 	} else {
 		i := 0
 		z.Ascend(0, func(m []byte, _ float64) bool {
@@ -160,7 +160,7 @@ func (z *ZSet) LexLast(r LexRange) int {
 // before r's end, stopping at the first that is not.
 func (z *ZSet) LexRunUp(from int, r LexRange) int {
 	if z.big != nil {
-		end := z.big.sl.countWhile(func(n *node) bool { return r.LteMax(bytesOf(n.member)) })
+		end := z.big.tree.countWhile(func(m string, _ float64) bool { return r.LteMax(bytesOf(m)) })
 		return max(end-from, 0)
 	}
 	n := 0
@@ -178,7 +178,7 @@ func (z *ZSet) LexRunUp(from int, r LexRange) int {
 // after r's start, stopping at the first that is not.
 func (z *ZSet) LexRunDown(from int, r LexRange) int {
 	if z.big != nil {
-		start := z.big.sl.countWhile(func(n *node) bool { return !r.GteMin(bytesOf(n.member)) })
+		start := z.big.tree.countWhile(func(m string, _ float64) bool { return !r.GteMin(bytesOf(m)) })
 		return max(from-start+1, 0)
 	}
 	n := 0
@@ -200,11 +200,9 @@ func (z *ZSet) RemoveRange(from, to int) int {
 		return 0
 	}
 	if z.big != nil {
-		x := z.big.sl.at(from)
 		for range n {
-			next := x.lv[0].next
-			z.big.remove(x)
-			x = next
+			m, _ := z.big.tree.at(from).get()
+			z.big.remove(z.big.dict.find(bytesOf(m)))
 		}
 		return n
 	}

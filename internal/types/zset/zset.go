@@ -13,7 +13,7 @@ type Limits struct {
 func (l Limits) fits(n, maxLen int) bool { return n <= l.MaxEntries && maxLen <= l.MaxValue }
 
 // ZSet is a sorted set: members (byte strings) ordered by score, then by
-// member. It starts compact and turns into a skiplist plus a hash table
+// member. It starts compact and turns into a B+tree plus a hash table
 // when it outgrows its Limits, never back (Redis 7.0 does the same; only
 // a set built whole, as a STORE result or a RESTORE, is compact again).
 //
@@ -24,12 +24,13 @@ type ZSet struct {
 	big   *large
 }
 
-// large is the skiplist form: the list for order and ranks, the table for
-// finding members, and the running size of their nodes.
+// large is the skiplist form (so OBJECT ENCODING calls it, as Redis): the
+// tree for order and ranks, the table for finding members, and the
+// running size of the entries and members.
 type large struct {
-	sl        skiplist
-	dict      *dict
-	nodeBytes int64
+	tree       *btree
+	dict       *dict
+	entryBytes int64
 }
 
 // New returns an empty, compact sorted set.
@@ -38,7 +39,7 @@ func New() *ZSet { return &ZSet{} }
 // Len returns the number of members.
 func (z *ZSet) Len() int {
 	if z.big != nil {
-		return z.big.sl.length
+		return z.big.tree.length
 	}
 	return z.small.n
 }
@@ -53,14 +54,14 @@ func (z *ZSet) Encoding() string {
 
 var (
 	zsetBytes  = int64(roundAlloc(int(unsafe.Sizeof(ZSet{}))))
-	largeBytes = int64(roundAlloc(int(unsafe.Sizeof(large{}))) + roundAlloc(maxLevel*int(unsafe.Sizeof(link{}))) +
+	largeBytes = int64(roundAlloc(int(unsafe.Sizeof(large{}))) + roundAlloc(int(unsafe.Sizeof(btree{}))) +
 		roundAlloc(int(unsafe.Sizeof(dict{}))))
 )
 
 // SizeBytes estimates the heap bytes the set occupies, in O(1).
 func (z *ZSet) SizeBytes() int64 {
 	if z.big != nil {
-		return zsetBytes + largeBytes + z.big.nodeBytes + z.big.dict.bytes()
+		return zsetBytes + largeBytes + z.big.entryBytes + z.big.tree.bytes() + z.big.dict.bytes()
 	}
 	return zsetBytes + int64(cap(z.small.b))
 }
@@ -73,30 +74,33 @@ func (z *ZSet) Clone() any {
 		return c
 	}
 	c.big = newLarge(z.Len())
-	for n := z.big.sl.head.lv[0].next; n != nil; n = n.lv[0].next {
-		c.big.add(n.member, n.score)
+	for cur := (cursor{lf: z.big.tree.first}); cur.valid() && cur.i < cur.lf.n; cur = cur.next() {
+		c.big.add(cur.get())
 	}
 	return c
 }
 
-func newLarge(hint int) *large {
-	l := &large{dict: newDict(hint)}
-	l.sl.level = 1
-	l.sl.head.lv = make([]link, maxLevel)
-	return l
-}
+func newLarge(hint int) *large { return &large{tree: newBtree(), dict: newDict(hint)} }
 
 // add inserts a member that is not in the set.
 func (l *large) add(member string, score float64) {
-	n := l.sl.insert(member, score)
-	l.dict.add(n)
-	l.nodeBytes += nodeSize(n)
+	e := &entry{member: member, score: score}
+	l.dict.add(e)
+	l.tree.insert(score, member)
+	l.entryBytes += entryBytes + int64(roundAlloc(len(member)))
 }
 
-func (l *large) remove(n *node) {
-	l.sl.remove(n)
-	l.dict.remove(n)
-	l.nodeBytes -= nodeSize(n)
+func (l *large) remove(e *entry) {
+	l.tree.remove(e.score, e.member)
+	l.dict.remove(e)
+	l.entryBytes -= entryBytes + int64(roundAlloc(len(e.member)))
+}
+
+// setScore moves a member to a new score.
+func (l *large) setScore(e *entry, score float64) {
+	l.tree.remove(e.score, e.member)
+	e.score = score
+	l.tree.insert(score, e.member)
 }
 
 // toLarge converts the compact form.
@@ -113,8 +117,8 @@ func (z *ZSet) toLarge() {
 // Score returns member's score.
 func (z *ZSet) Score(member []byte) (float64, bool) {
 	if z.big != nil {
-		if n := z.big.dict.find(member); n != nil {
-			return n.score, true
+		if e := z.big.dict.find(member); e != nil {
+			return e.score, true
 		}
 		return 0, false
 	}
@@ -125,11 +129,11 @@ func (z *ZSet) Score(member []byte) (float64, bool) {
 // Rank returns member's 0-based rank in ascending order.
 func (z *ZSet) Rank(member []byte) (int, bool) {
 	if z.big != nil {
-		n := z.big.dict.find(member)
-		if n == nil {
+		e := z.big.dict.find(member)
+		if e == nil {
 			return 0, false
 		}
-		return z.big.sl.rankOf(n), true
+		return z.big.tree.rank(e.score, e.member), true
 	}
 	r := 0
 	for off := 0; off < len(z.small.b); r++ {
@@ -145,11 +149,11 @@ func (z *ZSet) Rank(member []byte) (int, bool) {
 // Remove deletes member and reports whether it was there.
 func (z *ZSet) Remove(member []byte) bool {
 	if z.big != nil {
-		n := z.big.dict.find(member)
-		if n == nil {
+		e := z.big.dict.find(member)
+		if e == nil {
 			return false
 		}
-		z.big.remove(n)
+		z.big.remove(e)
 		return true
 	}
 	off, _, ok := z.small.find(member)
