@@ -1,7 +1,6 @@
 package persist
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -10,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/shoal-cache/shoal/internal/resp"
 )
 
 // Fsync is appendfsync: when the log is forced to disk.
@@ -137,7 +138,7 @@ func (a *AOF) Feed(db int, args [][]byte) int64 {
 		a.buf = appendSelect(a.buf, db)
 		a.db = db
 	}
-	a.buf = AppendCommand(a.buf, args)
+	a.buf = resp.AppendCommand(a.buf, args...)
 	a.fed += int64(len(a.buf) - n)
 	pos := a.fed
 	a.mu.Unlock()
@@ -332,28 +333,10 @@ func (a *AOF) Status() Status {
 		BaseSize: a.baseSize.Load(), Pending: pending, Fsync: Fsync(a.policy.Load())}
 }
 
-// AppendCommand appends args as a RESP array of bulk strings.
-func AppendCommand(dst []byte, args [][]byte) []byte {
-	dst = append(dst, '*')
-	dst = strconv.AppendInt(dst, int64(len(args)), 10)
-	dst = append(dst, '\r', '\n')
-	for _, a := range args {
-		dst = append(dst, '$')
-		dst = strconv.AppendInt(dst, int64(len(a)), 10)
-		dst = append(dst, '\r', '\n')
-		dst = append(dst, a...)
-		dst = append(dst, '\r', '\n')
-	}
-	return dst
-}
-
 func appendSelect(dst []byte, db int) []byte {
 	var num [20]byte
-	return AppendCommand(dst, [][]byte{[]byte("SELECT"), strconv.AppendInt(num[:0], int64(db), 10)})
+	return resp.AppendCommand(dst, []byte("SELECT"), strconv.AppendInt(num[:0], int64(db), 10))
 }
-
-// errNoSpace wraps errors of a full disk for the log line.
-var errClosed = errors.New("append only file closed")
 
 func fileErr(op, path string, err error) error {
 	return fmt.Errorf("%s %s: %w", op, filepath.Base(path), err)

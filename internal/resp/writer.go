@@ -210,3 +210,19 @@ func (w *Writer) Take() []byte {
 	w.buf = w.buf[:0]
 	return out
 }
+
+// AppendCommand appends args as a client sends a command: a RESP array of
+// bulk strings. Logs and replication streams carry commands in this form.
+func AppendCommand(dst []byte, args ...[]byte) []byte {
+	dst = append(dst, '*')
+	dst = strconv.AppendInt(dst, int64(len(args)), 10)
+	dst = append(dst, '\r', '\n')
+	for _, a := range args {
+		dst = append(dst, '$')
+		dst = strconv.AppendInt(dst, int64(len(a)), 10)
+		dst = append(dst, '\r', '\n')
+		dst = append(dst, a...)
+		dst = append(dst, '\r', '\n')
+	}
+	return dst
+}
