@@ -52,6 +52,12 @@ type State struct {
 	aofPairs  []posPair
 	links     map[int64]*Link
 	waiters   []*waiter
+	// holdTimer fails held sync-mode writes at their deadline; holdArmed
+	// says it is set.
+	holdTimer *time.Timer
+	holdArmed bool
+	// hasAOF mirrors aof != nil for Durable's lock-free fast path.
+	hasAOF atomic.Bool
 	// pending are bytes of the primary's stream applied or being
 	// applied, appended to the stream by the effect they cause (Feed) or
 	// after it (flushPending). linked is set while the link to the
@@ -123,6 +129,7 @@ func (s *State) activate() {
 func (s *State) SetAOF(a Sink) {
 	s.mu.Lock()
 	s.aof, s.aofPairs = a, nil
+	s.hasAOF.Store(a != nil)
 	s.mu.Unlock()
 }
 
