@@ -69,6 +69,9 @@ type State struct {
 
 	// stats for INFO stats and /metrics.
 	SyncFull, SyncPartialOK, SyncPartialErr atomic.Int64
+	// NetIn counts the bytes read from primaries
+	// (total_net_repl_input_bytes).
+	NetIn atomic.Int64
 }
 
 // posPair maps a stream position to the log's position for the same
