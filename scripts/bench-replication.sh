@@ -5,12 +5,18 @@
 #     of a probe as seen on its replica (scripts/repllag), for Shoal async,
 #     Shoal sync and Redis;
 #   - throughput: redis-benchmark SET rps with no replica, with one
-#     replica (async), and for Shoal with one replica in sync mode.
+#     replica (async), and for Shoal with one replica in sync mode;
+#   - write latency: p50/p99 of SETs (redis-benchmark, -P 1) from 1 and
+#     from LCLIENTS clients, with no replica, one async replica and one
+#     sync replica (the time a sync-mode write waits for its replica).
 #
 # Settings, from the environment:
 #   RATE=20000 SIZE=1024 DURATION=10s       the lag run
 #   CLIENTS=50 REQUESTS=200000 PIPELINE=1 TSIZE=100   the throughput run
 #   REDIS_SERVER=redis-server REDIS_BENCHMARK=redis-benchmark
+#   LCLIENTS=10 LREQUESTS=50000                       the latency run
+#   SECTIONS=lag,throughput,latency                   which runs to do
+#   SHOAL=path          a shoal binary to measure instead of this tree's
 #   KEEP=1              keep logs
 set -euo pipefail
 
@@ -21,6 +27,9 @@ CLIENTS=${CLIENTS:-50}
 REQUESTS=${REQUESTS:-200000}
 PIPELINE=${PIPELINE:-1}
 TSIZE=${TSIZE:-100}
+SECTIONS=${SECTIONS:-lag,throughput,latency}
+LCLIENTS=${LCLIENTS:-10}
+LREQUESTS=${LREQUESTS:-50000}
 REDIS_SERVER=${REDIS_SERVER:-redis-server}
 REDIS_BENCHMARK=${REDIS_BENCHMARK:-redis-benchmark}
 
@@ -49,7 +58,15 @@ cleanup() {
 trap cleanup EXIT
 
 echo "building shoal and repllag..." >&2
-(cd "$repo" && go build -o "$work/shoal" ./cmd/shoal && go build -o "$work/repllag" ./scripts/repllag)
+(cd "$repo" && go build -o "$work/repllag" ./scripts/repllag)
+if [[ -n ${SHOAL:-} ]]; then
+	cp "$SHOAL" "$work/shoal"
+else
+	(cd "$repo" && go build -o "$work/shoal" ./cmd/shoal)
+fi
+
+# section reports whether run $1 is among SECTIONS.
+section() { [[ ,$SECTIONS, == *,$1,* ]]; }
 
 # launch starts a server of kind $1 on port $2 with the flags after them.
 launch() {
@@ -99,8 +116,8 @@ sets() {
 		tr '\r' '\n' | awk '/SET:/ {print $2}' | tail -1
 }
 
-echo "== lag: $RATE writes/s of $SIZE bytes for $DURATION"
-for setup in "shoal async:shoal:--replication-mode async" "shoal sync:shoal:--replication-mode sync" "redis:redis:"; do
+section lag && echo "== lag: $RATE writes/s of $SIZE bytes for $DURATION"
+section lag && for setup in "shoal async:shoal:--replication-mode async" "shoal sync:shoal:--replication-mode sync" "redis:redis:"; do
 	IFS=: read -r name kind flags <<<"$setup"
 	pair "$kind" "$flags"
 	printf '%-12s %s\n' "$name" "$("$work/repllag" -primary 127.0.0.1:"$pport" -replica 127.0.0.1:"$rport" \
@@ -108,11 +125,28 @@ for setup in "shoal async:shoal:--replication-mode async" "shoal sync:shoal:--re
 	stop_all
 done
 
-echo "== SET throughput (redis-benchmark -c $CLIENTS -P $PIPELINE -d $TSIZE -n $REQUESTS), rps"
-for setup in "shoal, no replica:shoal::none" "shoal + 1 async:shoal:--replication-mode async:one" \
+section throughput && echo "== SET throughput (redis-benchmark -c $CLIENTS -P $PIPELINE -d $TSIZE -n $REQUESTS), rps"
+section throughput && for setup in "shoal, no replica:shoal::none" "shoal + 1 async:shoal:--replication-mode async:one" \
 	"shoal + 1 sync:shoal:--replication-mode sync:one" "redis, no replica:redis::none" "redis + 1 replica:redis::one"; do
 	IFS=: read -r name kind flags replica <<<"$setup"
 	pair "$kind" "$flags" "$replica"
 	printf '%-20s %s\n' "$name" "$(sets)"
+	stop_all
+done
+
+# latency prints p50 and p99 (ms) of SETs from $1 clients without
+# pipelining: redis-benchmark's CSV is test,rps,avg,min,p50,p95,p99,max.
+latency() {
+	"$REDIS_BENCHMARK" -p "$pport" -t set -n "$LREQUESTS" -c "$1" -P 1 -d "$TSIZE" -r 100000 --csv |
+		tr -d '"' | awk -F, '/^SET/ {printf "rps=%.0f p50=%s p99=%s", $2, $5, $7}'
+}
+
+section latency || exit 0
+echo "== SET latency (redis-benchmark -P 1 -d $TSIZE -n $LREQUESTS), ms"
+for setup in "shoal, no replica:shoal::none" "shoal + 1 async:shoal:--replication-mode async:one" \
+	"shoal + 1 sync:shoal:--replication-mode sync:one" "redis, no replica:redis::none" "redis + 1 replica:redis::one"; do
+	IFS=: read -r name kind flags replica <<<"$setup"
+	pair "$kind" "$flags" "$replica"
+	printf '%-20s c=1 %s   c=%d %s\n' "$name" "$(latency 1)" "$LCLIENTS" "$(latency "$LCLIENTS")"
 	stop_all
 done

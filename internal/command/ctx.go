@@ -65,6 +65,9 @@ type ClientStats struct {
 	TotalConnections, Rejected      int64
 	NetInputBytes, NetOutputBytes   int64
 	MaxInputBuffer, MaxOutputBuffer int64
+	// NetReplOutputBytes is what went to replicas (not counted in
+	// NetOutputBytes, as in Redis).
+	NetReplOutputBytes int64
 }
 
 // Clients is the node's registry of connections.

@@ -40,6 +40,9 @@ type Replication interface {
 	// Refusal is the error a command gets from replication (READONLY,
 	// NOREPLICAS, MASTERDOWN), "" if none.
 	Refusal(write, denyStale bool) string
+	// NetInputBytes is what this node read from its primaries
+	// (total_net_repl_input_bytes).
+	NetInputBytes() int64
 	// SnapshotAux are the AUX fields a snapshot taken now carries
 	// (repl-id, repl-offset); called at the snapshot's instant.
 	SnapshotAux() [][2]string
@@ -265,6 +268,14 @@ func (c *Ctx) refusedByReplication(spec *Spec) bool {
 	}
 	c.Error(msg)
 	return true
+}
+
+// replInputBytes is total_net_repl_input_bytes.
+func replInputBytes(c *Ctx) int64 {
+	if c.Node.Repl == nil {
+		return 0
+	}
+	return c.Node.Repl.NetInputBytes()
 }
 
 // infoReplicationFields writes INFO replication from the node's state.

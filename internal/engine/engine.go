@@ -262,11 +262,14 @@ func (db *DB) CountKeysInSlot(slot int) int {
 
 // ScanSlot calls fn for every key in slot, with the slot's shard locked,
 // stopping early if fn returns false. Expired keys are skipped and
-// reclaimed. key and e are valid only during the call.
+// reclaimed, and the drop hook hears of them (the replication stream
+// carries them as DEL); a replica skips them but keeps them, for its
+// primary's DEL. key and e are valid only during the call.
 func (db *DB) ScanSlot(slot int, fn func(key []byte, e *Entry) bool) {
 	sh := db.shards[db.shardOfSlot(slot)]
 	local := db.localSlot(slot)
 	now := db.eng.clock.NowMs()
+	replica := db.eng.replica.Load()
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	if sh.slots == nil || sh.slots[local].count == 0 {
@@ -284,9 +287,12 @@ func (db *DB) ScanSlot(slot int, fn func(key []byte, e *Entry) bool) {
 		loc := wordLoc(word)
 		r := decodeRecord(sh.arena.Bytes(loc))
 		if r.expireAt != 0 && r.expireAt <= now {
-			sh.changed(r.key)
-			sh.deleteAt(local, pos, loc, &r)
-			sh.expired.Add(1)
+			if !replica {
+				sh.changed(r.key)
+				sh.dropped(r.key)
+				sh.deleteAt(local, pos, loc, &r)
+				sh.expired.Add(1)
+			}
 			continue
 		}
 		sh.fill(&e, loc, &r)

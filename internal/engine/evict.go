@@ -40,6 +40,10 @@ type EvictionSettings struct {
 	Tenacity     int // maxmemory-eviction-tenacity, 0..100
 	LFULogFactor int // lfu-log-factor
 	LFUDecayTime int // lfu-decay-time, minutes
+	// ReplicaIgnore is replica-ignore-maxmemory: in replica mode the
+	// engine neither evicts nor reports itself over the limit, its
+	// primary's evictions arriving as DELs.
+	ReplicaIgnore bool
 }
 
 type atomicEviction = atomic.Pointer[EvictionSettings]
@@ -70,7 +74,13 @@ func (s EvictionSettings) EvictionBudget() time.Duration {
 // OverMaxMemory reports whether a limit is set and used memory exceeds it.
 func (e *Engine) OverMaxMemory() bool {
 	s := e.eviction.Load()
-	return s.MaxMemory > 0 && e.UsedMemory() > s.MaxMemory
+	return s.MaxMemory > 0 && !e.ignoresMaxMemory(s) && e.UsedMemory() > s.MaxMemory
+}
+
+// ignoresMaxMemory reports whether maxmemory does not apply: a replica
+// with replica-ignore-maxmemory.
+func (e *Engine) ignoresMaxMemory(s *EvictionSettings) bool {
+	return s.ReplicaIgnore && e.replica.Load()
 }
 
 // FreeMemory evicts keys by the policy until used memory is back under
@@ -81,7 +91,7 @@ func (e *Engine) OverMaxMemory() bool {
 // without shard locks held.
 func (e *Engine) FreeMemory(budget time.Duration) bool {
 	s := e.eviction.Load()
-	if s.MaxMemory == 0 || e.UsedMemory() <= s.MaxMemory {
+	if s.MaxMemory == 0 || e.ignoresMaxMemory(s) || e.UsedMemory() <= s.MaxMemory {
 		return true
 	}
 	if s.Policy == NoEviction {

@@ -408,32 +408,55 @@ func (v View) Modified(key []byte, e *Entry) {
 const lfuInitVal = 5
 
 // RandomKey returns a random live key of db, or false when it has none.
+// A primary deletes the expired keys it draws (the drop hook hears of
+// them); a replica skips them but keeps them, and when it draws nothing
+// else returns one, as Redis's replicas do when every key is volatile
+// (rather than loop until their primary's DELs come).
 func (db *DB) RandomKey() (string, bool) {
 	n := len(db.shards)
 	start := rand.IntN(n)
+	replica := db.eng.replica.Load()
+	expired := ""
 	for i := range n {
 		sh := db.shards[(start+i)%n]
-		if key, ok := sh.randomKey(db.eng.clock.NowMs()); ok {
+		key, live, ok := sh.randomKey(db.eng.clock.NowMs(), replica)
+		if ok && live {
 			return key, true
 		}
+		if ok && expired == "" {
+			expired = key
+		}
 	}
-	return "", false
+	return expired, expired != ""
 }
 
-func (sh *shard) randomKey(now int64) (string, bool) {
+// replicaRandomTries is how many expired keys a replica's RANDOMKEY
+// draws from a shard before it gives up on the shard (Redis: 100).
+const replicaRandomTries = 100
+
+// randomKey draws a random key of sh: live says whether it is live (a
+// replica may return an expired one after replicaRandomTries draws).
+func (sh *shard) randomKey(now int64, replica bool) (key string, live, ok bool) {
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	for sh.keys > 0 {
+	for tries := 1; sh.keys > 0; tries++ {
 		local, pos, loc := sh.randomRecord()
 		r := decodeRecord(sh.arena.Bytes(loc))
 		if r.expireAt != 0 && r.expireAt <= now {
+			if replica {
+				if tries >= replicaRandomTries {
+					return string(r.key), false, true
+				}
+				continue
+			}
 			sh.changed(r.key)
+			sh.dropped(r.key)
 			sh.deleteAt(local, pos, loc, &r)
 			sh.expired.Add(1)
 			sh.account()
 			continue
 		}
-		return string(r.key), true
+		return string(r.key), true, true
 	}
-	return "", false
+	return "", false, false
 }

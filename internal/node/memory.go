@@ -17,12 +17,13 @@ func (n *Node) applyMemorySettings() {
 	cfg := n.cfg
 	policy := slices.Index(engine.PolicyNames, cfg.String("maxmemory-policy"))
 	s := engine.EvictionSettings{
-		MaxMemory:    cfg.Int("maxmemory"),
-		Policy:       engine.Policy(max(policy, 0)),
-		Samples:      int(min(cfg.Int("maxmemory-samples"), 64)),
-		Tenacity:     int(cfg.Int("maxmemory-eviction-tenacity")),
-		LFULogFactor: int(cfg.Int("lfu-log-factor")),
-		LFUDecayTime: int(cfg.Int("lfu-decay-time")),
+		MaxMemory:     cfg.Int("maxmemory"),
+		Policy:        engine.Policy(max(policy, 0)),
+		Samples:       int(min(cfg.Int("maxmemory-samples"), 64)),
+		Tenacity:      int(cfg.Int("maxmemory-eviction-tenacity")),
+		ReplicaIgnore: cfg.Bool("replica-ignore-maxmemory"),
+		LFULogFactor:  int(cfg.Int("lfu-log-factor")),
+		LFUDecayTime:  int(cfg.Int("lfu-decay-time")),
 	}
 	n.engine.SetEviction(s)
 	if limit, ok := goMemoryLimit(cfg); ok {

@@ -348,6 +348,8 @@ func (r replControl) Ack(connID, off int64) {
 
 func (r replControl) Offset() int64 { return r.n.repl.st.Offset() }
 
+func (r replControl) NetInputBytes() int64 { return r.n.repl.st.NetIn.Load() }
+
 func (r replControl) Wait(off int64, need int, timeout time.Duration, done func(int)) (int, bool) {
 	if done == nil {
 		return r.n.repl.st.Acked(off), false

@@ -169,7 +169,8 @@ func (f *Follower) session(ctx context.Context) error {
 	f.conn = conn
 	f.wmu.Unlock()
 	defer conn.Close()
-	l := &linkIO{conn: conn, br: bufio.NewReaderSize(conn, 64<<10), timeout: set.Timeout, f: f}
+	in := countingReader{conn, &f.s.NetIn}
+	l := &linkIO{conn: conn, br: bufio.NewReaderSize(in, 64<<10), timeout: set.Timeout, f: f}
 	f.state.Store(FollowHandshake)
 	if err := f.handshake(l); err != nil {
 		return err
@@ -552,4 +553,16 @@ func (f *Follower) ackEverySecond(stop chan struct{}) {
 			f.ack()
 		}
 	}
+}
+
+// countingReader counts what it reads into n.
+type countingReader struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (c countingReader) Read(p []byte) (int, error) {
+	k, err := c.r.Read(p)
+	c.n.Add(int64(k))
+	return k, err
 }

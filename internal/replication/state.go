@@ -52,6 +52,12 @@ type State struct {
 	aofPairs  []posPair
 	links     map[int64]*Link
 	waiters   []*waiter
+	// holdTimer fails held sync-mode writes at their deadline; holdArmed
+	// says it is set.
+	holdTimer *time.Timer
+	holdArmed bool
+	// hasAOF mirrors aof != nil for Durable's lock-free fast path.
+	hasAOF atomic.Bool
 	// pending are bytes of the primary's stream applied or being
 	// applied, appended to the stream by the effect they cause (Feed) or
 	// after it (flushPending). linked is set while the link to the
@@ -63,6 +69,9 @@ type State struct {
 
 	// stats for INFO stats and /metrics.
 	SyncFull, SyncPartialOK, SyncPartialErr atomic.Int64
+	// NetIn counts the bytes read from primaries
+	// (total_net_repl_input_bytes).
+	NetIn atomic.Int64
 }
 
 // posPair maps a stream position to the log's position for the same
@@ -123,6 +132,7 @@ func (s *State) activate() {
 func (s *State) SetAOF(a Sink) {
 	s.mu.Lock()
 	s.aof, s.aofPairs = a, nil
+	s.hasAOF.Store(a != nil)
 	s.mu.Unlock()
 }
 

@@ -11,7 +11,11 @@ type waiter struct {
 	pos   int64
 	need  int
 	fired bool
-	timer *time.Timer
+	// timer times out a WAIT; a held write has a deadline instead, which
+	// the state's one hold timer watches (a timer per write costs more
+	// than the write).
+	timer    *time.Timer
+	deadline time.Time
 	// done gets the number of replicas that acknowledged pos; ok says
 	// whether need of them did.
 	done func(n int, ok bool)
@@ -126,9 +130,7 @@ func (s *State) released(l *Link) {
 			kept = append(kept, w)
 		}
 	}
-	for i := len(kept); i < len(s.waiters); i++ {
-		s.waiters[i] = nil
-	}
+	clear(s.waiters[len(kept):])
 	s.waiters = kept
 	s.mu.Unlock()
 	for i, w := range ready {
@@ -145,6 +147,9 @@ func (s *State) syncNeed() int { return max(1, s.Settings().MinReplicas) }
 // Durable reports whether the stream up to pos may be acknowledged: the
 // log has it (appendfsync always) and, in sync mode, enough replicas do.
 func (s *State) Durable(pos int64) bool {
+	if !s.hasAOF.Load() && !s.Settings().Sync {
+		return true // async, no log: every write, and Durable runs per batch
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.aofDurable(pos) {
@@ -162,36 +167,115 @@ func (s *State) AwaitDurable(pos int64, done func()) bool {
 // AwaitDurableOrFail arranges for done to run once pos is durable, or fail
 // with the error to reply when sync mode gives up on it, and reports
 // true; it reports false, calling neither, when pos is durable already.
+// Without a log to wait for first, it decides and queues under one lock:
+// this is on the path of every sync-mode write.
 func (s *State) AwaitDurableOrFail(pos int64, done func(), fail func(msg string)) bool {
-	if s.Durable(pos) {
+	s.mu.Lock()
+	if s.aof == nil {
+		if s.replicated(pos) {
+			s.mu.Unlock()
+			return false
+		}
+		s.holdWrite(pos, done, fail)
+		s.mu.Unlock()
+		return true
+	}
+	durable := s.aofDurable(pos) && s.replicated(pos)
+	s.mu.Unlock()
+	if durable {
 		return false
 	}
 	s.awaitAOF(pos, func() { s.awaitAcks(pos, done, fail) })
 	return true
 }
 
+// replicated reports whether the replication mode lets pos be
+// acknowledged. The caller holds mu.
+func (s *State) replicated(pos int64) bool {
+	return !s.Settings().Sync || s.mirror || s.acked(pos) >= s.syncNeed()
+}
+
 func (s *State) awaitAcks(pos int64, done func(), fail func(string)) {
 	s.mu.Lock()
-	set := s.Settings()
-	need := s.syncNeed()
-	if !set.Sync || s.mirror || s.acked(pos) >= need {
+	if s.replicated(pos) {
 		s.mu.Unlock()
 		done()
 		return
 	}
-	w := &waiter{pos: pos, need: need, done: func(_ int, ok bool) {
+	s.holdWrite(pos, done, fail)
+	s.mu.Unlock()
+}
+
+// holdWrite queues a sync-mode write's reply until enough replicas
+// acknowledge pos, or sync-replication-timeout passes. The caller holds
+// mu.
+func (s *State) holdWrite(pos int64, done func(), fail func(string)) {
+	timeout := s.Settings().SyncTimeout
+	if timeout <= 0 {
+		timeout = time.Millisecond
+	}
+	w := &waiter{pos: pos, need: s.syncNeed(), deadline: time.Now().Add(timeout), done: func(_ int, ok bool) {
 		if ok {
 			done()
 		} else {
 			fail(ErrSyncTimeout)
 		}
 	}}
-	timeout := set.SyncTimeout
-	if timeout <= 0 {
-		timeout = time.Millisecond
+	s.waiters = append(s.waiters, w)
+	if !s.holdArmed {
+		s.armHold(timeout)
 	}
-	s.addWaiter(w, timeout)
+}
+
+// armHold makes the hold timer fire after d. The caller holds mu.
+func (s *State) armHold(d time.Duration) {
+	s.holdArmed = true
+	if s.holdTimer == nil {
+		s.holdTimer = time.AfterFunc(d, s.expireHeld)
+		return
+	}
+	s.holdTimer.Reset(d)
+}
+
+// expireHeld fails the held writes whose deadline passed and arms the
+// timer again for the next one. Writes are held in arrival order with one
+// timeout, so the timer fires about once per timeout while writes wait.
+func (s *State) expireHeld() {
+	s.mu.Lock()
+	s.holdArmed = false
+	now := time.Now()
+	var late []*waiter
+	var counts []int
+	next := time.Duration(-1)
+	kept := s.waiters[:0]
+	for _, w := range s.waiters {
+		switch {
+		case w.deadline.IsZero():
+			kept = append(kept, w)
+		case !w.deadline.After(now):
+			w.fired = true
+			n := s.acked(w.pos)
+			if n < w.need {
+				s.dropLaggards(w.pos)
+			}
+			late = append(late, w)
+			counts = append(counts, n)
+		default:
+			kept = append(kept, w)
+			if d := w.deadline.Sub(now); next < 0 || d < next {
+				next = d
+			}
+		}
+	}
+	clear(s.waiters[len(kept):])
+	s.waiters = kept
+	if next >= 0 {
+		s.armHold(next)
+	}
 	s.mu.Unlock()
+	for i, w := range late {
+		w.done(counts[i], counts[i] >= w.need)
+	}
 }
 
 // aofDurable reports whether the log has made the effect at pos durable.

@@ -39,6 +39,7 @@ type conn struct {
 	qbufLen    atomic.Int64
 	lastCmd    atomic.Pointer[command.Spec]
 	noEvict    atomic.Bool
+	replica    atomic.Bool // a replica's link: CLIENT LIST flag S (replica.go)
 
 	mu      sync.Mutex
 	name    string
@@ -329,6 +330,9 @@ func (c *conn) Info() string {
 	multi, dirty := c.ctx.MultiState()
 	sub, psub, ssub := c.ctx.SubscriptionCounts()
 	flags := ""
+	if c.replica.Load() {
+		flags += "S" // Redis puts it first
+	}
 	if sub+psub+ssub > 0 {
 		flags += "P"
 	}

@@ -33,6 +33,7 @@ type replStream struct {
 
 // StartStream makes the connection a replica's stream (command.Streamer).
 func (c *conn) StartStream() command.ReplStream {
+	c.replica.Store(true)
 	return &replStream{c: c, signal: make(chan struct{}, 1)}
 }
 
@@ -62,7 +63,7 @@ func (s *replStream) async(p []byte) error {
 	err := s.c.gc.AsyncWrite(p, func(gc gnet.Conn, err error) error {
 		s.queued.Add(-n)
 		if err == nil {
-			s.c.srv.netOut.Add(n)
+			s.c.srv.netReplOut.Add(n)
 			s.outbound.Store(int64(gc.OutboundBuffered()))
 		}
 		select {

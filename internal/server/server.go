@@ -61,6 +61,7 @@ type Server struct {
 
 	totalConns, rejected atomic.Int64
 	netIn, netOut        atomic.Int64
+	netReplOut           atomic.Int64 // to replicas (replica.go)
 }
 
 // New returns a server that runs commands on node. It registers itself as
@@ -253,6 +254,7 @@ func (s *Server) Stats() command.ClientStats {
 	st.Rejected = s.rejected.Load()
 	st.NetInputBytes = s.netIn.Load()
 	st.NetOutputBytes = s.netOut.Load()
+	st.NetReplOutputBytes = s.netReplOut.Load()
 	return st
 }
 
@@ -262,6 +264,7 @@ func (s *Server) ResetStats() {
 	s.rejected.Store(0)
 	s.netIn.Store(0)
 	s.netOut.Store(0)
+	s.netReplOut.Store(0)
 }
 
 // gnetLogger sends gnet's own messages to the node's log; its routine
