@@ -14,6 +14,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/shoal-cache/shoal/internal/resp"
 )
 
 // Host is what a Follower needs from its node.
@@ -211,7 +213,7 @@ func (l *linkIO) send(args ...string) error {
 	for i, a := range args {
 		bs[i] = []byte(a)
 	}
-	b = appendCommand(b, bs...)
+	b = resp.AppendCommand(b, bs...)
 	return l.f.write(b)
 }
 
@@ -539,7 +541,7 @@ func (f *Follower) apply(args [][]byte, raw []byte, inMulti *bool) {
 
 func (f *Follower) ack() {
 	off := strconv.FormatInt(f.s.Offset(), 10)
-	f.write(appendCommand(nil, wordREPLCONF, wordACK, []byte(off)))
+	f.write(resp.AppendCommand(nil, wordREPLCONF, wordACK, []byte(off)))
 }
 
 func (f *Follower) ackEverySecond(stop chan struct{}) {

@@ -6,27 +6,13 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-)
 
-// appendCommand appends args as a RESP array of bulk strings, the form
-// every command of the stream takes.
-func appendCommand(dst []byte, args ...[]byte) []byte {
-	dst = append(dst, '*')
-	dst = strconv.AppendInt(dst, int64(len(args)), 10)
-	dst = append(dst, '\r', '\n')
-	for _, a := range args {
-		dst = append(dst, '$')
-		dst = strconv.AppendInt(dst, int64(len(a)), 10)
-		dst = append(dst, '\r', '\n')
-		dst = append(dst, a...)
-		dst = append(dst, '\r', '\n')
-	}
-	return dst
-}
+	"github.com/shoal-cache/shoal/internal/resp"
+)
 
 func appendSelect(dst []byte, db int) []byte {
 	var num [20]byte
-	return appendCommand(dst, []byte("SELECT"), strconv.AppendInt(num[:0], int64(db), 10))
+	return resp.AppendCommand(dst, []byte("SELECT"), strconv.AppendInt(num[:0], int64(db), 10))
 }
 
 // Words of the protocol.

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/shoal-cache/shoal/internal/resp"
 )
 
 // Sink is an effect sink State forwards to (the append-only log): the
@@ -160,7 +162,7 @@ func (s *State) Feed(db int, args [][]byte) int64 {
 			s.enc = appendSelect(s.enc, db)
 			s.db = db
 		}
-		s.enc = appendCommand(s.enc, args...)
+		s.enc = resp.AppendCommand(s.enc, args...)
 		s.stream.append(s.enc)
 		s.trim()
 		s.wakeLinks()
@@ -192,7 +194,7 @@ func (s *State) feedPing() {
 	if s.mirror || len(s.links) == 0 {
 		return
 	}
-	s.stream.append(appendCommand(nil, wordPING))
+	s.stream.append(resp.AppendCommand(nil, wordPING))
 	s.wakeLinks()
 }
 
@@ -203,7 +205,7 @@ func (s *State) FeedGetAck() {
 	if s.mirror || len(s.links) == 0 {
 		return
 	}
-	s.stream.append(appendCommand(nil, wordREPLCONF, wordGETACK, wordStar))
+	s.stream.append(resp.AppendCommand(nil, wordREPLCONF, wordGETACK, wordStar))
 	s.wakeLinks()
 }
 
