@@ -86,10 +86,16 @@ func (c *Ctx) runScript(job *scriptJob) {
 	// Redis looks at the clock every 100000 Lua instructions, so even at
 	// a threshold of 0 a script turns busy only after a millisecond or so.
 	threshold := max(time.Duration(c.Node.Config.Int("busy-reply-threshold"))*time.Millisecond, time.Millisecond)
-	if job.fn == nil && !e.effectful[job.script] {
-		if res, errs, done := c.attemptScript(job, r, min(threshold, attemptSlice)); done {
-			c.failed = c.writeScriptReply(c.W, res) || errs > 0
-			c.endScript(r)
+	if job.fn == nil {
+		switch h := e.hints[job.script]; {
+		case h == nil:
+			if res, errs, done := c.attemptScript(job, r, min(threshold, attemptSlice)); done {
+				c.failed = c.writeScriptReply(c.W, res) || errs > 0
+				c.endScript(r)
+				return
+			}
+		case h.inline():
+			c.runInline(job, r, h, threshold)
 			return
 		}
 	}
@@ -98,8 +104,11 @@ func (c *Ctx) runScript(job *scriptJob) {
 	timer := time.AfterFunc(threshold-time.Since(started), r.turnBusy)
 	var res *scripting.Result
 	var errs int
+	var took time.Duration
 	e.worker.run(func() {
+		start := time.Now()
 		res, errs = e.execute(c, job, r)
+		took = time.Since(start)
 		timer.Stop()
 		if r.state.CompareAndSwap(stateRunning, stateFinished) {
 			close(r.wake)
@@ -113,8 +122,52 @@ func (c *Ctx) runScript(job *scriptJob) {
 		c.Conn.Block()
 		return
 	}
+	if job.fn == nil {
+		if h := e.hints[job.script]; h != nil {
+			h.note(took, false)
+		}
+	}
 	c.failed = c.writeScriptReply(c.W, res) || errs > 0
 	c.endScript(r)
+}
+
+// runInline runs job, a script known to write and to end quickly, to its
+// end here, on its client's event loop, effects allowed: handing it to
+// the scripts' goroutine would cost more than the script. Past threshold
+// the run turns busy as on the goroutine (other clients get -BUSY, SCRIPT
+// KILL stops it or answers UNKILLABLE) but the event loop stays with the
+// script, so the clients sharing it wait instead; a run that lasted long
+// sends the script back to the goroutine (scriptHint).
+func (c *Ctx) runInline(job *scriptJob, r *scriptRun, h *scriptHint, threshold time.Duration) {
+	e := &c.Node.scripts
+	start := time.Now()
+	r.state.Store(stateInline)
+	r.busyAt = start.Add(threshold)
+	e.inlining.Store(r)
+	if e.busyTimer == nil {
+		e.busyTimer = time.AfterFunc(threshold, e.inlineTimeout)
+	} else {
+		e.busyTimer.Reset(threshold)
+	}
+	res, errs := e.execute(c, job, r)
+	e.busyTimer.Stop()
+	e.inlining.Store(nil)
+	h.note(time.Since(start), r.busy.Load())
+	c.failed = c.writeScriptReply(c.W, res) || errs > 0
+	c.endScript(r)
+}
+
+// inlineTimeout turns the script running on its event loop busy when it
+// passed its threshold. The timer is reused from run to run: a late call
+// finds a later run that has not passed its own threshold, and leaves it.
+func (e *scriptEngine) inlineTimeout() {
+	if r := e.inlining.Load(); r != nil {
+		if wait := time.Until(r.busyAt); wait > 0 {
+			e.busyTimer.Reset(wait)
+			return
+		}
+		r.turnBusy()
+	}
 }
 
 // attemptScript runs job here with no effect allowed, for at most slice,
@@ -163,6 +216,11 @@ func (c *Ctx) finishDetached(r *scriptRun, res *scripting.Result) {
 	c.writeScriptReply(w, res)
 	w.Flush()
 	pos := c.TakeEffectPos()
+	if job := r.job; job.fn == nil {
+		if h := c.Node.scripts.hints[job.script]; h != nil {
+			h.note(time.Since(r.started), true)
+		}
+	}
 	c.endScript(r)
 	c.unblockWhenDurable(c.Conn, pos, out.Bytes())
 }
@@ -218,14 +276,54 @@ func cloneJobArgs(job *scriptJob) (head, keys, argv [][]byte) {
 	return all[:h:h], all[h:k:k], all[k:]
 }
 
-// noteEffectful remembers a script stopped for an effect in an attempt.
-// Only the holder of the exclusive gate uses the set; it is emptied when
-// it grows large.
+// noteEffectful remembers a script stopped for an effect in an attempt:
+// it goes to the scripts' goroutine, or runs on its event loop with its
+// effects, from then on. Only the holder of the exclusive gate uses the
+// hints; they are dropped when they grow many.
 func (e *scriptEngine) noteEffectful(s *scripting.Script) {
-	if e.effectful == nil || len(e.effectful) >= 4096 {
-		e.effectful = map[*scripting.Script]bool{}
+	if e.hints == nil || len(e.hints) >= 4096 {
+		e.hints = map[*scripting.Script]*scriptHint{}
 	}
-	e.effectful[s] = true
+	if e.hints[s] == nil {
+		e.hints[s] = &scriptHint{}
+	}
+}
+
+// scriptHint is what is known of how a script with effects runs: whether
+// it may run on its client's event loop (runInline). It may once its
+// last runs all ended within shortRun, four of them, or more after runs
+// past shortRun: each doubles the count, up to 4096, and a long enough
+// row of short runs halves it again, so that a script the machine's noise
+// once slowed soon comes back while one often slow stays away. A script
+// that once turned busy never comes back: a run that long would keep the
+// clients of its event loop waiting instead of told BUSY.
+type scriptHint struct {
+	// short counts the runs since the last long one; longs is the
+	// doubling of their count.
+	short uint32
+	longs uint8
+	busy  bool
+}
+
+// shortRun is how long a run may last and still count as short.
+const shortRun = time.Millisecond
+
+// inline reports whether the script may run on its event loop.
+func (h *scriptHint) inline() bool { return !h.busy && h.short >= 4<<h.longs }
+
+// note counts a run that lasted took and turned busy or not.
+func (h *scriptHint) note(took time.Duration, busy bool) {
+	h.busy = h.busy || busy
+	if took > shortRun {
+		h.short = 0
+		h.longs = min(h.longs+1, 10)
+		return
+	}
+	h.short++
+	if h.longs > 0 && h.short >= 64<<h.longs {
+		h.longs--
+		h.short = 4 << h.longs
+	}
 }
 
 // writeScriptReply writes the script's result to w and reports whether

@@ -39,10 +39,10 @@ type scriptEngine struct {
 	cache map[string]*scripting.Script
 	// vm runs every script, one at a time, and host runs their
 	// commands: only the holder of the exclusive gate uses them, and
-	// effectful (script_exec.go).
-	vm        *scripting.VM
-	host      scriptHost
-	effectful map[*scripting.Script]bool
+	// hints (script_exec.go).
+	vm    *scripting.VM
+	host  scriptHost
+	hints map[*scripting.Script]*scriptHint
 	// functions are the libraries of FUNCTION LOAD, with their own VM.
 	functions functionLibs
 	// worker runs the scripts that leave their client's event loop;
@@ -51,6 +51,10 @@ type scriptEngine struct {
 	worker       scriptWorker
 	attemptTimer *time.Timer
 	attempting   atomic.Pointer[scriptRun]
+	// inlining is the script running on its event loop with its effects
+	// (runInline), which busyTimer turns busy.
+	busyTimer *time.Timer
+	inlining  atomic.Pointer[scriptRun]
 	// running is the script that runs or waits for the gate, nil when
 	// there is none.
 	running atomic.Pointer[scriptRun]
@@ -124,6 +128,8 @@ type scriptRun struct {
 	// busy (stateDetached).
 	state atomic.Int32
 	wake  chan struct{}
+	// busyAt is when a run on its event loop turns busy.
+	busyAt time.Time
 
 	// attempt is the state of the attempt on the event loop
 	// (script_exec.go); effectStopped says it was stopped for an effect.
@@ -135,6 +141,8 @@ const (
 	stateRunning int32 = iota
 	stateFinished
 	stateDetached
+	// stateInline: the run is on its client's event loop, to its end.
+	stateInline
 )
 
 const (

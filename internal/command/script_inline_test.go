@@ -1,0 +1,124 @@
+package command_test
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shoal-cache/shoal/internal/testserver"
+)
+
+// Scripts known to write and to end quickly run on their client's event
+// loop with their effects (script_exec.go runInline). With two event
+// loops, gnet hands connections out in turn, so raw connections a, b, c
+// opened one after another put a and c on one loop and b on the other.
+
+// inlineScript increments KEYS[1]; with ARGV[1] "spin" it first loops
+// until killed, with "write-spin" it increments and then runs for
+// ARGV[2] ms.
+const inlineScript = `if ARGV[1] == 'spin' then while true do end end
+local n = redis.call('incr', KEYS[1])
+if ARGV[1] == 'write-spin' then
+  local t = redis.call('time')
+  local start = t[1] * 1000000 + t[2]
+  repeat t = redis.call('time') until t[1] * 1000000 + t[2] - start > tonumber(ARGV[2]) * 1000
+end
+return n`
+
+func evalshaCmd(sha, key string, argv ...string) string {
+	args := append([]string{"EVALSHA", sha, "1", key}, argv...)
+	var b strings.Builder
+	b.WriteString("*" + strconv.Itoa(len(args)) + "\r\n")
+	for _, a := range args {
+		b.WriteString("$" + strconv.Itoa(len(a)) + "\r\n" + a + "\r\n")
+	}
+	return b.String()
+}
+
+// warmRuns is enough short runs for the script to run on its event loop
+// even if the machine's noise made a few of them long.
+const warmRuns = 40
+
+// warmInline runs the script, short, until it surely runs on its event
+// loop, and checks its replies count up from after.
+func warmInline(t *testing.T, a *testserver.Raw, sha string, after int) int {
+	t.Helper()
+	for i := 1; i <= warmRuns; i++ {
+		a.Send(evalshaCmd(sha, "n", "fast"))
+		if got, want := a.ReadReply(), ":"+strconv.Itoa(after+i)+"\r\n"; got != want {
+			t.Fatalf("warm-up run %d: %q, want %q", i, got, want)
+		}
+	}
+	return after + warmRuns
+}
+
+// waitBusy waits until b is told BUSY.
+func waitBusy(t *testing.T, b *testserver.Raw) {
+	t.Helper()
+	waitScript(t, func() bool { return b.Do("PING") == "-"+scrBusy+"\r\n" })
+}
+
+// TestScriptInlineBusy: a quick writing script runs on its event loop; when
+// it runs long anyway it turns busy past busy-reply-threshold (clients of
+// the other loop get BUSY, SCRIPT KILL stops it) while the clients of its
+// own loop wait and are then answered; having run long, it leaves its
+// event loop from then on, and the clients of that loop get BUSY too.
+func TestScriptInlineBusy(t *testing.T) {
+	srv := testserver.Start(t, "io-threads 2", "busy-reply-threshold 50")
+	a, b, c := srv.Raw(t), srv.Raw(t), srv.Raw(t)
+	sha := strings.TrimSpace(strings.TrimPrefix(a.Do("SCRIPT", "LOAD", inlineScript), "$40\r\n"))
+	warmInline(t, a, sha, 0)
+	killed := "-ERR Script killed by user with SCRIPT KILL... script: " + sha + ", on @user_script:1.\r\n"
+
+	a.Send(evalshaCmd(sha, "n", "spin"))
+	waitBusy(t, b)
+	c.Send("*1\r\n$4\r\nPING\r\n") // waits: the script has c's event loop
+	time.Sleep(20 * time.Millisecond)
+	if got := b.Do("SCRIPT", "KILL"); got != "+OK\r\n" {
+		t.Fatalf("SCRIPT KILL: %q", got)
+	}
+	if got := a.ReadReply(); got != killed {
+		t.Fatalf("killed script's reply: %q", got)
+	}
+	if got := c.ReadReply(); got != "+PONG\r\n" {
+		t.Fatalf("PING from the script's event loop: %q", got)
+	}
+
+	// It ran long: now it leaves the event loop, which serves c.
+	a.Send(evalshaCmd(sha, "n", "spin"))
+	waitBusy(t, b)
+	if got := c.Do("PING"); got != "-"+scrBusy+"\r\n" {
+		t.Fatalf("PING from the script's event loop, second time: %q", got)
+	}
+	if got := b.Do("SCRIPT", "KILL"); got != "+OK\r\n" {
+		t.Fatalf("second SCRIPT KILL: %q", got)
+	}
+	if got := a.ReadReply(); got != killed {
+		t.Fatalf("second killed script's reply: %q", got)
+	}
+	if got, want := c.Do("GET", "n"), "$2\r\n"+strconv.Itoa(warmRuns)+"\r\n"; got != want {
+		t.Fatalf("n after the killed runs: %q", got)
+	}
+}
+
+// TestScriptInlineUnkillable: a quick writing script on its event loop
+// that wrote and then runs long is busy and UNKILLABLE; it ends, replies,
+// and its write stays.
+func TestScriptInlineUnkillable(t *testing.T) {
+	srv := testserver.Start(t, "io-threads 2", "busy-reply-threshold 50")
+	a, b := srv.Raw(t), srv.Raw(t)
+	sha := strings.TrimSpace(strings.TrimPrefix(a.Do("SCRIPT", "LOAD", inlineScript), "$40\r\n"))
+	n := warmInline(t, a, sha, 0)
+	a.Send(evalshaCmd(sha, "n", "write-spin", "300"))
+	waitBusy(t, b)
+	if got := b.Do("SCRIPT", "KILL"); !strings.HasPrefix(got, "-UNKILLABLE ") {
+		t.Fatalf("SCRIPT KILL of a script that wrote: %q", got)
+	}
+	if got, want := a.ReadReply(), ":"+strconv.Itoa(n+1)+"\r\n"; got != want {
+		t.Fatalf("script's reply: %q, want %q", got, want)
+	}
+	if got := b.Do("SCRIPT", "KILL"); got != "-NOTBUSY No scripts in execution right now.\r\n" {
+		t.Fatalf("SCRIPT KILL after: %q", got)
+	}
+}
