@@ -76,13 +76,13 @@ func (c *Ctx) runScript(job *scriptJob) {
 		return
 	}
 	r := newScriptRun()
-	r.job, r.started = job, time.Now()
+	r.job = job
 	if !e.publish(r) {
 		c.Error(e.busyError())
 		return
 	}
 	c.Node.gate.lock()
-	started := time.Now()
+	r.started = time.Now()
 	// Redis looks at the clock every 100000 Lua instructions, so even at
 	// a threshold of 0 a script turns busy only after a millisecond or so.
 	threshold := max(time.Duration(c.Node.Config.Int("busy-reply-threshold"))*time.Millisecond, time.Millisecond)
@@ -101,7 +101,7 @@ func (c *Ctx) runScript(job *scriptJob) {
 	}
 	job.head, job.keys, job.argv = cloneJobArgs(job)
 	r.wake = make(chan struct{})
-	timer := time.AfterFunc(threshold-time.Since(started), r.turnBusy)
+	timer := time.AfterFunc(threshold-time.Since(r.started), r.turnBusy)
 	var res *scripting.Result
 	var errs int
 	var took time.Duration
@@ -140,9 +140,8 @@ func (c *Ctx) runScript(job *scriptJob) {
 // sends the script back to the goroutine (scriptHint).
 func (c *Ctx) runInline(job *scriptJob, r *scriptRun, h *scriptHint, threshold time.Duration) {
 	e := &c.Node.scripts
-	start := time.Now()
 	r.state.Store(stateInline)
-	r.busyAt = start.Add(threshold)
+	r.busyAt = r.started.Add(threshold)
 	e.inlining.Store(r)
 	if e.busyTimer == nil {
 		e.busyTimer = time.AfterFunc(threshold, e.inlineTimeout)
@@ -152,7 +151,7 @@ func (c *Ctx) runInline(job *scriptJob, r *scriptRun, h *scriptHint, threshold t
 	res, errs := e.execute(c, job, r)
 	e.busyTimer.Stop()
 	e.inlining.Store(nil)
-	h.note(time.Since(start), r.busy.Load())
+	h.note(time.Since(r.started), r.busy.Load())
 	c.failed = c.writeScriptReply(c.W, res) || errs > 0
 	c.endScript(r)
 }

@@ -53,7 +53,12 @@ func (h *scriptHost) reset(c *Ctx, job *scriptJob, r *scriptRun) {
 	if h.inner.W == nil {
 		h.inner.W = resp.NewWriter(&h.out)
 	}
-	h.c, h.node, h.job, h.run, h.errors, h.started, h.logs = c, c.Node, job, r, 0, time.Now(), h.logs[:0]
+	h.c, h.node, h.job, h.run, h.errors, h.logs = c, c.Node, job, r, 0, h.logs[:0]
+	if r != nil {
+		h.started = r.started
+	} else {
+		h.started = time.Now()
+	}
 	h.conn = scriptConn{Conn: c.Conn, db: c.Conn.DB(), proto: 2}
 	h.inner = Ctx{W: h.inner.W, Conn: &h.conn, Node: c.Node, Txn: job.txn, inExec: true, batch: c.batch}
 }

@@ -118,10 +118,12 @@ type scriptRun struct {
 	wrote atomic.Bool
 	// busy is set when the script passes busy-reply-threshold.
 	busy atomic.Bool
-	// changed is closed when the script turns busy or ends: commands
-	// waiting on the script look again.
-	changed     chan struct{}
-	changedOnce sync.Once
+	// changed is closed when the script turns busy or ends (signalled):
+	// commands waiting on the script look again. It is made by the first
+	// command that waits (waitChanged): most runs have none, and a
+	// channel each would be a visible share of a short script's cost.
+	changed   atomic.Pointer[chan struct{}]
+	signalled atomic.Bool
 	// state says who finishes a run on a goroutine of its own: see
 	// runScript. wake, made for such a run, is closed when the caller's
 	// event loop may go on: the script ended (stateFinished) or turned
@@ -152,7 +154,7 @@ const (
 )
 
 func newScriptRun() *scriptRun {
-	r := &scriptRun{changed: make(chan struct{})}
+	r := &scriptRun{}
 	done := make(chan struct{})
 	r.done.Store(&done)
 	return r
@@ -197,7 +199,32 @@ func (r *scriptRun) endAttempt(effect bool) bool {
 	return r.attempt.Load() == attemptNone
 }
 
-func (r *scriptRun) signalChanged() { r.changedOnce.Do(func() { close(r.changed) }) }
+// signalChanged wakes the commands waiting on the run. One that makes
+// the channel after signalled was set finds it set and does not wait.
+func (r *scriptRun) signalChanged() {
+	if r.signalled.CompareAndSwap(false, true) {
+		if ch := r.changed.Load(); ch != nil {
+			close(*ch)
+		}
+	}
+}
+
+// waitChanged waits until the run turns busy or ends.
+func (r *scriptRun) waitChanged() {
+	ch := r.changed.Load()
+	if ch == nil {
+		made := make(chan struct{})
+		if r.changed.CompareAndSwap(nil, &made) {
+			ch = &made
+		} else {
+			ch = r.changed.Load()
+		}
+	}
+	if r.signalled.Load() {
+		return
+	}
+	<-*ch
+}
 
 // turnBusy runs when the script passes busy-reply-threshold.
 func (r *scriptRun) turnBusy() {
@@ -232,7 +259,7 @@ func (c *Ctx) passScript(spec *Spec) scriptPass {
 		if r.busy.Load() {
 			return c.busyPass(spec, r)
 		}
-		<-r.changed
+		r.waitChanged()
 	}
 }
 
@@ -286,7 +313,7 @@ func (e *scriptEngine) publish(r *scriptRun) bool {
 		if cur.busy.Load() {
 			return false
 		}
-		<-cur.changed
+		cur.waitChanged()
 	}
 	return true
 }
