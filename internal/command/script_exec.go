@@ -67,15 +67,19 @@ func (j *scriptJob) flags() scripting.Flags {
 // its reply is written here, if not the connection is parked and the
 // script's goroutine replies, serves the clients its writes unblocked and
 // lets the gate go when it ends.
-func (c *Ctx) runScript(job *scriptJob) {
+func (c *Ctx) runScript(parsed scriptJob) {
 	e := &c.Node.scripts
-	job.txn = c.Txn
+	parsed.txn = c.Txn
 	if c.inExec {
+		job := new(scriptJob)
+		*job = parsed
 		res, errs := e.execute(c, job, nil)
 		c.failed = c.writeScriptReply(c.W, res) || errs > 0
 		return
 	}
 	r := newScriptRun()
+	r.held = parsed
+	job := &r.held
 	r.job = job
 	if !e.publish(r) {
 		c.Error(e.busyError())

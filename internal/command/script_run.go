@@ -67,6 +67,14 @@ func (e *scriptEngine) lookup(sha string) *scripting.Script {
 	return e.cache[sha]
 }
 
+// lookupBytes is lookup of a name in a byte slice, which it does not
+// copy.
+func (e *scriptEngine) lookupBytes(sha []byte) *scripting.Script {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.cache[string(sha)]
+}
+
 // load compiles body, or finds it compiled, and caches it.
 func (e *scriptEngine) load(body []byte) (*scripting.Script, error) {
 	sha := scripting.SHA1Hex(string(body))
@@ -110,8 +118,13 @@ type scriptRun struct {
 	// the run is busy, after job's arguments were copied.
 	job     *scriptJob
 	started time.Time
-	// done is the context's channel, closed by stop.
-	done    atomic.Pointer[chan struct{}]
+	// held is the job of a run outside EXEC, kept here to save an
+	// allocation (job points to it).
+	held scriptJob
+	// done is the context's channel, closed by stop; it points to
+	// firstDone until an attempt is restarted.
+	done      atomic.Pointer[chan struct{}]
+	firstDone chan struct{}
 	stopped atomic.Bool
 	// wrote is set once the script called a write command: SCRIPT KILL
 	// then refuses, as the dataset would be left half changed.
@@ -154,9 +167,8 @@ const (
 )
 
 func newScriptRun() *scriptRun {
-	r := &scriptRun{}
-	done := make(chan struct{})
-	r.done.Store(&done)
+	r := &scriptRun{firstDone: make(chan struct{})}
+	r.done.Store(&r.firstDone)
 	return r
 }
 

@@ -61,6 +61,10 @@ type VM struct {
 	cur    run
 	result Result
 
+	// args and argBuf are redis.call's arguments (commandArgs).
+	args   [][]byte
+	argBuf []byte
+
 	// libs is the environment of function libraries (library.go), made
 	// when the VM loads its first library.
 	libs *libraryEnv
