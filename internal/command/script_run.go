@@ -125,7 +125,7 @@ type scriptRun struct {
 	// firstDone until an attempt is restarted.
 	done      atomic.Pointer[chan struct{}]
 	firstDone chan struct{}
-	stopped atomic.Bool
+	stopped   atomic.Bool
 	// wrote is set once the script called a write command: SCRIPT KILL
 	// then refuses, as the dataset would be left half changed.
 	wrote atomic.Bool
