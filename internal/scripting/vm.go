@@ -112,9 +112,11 @@ func (vm *VM) Run(ctx context.Context, s *Script, keys, argv [][]byte, host Host
 	L := vm.L
 	vm.fill(&vm.keys, "KEYS", keys)
 	vm.fill(&vm.argv, "ARGV", argv)
-	fn := L.NewFunctionFromProto(s.proto)
-	fn.Env = vm.env
-	return vm.invoke(ctx, host, s.SHA, fn)
+	if s.of != vm {
+		s.fn, s.of = L.NewFunctionFromProto(s.proto), vm
+		s.fn.Env = vm.env
+	}
+	return vm.invoke(ctx, host, s.SHA, s.fn)
 }
 
 // invoke calls fn with args for a script or function named name (its
