@@ -18,11 +18,14 @@ import (
 // a millisecond, it is stopped before it changed anything and run again
 // from its start on a goroutine of its own, which may turn busy and let
 // the event loop go (script_run.go). A script once stopped for an effect
-// goes to its goroutine at once from then on. What a stopped attempt
-// leaves behind: its reads counted twice in keyspace hits and command
-// statistics; its redis.log lines are dropped, math.random is rewound.
-// A function (FCALL) is never attempted: the locals of its library live
-// on from call to call, and a function run again would change them twice.
+// goes to its goroutine at once from then on, until its runs there have
+// shown it quick: then it runs on its event loop again, to its end, its
+// effects allowed (runInline). What a stopped attempt leaves behind: its
+// reads counted twice in keyspace hits and command statistics; its
+// redis.log lines are dropped, math.random is rewound. A function (FCALL)
+// is never attempted: the locals of its library live on from call to
+// call, and a function run again would change them twice; it starts on
+// the goroutine, and runs on its event loop once shown quick.
 
 // attemptSlice is how long a script runs on its client's event loop
 // before it is run again on a goroutine of its own.
@@ -52,6 +55,14 @@ type scriptJob struct {
 	txn *engine.Txn
 }
 
+// key is what the hints know the job by: its function or its script.
+func (j *scriptJob) key() any {
+	if j.fn != nil {
+		return j.fn
+	}
+	return j.script
+}
+
 // flags are the flags the script or function declares.
 func (j *scriptJob) flags() scripting.Flags {
 	if j.fn != nil {
@@ -62,8 +73,10 @@ func (j *scriptJob) flags() scripting.Flags {
 
 // runScript runs job atomically and replies its result. Inside EXEC the
 // gate is EXEC's and the script runs here, to the end. Otherwise the
-// script takes the gate and is attempted here; if it must run again, it
-// runs on a goroutine of its own: if it ends within busy-reply-threshold
+// script takes the gate and is attempted here, or run here to its end if
+// it is known to be quick (runInline); if it must run again, or is a
+// function not yet known, it runs on a goroutine of its own: if it ends
+// within busy-reply-threshold
 // its reply is written here, if not the connection is parked and the
 // script's goroutine replies, serves the clients its writes unblocked and
 // lets the gate go when it ends.
@@ -90,18 +103,16 @@ func (c *Ctx) runScript(parsed scriptJob) {
 	// Redis looks at the clock every 100000 Lua instructions, so even at
 	// a threshold of 0 a script turns busy only after a millisecond or so.
 	threshold := max(time.Duration(c.Node.Config.Int("busy-reply-threshold"))*time.Millisecond, time.Millisecond)
-	if job.fn == nil {
-		switch h := e.hints[job.script]; {
-		case h == nil:
-			if res, errs, done := c.attemptScript(job, r, min(threshold, attemptSlice)); done {
-				c.failed = c.writeScriptReply(c.W, res) || errs > 0
-				c.endScript(r)
-				return
-			}
-		case h.inline():
-			c.runInline(job, r, h, threshold)
+	switch h := e.hints[job.key()]; {
+	case h == nil && job.fn == nil:
+		if res, errs, done := c.attemptScript(job, r, min(threshold, attemptSlice)); done {
+			c.failed = c.writeScriptReply(c.W, res) || errs > 0
+			c.endScript(r)
 			return
 		}
+	case h != nil && h.inline():
+		c.runInline(job, r, h, threshold)
+		return
 	}
 	job.head, job.keys, job.argv = cloneJobArgs(job)
 	r.wake = make(chan struct{})
@@ -126,16 +137,13 @@ func (c *Ctx) runScript(parsed scriptJob) {
 		c.Conn.Block()
 		return
 	}
-	if job.fn == nil {
-		if h := e.hints[job.script]; h != nil {
-			h.note(took, false)
-		}
-	}
+	e.noteRun(job, took, false)
 	c.failed = c.writeScriptReply(c.W, res) || errs > 0
 	c.endScript(r)
 }
 
-// runInline runs job, a script known to write and to end quickly, to its
+// runInline runs job, a script known to write, or a function, that is
+// known to end quickly (scriptHint), to its
 // end here, on its client's event loop, effects allowed: handing it to
 // the scripts' goroutine would cost more than the script. Past threshold
 // the run turns busy as on the goroutine (other clients get -BUSY, SCRIPT
@@ -219,11 +227,7 @@ func (c *Ctx) finishDetached(r *scriptRun, res *scripting.Result) {
 	c.writeScriptReply(w, res)
 	w.Flush()
 	pos := c.TakeEffectPos()
-	if job := r.job; job.fn == nil {
-		if h := c.Node.scripts.hints[job.script]; h != nil {
-			h.note(time.Since(r.started), true)
-		}
-	}
+	c.Node.scripts.noteRun(r.job, time.Since(r.started), true)
 	c.endScript(r)
 	c.unblockWhenDurable(c.Conn, pos, out.Bytes())
 }
@@ -281,15 +285,37 @@ func cloneJobArgs(job *scriptJob) (head, keys, argv [][]byte) {
 
 // noteEffectful remembers a script stopped for an effect in an attempt:
 // it goes to the scripts' goroutine, or runs on its event loop with its
-// effects, from then on. Only the holder of the exclusive gate uses the
-// hints; they are dropped when they grow many.
+// effects, from then on.
 func (e *scriptEngine) noteEffectful(s *scripting.Script) {
-	if e.hints == nil || len(e.hints) >= 4096 {
-		e.hints = map[*scripting.Script]*scriptHint{}
-	}
 	if e.hints[s] == nil {
-		e.hints[s] = &scriptHint{}
+		e.newHint(s)
 	}
+}
+
+// noteRun counts a run of job off its event loop, which lasted took
+// and turned busy or not. A function is known from its first run; a
+// script from its attempt that was stopped for an effect.
+func (e *scriptEngine) noteRun(job *scriptJob, took time.Duration, busy bool) {
+	h := e.hints[job.key()]
+	if h == nil {
+		if job.fn == nil {
+			return
+		}
+		h = e.newHint(job.fn)
+	}
+	h.note(took, busy)
+}
+
+// newHint makes the hint of key, a script or a function. Only the holder
+// of the exclusive gate uses the hints; they are dropped when they grow
+// many.
+func (e *scriptEngine) newHint(key any) *scriptHint {
+	if e.hints == nil || len(e.hints) >= 4096 {
+		e.hints = map[any]*scriptHint{}
+	}
+	h := &scriptHint{}
+	e.hints[key] = h
+	return h
 }
 
 // scriptHint is what is known of how a script with effects runs: whether

@@ -122,3 +122,45 @@ func TestScriptInlineUnkillable(t *testing.T) {
 		t.Fatalf("SCRIPT KILL after: %q", got)
 	}
 }
+
+// inlineLib's count increments keys[1]; with args[1] "spin" it first
+// loops until killed.
+const inlineLib = "#!lua name=inl\n" +
+	"redis.register_function('count', function(keys, args)\n" +
+	"  if args[1] == 'spin' then while true do end end\n" +
+	"  return redis.call('incr', keys[1])\n" +
+	"end)\n"
+
+// TestFunctionInlineBusy: a quick function runs on its event loop too
+// (a function is never run twice, so it needs no attempt): past the
+// threshold FUNCTION STATS shows it and FUNCTION KILL stops it, while
+// the clients of its own loop wait.
+func TestFunctionInlineBusy(t *testing.T) {
+	srv := testserver.Start(t, "io-threads 2", "busy-reply-threshold 50")
+	a, b, c := srv.Raw(t), srv.Raw(t), srv.Raw(t)
+	if got := a.Do("FUNCTION", "LOAD", inlineLib); got != "$3\r\ninl\r\n" {
+		t.Fatalf("FUNCTION LOAD: %q", got)
+	}
+	for i := 1; i <= warmRuns; i++ {
+		if got, want := a.Do("FCALL", "count", "1", "n"), ":"+strconv.Itoa(i)+"\r\n"; got != want {
+			t.Fatalf("warm-up run %d: %q, want %q", i, got, want)
+		}
+	}
+	a.Send("*5\r\n$5\r\nFCALL\r\n$5\r\ncount\r\n$1\r\n1\r\n$1\r\nn\r\n$4\r\nspin\r\n")
+	fnBusy := "-BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.\r\n"
+	waitScript(t, func() bool { return b.Do("PING") == fnBusy })
+	c.Send("*1\r\n$4\r\nPING\r\n") // waits: the function has c's event loop
+	running := "*4\r\n$14\r\nrunning_script\r\n*6\r\n$4\r\nname\r\n$5\r\ncount\r\n$7\r\ncommand\r\n*5\r\n$5\r\nFCALL\r\n$5\r\ncount\r\n$1\r\n1\r\n$1\r\nn\r\n$4\r\nspin\r\n$11\r\nduration_ms\r\n:"
+	if got := b.Do("FUNCTION", "STATS"); !strings.HasPrefix(got, running) {
+		t.Errorf("FUNCTION STATS while busy: %q", got)
+	}
+	if got := b.Do("FUNCTION", "KILL"); got != "+OK\r\n" {
+		t.Fatalf("FUNCTION KILL: %q", got)
+	}
+	if got := a.ReadReply(); got != "-ERR Script killed by user with SCRIPT KILL... script: count, on @user_function:3.\r\n" {
+		t.Fatalf("killed function's reply: %q", got)
+	}
+	if got := c.ReadReply(); got != "+PONG\r\n" {
+		t.Fatalf("PING from the function's event loop: %q", got)
+	}
+}

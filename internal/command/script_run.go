@@ -42,7 +42,7 @@ type scriptEngine struct {
 	// hints (script_exec.go).
 	vm    *scripting.VM
 	host  scriptHost
-	hints map[*scripting.Script]*scriptHint
+	hints map[any]*scriptHint
 	// functions are the libraries of FUNCTION LOAD, with their own VM.
 	functions functionLibs
 	// worker runs the scripts that leave their client's event loop;
