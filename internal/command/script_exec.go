@@ -155,28 +155,50 @@ func (c *Ctx) runInline(job *scriptJob, r *scriptRun, h *scriptHint, threshold t
 	r.state.Store(stateInline)
 	r.busyAt = r.started.Add(threshold)
 	e.inlining.Store(r)
-	if e.busyTimer == nil {
-		e.busyTimer = time.AfterFunc(threshold, e.inlineTimeout)
-	} else {
-		e.busyTimer.Reset(threshold)
-	}
+	e.armBusy(r.busyAt)
 	res, errs := e.execute(c, job, r)
-	e.busyTimer.Stop()
 	e.inlining.Store(nil)
 	h.note(time.Since(r.started), r.busy.Load())
 	c.failed = c.writeScriptReply(c.W, res) || errs > 0
 	c.endScript(r)
 }
 
+// armBusy makes sure the busy timer fires by at: it stays armed from
+// run to run (setting and stopping a timer for each would be a visible
+// share of a short script's cost), and when it fires it looks at the run
+// then on its event loop, if any (inlineTimeout).
+func (e *scriptEngine) armBusy(at time.Time) {
+	e.timerMu.Lock()
+	defer e.timerMu.Unlock()
+	if !e.timerAt.IsZero() && !at.Before(e.timerAt) {
+		return
+	}
+	e.timerAt = at
+	if e.busyTimer == nil {
+		e.busyTimer = time.AfterFunc(time.Until(at), e.inlineTimeout)
+	} else {
+		e.busyTimer.Reset(time.Until(at))
+	}
+}
+
 // inlineTimeout turns the script running on its event loop busy when it
-// passed its threshold. The timer is reused from run to run: a late call
-// finds a later run that has not passed its own threshold, and leaves it.
+// passed its threshold; for a run that has not, it sets the timer again
+// for that run's threshold. A run that starts meanwhile arms the timer
+// itself (armBusy).
 func (e *scriptEngine) inlineTimeout() {
-	if r := e.inlining.Load(); r != nil {
+	e.timerMu.Lock()
+	e.timerAt = time.Time{}
+	r := e.inlining.Load()
+	if r != nil {
 		if wait := time.Until(r.busyAt); wait > 0 {
+			e.timerAt = r.busyAt
 			e.busyTimer.Reset(wait)
+			e.timerMu.Unlock()
 			return
 		}
+	}
+	e.timerMu.Unlock()
+	if r != nil {
 		r.turnBusy()
 	}
 }

@@ -164,3 +164,22 @@ func TestFunctionInlineBusy(t *testing.T) {
 		t.Fatalf("PING from the function's event loop: %q", got)
 	}
 }
+
+// TestEvalSHAAfterFlush: EVALSHA remembers the script it found last, in
+// any case of its SHA1, and forgets it with the cache.
+func TestEvalSHAAfterFlush(t *testing.T) {
+	srv := testserver.Start(t)
+	a := srv.Raw(t)
+	sha := strings.TrimSpace(strings.TrimPrefix(a.Do("SCRIPT", "LOAD", "return 7"), "$40\r\n"))
+	for _, s := range []string{sha, strings.ToUpper(sha), sha} {
+		if got := a.Do("EVALSHA", s, "0"); got != ":7\r\n" {
+			t.Fatalf("EVALSHA %s: %q", s, got)
+		}
+	}
+	if got := a.Do("SCRIPT", "FLUSH"); got != "+OK\r\n" {
+		t.Fatalf("SCRIPT FLUSH: %q", got)
+	}
+	if got := a.Do("EVALSHA", sha, "0"); got != "-NOSCRIPT No matching script. Please use EVAL.\r\n" {
+		t.Fatalf("EVALSHA after the flush: %q", got)
+	}
+}

@@ -37,6 +37,9 @@ const (
 type scriptEngine struct {
 	mu    sync.Mutex
 	cache map[string]*scripting.Script
+	// last is the script EVALSHA found last, in the cache until a flush
+	// (clients tend to call one script over and over).
+	last atomic.Pointer[scripting.Script]
 	// vm runs every script, one at a time, and host runs their
 	// commands: only the holder of the exclusive gate uses them, and
 	// hints (script_exec.go).
@@ -54,6 +57,8 @@ type scriptEngine struct {
 	// inlining is the script running on its event loop with its effects
 	// (runInline), which busyTimer turns busy.
 	busyTimer *time.Timer
+	timerMu   sync.Mutex
+	timerAt   time.Time // when busyTimer fires; zero when it is not set
 	inlining  atomic.Pointer[scriptRun]
 	// running is the script that runs or waits for the gate, nil when
 	// there is none.
@@ -68,11 +73,15 @@ func (e *scriptEngine) lookup(sha string) *scripting.Script {
 }
 
 // lookupBytes is lookup of a name in a byte slice, which it does not
-// copy.
+// copy; it remembers what it found in last.
 func (e *scriptEngine) lookupBytes(sha []byte) *scripting.Script {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.cache[string(sha)]
+	s := e.cache[string(sha)]
+	if s != nil {
+		e.last.Store(s)
+	}
+	return s
 }
 
 // load compiles body, or finds it compiled, and caches it.
@@ -105,6 +114,7 @@ func (e *scriptEngine) cached() int {
 func (e *scriptEngine) flush() {
 	e.mu.Lock()
 	e.cache = nil
+	e.last.Store(nil)
 	e.mu.Unlock()
 }
 

@@ -85,6 +85,9 @@ func parseEval(c *Ctx, bySHA, readOnly bool) (scriptJob, bool) {
 func findScript(c *Ctx, bySHA bool) *scripting.Script {
 	e := &c.Node.scripts
 	if bySHA {
+		if s := e.last.Load(); s != nil && is(c.Args[1], s.SHA) {
+			return s
+		}
 		var sha [40]byte
 		s := e.lookupBytes(lower(sha[:0], c.Args[1]))
 		if s == nil {
