@@ -183,3 +183,29 @@ func TestEvalSHAAfterFlush(t *testing.T) {
 		t.Fatalf("EVALSHA after the flush: %q", got)
 	}
 }
+
+// TestScriptInlineAOF: with appendfsync always, scripts and functions
+// that run on their event loop answer once their writes are in the log,
+// and the writes come back after a restart.
+func TestScriptInlineAOF(t *testing.T) {
+	dir := t.TempDir()
+	srv := testserver.Start(t, "appendonly yes", "appendfsync always", "dir "+dir)
+	a := srv.Raw(t)
+	sha := strings.TrimSpace(strings.TrimPrefix(a.Do("SCRIPT", "LOAD", inlineScript), "$40\r\n"))
+	n := warmInline(t, a, sha, 0)
+	if got := a.Do("FUNCTION", "LOAD", inlineLib); got != "$3\r\ninl\r\n" {
+		t.Fatalf("FUNCTION LOAD: %q", got)
+	}
+	for i := 1; i <= warmRuns; i++ {
+		if got, want := a.Do("FCALL", "count", "1", "n"), ":"+strconv.Itoa(n+i)+"\r\n"; got != want {
+			t.Fatalf("FCALL %d: %q, want %q", i, got, want)
+		}
+	}
+	a.Conn.Close()
+	srv.Node.Stop()
+
+	b := testserver.Start(t, "appendonly yes", "dir "+dir).Raw(t)
+	if got, want := b.Do("GET", "n"), "$2\r\n"+strconv.Itoa(n+warmRuns)+"\r\n"; got != want {
+		t.Fatalf("n after the restart: %q, want %q", got, want)
+	}
+}
