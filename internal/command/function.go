@@ -42,35 +42,35 @@ func fcallGeneric(c *Ctx, readOnly bool) {
 // the function's flags require in Redis's order (memory is checked before
 // the command runs, the rest as it prepares the run), and replies the
 // error if any.
-func parseFcall(c *Ctx, readOnly bool) (*scriptJob, bool) {
+func parseFcall(c *Ctx, readOnly bool) (scriptJob, bool) {
 	fn := c.Node.scripts.functions.find(c.Args[1])
 	if fn == nil {
 		c.Error(errFunctionNotFound)
-		return nil, false
+		return scriptJob{}, false
 	}
 	eng := c.Node.Engine
 	oom := eng.OverMaxMemory() && !eng.FreeMemory(eng.Eviction().EvictionBudget())
 	if oom && fn.Flags&(scripting.AllowOOM|scripting.NoWrites) == 0 {
 		c.Error(errOOM)
-		return nil, false
+		return scriptJob{}, false
 	}
 	numkeys, ok := parseInt(c.Args[2])
 	switch {
 	case !ok:
 		c.Error(errBadNumKeys)
-		return nil, false
+		return scriptJob{}, false
 	case numkeys > int64(len(c.Args)-3):
 		c.Error(errNumKeysGreater)
-		return nil, false
+		return scriptJob{}, false
 	case numkeys < 0:
 		c.Error(errNumKeysNeg)
-		return nil, false
+		return scriptJob{}, false
 	case readOnly && fn.Flags&scripting.NoWrites == 0:
 		c.Error(errWriteFlagRO)
-		return nil, false
+		return scriptJob{}, false
 	}
 	args := c.Args[3:] // copied if the function leaves the event loop
-	return &scriptJob{
+	return scriptJob{
 		fn:       fn,
 		head:     c.Args[:3],
 		keys:     args[:numkeys],

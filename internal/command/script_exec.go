@@ -18,11 +18,14 @@ import (
 // a millisecond, it is stopped before it changed anything and run again
 // from its start on a goroutine of its own, which may turn busy and let
 // the event loop go (script_run.go). A script once stopped for an effect
-// goes to its goroutine at once from then on. What a stopped attempt
-// leaves behind: its reads counted twice in keyspace hits and command
-// statistics; its redis.log lines are dropped, math.random is rewound.
-// A function (FCALL) is never attempted: the locals of its library live
-// on from call to call, and a function run again would change them twice.
+// goes to its goroutine at once from then on, until its runs there have
+// shown it quick: then it runs on its event loop again, to its end, its
+// effects allowed (runInline). What a stopped attempt leaves behind: its
+// reads counted twice in keyspace hits and command statistics; its
+// redis.log lines are dropped, math.random is rewound. A function (FCALL)
+// is never attempted: the locals of its library live on from call to
+// call, and a function run again would change them twice; it starts on
+// the goroutine, and runs on its event loop once shown quick.
 
 // attemptSlice is how long a script runs on its client's event loop
 // before it is run again on a goroutine of its own.
@@ -52,6 +55,14 @@ type scriptJob struct {
 	txn *engine.Txn
 }
 
+// key is what the hints know the job by: its function or its script.
+func (j *scriptJob) key() any {
+	if j.fn != nil {
+		return j.fn
+	}
+	return j.script
+}
+
 // flags are the flags the script or function declares.
 func (j *scriptJob) flags() scripting.Flags {
 	if j.fn != nil {
@@ -62,44 +73,57 @@ func (j *scriptJob) flags() scripting.Flags {
 
 // runScript runs job atomically and replies its result. Inside EXEC the
 // gate is EXEC's and the script runs here, to the end. Otherwise the
-// script takes the gate and is attempted here; if it must run again, it
-// runs on a goroutine of its own: if it ends within busy-reply-threshold
+// script takes the gate and is attempted here, or run here to its end if
+// it is known to be quick (runInline); if it must run again, or is a
+// function not yet known, it runs on a goroutine of its own: if it ends
+// within busy-reply-threshold
 // its reply is written here, if not the connection is parked and the
 // script's goroutine replies, serves the clients its writes unblocked and
 // lets the gate go when it ends.
-func (c *Ctx) runScript(job *scriptJob) {
+func (c *Ctx) runScript(parsed scriptJob) {
 	e := &c.Node.scripts
-	job.txn = c.Txn
+	parsed.txn = c.Txn
 	if c.inExec {
+		job := new(scriptJob)
+		*job = parsed
 		res, errs := e.execute(c, job, nil)
 		c.failed = c.writeScriptReply(c.W, res) || errs > 0
 		return
 	}
 	r := newScriptRun()
-	r.job, r.started = job, time.Now()
+	r.held = parsed
+	job := &r.held
+	r.job = job
 	if !e.publish(r) {
 		c.Error(e.busyError())
 		return
 	}
 	c.Node.gate.lock()
-	started := time.Now()
+	r.started = time.Now()
 	// Redis looks at the clock every 100000 Lua instructions, so even at
 	// a threshold of 0 a script turns busy only after a millisecond or so.
 	threshold := max(time.Duration(c.Node.Config.Int("busy-reply-threshold"))*time.Millisecond, time.Millisecond)
-	if job.fn == nil && !e.effectful[job.script] {
+	switch h := e.hints[job.key()]; {
+	case h == nil && job.fn == nil:
 		if res, errs, done := c.attemptScript(job, r, min(threshold, attemptSlice)); done {
 			c.failed = c.writeScriptReply(c.W, res) || errs > 0
 			c.endScript(r)
 			return
 		}
+	case h != nil && h.inline():
+		c.runInline(job, r, h, threshold)
+		return
 	}
 	job.head, job.keys, job.argv = cloneJobArgs(job)
 	r.wake = make(chan struct{})
-	timer := time.AfterFunc(threshold-time.Since(started), r.turnBusy)
+	timer := time.AfterFunc(threshold-time.Since(r.started), r.turnBusy)
 	var res *scripting.Result
 	var errs int
+	var took time.Duration
 	e.worker.run(func() {
+		start := time.Now()
 		res, errs = e.execute(c, job, r)
+		took = time.Since(start)
 		timer.Stop()
 		if r.state.CompareAndSwap(stateRunning, stateFinished) {
 			close(r.wake)
@@ -113,8 +137,70 @@ func (c *Ctx) runScript(job *scriptJob) {
 		c.Conn.Block()
 		return
 	}
+	e.noteRun(job, took, false)
 	c.failed = c.writeScriptReply(c.W, res) || errs > 0
 	c.endScript(r)
+}
+
+// runInline runs job, a script known to write, or a function, that is
+// known to end quickly (scriptHint), to its
+// end here, on its client's event loop, effects allowed: handing it to
+// the scripts' goroutine would cost more than the script. Past threshold
+// the run turns busy as on the goroutine (other clients get -BUSY, SCRIPT
+// KILL stops it or answers UNKILLABLE) but the event loop stays with the
+// script, so the clients sharing it wait instead; a run that lasted long
+// sends the script back to the goroutine (scriptHint).
+func (c *Ctx) runInline(job *scriptJob, r *scriptRun, h *scriptHint, threshold time.Duration) {
+	e := &c.Node.scripts
+	r.state.Store(stateInline)
+	r.busyAt = r.started.Add(threshold)
+	e.inlining.Store(r)
+	e.armBusy(r.busyAt)
+	res, errs := e.execute(c, job, r)
+	e.inlining.Store(nil)
+	h.note(time.Since(r.started), r.busy.Load())
+	c.failed = c.writeScriptReply(c.W, res) || errs > 0
+	c.endScript(r)
+}
+
+// armBusy makes sure the busy timer fires by at: it stays armed from
+// run to run (setting and stopping a timer for each would be a visible
+// share of a short script's cost), and when it fires it looks at the run
+// then on its event loop, if any (inlineTimeout).
+func (e *scriptEngine) armBusy(at time.Time) {
+	e.timerMu.Lock()
+	defer e.timerMu.Unlock()
+	if !e.timerAt.IsZero() && !at.Before(e.timerAt) {
+		return
+	}
+	e.timerAt = at
+	if e.busyTimer == nil {
+		e.busyTimer = time.AfterFunc(time.Until(at), e.inlineTimeout)
+	} else {
+		e.busyTimer.Reset(time.Until(at))
+	}
+}
+
+// inlineTimeout turns the script running on its event loop busy when it
+// passed its threshold; for a run that has not, it sets the timer again
+// for that run's threshold. A run that starts meanwhile arms the timer
+// itself (armBusy).
+func (e *scriptEngine) inlineTimeout() {
+	e.timerMu.Lock()
+	e.timerAt = time.Time{}
+	r := e.inlining.Load()
+	if r != nil {
+		if wait := time.Until(r.busyAt); wait > 0 {
+			e.timerAt = r.busyAt
+			e.busyTimer.Reset(wait)
+			e.timerMu.Unlock()
+			return
+		}
+	}
+	e.timerMu.Unlock()
+	if r != nil {
+		r.turnBusy()
+	}
 }
 
 // attemptScript runs job here with no effect allowed, for at most slice,
@@ -163,6 +249,7 @@ func (c *Ctx) finishDetached(r *scriptRun, res *scripting.Result) {
 	c.writeScriptReply(w, res)
 	w.Flush()
 	pos := c.TakeEffectPos()
+	c.Node.scripts.noteRun(r.job, time.Since(r.started), true)
 	c.endScript(r)
 	c.unblockWhenDurable(c.Conn, pos, out.Bytes())
 }
@@ -218,14 +305,76 @@ func cloneJobArgs(job *scriptJob) (head, keys, argv [][]byte) {
 	return all[:h:h], all[h:k:k], all[k:]
 }
 
-// noteEffectful remembers a script stopped for an effect in an attempt.
-// Only the holder of the exclusive gate uses the set; it is emptied when
-// it grows large.
+// noteEffectful remembers a script stopped for an effect in an attempt:
+// it goes to the scripts' goroutine, or runs on its event loop with its
+// effects, from then on.
 func (e *scriptEngine) noteEffectful(s *scripting.Script) {
-	if e.effectful == nil || len(e.effectful) >= 4096 {
-		e.effectful = map[*scripting.Script]bool{}
+	if e.hints[s] == nil {
+		e.newHint(s)
 	}
-	e.effectful[s] = true
+}
+
+// noteRun counts a run of job off its event loop, which lasted took
+// and turned busy or not. A function is known from its first run; a
+// script from its attempt that was stopped for an effect.
+func (e *scriptEngine) noteRun(job *scriptJob, took time.Duration, busy bool) {
+	h := e.hints[job.key()]
+	if h == nil {
+		if job.fn == nil {
+			return
+		}
+		h = e.newHint(job.fn)
+	}
+	h.note(took, busy)
+}
+
+// newHint makes the hint of key, a script or a function. Only the holder
+// of the exclusive gate uses the hints; they are dropped when they grow
+// many.
+func (e *scriptEngine) newHint(key any) *scriptHint {
+	if e.hints == nil || len(e.hints) >= 4096 {
+		e.hints = map[any]*scriptHint{}
+	}
+	h := &scriptHint{}
+	e.hints[key] = h
+	return h
+}
+
+// scriptHint is what is known of how a script with effects runs: whether
+// it may run on its client's event loop (runInline). It may once its
+// last runs all ended within shortRun, four of them, or more after runs
+// past shortRun: each doubles the count, up to 4096, and a long enough
+// row of short runs halves it again, so that a script the machine's noise
+// once slowed soon comes back while one often slow stays away. A script
+// that once turned busy never comes back: a run that long would keep the
+// clients of its event loop waiting instead of told BUSY.
+type scriptHint struct {
+	// short counts the runs since the last long one; longs is the
+	// doubling of their count.
+	short uint32
+	longs uint8
+	busy  bool
+}
+
+// shortRun is how long a run may last and still count as short.
+const shortRun = time.Millisecond
+
+// inline reports whether the script may run on its event loop.
+func (h *scriptHint) inline() bool { return !h.busy && h.short >= 4<<h.longs }
+
+// note counts a run that lasted took and turned busy or not.
+func (h *scriptHint) note(took time.Duration, busy bool) {
+	h.busy = h.busy || busy
+	if took > shortRun {
+		h.short = 0
+		h.longs = min(h.longs+1, 10)
+		return
+	}
+	h.short++
+	if h.longs > 0 && h.short >= 64<<h.longs {
+		h.longs--
+		h.short = 4 << h.longs
+	}
 }
 
 // writeScriptReply writes the script's result to w and reports whether

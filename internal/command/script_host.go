@@ -29,6 +29,9 @@ type scriptHost struct {
 	errors int
 	// logs holds the redis.log lines of an attempt until it ends.
 	logs []scriptLog
+	// last is the command called last: scripts tend to call the same
+	// ones, and comparing its name is cheaper than the table lookup.
+	last *Spec
 }
 
 type scriptLog struct {
@@ -53,7 +56,12 @@ func (h *scriptHost) reset(c *Ctx, job *scriptJob, r *scriptRun) {
 	if h.inner.W == nil {
 		h.inner.W = resp.NewWriter(&h.out)
 	}
-	h.c, h.node, h.job, h.run, h.errors, h.started, h.logs = c, c.Node, job, r, 0, time.Now(), h.logs[:0]
+	h.c, h.node, h.job, h.run, h.errors, h.logs = c, c.Node, job, r, 0, h.logs[:0]
+	if r != nil {
+		h.started = r.started
+	} else {
+		h.started = time.Now()
+	}
 	h.conn = scriptConn{Conn: c.Conn, db: c.Conn.DB(), proto: 2}
 	h.inner = Ctx{W: h.inner.W, Conn: &h.conn, Node: c.Node, Txn: job.txn, inExec: true, batch: c.batch}
 }
@@ -103,7 +111,7 @@ func (h *scriptHost) Call(args [][]byte, proto int) ([]byte, string) {
 // check resolves args to a command and applies Redis's checks for a
 // command called from a script, returning its refusal text if any.
 func (h *scriptHost) check(args [][]byte) (*Spec, string) {
-	spec := h.c.Node.Table.Lookup(args[0])
+	spec := h.lookup(args[0])
 	if spec != nil && spec.subs != nil && len(args) > 1 {
 		spec = spec.Sub(args[1])
 	}
@@ -125,9 +133,21 @@ func (h *scriptHost) check(args [][]byte) (*Spec, string) {
 	return spec, ""
 }
 
+// lookup finds the command named name (any case), or nil.
+func (h *scriptHost) lookup(name []byte) *Spec {
+	if s := h.last; s != nil && is(name, s.Name) {
+		return s
+	}
+	s := h.c.Node.Table.Lookup(name)
+	if s != nil {
+		h.last = s
+	}
+	return s
+}
+
 // CommandExists reports whether args name a command (redis.acl_check_cmd).
 func (h *scriptHost) CommandExists(args [][]byte) bool {
-	spec := h.c.Node.Table.Lookup(args[0])
+	spec := h.lookup(args[0])
 	if spec != nil && spec.subs != nil && len(args) > 1 {
 		spec = spec.Sub(args[1])
 	}

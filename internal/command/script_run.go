@@ -37,12 +37,15 @@ const (
 type scriptEngine struct {
 	mu    sync.Mutex
 	cache map[string]*scripting.Script
+	// last is the script EVALSHA found last, in the cache until a flush
+	// (clients tend to call one script over and over).
+	last atomic.Pointer[scripting.Script]
 	// vm runs every script, one at a time, and host runs their
 	// commands: only the holder of the exclusive gate uses them, and
-	// effectful (script_exec.go).
-	vm        *scripting.VM
-	host      scriptHost
-	effectful map[*scripting.Script]bool
+	// hints (script_exec.go).
+	vm    *scripting.VM
+	host  scriptHost
+	hints map[any]*scriptHint
 	// functions are the libraries of FUNCTION LOAD, with their own VM.
 	functions functionLibs
 	// worker runs the scripts that leave their client's event loop;
@@ -51,6 +54,12 @@ type scriptEngine struct {
 	worker       scriptWorker
 	attemptTimer *time.Timer
 	attempting   atomic.Pointer[scriptRun]
+	// inlining is the script running on its event loop with its effects
+	// (runInline), which busyTimer turns busy.
+	busyTimer *time.Timer
+	timerMu   sync.Mutex
+	timerAt   time.Time // when busyTimer fires; zero when it is not set
+	inlining  atomic.Pointer[scriptRun]
 	// running is the script that runs or waits for the gate, nil when
 	// there is none.
 	running atomic.Pointer[scriptRun]
@@ -61,6 +70,18 @@ func (e *scriptEngine) lookup(sha string) *scripting.Script {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return e.cache[sha]
+}
+
+// lookupBytes is lookup of a name in a byte slice, which it does not
+// copy; it remembers what it found in last.
+func (e *scriptEngine) lookupBytes(sha []byte) *scripting.Script {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s := e.cache[string(sha)]
+	if s != nil {
+		e.last.Store(s)
+	}
+	return s
 }
 
 // load compiles body, or finds it compiled, and caches it.
@@ -93,6 +114,7 @@ func (e *scriptEngine) cached() int {
 func (e *scriptEngine) flush() {
 	e.mu.Lock()
 	e.cache = nil
+	e.last.Store(nil)
 	e.mu.Unlock()
 }
 
@@ -106,24 +128,33 @@ type scriptRun struct {
 	// the run is busy, after job's arguments were copied.
 	job     *scriptJob
 	started time.Time
-	// done is the context's channel, closed by stop.
-	done    atomic.Pointer[chan struct{}]
-	stopped atomic.Bool
+	// held is the job of a run outside EXEC, kept here to save an
+	// allocation (job points to it).
+	held scriptJob
+	// done is the context's channel, closed by stop; it points to
+	// firstDone until an attempt is restarted.
+	done      atomic.Pointer[chan struct{}]
+	firstDone chan struct{}
+	stopped   atomic.Bool
 	// wrote is set once the script called a write command: SCRIPT KILL
 	// then refuses, as the dataset would be left half changed.
 	wrote atomic.Bool
 	// busy is set when the script passes busy-reply-threshold.
 	busy atomic.Bool
-	// changed is closed when the script turns busy or ends: commands
-	// waiting on the script look again.
-	changed     chan struct{}
-	changedOnce sync.Once
+	// changed is closed when the script turns busy or ends (signalled):
+	// commands waiting on the script look again. It is made by the first
+	// command that waits (waitChanged): most runs have none, and a
+	// channel each would be a visible share of a short script's cost.
+	changed   atomic.Pointer[chan struct{}]
+	signalled atomic.Bool
 	// state says who finishes a run on a goroutine of its own: see
 	// runScript. wake, made for such a run, is closed when the caller's
 	// event loop may go on: the script ended (stateFinished) or turned
 	// busy (stateDetached).
 	state atomic.Int32
 	wake  chan struct{}
+	// busyAt is when a run on its event loop turns busy.
+	busyAt time.Time
 
 	// attempt is the state of the attempt on the event loop
 	// (script_exec.go); effectStopped says it was stopped for an effect.
@@ -135,6 +166,8 @@ const (
 	stateRunning int32 = iota
 	stateFinished
 	stateDetached
+	// stateInline: the run is on its client's event loop, to its end.
+	stateInline
 )
 
 const (
@@ -144,9 +177,8 @@ const (
 )
 
 func newScriptRun() *scriptRun {
-	r := &scriptRun{changed: make(chan struct{})}
-	done := make(chan struct{})
-	r.done.Store(&done)
+	r := &scriptRun{firstDone: make(chan struct{})}
+	r.done.Store(&r.firstDone)
 	return r
 }
 
@@ -189,7 +221,32 @@ func (r *scriptRun) endAttempt(effect bool) bool {
 	return r.attempt.Load() == attemptNone
 }
 
-func (r *scriptRun) signalChanged() { r.changedOnce.Do(func() { close(r.changed) }) }
+// signalChanged wakes the commands waiting on the run. One that makes
+// the channel after signalled was set finds it set and does not wait.
+func (r *scriptRun) signalChanged() {
+	if r.signalled.CompareAndSwap(false, true) {
+		if ch := r.changed.Load(); ch != nil {
+			close(*ch)
+		}
+	}
+}
+
+// waitChanged waits until the run turns busy or ends.
+func (r *scriptRun) waitChanged() {
+	ch := r.changed.Load()
+	if ch == nil {
+		made := make(chan struct{})
+		if r.changed.CompareAndSwap(nil, &made) {
+			ch = &made
+		} else {
+			ch = r.changed.Load()
+		}
+	}
+	if r.signalled.Load() {
+		return
+	}
+	<-*ch
+}
 
 // turnBusy runs when the script passes busy-reply-threshold.
 func (r *scriptRun) turnBusy() {
@@ -224,7 +281,7 @@ func (c *Ctx) passScript(spec *Spec) scriptPass {
 		if r.busy.Load() {
 			return c.busyPass(spec, r)
 		}
-		<-r.changed
+		r.waitChanged()
 	}
 }
 
@@ -278,7 +335,7 @@ func (e *scriptEngine) publish(r *scriptRun) bool {
 		if cur.busy.Load() {
 			return false
 		}
-		<-cur.changed
+		cur.waitChanged()
 	}
 	return true
 }

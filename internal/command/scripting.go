@@ -43,35 +43,35 @@ func evalGeneric(c *Ctx, bySHA, readOnly bool) {
 
 // parseEval reads the arguments, finds or compiles the script and checks
 // what its flags require, replying the error if any.
-func parseEval(c *Ctx, bySHA, readOnly bool) (*scriptJob, bool) {
+func parseEval(c *Ctx, bySHA, readOnly bool) (scriptJob, bool) {
 	numkeys, ok := parseInt(c.Args[2])
 	switch {
 	case !ok:
 		c.Error(errNotInteger)
-		return nil, false
+		return scriptJob{}, false
 	case numkeys > int64(len(c.Args)-3):
 		c.Error(errNumKeysGreater)
-		return nil, false
+		return scriptJob{}, false
 	case numkeys < 0:
 		c.Error(errNumKeysNeg)
-		return nil, false
+		return scriptJob{}, false
 	}
 	s := findScript(c, bySHA)
 	if s == nil {
-		return nil, false
+		return scriptJob{}, false
 	}
 	if readOnly && s.Shebang && s.Flags&scripting.NoWrites == 0 {
 		c.Error(errWriteFlagRO)
-		return nil, false
+		return scriptJob{}, false
 	}
 	eng := c.Node.Engine
 	oom := eng.OverMaxMemory() && !eng.FreeMemory(eng.Eviction().EvictionBudget())
 	if oom && s.Shebang && s.Flags&(scripting.AllowOOM|scripting.NoWrites) == 0 {
 		c.Error(errOOM)
-		return nil, false
+		return scriptJob{}, false
 	}
 	args := c.Args[3:] // copied if the script leaves the event loop
-	return &scriptJob{
+	return scriptJob{
 		script:   s,
 		keys:     args[:numkeys],
 		argv:     args[numkeys:],
@@ -85,8 +85,11 @@ func parseEval(c *Ctx, bySHA, readOnly bool) (*scriptJob, bool) {
 func findScript(c *Ctx, bySHA bool) *scripting.Script {
 	e := &c.Node.scripts
 	if bySHA {
+		if s := e.last.Load(); s != nil && is(c.Args[1], s.SHA) {
+			return s
+		}
 		var sha [40]byte
-		s := e.lookup(string(lower(sha[:0], c.Args[1])))
+		s := e.lookupBytes(lower(sha[:0], c.Args[1]))
 		if s == nil {
 			c.Error(errNoScript)
 		}

@@ -72,7 +72,7 @@ func (vm *VM) call(L *lua.LState, raiseErr bool) int {
 	if vm.run == nil {
 		return fail(errorTable(L, "ERR redis.call/pcall can only be called inside a script invocation"))
 	}
-	args, msg := commandArgs(L)
+	args, msg := vm.commandArgs(L)
 	if msg != "" {
 		return fail(errorTable(L, errorText(msg)))
 	}
@@ -91,25 +91,38 @@ func (vm *VM) call(L *lua.LState, raiseErr bool) int {
 
 // commandArgs converts redis.call's arguments: strings as they are,
 // numbers in %.17g (Lua's own conversion would lose precision), anything
-// else refused.
-func commandArgs(L *lua.LState) ([][]byte, string) {
+// else refused. The arguments are copied into buffers of the VM, reused
+// from call to call: a command does not keep its arguments (they alias
+// a connection's read buffer when a client sends them).
+func (vm *VM) commandArgs(L *lua.LState) ([][]byte, string) {
 	n := L.GetTop()
 	if n == 0 {
 		return nil, "Please specify at least one argument for this redis lib call"
 	}
-	args := make([][]byte, n)
+	if cap(vm.argBuf) > maxArgBuf {
+		vm.argBuf = nil
+	}
+	args, buf := vm.args[:0], vm.argBuf[:0]
 	for i := range n {
+		start := len(buf)
 		switch v := L.Get(i + 1).(type) {
 		case lua.LString:
-			args[i] = []byte(v)
+			buf = append(buf, v...)
 		case lua.LNumber:
-			args[i] = []byte(formatNumber(float64(v), 17))
+			buf = append(buf, formatNumber(float64(v), 17)...)
 		default:
 			return nil, "Lua redis lib command arguments must be strings or integers"
 		}
+		// A full slice: a command appending to its argument gets a copy.
+		args = append(args, buf[start:len(buf):len(buf)])
 	}
+	vm.args, vm.argBuf = args, buf
 	return args, ""
 }
+
+// maxArgBuf is the most the VM keeps of its argument buffer between
+// calls: a script that once set a large value does not hold its size.
+const maxArgBuf = 64 << 10
 
 // errorReply is redis.error_reply: {err=msg}, with ERR added when msg
 // has no code. A bad argument returns (not raises) an error table.
@@ -251,7 +264,7 @@ func (vm *VM) aclCheckCmd(L *lua.LState) int {
 	if vm.run == nil {
 		raise(L, "redis.acl_check_cmd can only be called inside a script invocation")
 	}
-	args, msg := commandArgs(L)
+	args, msg := vm.commandArgs(L)
 	if msg != "" {
 		raise(L, msg)
 	}

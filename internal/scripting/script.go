@@ -26,6 +26,10 @@ type Script struct {
 	Shebang bool
 
 	proto *lua.FunctionProto
+	// fn is the script's function in the VM of, made at its first run
+	// there: a chunk has no upvalues, and nothing of a run stays in it.
+	fn *lua.LFunction
+	of *VM
 }
 
 // Flags are the script flags a shebang line declares.

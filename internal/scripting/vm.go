@@ -61,6 +61,13 @@ type VM struct {
 	cur    run
 	result Result
 
+	// args and argBuf are redis.call's arguments (commandArgs).
+	args   [][]byte
+	argBuf []byte
+
+	// keys and argv are the tables of KEYS and ARGV.
+	keys, argv argTable
+
 	// libs is the environment of function libraries (library.go), made
 	// when the VM loads its first library.
 	libs *libraryEnv
@@ -103,11 +110,13 @@ func (vm *VM) Close() { vm.L.Close() }
 // the script stops with Redis's "Script killed by user" error.
 func (vm *VM) Run(ctx context.Context, s *Script, keys, argv [][]byte, host Host) *Result {
 	L := vm.L
-	vm.globals.RawSetString("KEYS", stringArray(L, keys))
-	vm.globals.RawSetString("ARGV", stringArray(L, argv))
-	fn := L.NewFunctionFromProto(s.proto)
-	fn.Env = vm.env
-	return vm.invoke(ctx, host, s.SHA, fn)
+	vm.fill(&vm.keys, "KEYS", keys)
+	vm.fill(&vm.argv, "ARGV", argv)
+	if s.of != vm {
+		s.fn, s.of = L.NewFunctionFromProto(s.proto), vm
+		s.fn.Env = vm.env
+	}
+	return vm.invoke(ctx, host, s.SHA, s.fn)
 }
 
 // invoke calls fn with args for a script or function named name (its
@@ -139,6 +148,47 @@ func (vm *VM) invoke(ctx context.Context, host Host, name string, fn *lua.LFunct
 	}
 	L.SetTop(0)
 	return res
+}
+
+// argTable is the table of KEYS or of ARGV, kept from run to run:
+// making two tables and setting two globals is a visible share of a short
+// script's cost. No script can keep a table from one run to the next (the
+// globals are read-only), so refilling it changes nothing a script sees,
+// as long as the last script left it as a plain array.
+type argTable struct {
+	t *lua.LTable
+	n int // the elements of the last run
+}
+
+// fill makes a's table hold args and global name point to it, reusing
+// the table if the last script left nothing in it beyond its elements.
+func (vm *VM) fill(a *argTable, name string, args [][]byte) {
+	if a.t == nil || !a.plain() {
+		a.t = vm.L.CreateTable(len(args), 0)
+		a.n = 0
+		vm.globals.RawSetString(name, a.t)
+	}
+	for i, v := range args {
+		a.t.RawSetInt(i+1, lua.LString(v))
+	}
+	for i := len(args) + 1; i <= a.n; i++ {
+		a.t.RawSetInt(i, lua.LNil)
+	}
+	a.n = len(args)
+}
+
+// plain reports whether a's table has no metatable and no key but its
+// last run's elements 1 ... n (which may since be nil).
+func (a *argTable) plain() bool {
+	if a.t.Metatable != lua.LNil {
+		return false
+	}
+	var after lua.LValue = lua.LNil // Next(0) would skip the array
+	if a.n > 0 {
+		after = lua.LNumber(a.n)
+	}
+	k, _ := a.t.Next(after)
+	return k == lua.LNil
 }
 
 func stringArray(L *lua.LState, args [][]byte) *lua.LTable {
