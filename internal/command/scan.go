@@ -60,7 +60,13 @@ func parseScan(c *Ctx) (scanArgs, bool) {
 		return a, false
 	}
 	a.cursor = cursor
-	opts := c.Args[2:]
+	return parseScanOptions(c, a, c.Args[2:], true)
+}
+
+// parseScanOptions reads COUNT and MATCH into a, and TYPE when typ allows
+// it (SCAN; the scans of one value's elements refuse it as a syntax
+// error, as Redis does), replying the error when an option is wrong.
+func parseScanOptions(c *Ctx, a scanArgs, opts [][]byte, typ bool) (scanArgs, bool) {
 	for i := 0; i < len(opts); i += 2 {
 		if i+1 >= len(opts) {
 			c.Error(errSyntax)
@@ -84,7 +90,7 @@ func parseScan(c *Ctx) (scanArgs, bool) {
 			if len(val) == 1 && val[0] == '*' {
 				a.pattern = nil
 			}
-		case is(opts[i], "type"):
+		case typ && is(opts[i], "type"):
 			a.typ = val
 		default:
 			c.Error(errSyntax)

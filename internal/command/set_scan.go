@@ -59,34 +59,5 @@ func writeSScanReply(c *Ctx, cursor uint64, members []settype.Elem) {
 // (SSCAN, and HSCAN and ZSCAN alike): SCAN's COUNT and MATCH, and not
 // TYPE, which Redis refuses there as a syntax error.
 func parseElementScan(c *Ctx, opts [][]byte) (scanArgs, bool) {
-	a := scanArgs{count: 10}
-	for i := 0; i < len(opts); i += 2 {
-		if i+1 >= len(opts) {
-			c.Error(errSyntax)
-			return a, false
-		}
-		val := opts[i+1]
-		switch {
-		case is(opts[i], "count"):
-			n, ok := parseInt(val)
-			if !ok {
-				c.Error(errNotInteger)
-				return a, false
-			}
-			if n < 1 {
-				c.Error(errSyntax)
-				return a, false
-			}
-			a.count = n
-		case is(opts[i], "match"):
-			a.pattern = val
-			if len(val) == 1 && val[0] == '*' {
-				a.pattern = nil
-			}
-		default:
-			c.Error(errSyntax)
-			return a, false
-		}
-	}
-	return a, true
+	return parseScanOptions(c, scanArgs{count: 10}, opts, false)
 }
