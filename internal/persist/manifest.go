@@ -140,15 +140,13 @@ type Files struct {
 	dir      string // dir/appenddirname
 	name     string // appendfilename
 	manifest *manifest
-	// useRDBBase names new base files .rdb (aof-use-rdb-preamble).
-	useRDBBase bool
 }
 
 // OpenFiles reads the manifest in dir/dirName, or starts an empty one
 // (nothing is written until the log is opened). exists reports whether
 // a manifest was there.
 func OpenFiles(dir, dirName, fileName string) (f *Files, exists bool, err error) {
-	f = &Files{dir: filepath.Join(dir, dirName), name: fileName, manifest: &manifest{}, useRDBBase: true}
+	f = &Files{dir: filepath.Join(dir, dirName), name: fileName, manifest: &manifest{}}
 	data, err := os.ReadFile(f.manifestPath())
 	switch {
 	case errors.Is(err, fs.ErrNotExist):

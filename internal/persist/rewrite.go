@@ -96,12 +96,10 @@ func (a *AOF) rewrite(base BaseWriter) (err error) {
 	}
 
 	seq := a.files.manifest.maxSeq(kindBase) + 1
-	ext := ".rdb"
-	if !a.files.useRDBBase {
-		ext = ".aof"
-	}
-	baseName := fmt.Sprintf("%s.%d.base%s", a.files.name, seq, ext)
-	tmp := a.files.path(fmt.Sprintf("temp-rewriteaof-bg-%d%s", os.Getpid(), ext))
+	// The base is always a snapshot (aof-use-rdb-preamble yes); a base of
+	// commands is only read, from logs Redis wrote.
+	baseName := fmt.Sprintf("%s.%d.base.rdb", a.files.name, seq)
+	tmp := a.files.path(fmt.Sprintf("temp-rewriteaof-bg-%d.rdb", os.Getpid()))
 	err = writeBaseFile(tmp, base, atStart)
 	if !switched {
 		// The image never started: the log goes on in its old file, and
