@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -237,17 +236,24 @@ func TestMemoryStats(t *testing.T) {
 	}
 }
 
+// TestMemoryDoctorEmpty runs its node in a process of its own:
+// used_memory starts from the heap in use when the node is built, which
+// in this test binary holds what earlier tests left.
 func TestMemoryDoctorEmpty(t *testing.T) {
-	// used_memory starts from the heap in use when the node is built: let
-	// earlier tests' garbage go first.
-	runtime.GC()
-	s := testserver.Start(t)
-	srvPut(t, s, 0, 0, "a")
+	p := testserver.StartProcess(t)
 	const text = "Hi Sam, this instance is empty or is using very little memory, my issues detector can't be used in these conditions. " +
 		"Please, leave for your mission on Earth and fill it with some data. The new Sam and I will be back to our programming as soon as I finished rebooting.\n"
-	srvCheck(t, s, []srvCase{
-		{[]string{"MEMORY", "DOCTOR"}, fmt.Sprintf("$%d\r\n%s\r\n", len(text), text), fmt.Sprintf("=%d\r\ntxt:%s\r\n", len(text)+4, text)},
-	})
+	for _, proto := range []int{2, 3} {
+		c := redis.NewClient(&redis.Options{Addr: p.Addr, Protocol: proto})
+		defer c.Close()
+		ctx := context.Background()
+		if err := c.Set(ctx, "a", "v", 0).Err(); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := c.Do(ctx, "MEMORY", "DOCTOR").Text(); err != nil || got != text {
+			t.Errorf("RESP%d MEMORY DOCTOR = %q, %v; want %q", proto, got, err, text)
+		}
+	}
 }
 
 func TestMemoryMallocStats(t *testing.T) {
