@@ -49,6 +49,10 @@ type scriptJob struct {
 	oom bool
 	// wroteAny is set once the script called a write command.
 	wroteAny bool
+	// undeclared is set once the script reached a key it did not
+	// declare, another database or the whole keyspace; abandoned when
+	// that ended a run beside other commands (script_beside.go).
+	undeclared, abandoned bool
 	// txn is the caller's Txn, which the script's commands use: a script
 	// that outlives busy-reply-threshold keeps it, and the caller's
 	// command, which ends then, goes on with a new one.
@@ -88,6 +92,9 @@ func (c *Ctx) runScript(parsed scriptJob) {
 		*job = parsed
 		res, errs := e.execute(c, job, nil)
 		c.failed = c.writeScriptReply(c.W, res) || errs > 0
+		return
+	}
+	if c.runBeside(&parsed) {
 		return
 	}
 	r := newScriptRun()
@@ -159,6 +166,7 @@ func (c *Ctx) runInline(job *scriptJob, r *scriptRun, h *scriptHint, threshold t
 	res, errs := e.execute(c, job, r)
 	e.inlining.Store(nil)
 	h.note(time.Since(r.started), r.busy.Load())
+	h.noteKeys(job.undeclared)
 	c.failed = c.writeScriptReply(c.W, res) || errs > 0
 	c.endScript(r)
 }
@@ -188,14 +196,17 @@ func (e *scriptEngine) armBusy(at time.Time) {
 func (e *scriptEngine) inlineTimeout() {
 	e.timerMu.Lock()
 	e.timerAt = time.Time{}
+	next := e.besideTimeout()
 	r := e.inlining.Load()
-	if r != nil {
-		if wait := time.Until(r.busyAt); wait > 0 {
-			e.timerAt = r.busyAt
-			e.busyTimer.Reset(wait)
-			e.timerMu.Unlock()
-			return
+	if r != nil && time.Until(r.busyAt) > 0 {
+		if next.IsZero() || r.busyAt.Before(next) {
+			next = r.busyAt
 		}
+		r = nil
+	}
+	if !next.IsZero() {
+		e.timerAt = next
+		e.busyTimer.Reset(time.Until(next))
 	}
 	e.timerMu.Unlock()
 	if r != nil {
@@ -278,9 +289,13 @@ func (e *scriptEngine) machine() *scripting.VM {
 // of the commands the script called: like Redis, EVAL counts as failed
 // when there were any.
 func (e *scriptEngine) execute(c *Ctx, job *scriptJob, r *scriptRun) (res *scripting.Result, errs int) {
+	return e.executeOn(e.machine(), &e.host, c, job, r)
+}
+
+// executeOn is execute on vm, with h running the script's commands.
+func (e *scriptEngine) executeOn(vm *scripting.VM, h *scriptHost, c *Ctx, job *scriptJob, r *scriptRun) (res *scripting.Result, errs int) {
 	effects := c.beginEffects()
 	defer c.endEffects(effects)
-	h := &e.host
 	h.reset(c, job, r)
 	defer h.release()
 	var ctx context.Context // none inside EXEC
@@ -290,7 +305,7 @@ func (e *scriptEngine) execute(c *Ctx, job *scriptJob, r *scriptRun) (res *scrip
 	if job.fn != nil {
 		res = e.functions.machine().Call(ctx, job.fn, job.keys, job.argv, h)
 	} else {
-		res = e.machine().Run(ctx, job.script, job.keys, job.argv, h)
+		res = vm.Run(ctx, job.script, job.keys, job.argv, h)
 	}
 	return res, h.errors
 }
@@ -326,6 +341,7 @@ func (e *scriptEngine) noteRun(job *scriptJob, took time.Duration, busy bool) {
 		h = e.newHint(job.fn)
 	}
 	h.note(took, busy)
+	h.noteKeys(job.undeclared)
 }
 
 // newHint makes the hint of key, a script or a function. Only the holder
@@ -349,6 +365,7 @@ func (e *scriptEngine) newHint(key any) *scriptHint {
 // that once turned busy never comes back: a run that long would keep the
 // clients of its event loop waiting instead of told BUSY.
 type scriptHint struct {
+	besideHint
 	// short counts the runs since the last long one; longs is the
 	// doubling of their count.
 	short uint32
@@ -360,7 +377,9 @@ type scriptHint struct {
 const shortRun = time.Millisecond
 
 // inline reports whether the script may run on its event loop.
-func (h *scriptHint) inline() bool { return !h.busy && h.short >= 4<<h.longs }
+func (h *scriptHint) inline() bool {
+	return !h.busy && !h.turnedBusy.Load() && h.short >= 4<<h.longs
+}
 
 // note counts a run that lasted took and turned busy or not.
 func (h *scriptHint) note(took time.Duration, busy bool) {

@@ -32,6 +32,11 @@ type scriptHost struct {
 	// last is the command called last: scripts tend to call the same
 	// ones, and comparing its name is cheaper than the table lookup.
 	last *Spec
+	// pinned is set for a run beside other commands, which holds the
+	// shards of its keys (script_beside.go); startDB is the database the
+	// script started in.
+	pinned  bool
+	startDB int
 }
 
 type scriptLog struct {
@@ -63,6 +68,7 @@ func (h *scriptHost) reset(c *Ctx, job *scriptJob, r *scriptRun) {
 		h.started = time.Now()
 	}
 	h.conn = scriptConn{Conn: c.Conn, db: c.Conn.DB(), proto: 2}
+	h.startDB = h.conn.db
 	h.inner = Ctx{W: h.inner.W, Conn: &h.conn, Node: c.Node, Txn: job.txn, inExec: true, batch: c.batch}
 }
 
@@ -82,6 +88,16 @@ func (h *scriptHost) Call(args [][]byte, proto int) ([]byte, string) {
 		if spec != nil {
 			spec.stats.rejected.Add(1)
 		}
+		return nil, refused
+	}
+	if h.job.abandoned {
+		return nil, "" // the run stops here; it starts again behind the gate
+	}
+	if refused, stop := h.checkKeys(spec, args); stop {
+		return nil, ""
+	} else if refused != "" {
+		h.errors++
+		h.c.Node.Table.countError(refused)
 		return nil, refused
 	}
 	if spec.Flags&effects != 0 && h.run != nil && !h.run.endAttempt(true) {

@@ -63,6 +63,9 @@ type scriptEngine struct {
 	// running is the script that runs or waits for the gate, nil when
 	// there is none.
 	running atomic.Pointer[scriptRun]
+	// runners are the VMs of scripts that run beside other commands
+	// (script_beside.go).
+	runners runners
 }
 
 // lookup returns the cached script named sha (lower case), or nil.

@@ -16,7 +16,10 @@ type Txn struct {
 	eng  *Engine
 	want []int // lock ids (db<<16 | shard), collected before Acquire
 	held []int
-	now  int64
+	// pinned are locks held across commands (pin.go): Acquire skips them
+	// and Unlock leaves them.
+	pinned []int
+	now    int64
 	// fixedNow, when set by Begin, is the command's time: the caller read
 	// the clock already, and one read per command is enough.
 	fixedNow int64
@@ -121,7 +124,7 @@ func (t *Txn) Acquire() {
 	}
 	t.held = t.held[:0]
 	for i, id := range ids {
-		if i > 0 && id == ids[i-1] {
+		if i > 0 && id == ids[i-1] || len(t.pinned) > 0 && t.pins(id) {
 			continue
 		}
 		t.lockOf(id).mu.Lock()

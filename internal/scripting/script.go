@@ -26,11 +26,18 @@ type Script struct {
 	Shebang bool
 
 	proto *lua.FunctionProto
-	// fn is the script's function in the VM of, made at its first run
-	// there: a chunk has no upvalues, and nothing of a run stays in it.
-	fn *lua.LFunction
-	of *VM
+	// fns holds the script's function in each VM, by the VM's slot, made
+	// at its first run there: a chunk has no upvalues, and nothing of a
+	// run stays in it. VMs that run at the same time have different
+	// slots, so each writes only its own.
+	fns [MaxVMs]struct {
+		fn *lua.LFunction
+		of *VM
+	}
 }
+
+// MaxVMs is how many VMs may run scripts at the same time.
+const MaxVMs = 8
 
 // Flags are the script flags a shebang line declares.
 type Flags uint8

@@ -71,6 +71,10 @@ type VM struct {
 	// libs is the environment of function libraries (library.go), made
 	// when the VM loads its first library.
 	libs *libraryEnv
+
+	// slot tells the VM apart from others that run at the same time
+	// (Script.fns).
+	slot int
 }
 
 // run is one execution of a script.
@@ -82,7 +86,11 @@ type run struct {
 }
 
 // NewVM returns a VM whose redis.REDIS_VERSION is version ("7.0.15").
-func NewVM(version string) *VM {
+func NewVM(version string) *VM { return NewVMAt(version, 0) }
+
+// NewVMAt returns a VM that runs scripts at the same time as the VMs of
+// other slots (0 ≤ slot < MaxVMs).
+func NewVMAt(version string, slot int) *VM {
 	vm := &VM{
 		// Lua 5.1 allows 20000 nested calls (LUAI_MAXCALLS). The call
 		// stack is allocated whole (1.6 MB): gopher-lua's growing one
@@ -97,6 +105,7 @@ func NewVM(version string) *VM {
 		readOnly: map[*lua.LTable]*lua.LTable{},
 		version:  version,
 		rand:     newLrand48(),
+		slot:     slot,
 	}
 	vm.sandbox()
 	return vm
@@ -112,11 +121,12 @@ func (vm *VM) Run(ctx context.Context, s *Script, keys, argv [][]byte, host Host
 	L := vm.L
 	vm.fill(&vm.keys, "KEYS", keys)
 	vm.fill(&vm.argv, "ARGV", argv)
-	if s.of != vm {
-		s.fn, s.of = L.NewFunctionFromProto(s.proto), vm
-		s.fn.Env = vm.env
+	made := &s.fns[vm.slot]
+	if made.of != vm {
+		made.fn, made.of = L.NewFunctionFromProto(s.proto), vm
+		made.fn.Env = vm.env
 	}
-	return vm.invoke(ctx, host, s.SHA, s.fn)
+	return vm.invoke(ctx, host, s.SHA, made.fn)
 }
 
 // invoke calls fn with args for a script or function named name (its

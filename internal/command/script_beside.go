@@ -1,0 +1,317 @@
+package command
+
+import (
+	"bytes"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/shoal-cache/shoal/internal/scripting"
+)
+
+// Scripts beside other commands. A script is atomic because it runs alone
+// behind the node's gate (script_run.go); with several event loops that
+// makes every script wait for every command and script of the other
+// loops, so that one core runs all scripts. A script that has shown, in
+// runs behind the gate, that it is quick (runInline's hint) and that it
+// touches only the keys it declares (KEYS) in the database it starts in,
+// runs instead as a command does: through the gate's shared side, with the
+// shards of its KEYS locked for its whole run (the engine's pinned locks),
+// on a VM of its own. It is still atomic for everything that could see it:
+// no other command reaches its keys while it runs, and every command that
+// reaches no key of it could have run before or after it.
+//
+// Such a run checks each command the script calls. One that reaches a key
+// outside the locked shards, another database, or the whole keyspace
+// (KEYS, SCAN, FLUSHALL, ...) ends the run if the script has not written
+// yet: it starts again behind the gate, and the script runs there from
+// then on. After a write it cannot start again: a key outside the locked
+// shards is locked if another command lets go of it within pinWait, and
+// otherwise, as for a command that reaches the whole keyspace, the call
+// fails with errBeside. That needs a script that touched only its KEYS in
+// a row of runs to touch others all at once, while another script holds
+// them.
+
+// pinWait is how long a script running beside others waits for a shard
+// it did not declare, after it wrote.
+const pinWait = 10 * time.Millisecond
+
+// provenRuns is how many runs behind the gate that touched only their
+// KEYS let a script run beside other commands.
+const provenRuns = 4
+
+const errBeside = "ERR Script reached keys it did not declare in KEYS while other commands held them; declare every key a script touches"
+
+// scriptRunner is a VM, and the host of its commands, for scripts that
+// run beside others. active is its run, for the busy timer.
+type scriptRunner struct {
+	vm     *scripting.VM
+	host   scriptHost
+	active atomic.Pointer[scriptRun]
+}
+
+// runners are the VMs for scripts beside others: free ones, and all made
+// (the busy timer looks at each).
+type runners struct {
+	mu   sync.Mutex
+	free []*scriptRunner
+	all  []*scriptRunner
+}
+
+// take returns a free runner, making one if there is none, or nil when
+// as many as can run at once are running.
+func (rs *runners) take() *scriptRunner {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	if n := len(rs.free); n > 0 {
+		r := rs.free[n-1]
+		rs.free = rs.free[:n-1]
+		return r
+	}
+	if len(rs.all) >= scripting.MaxVMs-1 {
+		return nil
+	}
+	r := &scriptRunner{vm: scripting.NewVMAt(RedisVersion, len(rs.all)+1)}
+	rs.all = append(rs.all, r)
+	return r
+}
+
+func (rs *runners) give(r *scriptRunner) {
+	rs.mu.Lock()
+	rs.free = append(rs.free, r)
+	rs.mu.Unlock()
+}
+
+// due returns the runs beside others that passed their busy time,
+// and the earliest busy time of those that have not.
+func (rs *runners) due(now time.Time) (late []*scriptRun, next time.Time) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	for _, x := range rs.all {
+		r := x.active.Load()
+		switch {
+		case r == nil:
+		case !r.busyAt.After(now):
+			late = append(late, r)
+		case next.IsZero() || r.busyAt.Before(next):
+			next = r.busyAt
+		}
+	}
+	return late, next
+}
+
+// besideHint is what the hints know of a script's keys: how many runs in
+// a row behind the gate touched only its KEYS, and whether it ever did
+// otherwise (then it stays behind the gate), or turned busy beside others
+// (then it also leaves its event loop, as scriptHint.busy says). Runs
+// beside others read and write it at the same time.
+type besideHint struct {
+	declared   atomic.Uint32
+	alone      atomic.Bool
+	turnedBusy atomic.Bool
+}
+
+// beside reports whether the script may run beside other commands.
+func (h *scriptHint) beside() bool {
+	return h.inline() && !h.alone.Load() && h.declared.Load() >= provenRuns
+}
+
+// noteKeys counts a run behind the gate that touched only its KEYS, or
+// not.
+func (h *scriptHint) noteKeys(undeclared bool) {
+	if undeclared {
+		h.alone.Store(true)
+		return
+	}
+	if h.declared.Load() < provenRuns {
+		h.declared.Add(1)
+	}
+}
+
+// runBeside runs job beside other commands if its hint allows, and
+// reports whether it did; if not, the caller runs it behind the gate.
+func (c *Ctx) runBeside(job *scriptJob) bool {
+	e := &c.Node.scripts
+	if job.fn != nil {
+		return false
+	}
+	slot := int(uint64(c.Conn.ID()) % gateSlots)
+	c.Node.gate.enter(slot)
+	// The hints change only behind the exclusive gate.
+	h := e.hints[job.key()]
+	if h == nil || !h.beside() {
+		c.Node.gate.leave(slot)
+		return false
+	}
+	runner := e.runners.take()
+	if runner == nil {
+		c.Node.gate.leave(slot)
+		return false
+	}
+	r := newScriptRun()
+	r.held = *job
+	j := &r.held
+	r.job, j.txn = j, c.Txn
+	r.started = time.Now()
+	r.state.Store(stateInline)
+	threshold := max(time.Duration(c.Node.Config.Int("busy-reply-threshold"))*time.Millisecond, time.Millisecond)
+	r.busyAt = r.started.Add(threshold)
+	runner.active.Store(r)
+	e.armBusy(r.busyAt)
+
+	c.Txn.Keys(c.DB(), j.keys).Acquire()
+	c.Txn.Pin()
+	mark := runner.vm.Mark()
+	runner.host.pinned = true
+	res, errs := e.executeOn(runner.vm, &runner.host, c, j, r)
+	runner.active.Store(nil)
+	if j.abandoned {
+		c.Txn.Unpin()
+		runner.vm.Rewind(mark)
+		e.runners.give(runner)
+		e.unpublish(r)
+		r.stop()
+		h.alone.Store(true)
+		c.Node.gate.leave(slot)
+		return false
+	}
+	if time.Since(r.started) > shortRun {
+		h.declared.Store(0) // prove it quick again behind the gate
+	}
+	if r.busy.Load() {
+		h.turnedBusy.Store(true)
+	}
+	if j.undeclared {
+		h.alone.Store(true)
+	}
+	c.failed = c.writeScriptReply(c.W, res) || errs > 0
+	c.Txn.Unpin()
+	e.runners.give(runner)
+	c.serveReady()
+	e.unpublish(r)
+	r.stop()
+	c.Node.gate.leave(slot)
+	return true
+}
+
+// besideTimeout turns the runs beside others that passed
+// busy-reply-threshold busy: the first becomes the running script, which
+// other clients are told BUSY about and SCRIPT KILL stops. It returns when
+// the next run turns busy, zero for none.
+func (e *scriptEngine) besideTimeout() time.Time {
+	late, next := e.runners.due(time.Now())
+	for _, r := range late {
+		if r.busy.Load() {
+			continue
+		}
+		e.running.CompareAndSwap(nil, r)
+		r.turnBusy()
+	}
+	return next
+}
+
+// checkKeys looks at the keys a command the script calls reaches: it
+// notes a script that reaches beyond its KEYS, and, for a run beside
+// other commands, makes sure the keys' shards are locked. It returns the
+// call's refusal, or stop when the run ends here to start again behind the
+// gate.
+func (h *scriptHost) checkKeys(spec *Spec, args [][]byte) (refused string, stop bool) {
+	if !h.pinned && h.job.undeclared {
+		return "", false
+	}
+	if h.conn.db != h.startDB || spec.exclusive || reachesOtherDB(spec) {
+		h.job.undeclared = true
+		return h.outside()
+	}
+	first, last, step, ok := plainKeys(spec, len(args))
+	if !ok && touchesNoKey(spec) {
+		return "", false
+	}
+	if !ok {
+		h.job.undeclared = true
+		return h.outside()
+	}
+	db := h.c.Node.Engine.DB(h.conn.db)
+	for i := first; i <= last; i += step {
+		key := args[i]
+		if !h.job.undeclared && !declares(h.job.keys, key) {
+			h.job.undeclared = true
+		}
+		if h.pinned && !h.job.txn.Covers(db, key) {
+			if !h.job.wroteAny {
+				return h.abandon()
+			}
+			if !h.job.txn.TryPin(db, key, pinWait) {
+				return errBeside, false
+			}
+		}
+	}
+	return "", false
+}
+
+// outside handles a call that reaches beyond what a run beside others
+// may: it ends the run, or fails the call once the script wrote.
+func (h *scriptHost) outside() (string, bool) {
+	switch {
+	case !h.pinned:
+		return "", false
+	case !h.job.wroteAny:
+		return h.abandon()
+	}
+	return errBeside, false
+}
+
+// abandon ends a run beside others that has not written, to start again
+// behind the gate.
+func (h *scriptHost) abandon() (string, bool) {
+	h.job.abandoned = true
+	h.run.stop()
+	return "", true
+}
+
+// plainKeys returns where the keys of a call are when they are at fixed
+// positions (first to last, every step), and false for a command without
+// keys or whose keys depend on its arguments (those go behind the gate).
+func plainKeys(spec *Spec, n int) (first, last, step int, ok bool) {
+	if spec.FirstKey <= 0 || spec.movable() {
+		return 0, 0, 0, false
+	}
+	last = spec.LastKey
+	if last < 0 {
+		last += n
+	}
+	return spec.FirstKey, min(last, n-1), max(spec.Step, 1), true
+}
+
+// movable reports whether the command's keys are not all at its
+// first/last/step positions.
+func (s *Spec) movable() bool {
+	_, ok := multiKeySpecs[s.fullName]
+	return ok
+}
+
+// touchesNoKey reports whether a command without keys leaves the
+// keyspace alone, so that a script may call it beside other commands.
+func touchesNoKey(s *Spec) bool {
+	if s.FirstKey > 0 || s.movable() {
+		return false
+	}
+	switch s.fullName {
+	case "time", "ping", "echo", "publish", "spublish", "lastsave", "info", "role":
+		return true
+	}
+	return false
+}
+
+// reachesOtherDB reports whether a command reaches a database other than
+// the one it runs in.
+func reachesOtherDB(s *Spec) bool { return s.Name == "move" || s.Name == "copy" }
+
+func declares(keys [][]byte, key []byte) bool {
+	for _, k := range keys {
+		if bytes.Equal(k, key) {
+			return true
+		}
+	}
+	return false
+}

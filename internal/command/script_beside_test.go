@@ -1,0 +1,117 @@
+package command_test
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shoal-cache/shoal/internal/engine"
+	"github.com/shoal-cache/shoal/internal/testserver"
+)
+
+// Scripts that have shown they are quick and touch only their KEYS run
+// beside other commands, with their keys' shards locked instead of the
+// node's gate (script_beside.go). These tests hold them to what a script
+// promises: atomic, and run once.
+
+// TestScriptBesideLocksItsKeys: a script that has shown it is quick and
+// touches only its KEYS runs beside other commands. While one such run
+// lasts (300 ms), a client on the other event loop is served at once for
+// a key in another shard, and waits for a key of the script, whose final
+// value it then reads: the script is atomic, and not alone.
+func TestScriptBesideLocksItsKeys(t *testing.T) {
+	srv := testserver.Start(t, "io-threads 2", "shards 4", "busy-reply-threshold 5000")
+	a, b := srv.Raw(t), srv.Raw(t) // one on each event loop
+	const script = `redis.call('set', KEYS[1], 'started')
+if ARGV[1] == 'slow' then
+  local t0 = redis.call('time')
+  repeat local t = redis.call('time') until (t[1] - t0[1]) * 1000000 + t[2] - t0[2] > 300000
+end
+redis.call('set', KEYS[1], 'done')
+return 1`
+	sha := strings.TrimSpace(strings.TrimPrefix(a.Do("SCRIPT", "LOAD", script), "$40\r\n"))
+	key, other := "{k}held", otherShardKey(t, "{k}held", 4)
+	for range warmRuns {
+		if got := a.Do("EVALSHA", sha, "1", key, "fast"); got != ":1\r\n" {
+			t.Fatalf("warm-up run: %q", got)
+		}
+	}
+	a.Send(evalshaCmd(sha, key, "slow"))
+	time.Sleep(50 * time.Millisecond)
+	start := time.Now()
+	if got := b.Do("SET", other, "x"); got != "+OK\r\n" {
+		t.Fatalf("SET of a key in another shard: %q", got)
+	}
+	if took := time.Since(start); took > 150*time.Millisecond {
+		t.Fatalf("a key in another shard waited %v for the script", took)
+	}
+	if got := b.Do("GET", key); got != "$4\r\ndone\r\n" {
+		t.Fatalf("GET of the script's key while it ran: %q, want the value it ended with", got)
+	}
+	if got := a.ReadReply(); got != ":1\r\n" {
+		t.Fatalf("slow run: %q", got)
+	}
+}
+
+// otherShardKey returns a key whose slot is in another of shards shards
+// than key's.
+func otherShardKey(t *testing.T, key string, shards int) string {
+	t.Helper()
+	for i := range 1000 {
+		k := "other" + strconv.Itoa(i)
+		if engine.SlotOf([]byte(k))%shards != engine.SlotOf([]byte(key))%shards {
+			return k
+		}
+	}
+	t.Fatal("no key in another shard")
+	return ""
+}
+
+// TestScriptBesideUndeclaredKey: a script that touched only its KEYS for
+// many runs then touches another key, before and after its first write:
+// each run's writes happen once, and the replies are the script's.
+func TestScriptBesideUndeclaredKey(t *testing.T) {
+	srv := testserver.Start(t, "io-threads 2")
+	ctx := context.Background()
+	rdb := srv.Client(t)
+	const script = `if ARGV[1] == 'before' then redis.call('incr', ARGV[2]) end
+local n = redis.call('incr', KEYS[1])
+if ARGV[1] == 'after' then redis.call('incr', ARGV[2]) end
+return n`
+	sha, err := rdb.ScriptLoad(ctx, script).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	run := func(argv ...any) {
+		t.Helper()
+		n++
+		got, err := rdb.EvalSha(ctx, sha, []string{"counter"}, argv...).Int()
+		if err != nil || got != n {
+			t.Fatalf("run %d: %d, %v", n, got, err)
+		}
+	}
+	for range warmRuns {
+		run("none")
+	}
+	// Keys far apart in slots, so that some lie in another shard.
+	others := []string{"a", "b", "c", "d", "e", "f", "g", "h"}
+	for _, k := range others {
+		run("before", "before:"+k)
+	}
+	for range warmRuns {
+		run("none")
+	}
+	for _, k := range others {
+		run("after", "after:"+k)
+	}
+	for _, k := range others {
+		for _, key := range []string{"before:" + k, "after:" + k} {
+			if got, err := rdb.Get(ctx, key).Int(); err != nil || got != 1 {
+				t.Fatalf("%s = %d, %v: want 1", key, got, err)
+			}
+		}
+	}
+}
