@@ -2,7 +2,6 @@ package command
 
 import (
 	"bytes"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -50,44 +49,43 @@ type scriptRunner struct {
 	active atomic.Pointer[scriptRun]
 }
 
-// runners are the VMs for scripts beside others: free ones, and all made
-// (the busy timer looks at each).
+// runners are the VMs for scripts beside others, made as needed, each
+// taken by one run at a time.
 type runners struct {
-	mu   sync.Mutex
-	free []*scriptRunner
-	all  []*scriptRunner
+	slots [scripting.MaxVMs - 1]struct {
+		busy   atomic.Bool
+		runner atomic.Pointer[scriptRunner]
+	}
 }
 
-// take returns a free runner, making one if there is none, or nil when
-// as many as can run at once are running.
-func (rs *runners) take() *scriptRunner {
-	rs.mu.Lock()
-	defer rs.mu.Unlock()
-	if n := len(rs.free); n > 0 {
-		r := rs.free[n-1]
-		rs.free = rs.free[:n-1]
-		return r
+// take returns a free runner, making one if needed, or nil when as many
+// as can run at once are running.
+func (rs *runners) take() (*scriptRunner, int) {
+	for i := range rs.slots {
+		s := &rs.slots[i]
+		if !s.busy.CompareAndSwap(false, true) {
+			continue
+		}
+		r := s.runner.Load()
+		if r == nil {
+			r = &scriptRunner{vm: scripting.NewVMAt(RedisVersion, i+1)}
+			s.runner.Store(r)
+		}
+		return r, i
 	}
-	if len(rs.all) >= scripting.MaxVMs-1 {
-		return nil
-	}
-	r := &scriptRunner{vm: scripting.NewVMAt(RedisVersion, len(rs.all)+1)}
-	rs.all = append(rs.all, r)
-	return r
+	return nil, 0
 }
 
-func (rs *runners) give(r *scriptRunner) {
-	rs.mu.Lock()
-	rs.free = append(rs.free, r)
-	rs.mu.Unlock()
-}
+func (rs *runners) give(i int) { rs.slots[i].busy.Store(false) }
 
 // due returns the runs beside others that passed their busy time,
 // and the earliest busy time of those that have not.
 func (rs *runners) due(now time.Time) (late []*scriptRun, next time.Time) {
-	rs.mu.Lock()
-	defer rs.mu.Unlock()
-	for _, x := range rs.all {
+	for i := range rs.slots {
+		x := rs.slots[i].runner.Load()
+		if x == nil {
+			continue
+		}
 		r := x.active.Load()
 		switch {
 		case r == nil:
@@ -143,7 +141,7 @@ func (c *Ctx) runBeside(job *scriptJob) bool {
 		c.Node.gate.leave(slot)
 		return false
 	}
-	runner := e.runners.take()
+	runner, slotOfRunner := e.runners.take()
 	if runner == nil {
 		c.Node.gate.leave(slot)
 		return false
@@ -168,7 +166,7 @@ func (c *Ctx) runBeside(job *scriptJob) bool {
 	if j.abandoned {
 		c.Txn.Unpin()
 		runner.vm.Rewind(mark)
-		e.runners.give(runner)
+		e.runners.give(slotOfRunner)
 		e.unpublish(r)
 		r.stop()
 		h.alone.Store(true)
@@ -186,7 +184,7 @@ func (c *Ctx) runBeside(job *scriptJob) bool {
 	}
 	c.failed = c.writeScriptReply(c.W, res) || errs > 0
 	c.Txn.Unpin()
-	e.runners.give(runner)
+	e.runners.give(slotOfRunner)
 	c.serveReady()
 	e.unpublish(r)
 	r.stop()
@@ -285,10 +283,7 @@ func plainKeys(spec *Spec, n int) (first, last, step int, ok bool) {
 
 // movable reports whether the command's keys are not all at its
 // first/last/step positions.
-func (s *Spec) movable() bool {
-	_, ok := multiKeySpecs[s.fullName]
-	return ok
-}
+func (s *Spec) movable() bool { return s.multiKeys }
 
 // touchesNoKey reports whether a command without keys leaves the
 // keyspace alone, so that a script may call it beside other commands.

@@ -176,12 +176,16 @@ func (c *Ctx) runInline(job *scriptJob, r *scriptRun, h *scriptHint, threshold t
 // share of a short script's cost), and when it fires it looks at the run
 // then on its event loop, if any (inlineTimeout).
 func (e *scriptEngine) armBusy(at time.Time) {
+	if armed := e.armedAt.Load(); armed != 0 && armed <= at.UnixNano() {
+		return
+	}
 	e.timerMu.Lock()
 	defer e.timerMu.Unlock()
 	if !e.timerAt.IsZero() && !at.Before(e.timerAt) {
 		return
 	}
 	e.timerAt = at
+	e.armedAt.Store(at.UnixNano())
 	if e.busyTimer == nil {
 		e.busyTimer = time.AfterFunc(time.Until(at), e.inlineTimeout)
 	} else {
@@ -196,6 +200,7 @@ func (e *scriptEngine) armBusy(at time.Time) {
 func (e *scriptEngine) inlineTimeout() {
 	e.timerMu.Lock()
 	e.timerAt = time.Time{}
+	e.armedAt.Store(0)
 	next := e.besideTimeout()
 	r := e.inlining.Load()
 	if r != nil && time.Until(r.busyAt) > 0 {
@@ -206,6 +211,7 @@ func (e *scriptEngine) inlineTimeout() {
 	}
 	if !next.IsZero() {
 		e.timerAt = next
+		e.armedAt.Store(next.UnixNano())
 		e.busyTimer.Reset(time.Until(next))
 	}
 	e.timerMu.Unlock()

@@ -59,7 +59,10 @@ type scriptEngine struct {
 	busyTimer *time.Timer
 	timerMu   sync.Mutex
 	timerAt   time.Time // when busyTimer fires; zero when it is not set
-	inlining  atomic.Pointer[scriptRun]
+	// armedAt is timerAt in Unix ns, 0 when not set, read without the
+	// lock: most runs find the timer armed early enough.
+	armedAt  atomic.Int64
+	inlining atomic.Pointer[scriptRun]
 	// running is the script that runs or waits for the gate, nil when
 	// there is none.
 	running atomic.Pointer[scriptRun]

@@ -83,10 +83,13 @@ type Spec struct {
 	Subcommands []*Spec
 
 	fullName string
-	parent   *Spec
-	subs     map[string]*Spec
-	stats    cmdStats
-	latency  LatencyObserver // nil unless metrics are on
+	// multiKeys says its keys are described by multiKeySpecs, not only
+	// by FirstKey/LastKey/Step.
+	multiKeys bool
+	parent    *Spec
+	subs      map[string]*Spec
+	stats     cmdStats
+	latency   LatencyObserver // nil unless metrics are on
 }
 
 // FullName is the name COMMAND and INFO commandstats use: "get", or
@@ -131,6 +134,7 @@ func (t *Table) add(s *Spec) {
 		panic("command: duplicate command " + s.Name)
 	}
 	s.fullName = s.Name
+	_, s.multiKeys = multiKeySpecs[s.fullName]
 	if len(s.Subcommands) > 0 {
 		s.subs = map[string]*Spec{}
 		for _, sub := range s.Subcommands {
@@ -139,6 +143,7 @@ func (t *Table) add(s *Spec) {
 			}
 			sub.parent = s
 			sub.fullName = s.Name + "|" + sub.Name
+			_, sub.multiKeys = multiKeySpecs[sub.fullName]
 			if sub.Group == "" {
 				sub.Group = s.Group
 			}
