@@ -22,6 +22,12 @@
 #   REQUESTS_PIPELINED=500000   requests per test when pipelining
 #   REDIS_SERVER=redis-server REDIS_BENCHMARK=redis-benchmark  binaries
 #   SHOAL_ARGS=""             extra flags for shoal server, e.g. "--io-threads 1"
+#   SERVER_CPUS="" CLIENT_CPUS=""  CPU lists (taskset -c) for both servers
+#                             and for redis-benchmark, e.g. SERVER_CPUS=1
+#                             CLIENT_CPUS=0: each server gets the same
+#                             cores and the load generator never takes
+#                             them (Shoal's event loops default to the
+#                             CPUs it may use)
 #   KEEP=1                    keep the raw CSV results and logs
 #
 # The defaults take a few minutes (under five on a 4-core machine); lower
@@ -40,6 +46,10 @@ REQUESTS=${REQUESTS:-100000}
 REQUESTS_PIPELINED=${REQUESTS_PIPELINED:-500000}
 REDIS_SERVER=${REDIS_SERVER:-redis-server}
 REDIS_BENCHMARK=${REDIS_BENCHMARK:-redis-benchmark}
+server_on=()
+[[ -z ${SERVER_CPUS:-} ]] || server_on=(taskset -c "$SERVER_CPUS")
+client_on=()
+[[ -z ${CLIENT_CPUS:-} ]] || client_on=(taskset -c "$CLIENT_CPUS")
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/shoal-bench.XXXXXX")
@@ -108,12 +118,12 @@ echo "building shoal..." >&2
 
 shoal_port=$(free_port)
 # shellcheck disable=SC2086 # SHOAL_ARGS is a list of flags
-"$work/shoal" server --port "$shoal_port" --bind 127.0.0.1 --save "" --appendonly no --metrics-addr "" ${SHOAL_ARGS:-} \
+"${server_on[@]}" "$work/shoal" server --port "$shoal_port" --bind 127.0.0.1 --save "" --appendonly no --metrics-addr "" ${SHOAL_ARGS:-} \
 	>"$work/shoal.log" 2>&1 &
 pids+=($!)
 redis_port=$(free_port)
 [[ $redis_port != "$shoal_port" ]] || redis_port=$(free_port)
-"$REDIS_SERVER" --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
+"${server_on[@]}" "$REDIS_SERVER" --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
 	--daemonize no --logfile "$work/redis.log" >/dev/null 2>&1 &
 pids+=($!)
 wait_ready "$shoal_port" || die "shoal did not start; see $work/shoal.log"
@@ -132,7 +142,7 @@ fi
 run_benchmark() {
 	local server=$1 port=$2 pipeline=$3 round=$4 n=$REQUESTS
 	[[ $pipeline == 1 ]] || n=$REQUESTS_PIPELINED
-	"$REDIS_BENCHMARK" -h 127.0.0.1 -p "$port" -t "$TESTS" -c "$CLIENTS" -d "$SIZE" \
+	"${client_on[@]}" "$REDIS_BENCHMARK" -h 127.0.0.1 -p "$port" -t "$TESTS" -c "$CLIENTS" -d "$SIZE" \
 		-r "$KEYSPACE" -n "$n" -P "$pipeline" --csv 2>>"$work/benchmark.log" |
 		awk -F'","' -v s="$server" -v p="$pipeline" -v r="$round" '
 			NR > 1 {
@@ -140,7 +150,7 @@ run_benchmark() {
 				print s "," p "," r "," $1 "," $2 "," $5 "," $7
 			}' >>"$work/results.csv"
 	if [[ -n $sha ]]; then
-		"$REDIS_BENCHMARK" -h 127.0.0.1 -p "$port" -c "$CLIENTS" -r "$KEYSPACE" -n "$n" -P "$pipeline" --csv \
+		"${client_on[@]}" "$REDIS_BENCHMARK" -h 127.0.0.1 -p "$port" -c "$CLIENTS" -r "$KEYSPACE" -n "$n" -P "$pipeline" --csv \
 			evalsha "$sha" 1 "counter:__rand_int__" 2>>"$work/benchmark.log" |
 			awk -F'","' -v s="$server" -v p="$pipeline" -v r="$round" '
 				NR > 1 { gsub(/"/, "", $NF); print s "," p "," r ",EVALSHA," $2 "," $5 "," $7 }' >>"$work/results.csv"

@@ -29,6 +29,11 @@ type EffectSink interface {
 	// with the command's keys locked: it must be quick and must not lock
 	// keys. args may be reused once it returns.
 	Feed(db int, args [][]byte) int64
+	// FeedBlock receives the commands of EXEC or a script, cmds[i] run
+	// in database dbs[i], as one MULTI ... EXEC block that no command of
+	// another client comes into (scripts run beside other commands), and
+	// returns the position after it.
+	FeedBlock(dbs []int, cmds [][][]byte) int64
 	// AwaitDurable arranges for done to run, from any goroutine, once the
 	// stream up to pos is as safe as the node promises before it
 	// acknowledges a write (appendfsync always: on disk), and reports
@@ -101,11 +106,6 @@ func (b *effectBatch) add(db int, args [][]byte) {
 	b.cmds = append(b.cmds, cloneArgs(args))
 }
 
-var (
-	multiArgs = [][]byte{[]byte("MULTI")}
-	execArgs  = [][]byte{[]byte("EXEC")}
-)
-
 // beginEffects starts collecting the effects of EXEC or a script run by
 // c, returning the batch to pass to endEffects.
 func (c *Ctx) beginEffects() *effectBatch {
@@ -135,11 +135,7 @@ func (c *Ctx) endEffects(b *effectBatch) {
 		c.fedPos = sink.Feed(b.dbs[0], b.cmds[0])
 		return
 	}
-	sink.Feed(b.dbs[0], multiArgs)
-	for i, args := range b.cmds {
-		sink.Feed(b.dbs[i], args)
-	}
-	c.fedPos = sink.Feed(b.dbs[len(b.dbs)-1], execArgs)
+	c.fedPos = sink.FeedBlock(b.dbs, b.cmds)
 }
 
 // propagating reports whether anything listens for effects: a handler

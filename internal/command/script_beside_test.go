@@ -4,8 +4,11 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/shoal-cache/shoal/internal/engine"
 	"github.com/shoal-cache/shoal/internal/testserver"
@@ -113,5 +116,79 @@ return n`
 				t.Fatalf("%s = %d, %v: want 1", key, got, err)
 			}
 		}
+	}
+}
+
+// TestScriptBesideLogsWholeBlocks: scripts running beside each other on
+// both event loops, each writing two keys, and INCRs from other clients,
+// with the append-only log on: the node restarted from its log holds what
+// it held (each script's writes went into the log as one MULTI ... EXEC
+// block, which no other command's effect came into).
+func TestScriptBesideLogsWholeBlocks(t *testing.T) {
+	dir := t.TempDir()
+	directives := []string{"dir " + dir, "appendonly yes", "io-threads 2", "save "}
+	p := testserver.StartProcess(t, directives...)
+	ctx := context.Background()
+	const script = `redis.call('incr', KEYS[1])
+for i = 1, 200 do end
+return redis.call('incrby', KEYS[2], 2)`
+	const clients, batches, batch = 4, 40, 25
+	var wg sync.WaitGroup
+	errs := make(chan error, 2*clients)
+	for i := range clients {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			c := redis.NewClient(&redis.Options{Addr: p.Addr, PoolSize: 1})
+			defer c.Close()
+			for b := range batches {
+				pipe := c.Pipeline()
+				for j := range batch {
+					k := strconv.Itoa(i) + ":" + strconv.Itoa((b*batch+j)%7)
+					pipe.Eval(ctx, script, []string{"a" + k, "b" + k})
+				}
+				if _, err := pipe.Exec(ctx); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			c := redis.NewClient(&redis.Options{Addr: p.Addr, PoolSize: 1})
+			defer c.Close()
+			for b := range batches {
+				pipe := c.Pipeline()
+				for j := range batch {
+					pipe.Incr(ctx, "c"+strconv.Itoa(i)+":"+strconv.Itoa((b*batch+j)%5))
+				}
+				if _, err := pipe.Exec(ctx); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	c := redis.NewClient(&redis.Options{Addr: p.Addr})
+	before, err := c.Do(ctx, "DEBUG", "DIGEST").Text()
+	c.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Stop()
+	q := testserver.StartProcess(t, directives...)
+	c = redis.NewClient(&redis.Options{Addr: q.Addr})
+	defer c.Close()
+	after, err := c.Do(ctx, "DEBUG", "DIGEST").Text()
+	if err != nil || after != before {
+		t.Fatalf("digest after restart from the log: %q, %v; before: %q\n%s", after, err, before, q.Log())
+	}
+	if n, err := c.Get(ctx, "b0:0").Int(); err != nil || n == 0 {
+		t.Fatalf("b0:0 after restart: %d, %v", n, err)
 	}
 }

@@ -133,6 +133,29 @@ func (a *AOF) SetFsync(p Fsync) { a.policy.Store(int32(p)) }
 // position after it.
 func (a *AOF) Feed(db int, args [][]byte) int64 {
 	a.mu.Lock()
+	pos := a.feedLocked(db, args)
+	a.mu.Unlock()
+	a.wakeWriter()
+	return pos
+}
+
+// FeedBlock appends the commands of a transaction or script, cmds[i] run
+// in database dbs[i], as one MULTI ... EXEC block that no other command
+// comes into, and returns the log's position after it.
+func (a *AOF) FeedBlock(dbs []int, cmds [][][]byte) int64 {
+	a.mu.Lock()
+	a.feedLocked(dbs[0], wordsMULTI)
+	for i, args := range cmds {
+		a.feedLocked(dbs[i], args)
+	}
+	pos := a.feedLocked(dbs[len(dbs)-1], wordsEXEC)
+	a.mu.Unlock()
+	a.wakeWriter()
+	return pos
+}
+
+// feedLocked appends one command. The caller holds mu.
+func (a *AOF) feedLocked(db int, args [][]byte) int64 {
 	n := len(a.buf)
 	if db != a.db {
 		a.buf = appendSelect(a.buf, db)
@@ -140,16 +163,23 @@ func (a *AOF) Feed(db int, args [][]byte) int64 {
 	}
 	a.buf = resp.AppendCommand(a.buf, args...)
 	a.fed += int64(len(a.buf) - n)
-	pos := a.fed
-	a.mu.Unlock()
+	return a.fed
+}
+
+// wakeWriter wakes the writer goroutine if it sleeps.
+func (a *AOF) wakeWriter() {
 	if a.idle.Load() && a.idle.CompareAndSwap(true, false) {
 		select {
 		case a.wake <- struct{}{}:
 		default:
 		}
 	}
-	return pos
 }
+
+var (
+	wordsMULTI = [][]byte{[]byte("MULTI")}
+	wordsEXEC  = [][]byte{[]byte("EXEC")}
+)
 
 // Durable reports whether a write at pos may be acknowledged now: the
 // policy is not always, or pos is on disk.

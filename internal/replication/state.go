@@ -16,6 +16,7 @@ import (
 // method set of command.EffectSink.
 type Sink interface {
 	Feed(db int, args [][]byte) int64
+	FeedBlock(dbs []int, cmds [][][]byte) int64
 	AwaitDurable(pos int64, done func()) bool
 	Durable(pos int64) bool
 }
@@ -149,6 +150,27 @@ func (s *State) AOF() Sink {
 // stream position after it (command.EffectSink).
 func (s *State) Feed(db int, args [][]byte) int64 {
 	s.mu.Lock()
+	pos := s.feedLocked(db, args)
+	s.mu.Unlock()
+	return pos
+}
+
+// FeedBlock is Feed of a transaction or script: the commands, cmds[i]
+// run in database dbs[i], go in as one MULTI ... EXEC block that no other
+// command comes into.
+func (s *State) FeedBlock(dbs []int, cmds [][][]byte) int64 {
+	s.mu.Lock()
+	s.feedLocked(dbs[0], wordsMULTI)
+	for i, args := range cmds {
+		s.feedLocked(dbs[i], args)
+	}
+	pos := s.feedLocked(dbs[len(dbs)-1], wordsEXEC)
+	s.mu.Unlock()
+	return pos
+}
+
+// feedLocked is Feed. The caller holds mu.
+func (s *State) feedLocked(db int, args [][]byte) int64 {
 	var aofPos int64
 	if s.aof != nil {
 		aofPos = s.aof.Feed(db, args)
@@ -171,9 +193,13 @@ func (s *State) Feed(db int, args [][]byte) int64 {
 	if s.aof != nil && !s.aof.Durable(aofPos) {
 		s.aofPairs = append(s.aofPairs, posPair{pos, aofPos})
 	}
-	s.mu.Unlock()
 	return pos
 }
+
+var (
+	wordsMULTI = [][]byte{[]byte("MULTI")}
+	wordsEXEC  = [][]byte{[]byte("EXEC")}
+)
 
 // FeedRaw appends bytes of the primary's stream, as a replica applied
 // them, so that its own replicas and its offsets follow its primary's.
