@@ -116,6 +116,7 @@ func (c *Ctx) block(keys [][]byte, timeout time.Duration, timeoutReply func(w *r
 		b.keys = append(b.keys, string(k))
 	}
 	reg := &c.Node.blocked
+	c.parked = true
 	c.Conn.Block()
 	reg.mu.Lock()
 	defer reg.mu.Unlock()
@@ -126,6 +127,7 @@ func (c *Ctx) block(keys [][]byte, timeout time.Duration, timeoutReply func(w *r
 			parked := reg.removeLocked(b)
 			reg.mu.Unlock()
 			if parked {
+				b.spec.stats.calls.Add(1)
 				b.conn.Unblock(replyBytes(b.conn.Proto(), b.timeoutReply))
 			}
 		})
@@ -261,8 +263,12 @@ func clientUnblock(c *Ctx) {
 		return
 	}
 	reply := b.timeoutReply
+	b.spec.stats.calls.Add(1)
 	if asError {
-		reply = func(w *resp.Writer) { w.Error("UNBLOCKED client unblocked via CLIENT UNBLOCK") }
+		const unblocked = "UNBLOCKED client unblocked via CLIENT UNBLOCK"
+		reply = func(w *resp.Writer) { w.Error(unblocked) }
+		b.spec.stats.failed.Add(1)
+		c.Node.Table.countError(unblocked)
 	}
 	b.conn.Unblock(replyBytes(b.conn.Proto(), reply))
 	c.W.Int(1)

@@ -144,8 +144,10 @@ type Ctx struct {
 	watcher engine.Watcher
 	// inExec is set while EXEC runs the queue, serving while the command
 	// runs for a parked client; wouldBlock is set by a command that found
-	// nothing while serving (blocking.go).
-	inExec, serving, wouldBlock bool
+	// nothing while serving (blocking.go); parked by one that parked its
+	// client. Neither counts as a call: as in Redis, a blocking command
+	// counts once, when it is served or times out.
+	inExec, serving, wouldBlock, parked bool
 
 	// multiGauge is 1 + the commands queued while in MULTI, 0 outside:
 	// CLIENT LIST reads it from other goroutines.
@@ -308,7 +310,7 @@ func (t *Table) run(c *Ctx, spec *Spec) {
 	}
 	start := c.sinceBatch
 	c.Txn.Begin(c.Node.Engine.NowMs(c.batchStartMs + start.Milliseconds()))
-	c.effect, c.propagated = nil, false
+	c.effect, c.propagated, c.parked = nil, false, false
 	if c.commit == nil {
 		c.commit = c.commitEffects
 	}
@@ -319,6 +321,9 @@ func (t *Table) run(c *Ctx, spec *Spec) {
 	c.Txn.OnCommit = outer
 	c.sinceBatch = time.Since(c.batchStart)
 	took := c.sinceBatch - start
+	if c.parked || c.wouldBlock {
+		return
+	}
 	spec.stats.usec.Add(took.Microseconds())
 	spec.stats.calls.Add(1)
 	if c.failed {

@@ -211,3 +211,43 @@ func TestClientUnblock(t *testing.T) {
 		}
 	}
 }
+
+// TestBlockingCommandStats: a blocking command counts once in INFO
+// commandstats, when it is served, times out or is unblocked, as in
+// Redis; CLIENT UNBLOCK ... ERROR counts a failed call and an UNBLOCKED
+// error.
+func TestBlockingCommandStats(t *testing.T) {
+	srv := testserver.Start(t)
+	ctx := context.Background()
+	c := srv.Client(t)
+	waiter := srv.Client(t)
+	served := make(chan error, 1)
+	go func() { served <- waiter.BLPop(ctx, 5*time.Second, "q").Err() }()
+	waitBlocked(t, c, 1)
+	c.RPush(ctx, "q", "a")
+	if err := <-served; err != nil {
+		t.Fatal(err)
+	}
+	if err := waiter.BLPop(ctx, 100*time.Millisecond, "empty").Err(); err != redis.Nil {
+		t.Fatalf("timed out BLPOP: %v", err)
+	}
+	id := waiter.ClientID(ctx).Val()
+	go func() { served <- waiter.BLPop(ctx, 5*time.Second, "empty").Err() }()
+	waitBlocked(t, c, 1)
+	c.Do(ctx, "CLIENT", "UNBLOCK", id, "ERROR")
+	if err := <-served; err == nil || !strings.HasPrefix(err.Error(), "UNBLOCKED") {
+		t.Fatalf("unblocked BLPOP: %v", err)
+	}
+	var lines []string
+	for _, l := range strings.Split(c.Info(ctx, "commandstats", "errorstats").Val(), "\r\n") {
+		if strings.HasPrefix(l, "cmdstat_blpop:") || strings.HasPrefix(l, "errorstat_UNBLOCKED:") {
+			lines = append(lines, l)
+		}
+	}
+	got := strings.Join(lines, "\n")
+	for _, want := range []string{"cmdstat_blpop:calls=3,", ",failed_calls=1", "errorstat_UNBLOCKED:count=1"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("INFO has no %q in %q", want, got)
+		}
+	}
+}
