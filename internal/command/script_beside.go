@@ -22,17 +22,17 @@ import (
 //
 // Such a run checks each command the script calls. One that reaches a key
 // outside the locked shards, another database, or the whole keyspace
-// (KEYS, SCAN, FLUSHALL, ...) ends the run if the script has not written
-// yet: it starts again behind the gate, and the script runs there from
-// then on. After a write it cannot start again: a key outside the locked
-// shards is locked if another command lets go of it within pinWait, and
-// otherwise, as for a command that reaches the whole keyspace, the call
-// fails with errBeside. That needs a script that touched only its KEYS in
+// (KEYS, SCAN, FLUSHALL, ...) ends the run if the script has had no
+// effect yet: it starts again behind the gate, and the script runs there
+// from then on. After a write or a publish it cannot start again: a key
+// outside the locked shards is locked if another command lets go of it
+// within pinWait, and otherwise, as for a command that reaches the whole
+// keyspace, the call fails with errBeside. That needs a script that touched only its KEYS in
 // a row of runs to touch others all at once, while another script holds
 // them.
 
 // pinWait is how long a script running beside others waits for a shard
-// it did not declare, after it wrote.
+// it did not declare, after it had an effect.
 const pinWait = 10 * time.Millisecond
 
 // provenRuns is how many runs behind the gate that touched only their
@@ -236,7 +236,7 @@ func (h *scriptHost) checkKeys(spec *Spec, args [][]byte) (refused string, stop 
 			h.job.undeclared = true
 		}
 		if h.pinned && !h.job.txn.Covers(db, key) {
-			if !h.job.wroteAny {
+			if !h.job.hadEffect {
 				return h.abandon()
 			}
 			if !h.job.txn.TryPin(db, key, pinWait) {
@@ -248,18 +248,19 @@ func (h *scriptHost) checkKeys(spec *Spec, args [][]byte) (refused string, stop 
 }
 
 // outside handles a call that reaches beyond what a run beside others
-// may: it ends the run, or fails the call once the script wrote.
+// may: it ends the run, or fails the call once the script had an effect
+// (run again, it would write or publish twice).
 func (h *scriptHost) outside() (string, bool) {
 	switch {
 	case !h.pinned:
 		return "", false
-	case !h.job.wroteAny:
+	case !h.job.hadEffect:
 		return h.abandon()
 	}
 	return errBeside, false
 }
 
-// abandon ends a run beside others that has not written, to start again
+// abandon ends a run beside others that has had no effect, to start again
 // behind the gate.
 func (h *scriptHost) abandon() (string, bool) {
 	h.job.abandoned = true

@@ -192,3 +192,46 @@ return redis.call('incrby', KEYS[2], 2)`
 		t.Fatalf("b0:0 after restart: %d, %v", n, err)
 	}
 }
+
+// TestScriptBesidePublishesOnce: a script beside others that published
+// and then reaches a key it did not declare is not run again (the message
+// would go out twice): the key is locked for it, and the subscriber gets
+// one message.
+func TestScriptBesidePublishesOnce(t *testing.T) {
+	srv := testserver.Start(t, "io-threads 2")
+	ctx := context.Background()
+	rdb := srv.Client(t)
+	sub := rdb.Subscribe(ctx, "news")
+	defer sub.Close()
+	if _, err := sub.Receive(ctx); err != nil {
+		t.Fatal(err)
+	}
+	const script = `local n = redis.call('incr', KEYS[1])
+if ARGV[1] == 'tell' then
+  redis.call('publish', 'news', 'n=' .. n)
+  redis.call('set', ARGV[2], n)
+end
+return n`
+	sha, err := rdb.ScriptLoad(ctx, script).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range warmRuns {
+		if err := rdb.EvalSha(ctx, sha, []string{"n"}, "quiet").Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, err := rdb.EvalSha(ctx, sha, []string{"n"}, "tell", "undeclared").Int(); err != nil || got != warmRuns+1 {
+		t.Fatalf("run that publishes: %d, %v", got, err)
+	}
+	msg, err := sub.ReceiveTimeout(ctx, time.Second)
+	if m, ok := msg.(*redis.Message); err != nil || !ok || m.Payload != "n="+strconv.Itoa(warmRuns+1) {
+		t.Fatalf("message: %v, %v", msg, err)
+	}
+	if msg, err := sub.ReceiveTimeout(ctx, 100*time.Millisecond); err == nil {
+		t.Fatalf("a second message: %v", msg)
+	}
+	if got, _ := rdb.Get(ctx, "undeclared").Int(); got != warmRuns+1 {
+		t.Fatalf("undeclared = %d, want %d", got, warmRuns+1)
+	}
+}

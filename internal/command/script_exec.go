@@ -47,8 +47,9 @@ type scriptJob struct {
 	// oom is set when the node was over maxmemory as the script started:
 	// its first write that may grow memory is refused.
 	oom bool
-	// wroteAny is set once the script called a write command.
-	wroteAny bool
+	// wroteAny is set once the script called a write command, hadEffect
+	// once it called one with any effect (a write, a publish).
+	wroteAny, hadEffect bool
 	// undeclared is set once the script reached a key it did not
 	// declare, another database or the whole keyspace; abandoned when
 	// that ended a run beside other commands (script_beside.go).

@@ -107,6 +107,7 @@ func (h *scriptHost) Call(args [][]byte, proto int) ([]byte, string) {
 		h.run.wrote.Store(true)
 	}
 	h.job.wroteAny = h.job.wroteAny || spec.Flags&Write != 0
+	h.job.hadEffect = h.job.hadEffect || spec.Flags&effects != 0
 	ic := &h.inner
 	ic.Args = args
 	ic.W.Proto = proto
