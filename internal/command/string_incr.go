@@ -72,7 +72,13 @@ func storeNumber(v engine.View, key []byte, e *engine.Entry, num []byte) {
 		v.PutString(key, num, 0)
 		return
 	}
-	e.Str = num
+	if len(num) <= cap(e.Str) {
+		// Written over the old value in its chunk (Lookup saved it for a
+		// snapshot running): the engine only sets the new length.
+		e.Str = append(e.Str[:0], num...)
+	} else {
+		e.Str = num
+	}
 	e.Raw = false
 	v.Modified(key, e)
 }
