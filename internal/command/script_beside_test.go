@@ -234,3 +234,42 @@ return redis.call('incr', KEYS[1])`
 		t.Fatalf("undeclared = %q", got)
 	}
 }
+
+// TestScriptBesideReadOnly: a script that only reads, shown quick and
+// keeping to its KEYS, also runs beside other commands: while a run lasts
+// (300 ms) a client on the other event loop writes a key of another
+// shard at once, and its write to the script's key waits for the run,
+// which read the value from before.
+func TestScriptBesideReadOnly(t *testing.T) {
+	srv := testserver.Start(t, "io-threads 2", "shards 4", "busy-reply-threshold 5000")
+	a, b := srv.Raw(t), srv.Raw(t) // one on each event loop
+	const script = `local v = redis.call('get', KEYS[1])
+if ARGV[1] == 'slow' then
+  local t0 = redis.call('time')
+  repeat local t = redis.call('time') until (t[1] - t0[1]) * 1000000 + t[2] - t0[2] > 300000
+end
+return {v, redis.call('get', KEYS[1])}`
+	key, other := "{r}read", otherShardKey(t, "{r}read", 4)
+	a.Do("SET", key, "before")
+	sha := strings.TrimSpace(strings.TrimPrefix(a.Do("SCRIPT", "LOAD", script), "$40\r\n"))
+	for range warmRuns {
+		if got := a.Do("EVALSHA", sha, "1", key, "fast"); got != "*2\r\n$6\r\nbefore\r\n$6\r\nbefore\r\n" {
+			t.Fatalf("warm-up run: %q", got)
+		}
+	}
+	a.Send(evalshaCmd(sha, key, "slow"))
+	time.Sleep(50 * time.Millisecond)
+	start := time.Now()
+	if got := b.Do("SET", other, "x"); got != "+OK\r\n" {
+		t.Fatalf("SET of a key in another shard: %q", got)
+	}
+	if took := time.Since(start); took > 150*time.Millisecond {
+		t.Fatalf("a key in another shard waited %v for the script", took)
+	}
+	if got := b.Do("SET", key, "after"); got != "+OK\r\n" {
+		t.Fatalf("SET of the script's key: %q", got)
+	}
+	if got := a.ReadReply(); got != "*2\r\n$6\r\nbefore\r\n$6\r\nbefore\r\n" {
+		t.Fatalf("slow run: %q: the write to its key came in while it ran", got)
+	}
+}

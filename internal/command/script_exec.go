@@ -112,8 +112,9 @@ func (c *Ctx) runScript(parsed scriptJob) {
 	// a threshold of 0 a script turns busy only after a millisecond or so.
 	threshold := max(time.Duration(c.Node.Config.Int("busy-reply-threshold"))*time.Millisecond, time.Millisecond)
 	switch h := e.hints[job.key()]; {
-	case h == nil && job.fn == nil:
+	case (h == nil || h.quiet) && job.fn == nil:
 		if res, errs, done := c.attemptScript(job, r, min(threshold, attemptSlice)); done {
+			e.noteQuiet(job, h, time.Since(r.started))
 			c.failed = c.writeScriptReply(c.W, res) || errs > 0
 			c.endScript(r)
 			return
@@ -331,9 +332,24 @@ func cloneJobArgs(job *scriptJob) (head, keys, argv [][]byte) {
 // it goes to the scripts' goroutine, or runs on its event loop with its
 // effects, from then on.
 func (e *scriptEngine) noteEffectful(s *scripting.Script) {
-	if e.hints[s] == nil {
+	if h := e.hints[s]; h == nil {
 		e.newHint(s)
+	} else {
+		h.quiet = false
 	}
+}
+
+// noteQuiet counts a run of a script that got to its end in its attempt,
+// having had no effect: h is its hint, nil for its first. A script quick
+// and keeping to its KEYS in a row of such runs may run beside other
+// commands (script_beside.go).
+func (e *scriptEngine) noteQuiet(job *scriptJob, h *scriptHint, took time.Duration) {
+	if h == nil {
+		h = e.newHint(job.script)
+		h.quiet = true
+	}
+	h.note(took, false)
+	h.noteKeys(job.undeclared)
 }
 
 // noteRun counts a run of job off its event loop, which lasted took
@@ -378,6 +394,9 @@ type scriptHint struct {
 	short uint32
 	longs uint8
 	busy  bool
+	// quiet is set while the script has had no effect in any run: it is
+	// attempted on its event loop, and runs there to its end.
+	quiet bool
 }
 
 // shortRun is how long a run may last and still count as short.
