@@ -40,6 +40,7 @@ type conn struct {
 	lastCmd    atomic.Pointer[command.Spec]
 	noEvict    atomic.Bool
 	replica    atomic.Bool // a replica's link: CLIENT LIST flag S (replica.go)
+	stream     atomic.Pointer[replStream]
 
 	mu      sync.Mutex
 	name    string
@@ -99,9 +100,35 @@ func (o outbound) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// traffic runs every complete command in what arrived, then writes the
-// replies once: a pipelined batch costs one read and one write.
+// streamBatcher is the replication state as the event loops see it: a
+// loop tells it when it runs a batch of commands, and writes the stream
+// to the replicas itself at the batch's end.
+type streamBatcher interface {
+	BeginBatch()
+	EndBatch()
+}
+
+// traffic runs a batch (runBatch) and then, as the replication state
+// asks, sends its effects to the replicas and, on a replica's
+// connection, the replies its acknowledgements released.
 func (c *conn) traffic(data []byte) gnet.Action {
+	b, _ := c.srv.node.Effects().(streamBatcher)
+	if b != nil {
+		b.BeginBatch()
+	}
+	act := c.runBatch(data)
+	if rs := c.stream.Load(); rs != nil {
+		rs.releaseHeld()
+	}
+	if b != nil {
+		b.EndBatch()
+	}
+	return act
+}
+
+// runBatch runs every complete command in what arrived, then writes the
+// replies once: a pipelined batch costs one read and one write.
+func (c *conn) runBatch(data []byte) gnet.Action {
 	if c.killed.Load() {
 		return gnet.Close
 	}

@@ -170,6 +170,9 @@ func (s *Server) OnTraffic(gc gnet.Conn) gnet.Action {
 func (s *Server) OnClose(gc gnet.Conn, _ error) gnet.Action {
 	if c, ok := gc.Context().(*conn); ok {
 		c.killed.Store(true)
+		if rs := c.stream.Load(); rs != nil {
+			rs.closeSock()
+		}
 		c.ctx.Release()
 		s.mu.Lock()
 		delete(s.conns, c.id)
