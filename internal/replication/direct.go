@@ -4,9 +4,9 @@ package replication
 // the event loop that read it; handing its effect to the link's goroutine
 // (run), which hands it to the replica connection's loop, costs two
 // wake-ups before the bytes leave. So, as Redis does in beforeSleep, a
-// loop that ran a batch of commands writes what the stream gained to every
-// replica itself at the batch's end (EndBatch), with a write that never
-// waits: what the socket does not take, effects that do not come from a
+// loop that ran batches of commands writes what the stream gained to every
+// replica itself once they are done (EndBatch, Flush), with a write that
+// never waits: what the socket does not take, effects that do not come from a
 // loop's batch (expiry, eviction, a script on its own goroutine, the
 // keepalive PING), and the snapshot of a full sync are left to run, which
 // may wait. One writer at a time holds a link (Link.writing, under s.mu),
@@ -46,14 +46,22 @@ func (l *Link) goDirect() error {
 // the loop sends them.
 func (s *State) BeginBatch() { s.batches.Add(1) }
 
-// EndBatch ends a loop's batch: the loop writes what the stream holds
-// unsent to the replicas it may write to, without waiting, and leaves the
-// rest to their links' goroutines.
-func (s *State) EndBatch() {
+// EndBatch ends a loop's batch. It reports whether the stream holds
+// bytes unsent: the loop must then call Flush (soon: it may first run
+// the other batches its poll returned, so that one write carries them
+// all, as Redis's beforeSleep does).
+func (s *State) EndBatch() bool {
 	// Feed stores unsent before it loads batches, and this loads unsent
 	// after it lowers batches: either Feed saw no batch and woke the
 	// links, or this sees what Feed left.
 	s.batches.Add(-1)
+	return s.unsent.Load()
+}
+
+// Flush writes what the stream holds unsent to the replicas an event
+// loop may write to, without waiting, and leaves the rest to their
+// links' goroutines.
+func (s *State) Flush() {
 	if !s.unsent.Load() {
 		return
 	}

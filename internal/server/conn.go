@@ -41,6 +41,7 @@ type conn struct {
 	noEvict    atomic.Bool
 	replica    atomic.Bool // a replica's link: CLIENT LIST flag S (replica.go)
 	stream     atomic.Pointer[replStream]
+	loop       *loopState // the state of its event loop, for the loop only
 
 	mu      sync.Mutex
 	name    string
@@ -67,6 +68,7 @@ type conn struct {
 func newConn(s *Server, gc gnet.Conn, id int64) *conn {
 	c := &conn{srv: s, gc: gc, id: id, created: time.Now(), user: "default",
 		addr: gc.RemoteAddr().String(), laddr: s.addr.String(), fd: gc.Fd()}
+	c.loop = s.loopOf(gc.EventLoop())
 	c.rd = resp.NewReader(&c.in)
 	c.wr = resp.NewWriter(outbound{gc, &s.netOut})
 	c.proto.Store(2)
@@ -105,12 +107,14 @@ func (o outbound) Write(p []byte) (int, error) {
 // to the replicas itself at the batch's end.
 type streamBatcher interface {
 	BeginBatch()
-	EndBatch()
+	EndBatch() (unsent bool)
+	Flush()
 }
 
-// traffic runs a batch (runBatch) and then, as the replication state
-// asks, sends its effects to the replicas and, on a replica's
-// connection, the replies its acknowledgements released.
+// traffic runs a batch (runBatch); then, on a replica's connection, it
+// sends the replies the replica's acknowledgements released, and has
+// the loop send the batch's effects to the replicas once it has run the
+// other batches its poll returned (flushLater).
 func (c *conn) traffic(data []byte) gnet.Action {
 	b, _ := c.srv.node.Effects().(streamBatcher)
 	if b != nil {
@@ -120,8 +124,8 @@ func (c *conn) traffic(data []byte) gnet.Action {
 	if rs := c.stream.Load(); rs != nil {
 		rs.releaseHeld()
 	}
-	if b != nil {
-		b.EndBatch()
+	if b != nil && b.EndBatch() {
+		c.loop.flushLater(c.gc, b)
 	}
 	return act
 }

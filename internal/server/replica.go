@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"net"
 	"os"
@@ -265,5 +266,35 @@ func (c *conn) unblockHere(reply []byte) {
 	c.blocked.Store(false)
 	if c.traffic(nil) == gnet.Close {
 		c.gc.Close()
+	}
+}
+
+// loopState is what an event loop keeps for itself: whether it has a
+// flush of the replication stream queued.
+type loopState struct{ flushQueued bool }
+
+// loopOf returns the state of event loop el.
+func (s *Server) loopOf(el gnet.EventLoop) *loopState {
+	ls, _ := s.loops.LoadOrStore(el, &loopState{})
+	return ls.(*loopState)
+}
+
+// flushLater queues b's Flush on the loop, once: it runs after the other
+// connections ready in this poll, so one write to each replica carries
+// all their batches' effects. It costs the loop a wake-up of its own (an
+// eventfd write) when no task is queued yet.
+func (ls *loopState) flushLater(gc gnet.Conn, b streamBatcher) {
+	if ls.flushQueued {
+		return
+	}
+	ls.flushQueued = true
+	err := gc.EventLoop().Execute(context.Background(), gnet.RunnableFunc(func(context.Context) error {
+		ls.flushQueued = false
+		b.Flush()
+		return nil
+	}))
+	if err != nil {
+		ls.flushQueued = false
+		b.Flush()
 	}
 }

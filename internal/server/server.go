@@ -62,6 +62,7 @@ type Server struct {
 	totalConns, rejected atomic.Int64
 	netIn, netOut        atomic.Int64
 	netReplOut           atomic.Int64 // to replicas (replica.go)
+	loops                sync.Map     // gnet.EventLoop → *loopState (replica.go)
 }
 
 // New returns a server that runs commands on node. It registers itself as
