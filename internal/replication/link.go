@@ -89,6 +89,10 @@ func (l *Link) close() {
 		close(l.done)
 		l.stream.Close()
 		l.s.mu.Lock()
+		if l.direct != nil {
+			l.direct = nil
+			l.s.directs.Add(-1)
+		}
 		if l.s.links[l.id] == l {
 			delete(l.s.links, l.id)
 			if len(l.s.links) == 0 {

@@ -73,6 +73,8 @@ type State struct {
 	// (direct.go).
 	batches atomic.Int32
 	unsent  atomic.Bool
+	// directs counts the links event loops write (sync mode only).
+	directs atomic.Int32
 
 	// stats for INFO stats and /metrics.
 	SyncFull, SyncPartialOK, SyncPartialErr atomic.Int64

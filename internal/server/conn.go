@@ -104,27 +104,26 @@ func (o outbound) Write(p []byte) (int, error) {
 
 // streamBatcher is the replication state as the event loops see it: a
 // loop tells it when it runs a batch of commands, and writes the stream
-// to the replicas itself at the batch's end.
+// to the replicas itself at the batch's end (sync mode only: while no
+// replica is written by the loops, BeginBatch says so and that is all).
 type streamBatcher interface {
-	BeginBatch()
+	BeginBatch() (counted bool)
 	EndBatch() (unsent bool)
 	Flush()
 }
 
 // traffic runs a batch (runBatch); then, on a replica's connection, it
 // sends the replies the replica's acknowledgements released, and has
-// the loop send the batch's effects to the replicas once it has run the
-// other batches its poll returned (flushLater).
+// the loop send the batch's effects to the sync-mode replicas once it has
+// run the other batches its poll returned (flushLater).
 func (c *conn) traffic(data []byte) gnet.Action {
 	b, _ := c.srv.node.Effects().(streamBatcher)
-	if b != nil {
-		b.BeginBatch()
-	}
+	counted := b != nil && b.BeginBatch()
 	act := c.runBatch(data)
 	if rs := c.stream.Load(); rs != nil {
 		rs.releaseHeld()
 	}
-	if b != nil && b.EndBatch() {
+	if counted && b.EndBatch() {
 		c.loop.flushLater(c.gc, b)
 	}
 	return act
