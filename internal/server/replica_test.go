@@ -266,3 +266,32 @@ func testReplicaSocketClosed(t *testing.T, mode string) {
 		})
 	}
 }
+
+// TestReplicaPathFollowsMode switches replication-mode at runtime: the
+// replicas are dropped, and the next one is written by the event loops
+// (a duplicate of its socket) in sync mode only.
+func TestReplicaPathFollowsMode(t *testing.T) {
+	s := testserver.Start(t, "replication-mode async")
+	c := s.Client(t)
+	ctx := context.Background()
+	for i, mode := range []string{"sync", "async", "sync"} {
+		if err := c.ConfigSet(ctx, "replication-mode", mode).Err(); err != nil {
+			t.Fatal(err)
+		}
+		c.Ping(ctx)
+		before := openFDs(t)
+		f := fakeReplica(t, s, mode == "sync")
+		key := fmt.Sprintf("k%d", i)
+		if err := c.Set(ctx, key, "v", 0).Err(); err != nil {
+			t.Fatalf("%s: %v", mode, err)
+		}
+		readStream(t, f, key)
+		want := before + 2
+		if mode == "sync" {
+			want++
+		}
+		waitFDs(t, want, mode)
+		f.r.Conn.Close()
+		waitFDs(t, before, mode+": after the replica went")
+	}
+}
