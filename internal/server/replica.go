@@ -20,11 +20,12 @@ import (
 // event loop (AsyncWrite, which keeps the order of writes). Output is
 // bounded: a write waits while what is queued for the loop plus what the
 // loop could not send yet passes streamWindow, so a slow replica slows its
-// own sender, not the node's memory. Then the stream goes direct
-// (GoDirect): once gnet holds nothing unsent for the connection, the
-// command stream is written to a duplicate of its socket, by the event
-// loop that ran the writes (TryWrite, never waiting) or by the link's
-// goroutine (Write, waiting for the socket). The connection still reads:
+// own sender, not the node's memory. In async mode the command stream
+// follows the same way. In sync mode the stream goes direct (GoDirect):
+// once gnet holds nothing unsent for the connection, the command stream
+// is written to a duplicate of its socket, by the event loop that ran the
+// writes (TryWrite, never waiting) or by the link's goroutine (Write,
+// waiting for the socket). The connection still reads:
 // the replica's REPLCONF ACKs run as commands, and a write held for them
 // (sync mode) whose client is on the same loop is answered there, at the
 // end of the ACK's batch, without another wake-up (releaseHeld).
