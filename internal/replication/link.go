@@ -49,10 +49,15 @@ type Link struct {
 	port   int    // its listening port (REPLCONF listening-port)
 	stream Stream
 
-	next  int64 // the next stream position to send; under s.mu
-	state atomic.Int32
-	ack   atomic.Int64 // the offset the replica acknowledged
-	ackAt atomic.Int64 // when, Unix ms
+	next int64 // the next stream position to send; under s.mu
+	// direct is the stream once event loops may write it themselves
+	// (direct.go); writing says a writer, a loop or run, holds it. Both
+	// under s.mu.
+	direct  DirectStream
+	writing bool
+	state   atomic.Int32
+	ack     atomic.Int64 // the offset the replica acknowledged
+	ackAt   atomic.Int64 // when, Unix ms
 	// inSync is whether the replica counts as in sync (sync mode): it
 	// leaves the set when it holds back a write past the timeout, and
 	// rejoins once it acknowledges everything.
@@ -84,6 +89,10 @@ func (l *Link) close() {
 		close(l.done)
 		l.stream.Close()
 		l.s.mu.Lock()
+		if l.direct != nil {
+			l.direct = nil
+			l.s.directs.Add(-1)
+		}
 		if l.s.links[l.id] == l {
 			delete(l.s.links, l.id)
 			if len(l.s.links) == 0 {
@@ -104,6 +113,9 @@ var errTooSlow = errors.New("replica output buffer hard limit reached")
 // closes.
 func (l *Link) run() {
 	defer l.close()
+	if err := l.goDirect(); err != nil {
+		return
+	}
 	for {
 		data, err := l.take()
 		if err != nil {
@@ -118,13 +130,19 @@ func (l *Link) run() {
 			}
 			continue
 		}
-		if err := l.stream.Write(data); err != nil {
+		err = l.stream.Write(data)
+		l.s.mu.Lock()
+		l.writing = false
+		l.s.mu.Unlock()
+		if err != nil {
 			return
 		}
 	}
 }
 
-// take returns the next bytes to send, and moves next past them.
+// take returns the next bytes to send, and moves next past them; it
+// returns none while an event loop is writing (which wakes run when it
+// leaves bytes behind).
 func (l *Link) take() ([]byte, error) {
 	s := l.s
 	s.mu.Lock()
@@ -132,8 +150,12 @@ func (l *Link) take() ([]byte, error) {
 	if hard := s.Settings().OutputHardLimit; hard > 0 && s.stream.end-l.next > hard {
 		return nil, errTooSlow
 	}
+	if l.writing {
+		return nil, nil
+	}
 	data := s.stream.read(l.next, sendChunk)
 	l.next += int64(len(data))
+	l.writing = len(data) > 0
 	s.trim()
 	return data, nil
 }

@@ -69,6 +69,13 @@ type State struct {
 	linked  bool
 	// idleSince is when the last replica went (for repl-backlog-ttl).
 	idleSince time.Time
+	// batches counts the event loops' batches in progress; unsent says
+	// the stream gained bytes since a loop's EndBatch last sent them
+	// (direct.go).
+	batches atomic.Int32
+	unsent  atomic.Bool
+	// directs counts the links event loops write (sync mode only).
+	directs atomic.Int32
 
 	// stats for INFO stats and /metrics.
 	SyncFull, SyncPartialOK, SyncPartialErr atomic.Int64
@@ -187,7 +194,7 @@ func (s *State) feedLocked(db int, args [][]byte) int64 {
 		s.enc = resp.AppendCommand(s.enc, args...)
 		s.stream.append(s.enc)
 		s.trim()
-		s.wakeLinks()
+		s.fed()
 	}
 	pos := s.stream.end
 	if s.aof != nil && !s.aof.Durable(aofPos) {
@@ -208,7 +215,7 @@ func (s *State) FeedRaw(p []byte) {
 	s.activate()
 	s.stream.append(p)
 	s.trim()
-	s.wakeLinks()
+	s.fed()
 	s.mu.Unlock()
 }
 
@@ -221,7 +228,7 @@ func (s *State) feedPing() {
 		return
 	}
 	s.stream.append(resp.AppendCommand(nil, wordPING))
-	s.wakeLinks()
+	s.fed()
 }
 
 // FeedGetAck asks the replicas for their offset now (WAIT does).
@@ -232,13 +239,7 @@ func (s *State) FeedGetAck() {
 		return
 	}
 	s.stream.append(resp.AppendCommand(nil, wordREPLCONF, wordGETACK, wordStar))
-	s.wakeLinks()
-}
-
-func (s *State) wakeLinks() {
-	for _, l := range s.links {
-		l.wakeUp()
-	}
+	s.fed()
 }
 
 // Offset is master_repl_offset.
@@ -404,7 +405,7 @@ func (s *State) appendPending() {
 	s.stream.append(s.pending)
 	s.pending = s.pending[:0]
 	s.trim()
-	s.wakeLinks()
+	s.fed()
 }
 
 func (s *State) setLinked(up bool) {

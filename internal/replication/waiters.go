@@ -17,8 +17,9 @@ type waiter struct {
 	timer    *time.Timer
 	deadline time.Time
 	// done gets the number of replicas that acknowledged pos; ok says
-	// whether need of them did.
-	done func(n int, ok bool)
+	// whether need of them did; by is the stream of the replica whose
+	// acknowledgement released it, nil if none did (a timeout).
+	done func(n int, ok bool, by Stream)
 }
 
 // ErrSyncTimeout is the error a sync-mode write gets when not enough
@@ -54,7 +55,7 @@ func (s *State) Wait(pos int64, need int, timeout time.Duration, done func(n int
 		s.mu.Unlock()
 		return n, false
 	}
-	w := &waiter{pos: pos, need: need, done: func(n int, _ bool) { done(n) }}
+	w := &waiter{pos: pos, need: need, done: func(n int, _ bool, _ Stream) { done(n) }}
 	s.addWaiter(w, timeout)
 	s.mu.Unlock()
 	s.FeedGetAck()
@@ -84,7 +85,7 @@ func (s *State) expire(w *waiter) {
 		s.dropLaggards(w.pos)
 	}
 	s.mu.Unlock()
-	w.done(n, n >= w.need)
+	w.done(n, n >= w.need, nil)
 }
 
 // dropLaggards takes the replicas that did not acknowledge pos in time
@@ -137,7 +138,7 @@ func (s *State) released(l *Link) {
 		if w.timer != nil {
 			w.timer.Stop()
 		}
-		w.done(counts[i], true)
+		w.done(counts[i], true, l.stream)
 	}
 }
 
@@ -164,12 +165,21 @@ func (s *State) AwaitDurable(pos int64, done func()) bool {
 	return s.AwaitDurableOrFail(pos, done, func(string) { done() })
 }
 
-// AwaitDurableOrFail arranges for done to run once pos is durable, or fail
+// AwaitDurableOrFail is AwaitReleased for callers that need not know
+// what released the write.
+func (s *State) AwaitDurableOrFail(pos int64, done func(), fail func(msg string)) bool {
+	return s.AwaitReleased(pos, func(any) { done() }, fail)
+}
+
+// AwaitReleased arranges for done to run once pos is durable, or fail
 // with the error to reply when sync mode gives up on it, and reports
 // true; it reports false, calling neither, when pos is durable already.
-// Without a log to wait for first, it decides and queues under one lock:
-// this is on the path of every sync-mode write.
-func (s *State) AwaitDurableOrFail(pos int64, done func(), fail func(msg string)) bool {
+// done gets the Stream of the replica whose acknowledgement released the
+// write, from the goroutine that ran that acknowledgement (the replica
+// connection's event loop), or nil. Without a log to wait for first, it
+// decides and queues under one lock: this is on the path of every
+// sync-mode write.
+func (s *State) AwaitReleased(pos int64, done func(by any), fail func(msg string)) bool {
 	s.mu.Lock()
 	if s.aof == nil {
 		if s.replicated(pos) {
@@ -195,11 +205,11 @@ func (s *State) replicated(pos int64) bool {
 	return !s.Settings().Sync || s.mirror || s.acked(pos) >= s.syncNeed()
 }
 
-func (s *State) awaitAcks(pos int64, done func(), fail func(string)) {
+func (s *State) awaitAcks(pos int64, done func(any), fail func(string)) {
 	s.mu.Lock()
 	if s.replicated(pos) {
 		s.mu.Unlock()
-		done()
+		done(nil)
 		return
 	}
 	s.holdWrite(pos, done, fail)
@@ -209,14 +219,14 @@ func (s *State) awaitAcks(pos int64, done func(), fail func(string)) {
 // holdWrite queues a sync-mode write's reply until enough replicas
 // acknowledge pos, or sync-replication-timeout passes. The caller holds
 // mu.
-func (s *State) holdWrite(pos int64, done func(), fail func(string)) {
+func (s *State) holdWrite(pos int64, done func(any), fail func(string)) {
 	timeout := s.Settings().SyncTimeout
 	if timeout <= 0 {
 		timeout = time.Millisecond
 	}
-	w := &waiter{pos: pos, need: s.syncNeed(), deadline: time.Now().Add(timeout), done: func(_ int, ok bool) {
+	w := &waiter{pos: pos, need: s.syncNeed(), deadline: time.Now().Add(timeout), done: func(_ int, ok bool, by Stream) {
 		if ok {
-			done()
+			done(by)
 		} else {
 			fail(ErrSyncTimeout)
 		}
@@ -274,7 +284,7 @@ func (s *State) expireHeld() {
 	}
 	s.mu.Unlock()
 	for i, w := range late {
-		w.done(counts[i], counts[i] >= w.need)
+		w.done(counts[i], counts[i] >= w.need, nil)
 	}
 }
 

@@ -40,6 +40,8 @@ type conn struct {
 	lastCmd    atomic.Pointer[command.Spec]
 	noEvict    atomic.Bool
 	replica    atomic.Bool // a replica's link: CLIENT LIST flag S (replica.go)
+	stream     atomic.Pointer[replStream]
+	loop       *loopState // the state of its event loop, for the loop only
 
 	mu      sync.Mutex
 	name    string
@@ -66,6 +68,7 @@ type conn struct {
 func newConn(s *Server, gc gnet.Conn, id int64) *conn {
 	c := &conn{srv: s, gc: gc, id: id, created: time.Now(), user: "default",
 		addr: gc.RemoteAddr().String(), laddr: s.addr.String(), fd: gc.Fd()}
+	c.loop = s.loopOf(gc.EventLoop())
 	c.rd = resp.NewReader(&c.in)
 	c.wr = resp.NewWriter(outbound{gc, &s.netOut})
 	c.proto.Store(2)
@@ -99,9 +102,36 @@ func (o outbound) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// traffic runs every complete command in what arrived, then writes the
-// replies once: a pipelined batch costs one read and one write.
+// streamBatcher is the replication state as the event loops see it: a
+// loop tells it when it runs a batch of commands, and writes the stream
+// to the replicas itself at the batch's end (sync mode only: while no
+// replica is written by the loops, BeginBatch says so and that is all).
+type streamBatcher interface {
+	BeginBatch() (counted bool)
+	EndBatch() (unsent bool)
+	Flush()
+}
+
+// traffic runs a batch (runBatch); then, on a replica's connection, it
+// sends the replies the replica's acknowledgements released, and has
+// the loop send the batch's effects to the sync-mode replicas once it has
+// run the other batches its poll returned (flushLater).
 func (c *conn) traffic(data []byte) gnet.Action {
+	b, _ := c.srv.node.Effects().(streamBatcher)
+	counted := b != nil && b.BeginBatch()
+	act := c.runBatch(data)
+	if rs := c.stream.Load(); rs != nil {
+		rs.releaseHeld()
+	}
+	if counted && b.EndBatch() {
+		c.loop.flushLater(c.gc, b)
+	}
+	return act
+}
+
+// runBatch runs every complete command in what arrived, then writes the
+// replies once: a pipelined batch costs one read and one write.
+func (c *conn) runBatch(data []byte) gnet.Action {
 	if c.killed.Load() {
 		return gnet.Close
 	}

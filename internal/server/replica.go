@@ -1,8 +1,13 @@
 package server
 
 import (
+	"context"
+	"errors"
 	"net"
+	"os"
+	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/panjf2000/gnet/v2"
@@ -10,13 +15,20 @@ import (
 	"github.com/shoal-cache/shoal/internal/command"
 )
 
-// A replica's connection: after PSYNC the replication writes the snapshot
-// and the command stream to it from its own goroutine, through the
-// connection's event loop (AsyncWrite, which keeps the order of writes).
-// The connection still reads: the replica's REPLCONF ACKs run as
-// commands. Output is bounded: a write waits while what is queued for the
-// loop plus what the loop could not send yet passes streamWindow, so a
-// slow replica slows its own sender, not the node's memory.
+// A replica's connection: after PSYNC the replication writes +CONTINUE or
+// the snapshot to it from its own goroutine, through the connection's
+// event loop (AsyncWrite, which keeps the order of writes). Output is
+// bounded: a write waits while what is queued for the loop plus what the
+// loop could not send yet passes streamWindow, so a slow replica slows its
+// own sender, not the node's memory. In async mode the command stream
+// follows the same way. In sync mode the stream goes direct (GoDirect):
+// once gnet holds nothing unsent for the connection, the command stream
+// is written to a duplicate of its socket, by the event loop that ran the
+// writes (TryWrite, never waiting) or by the link's goroutine (Write,
+// waiting for the socket). The connection still reads:
+// the replica's REPLCONF ACKs run as commands, and a write held for them
+// (sync mode) whose client is on the same loop is answered there, at the
+// end of the ACK's batch, without another wake-up (releaseHeld).
 
 // streamWindow is the unsent output a replica's stream may have.
 const streamWindow = 4 << 20
@@ -29,16 +41,41 @@ type replStream struct {
 	queued   atomic.Int64
 	outbound atomic.Int64
 	signal   chan struct{}
+
+	// sock is the duplicate of the socket once direct; mu orders its
+	// opening against closing (closed).
+	sock   atomic.Pointer[net.TCPConn]
+	raw    syscall.RawConn
+	mu     sync.Mutex
+	closed bool
+
+	// held are the replies released by this connection's ACKs to clients
+	// on its event loop, sent at the end of the ACK's batch. Loop only.
+	held []heldReply
+}
+
+type heldReply struct {
+	c     *conn
+	reply []byte
 }
 
 // StartStream makes the connection a replica's stream (command.Streamer).
 func (c *conn) StartStream() command.ReplStream {
 	c.replica.Store(true)
-	return &replStream{c: c, signal: make(chan struct{}, 1)}
+	s := &replStream{c: c, signal: make(chan struct{}, 1)}
+	c.stream.Store(s)
+	return s
 }
 
-// Write queues p for the connection, waiting while its output is full.
+// Write sends p: once direct, straight to the socket, waiting for it to
+// take all of p; before, queued for the connection's loop, waiting while
+// its output is full.
 func (s *replStream) Write(p []byte) error {
+	if sock := s.sock.Load(); sock != nil {
+		n, err := sock.Write(p)
+		s.c.srv.netReplOut.Add(int64(n))
+		return err
+	}
 	for s.queued.Load()+s.outbound.Load() > streamWindow {
 		if s.c.killed.Load() {
 			return net.ErrClosed
@@ -78,8 +115,91 @@ func (s *replStream) async(p []byte) error {
 	return err
 }
 
-// Close closes the connection.
-func (s *replStream) Close() { s.c.Kill() }
+// GoDirect waits until gnet has sent everything queued for the
+// connection, then opens the duplicate of its socket that the stream is
+// written to from then on (replication.DirectStream).
+func (s *replStream) GoDirect() error {
+	for s.queued.Load() > 0 || s.outbound.Load() > 0 {
+		if s.c.killed.Load() {
+			return net.ErrClosed
+		}
+		if s.queued.Load() == 0 {
+			s.async(nil) // learn how much gnet still holds
+		}
+		select {
+		case <-s.signal:
+		case <-time.After(time.Millisecond):
+		}
+	}
+	fd, err := s.c.gc.Dup()
+	if err != nil {
+		return err
+	}
+	f := os.NewFile(uintptr(fd), "replica")
+	nc, err := net.FileConn(f) // a duplicate of the duplicate
+	f.Close()
+	if err != nil {
+		return err
+	}
+	sock, ok := nc.(*net.TCPConn)
+	if !ok {
+		nc.Close()
+		return errors.New("replica connection is not TCP")
+	}
+	raw, err := sock.SyscallConn()
+	if err != nil {
+		sock.Close()
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed || s.c.killed.Load() {
+		sock.Close()
+		return net.ErrClosed
+	}
+	s.raw = raw
+	s.sock.Store(sock)
+	return nil
+}
+
+// TryWrite writes what the socket takes of p now, from whichever
+// goroutine holds the link: in practice the event loop that ran the
+// writes (replication.DirectStream).
+func (s *replStream) TryWrite(p []byte) (int, error) {
+	var n int
+	var werr error
+	err := s.raw.Write(func(fd uintptr) bool {
+		n, werr = syscall.Write(int(fd), p)
+		return true // never wait for the socket
+	})
+	if n < 0 {
+		n = 0
+	}
+	if errors.Is(werr, syscall.EAGAIN) || errors.Is(werr, syscall.EINTR) {
+		werr = nil
+	}
+	s.c.srv.netReplOut.Add(int64(n))
+	return n, errors.Join(err, werr)
+}
+
+// Close closes the connection and the stream's socket.
+func (s *replStream) Close() {
+	s.c.Kill()
+	s.closeSock()
+}
+
+// closeSock closes the duplicate of the socket, if open: the stream's
+// Close and the connection's OnClose do, since the socket stays open
+// while either descriptor is.
+func (s *replStream) closeSock() {
+	s.mu.Lock()
+	s.closed = true
+	sock := s.sock.Load()
+	s.mu.Unlock()
+	if sock != nil {
+		sock.Close()
+	}
+}
 
 // Alive reports whether the connection is still open.
 func (s *replStream) Alive() bool { return !s.c.killed.Load() }
@@ -89,15 +209,93 @@ func (s *replStream) Alive() bool { return !s.c.killed.Load() }
 // per command, by its error: nothing is acknowledged that is not
 // replicated.
 func (c *conn) awaitSink(sink command.EffectSink, pos int64, reply []byte, held int) bool {
-	fs, ok := sink.(command.FallibleSink)
-	if !ok {
-		return sink.AwaitDurable(pos, func() { c.Unblock(reply) })
-	}
-	return fs.AwaitDurableOrFail(pos, func() { c.Unblock(reply) }, func(msg string) {
+	fail := func(msg string) {
 		var errs []byte
 		for range max(1, held) {
 			errs = append(append(append(errs, '-'), msg...), '\r', '\n')
 		}
 		c.Unblock(errs)
-	})
+	}
+	if rs, ok := sink.(releasingSink); ok {
+		return rs.AwaitReleased(pos, func(by any) { c.release(reply, by) }, fail)
+	}
+	fs, ok := sink.(command.FallibleSink)
+	if !ok {
+		return sink.AwaitDurable(pos, func() { c.Unblock(reply) })
+	}
+	return fs.AwaitDurableOrFail(pos, func() { c.Unblock(reply) }, fail)
+}
+
+// releasingSink is a sink that tells a held write what released it: the
+// replica's stream whose acknowledgement did, called on that
+// connection's event loop (replication.State).
+type releasingSink interface {
+	AwaitReleased(pos int64, done func(by any), fail func(msg string)) bool
+}
+
+// release sends a held reply. Released by an acknowledgement that runs
+// on the connection's own event loop, it is sent from there at the end
+// of that batch (releaseHeld); otherwise through Unblock.
+func (c *conn) release(reply []byte, by any) {
+	if rs, ok := by.(*replStream); ok && rs.c.gc.EventLoop() == c.gc.EventLoop() {
+		rs.held = append(rs.held, heldReply{c, reply})
+		return
+	}
+	c.Unblock(reply)
+}
+
+// releaseHeld sends the replies this connection's acknowledgements
+// released to clients of its loop, and runs what those clients sent
+// meanwhile: what Unblock's callback does, without the hop through the
+// loop's queue. It runs after the ACK's batch, outside any command.
+func (s *replStream) releaseHeld() {
+	for i := 0; i < len(s.held); i++ {
+		h := s.held[i]
+		s.held[i] = heldReply{}
+		h.c.unblockHere(h.reply)
+	}
+	s.held = s.held[:0]
+}
+
+// unblockHere is Unblock run on the connection's event loop.
+func (c *conn) unblockHere(reply []byte) {
+	if c.killed.Load() {
+		return
+	}
+	n, _ := c.gc.Write(reply)
+	c.srv.netOut.Add(int64(n))
+	c.blocked.Store(false)
+	if c.traffic(nil) == gnet.Close {
+		c.gc.Close()
+	}
+}
+
+// loopState is what an event loop keeps for itself: whether it has a
+// flush of the replication stream queued.
+type loopState struct{ flushQueued bool }
+
+// loopOf returns the state of event loop el.
+func (s *Server) loopOf(el gnet.EventLoop) *loopState {
+	ls, _ := s.loops.LoadOrStore(el, &loopState{})
+	return ls.(*loopState)
+}
+
+// flushLater queues b's Flush on the loop, once: it runs after the other
+// connections ready in this poll, so one write to each replica carries
+// all their batches' effects. It costs the loop a wake-up of its own (an
+// eventfd write) when no task is queued yet.
+func (ls *loopState) flushLater(gc gnet.Conn, b streamBatcher) {
+	if ls.flushQueued {
+		return
+	}
+	ls.flushQueued = true
+	err := gc.EventLoop().Execute(context.Background(), gnet.RunnableFunc(func(context.Context) error {
+		ls.flushQueued = false
+		b.Flush()
+		return nil
+	}))
+	if err != nil {
+		ls.flushQueued = false
+		b.Flush()
+	}
 }

@@ -62,6 +62,7 @@ type Server struct {
 	totalConns, rejected atomic.Int64
 	netIn, netOut        atomic.Int64
 	netReplOut           atomic.Int64 // to replicas (replica.go)
+	loops                sync.Map     // gnet.EventLoop → *loopState (replica.go)
 }
 
 // New returns a server that runs commands on node. It registers itself as
@@ -170,6 +171,9 @@ func (s *Server) OnTraffic(gc gnet.Conn) gnet.Action {
 func (s *Server) OnClose(gc gnet.Conn, _ error) gnet.Action {
 	if c, ok := gc.Context().(*conn); ok {
 		c.killed.Store(true)
+		if rs := c.stream.Load(); rs != nil {
+			rs.closeSock()
+		}
 		c.ctx.Release()
 		s.mu.Lock()
 		delete(s.conns, c.id)
