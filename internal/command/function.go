@@ -226,8 +226,8 @@ func writeLibrary(c *Ctx, lib *scripting.Library, withCode bool) {
 // function; beside a busy EVAL script it is refused as other commands
 // are.
 func functionStats(c *Ctx) {
-	r := c.Node.scripts.running.Load()
-	busy := r != nil && r.busy.Load()
+	r := c.Node.scripts.busyRun()
+	busy := r != nil
 	if busy && r.job.fn == nil {
 		c.Error(errBusy)
 		return

@@ -78,9 +78,9 @@ func (rs *runners) take() (*scriptRunner, int) {
 
 func (rs *runners) give(i int) { rs.slots[i].busy.Store(false) }
 
-// due returns the runs beside others that passed their busy time,
-// and the earliest busy time of those that have not.
-func (rs *runners) due(now time.Time) (late []*scriptRun, next time.Time) {
+// due returns the runners whose runs passed their busy time, and the
+// earliest busy time of the runs that have not.
+func (rs *runners) due(now time.Time) (late []*scriptRunner, next time.Time) {
 	for i := range rs.slots {
 		x := rs.slots[i].runner.Load()
 		if x == nil {
@@ -90,7 +90,7 @@ func (rs *runners) due(now time.Time) (late []*scriptRun, next time.Time) {
 		switch {
 		case r == nil:
 		case !r.busyAt.After(now):
-			late = append(late, r)
+			late = append(late, x)
 		case next.IsZero() || r.busyAt.Before(next):
 			next = r.busyAt
 		}
@@ -146,6 +146,10 @@ func (c *Ctx) runBeside(job *scriptJob) bool {
 		c.Node.gate.leave(slot)
 		return false
 	}
+	c.Txn.Keys(c.DB(), job.keys).Acquire()
+	c.Txn.Pin()
+	// The run starts once it holds its keys: waiting for them behind a
+	// slow command is not running.
 	r := newScriptRun()
 	r.held = *job
 	j := &r.held
@@ -157,22 +161,21 @@ func (c *Ctx) runBeside(job *scriptJob) bool {
 	runner.active.Store(r)
 	e.armBusy(r.busyAt)
 
-	c.Txn.Keys(c.DB(), j.keys).Acquire()
-	c.Txn.Pin()
 	mark := runner.vm.Mark()
 	runner.host.pinned = true
 	res, errs := e.executeOn(runner.vm, &runner.host, c, j, r)
 	runner.active.Store(nil)
 	if j.abandoned {
+		runner.host.logs = runner.host.logs[:0] // the run behind the gate logs them
 		c.Txn.Unpin()
 		runner.vm.Rewind(mark)
 		e.runners.give(slotOfRunner)
-		e.unpublish(r)
-		r.stop()
+		e.endBeside(r)
 		h.alone.Store(true)
 		c.Node.gate.leave(slot)
 		return false
 	}
+	runner.host.flushLogs()
 	if time.Since(r.started) > shortRun {
 		h.declared.Store(0) // prove it quick again behind the gate
 	}
@@ -186,24 +189,45 @@ func (c *Ctx) runBeside(job *scriptJob) bool {
 	c.Txn.Unpin()
 	e.runners.give(slotOfRunner)
 	c.serveReady()
-	e.unpublish(r)
-	r.stop()
+	e.endBeside(r)
 	c.Node.gate.leave(slot)
 	return true
 }
 
-// besideTimeout turns the runs beside others that passed
-// busy-reply-threshold busy: the first becomes the running script, which
-// other clients are told BUSY about and SCRIPT KILL stops. It returns when
-// the next run turns busy, zero for none.
+// endBeside ends r's time as the busy script, if it was, and lets go of
+// what the VM's coroutines wait on.
+func (e *scriptEngine) endBeside(r *scriptRun) {
+	e.besideBusy.CompareAndSwap(r, nil)
+	r.signalChanged()
+	r.stop()
+}
+
+// besideTimeout turns a run beside others that passed
+// busy-reply-threshold busy: it becomes the busy script other clients are
+// told BUSY about and SCRIPT KILL stops (besideBusy; running may hold a
+// script that waits for the gate the run holds a side of). One is busy at
+// a time; another late one is looked at again a millisecond later. It
+// returns when the timer should fire next, zero for never.
 func (e *scriptEngine) besideTimeout() time.Time {
-	late, next := e.runners.due(time.Now())
-	for _, r := range late {
-		if r.busy.Load() {
+	now := time.Now()
+	late, next := e.runners.due(now)
+	for _, x := range late {
+		r := x.active.Load()
+		if r == nil || r.busy.Load() {
 			continue
 		}
-		e.running.CompareAndSwap(nil, r)
+		if !e.besideBusy.CompareAndSwap(nil, r) {
+			if again := now.Add(time.Millisecond); next.IsZero() || again.Before(next) {
+				next = again
+			}
+			continue
+		}
+		if x.active.Load() != r { // it ended meanwhile
+			e.besideBusy.CompareAndSwap(r, nil)
+			continue
+		}
 		r.turnBusy()
+		e.wakeForBeside()
 	}
 	return next
 }
@@ -287,13 +311,15 @@ func plainKeys(spec *Spec, n int) (first, last, step int, ok bool) {
 func (s *Spec) movable() bool { return s.multiKeys }
 
 // touchesNoKey reports whether a command without keys leaves the
-// keyspace alone, so that a script may call it beside other commands.
+// keyspace alone, so that a script may call it beside other commands: it
+// takes no shard lock (INFO does, for its keyspace and memory figures,
+// which would wait forever on a shard the script holds).
 func touchesNoKey(s *Spec) bool {
 	if s.FirstKey > 0 || s.movable() {
 		return false
 	}
 	switch s.fullName {
-	case "time", "ping", "echo", "publish", "spublish", "lastsave", "info", "role":
+	case "time", "ping", "echo", "publish", "spublish", "lastsave":
 		return true
 	}
 	return false

@@ -273,3 +273,53 @@ return {v, redis.call('get', KEYS[1])}`
 		t.Fatalf("slow run: %q: the write to its key came in while it ran", got)
 	}
 }
+
+// TestScriptBesideCallsInfo: INFO locks every shard for its keyspace
+// figures, so a script that calls it stays behind the gate; its runs end
+// (they would wait forever on a shard the script itself holds).
+func TestScriptBesideCallsInfo(t *testing.T) {
+	srv := testserver.Start(t, "io-threads 2", "shards 4")
+	ctx := context.Background()
+	rdb := srv.Client(t)
+	const script = `redis.call('info', 'keyspace')
+return redis.call('incr', KEYS[1])`
+	for i := 1; i <= warmRuns; i++ {
+		c, cancel := context.WithTimeout(ctx, 5*time.Second)
+		got, err := rdb.Eval(c, script, []string{"n"}).Int()
+		cancel()
+		if err != nil || got != i {
+			t.Fatalf("run %d: %d, %v", i, got, err)
+		}
+	}
+}
+
+// TestScriptBesideBusyWithScriptWaiting: a run beside others that loops
+// past busy-reply-threshold while a script behind the gate waits for it
+// is still the busy script: other clients are told BUSY, and SCRIPT KILL
+// stops it, after which the waiting script runs.
+func TestScriptBesideBusyWithScriptWaiting(t *testing.T) {
+	srv := testserver.Start(t, "io-threads 3", "busy-reply-threshold 50")
+	a, b, c := srv.Raw(t), srv.Raw(t), srv.Raw(t) // one on each event loop
+	sha := strings.TrimSpace(strings.TrimPrefix(a.Do("SCRIPT", "LOAD", inlineScript), "$40\r\n"))
+	warmInline(t, a, sha, 0)
+	a.Send(evalshaCmd(sha, "n", "spin"))
+	time.Sleep(10 * time.Millisecond)
+	b.Send("*3\r\n$4\r\nEVAL\r\n$8\r\nreturn 7\r\n$1\r\n0\r\n") // waits for the gate
+	waitBusy(t, c)
+	start := time.Now()
+	if got := c.Do("SCRIPT", "KILL"); got != "+OK\r\n" {
+		t.Fatalf("SCRIPT KILL: %q", got)
+	}
+	if took := time.Since(start); took > 500*time.Millisecond {
+		t.Fatalf("SCRIPT KILL took %v", took)
+	}
+	if got := a.ReadReply(); !strings.HasPrefix(got, "-ERR Script killed by user") {
+		t.Fatalf("killed run: %q", got)
+	}
+	if got := b.ReadReply(); got != ":7\r\n" && got != "-"+scrBusy+"\r\n" {
+		t.Fatalf("the script that waited: %q", got)
+	}
+	if got := c.Do("PING"); got != "+PONG\r\n" {
+		t.Fatalf("PING after: %q", got)
+	}
+}

@@ -172,9 +172,10 @@ func (h *scriptHost) CommandExists(args [][]byte) bool {
 }
 
 // Log writes a redis.log line to the node's log, or keeps it until the
-// attempt the script runs in ends.
+// attempt the script runs in, or its run beside other commands, ends
+// (one abandoned runs again behind the gate, which logs them).
 func (h *scriptHost) Log(level int, msg string) {
-	if h.run != nil && h.run.attempt.Load() != attemptNone {
+	if h.pinned || h.run != nil && h.run.attempt.Load() != attemptNone {
 		h.logs = append(h.logs, scriptLog{level, msg})
 		return
 	}

@@ -67,8 +67,45 @@ type scriptEngine struct {
 	// there is none.
 	running atomic.Pointer[scriptRun]
 	// runners are the VMs of scripts that run beside other commands
-	// (script_beside.go).
-	runners runners
+	// (script_beside.go); besideBusy is such a run past
+	// busy-reply-threshold, which clients are told BUSY about beside
+	// running (a script waiting for the gate the busy run holds a side of);
+	// besideWake is closed when one turns busy, for the commands waiting
+	// on running.
+	runners    runners
+	besideBusy atomic.Pointer[scriptRun]
+	besideWake atomic.Pointer[chan struct{}]
+}
+
+// busyRun is the busy script clients hear about, nil when none is.
+func (e *scriptEngine) busyRun() *scriptRun {
+	if b := e.besideBusy.Load(); b != nil {
+		return b
+	}
+	if r := e.running.Load(); r != nil && r.busy.Load() {
+		return r
+	}
+	return nil
+}
+
+// besideWoken returns the channel closed when a run beside others turns
+// busy.
+func (e *scriptEngine) besideWoken() <-chan struct{} {
+	for {
+		if ch := e.besideWake.Load(); ch != nil {
+			return *ch
+		}
+		made := make(chan struct{})
+		e.besideWake.CompareAndSwap(nil, &made)
+	}
+}
+
+// wakeForBeside wakes the commands waiting on the running script: a run
+// beside others turned busy.
+func (e *scriptEngine) wakeForBeside() {
+	if ch := e.besideWake.Swap(nil); ch != nil {
+		close(*ch)
+	}
 }
 
 // lookup returns the cached script named sha (lower case), or nil.
@@ -237,8 +274,9 @@ func (r *scriptRun) signalChanged() {
 	}
 }
 
-// waitChanged waits until the run turns busy or ends.
-func (r *scriptRun) waitChanged() {
+// waitChanged waits until the run turns busy or ends, or, with a
+// channel other, until other is closed.
+func (r *scriptRun) waitChanged(other ...<-chan struct{}) {
 	ch := r.changed.Load()
 	if ch == nil {
 		made := make(chan struct{})
@@ -251,7 +289,14 @@ func (r *scriptRun) waitChanged() {
 	if r.signalled.Load() {
 		return
 	}
-	<-*ch
+	if len(other) == 0 {
+		<-*ch
+		return
+	}
+	select {
+	case <-*ch:
+	case <-other[0]:
+	}
 }
 
 // turnBusy runs when the script passes busy-reply-threshold.
@@ -279,15 +324,19 @@ const (
 // passScript waits while a script runs and has not turned busy, and says
 // how the command goes on.
 func (c *Ctx) passScript(spec *Spec) scriptPass {
+	e := &c.Node.scripts
 	for {
-		r := c.Node.scripts.running.Load()
+		if b := e.besideBusy.Load(); b != nil {
+			return c.busyPass(spec, b)
+		}
+		r := e.running.Load()
 		if r == nil {
 			return throughGate
 		}
 		if r.busy.Load() {
 			return c.busyPass(spec, r)
 		}
-		r.waitChanged()
+		r.waitChanged(e.besideWoken())
 	}
 }
 
@@ -324,7 +373,11 @@ func (c *Ctx) refuseBusy(spec *Spec) {
 // busyError is the -BUSY reply while a script runs, which names the
 // command that can kill it.
 func (e *scriptEngine) busyError() string {
-	if r := e.running.Load(); r != nil && r.job.fn != nil {
+	r := e.busyRun()
+	if r == nil {
+		r = e.running.Load()
+	}
+	if r != nil && r.job.fn != nil {
 		return errBusyFcall
 	}
 	return errBusy
@@ -333,7 +386,13 @@ func (e *scriptEngine) busyError() string {
 // publish makes r the running script, once no other script runs; it
 // reports false when another is busy (the caller replies BUSY).
 func (e *scriptEngine) publish(r *scriptRun) bool {
-	for !e.running.CompareAndSwap(nil, r) {
+	for {
+		if e.besideBusy.Load() != nil {
+			return false
+		}
+		if e.running.CompareAndSwap(nil, r) {
+			return true
+		}
 		cur := e.running.Load()
 		if cur == nil {
 			continue
@@ -341,9 +400,8 @@ func (e *scriptEngine) publish(r *scriptRun) bool {
 		if cur.busy.Load() {
 			return false
 		}
-		cur.waitChanged()
+		cur.waitChanged(e.besideWoken())
 	}
-	return true
 }
 
 // unpublish ends r's time as the running script.
@@ -359,9 +417,9 @@ func functionKill(c *Ctx) { killScript(c, true) }
 // kind, a script (EVAL) or a function (FCALL), and names the other when
 // it finds the wrong one running, after checking for writes as Redis does.
 func killScript(c *Ctx, function bool) {
-	r := c.Node.scripts.running.Load()
+	r := c.Node.scripts.busyRun()
 	switch {
-	case r == nil || !r.busy.Load():
+	case r == nil:
 		c.Error(errNotBusy)
 	case r.wrote.Load():
 		c.Error(errUnkillable)

@@ -302,10 +302,16 @@ func spareProcessor(loops int) {
 	}
 }
 
-// eventLoops is io-threads, or one loop per CPU when it is 0.
+// startProcs is GOMAXPROCS as the runtime set it at start: the CPUs the
+// process may use, a container's CPU quota included (which NumCPU does
+// not know), before spareProcessor raised it.
+var startProcs = runtime.GOMAXPROCS(0)
+
+// eventLoops is io-threads, or one loop per CPU the process may use when
+// it is 0.
 func (s *Server) eventLoops() int {
 	if n := s.node.Config.Int("io-threads"); n > 0 {
 		return int(n)
 	}
-	return runtime.NumCPU()
+	return startProcs
 }
