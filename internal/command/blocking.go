@@ -34,6 +34,11 @@ type blockedClient struct {
 	// timeoutReply is what the client gets on timeout (a null array for
 	// BLPOP, a null for BLMOVE).
 	timeoutReply func(w *resp.Writer)
+	// serving is set while a push runs the command for the client (under
+	// the registry's lock): its timeout then waits for the outcome,
+	// setting late, so that a command that popped is answered with what it
+	// popped, never with the timeout.
+	serving, late bool
 }
 
 // blockRegistry holds the parked clients of a node.
@@ -83,12 +88,18 @@ func (r *blockRegistry) removeLocked(b *blockedClient) bool {
 	return true
 }
 
-// first returns the longest-waiting client parked on key, or nil.
-func (r *blockRegistry) first(key engine.ReadyKey) *blockedClient {
+// claimFirst returns the longest-waiting client parked on key that no
+// other push is serving, marked as being served, or nil. Pushes on two
+// event loops may serve one key at once: each claims its own waiter, so
+// no client's command runs twice (popping twice, once for nothing).
+func (r *blockRegistry) claimFirst(key engine.ReadyKey) *blockedClient {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if q := r.waiters[key]; len(q) > 0 {
-		return q[0]
+	for _, b := range r.waiters[key] {
+		if !b.serving {
+			b.serving = true
+			return b
+		}
 	}
 	return nil
 }
@@ -124,6 +135,11 @@ func (c *Ctx) block(keys [][]byte, timeout time.Duration, timeoutReply func(w *r
 	if timeout > 0 {
 		b.timer = time.AfterFunc(timeout, func() {
 			reg.mu.Lock()
+			if b.serving {
+				b.late = true
+				reg.mu.Unlock()
+				return
+			}
 			parked := reg.removeLocked(b)
 			reg.mu.Unlock()
 			if parked {
@@ -154,23 +170,30 @@ func (c *Ctx) serveBlocked(ready []engine.ReadyKey) {
 		key := ready[0]
 		ready = ready[1:]
 		for {
-			b := reg.first(key)
+			b := reg.claimFirst(key)
 			if b == nil {
-				break
+				break // none, or each is being served by another push
 			}
 			var out bytes.Buffer
 			w := resp.NewWriter(&out)
 			w.Proto = b.conn.Proto()
 			sc := &Ctx{Args: b.args, W: w, Conn: b.conn, Node: c.Node, Txn: txn, serving: true}
 			c.Node.Table.run(sc, b.spec)
+			reg.mu.Lock()
+			b.serving = false
 			if sc.wouldBlock {
+				timedOut := b.late && reg.removeLocked(b)
+				reg.mu.Unlock()
+				if timedOut { // its time ran out while it was tried
+					b.spec.stats.calls.Add(1)
+					b.conn.Unblock(replyBytes(b.conn.Proto(), b.timeoutReply))
+				}
 				break // nothing left for the next waiter either
 			}
-			reg.mu.Lock()
 			parked := reg.removeLocked(b)
 			reg.mu.Unlock()
 			if !parked {
-				continue // timed out meanwhile; its reply went already
+				continue // it disconnected meanwhile
 			}
 			w.Flush()
 			c.unblockWhenDurable(b.conn, sc.TakeEffectPos(), out.Bytes())
@@ -256,7 +279,7 @@ func clientUnblock(c *Ctx) {
 	reg := &c.Node.blocked
 	reg.mu.Lock()
 	b := reg.byConn[id]
-	parked := b != nil && reg.removeLocked(b)
+	parked := b != nil && !b.serving && reg.removeLocked(b) // one being served is answered by it
 	reg.mu.Unlock()
 	if !parked {
 		c.W.Int(0)

@@ -251,3 +251,61 @@ func TestBlockingCommandStats(t *testing.T) {
 		}
 	}
 }
+
+// TestBlockingPopTimeoutRace: clients BLPOP with timeouts of a
+// millisecond, over and over, while two others push (on both event
+// loops): timeouts fire while pushes serve the waiters, and two pushes
+// serve one key at once. Every element pushed is either received by a
+// client or still in the list: none is popped for a client that is then
+// told it timed out, or popped twice for one client.
+func TestBlockingPopTimeoutRace(t *testing.T) {
+	srv := testserver.Start(t)
+	ctx := context.Background()
+	const poppers, pushers, pushes = 6, 2, 3000
+	received := make(chan int, poppers)
+	stop := make(chan struct{})
+	for range poppers {
+		go func() {
+			c := redis.NewClient(&redis.Options{Addr: srv.Addr, PoolSize: 1, MaxRetries: -1})
+			defer c.Close()
+			n := 0
+			for {
+				select {
+				case <-stop:
+					received <- n
+					return
+				default:
+				}
+				if r, err := c.BLPop(ctx, time.Millisecond, "race").Result(); err == nil && len(r) == 2 {
+					n++
+				}
+			}
+		}()
+	}
+	done := make(chan struct{})
+	for range pushers {
+		go func() {
+			c := redis.NewClient(&redis.Options{Addr: srv.Addr, PoolSize: 1})
+			defer c.Close()
+			for range pushes {
+				c.RPush(ctx, "race", "x")
+			}
+			done <- struct{}{}
+		}()
+	}
+	for range pushers {
+		<-done
+	}
+	close(stop)
+	total := 0
+	for range poppers {
+		total += <-received
+	}
+	left, err := srv.Client(t).LLen(ctx, "race").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := total + int(left); got != pushers*pushes {
+		t.Fatalf("%d received + %d left = %d, want %d pushed", total, left, got, pushers*pushes)
+	}
+}
