@@ -55,6 +55,7 @@ type runners struct {
 	slots [scripting.MaxVMs - 1]struct {
 		busy   atomic.Bool
 		runner atomic.Pointer[scriptRunner]
+		_      [64 - 16]byte // a cache line each: loops take them at once
 	}
 }
 
@@ -197,7 +198,11 @@ func (c *Ctx) runBeside(job *scriptJob) bool {
 // endBeside ends r's time as the busy script, if it was, and lets go of
 // what the VM's coroutines wait on.
 func (e *scriptEngine) endBeside(r *scriptRun) {
-	e.besideBusy.CompareAndSwap(r, nil)
+	// Loaded first: every command reads besideBusy, and a CAS, even one
+	// that fails, takes its cache line from the other cores.
+	if e.besideBusy.Load() == r {
+		e.besideBusy.CompareAndSwap(r, nil)
+	}
 	r.signalChanged()
 	r.stop()
 }
