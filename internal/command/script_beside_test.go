@@ -25,20 +25,43 @@ import (
 // a key in another shard, and waits for a key of the script, whose final
 // value it then reads: the script is atomic, and not alone.
 func TestScriptBesideLocksItsKeys(t *testing.T) {
-	srv := testserver.Start(t, "io-threads 2", "shards 4", "busy-reply-threshold 5000")
-	a, b := srv.Raw(t), srv.Raw(t) // one on each event loop
 	const script = `redis.call('set', KEYS[1], 'started')
-if ARGV[1] == 'slow' then
-  local t0 = redis.call('time')
-  repeat local t = redis.call('time') until (t[1] - t0[1]) * 1000000 + t[2] - t0[2] > 300000
-end
+` + slowIfAsked + `
 redis.call('set', KEYS[1], 'done')
 return 1`
-	sha := strings.TrimSpace(strings.TrimPrefix(a.Do("SCRIPT", "LOAD", script), "$40\r\n"))
+	b, key, slowRun := startSlowBesideRun(t, script, "", ":1\r\n")
+	if got := b.Do("GET", key); got != "$4\r\ndone\r\n" {
+		t.Fatalf("GET of the script's key while it ran: %q, want the value it ended with", got)
+	}
+	if got := slowRun(); got != ":1\r\n" {
+		t.Fatalf("slow run: %q", got)
+	}
+}
+
+// slowIfAsked makes a test script run 300 ms when ARGV[1] is "slow".
+const slowIfAsked = `if ARGV[1] == 'slow' then
+  local t0 = redis.call('time')
+  repeat local t = redis.call('time') until (t[1] - t0[1]) * 1000000 + t[2] - t0[2] > 300000
+end`
+
+// startSlowBesideRun loads script on a node with two event loops and
+// four shards, sets its key to before (unless empty), runs it until it
+// runs beside other commands (each run replying warm), then starts a slow
+// run from one loop and checks that a client on the other loop writes a
+// key of another shard at once. It returns that client, the script's key
+// and a function that reads the slow run's reply.
+func startSlowBesideRun(t *testing.T, script, before, warm string) (*testserver.Raw, string, func() string) {
+	t.Helper()
+	srv := testserver.Start(t, "io-threads 2", "shards 4", "busy-reply-threshold 5000")
+	a, b := srv.Raw(t), srv.Raw(t) // one on each event loop
 	key, other := "{k}held", otherShardKey(t, "{k}held", 4)
+	if before != "" {
+		a.Do("SET", key, before)
+	}
+	sha := strings.TrimSpace(strings.TrimPrefix(a.Do("SCRIPT", "LOAD", script), "$40\r\n"))
 	for range warmRuns {
-		if got := a.Do("EVALSHA", sha, "1", key, "fast"); got != ":1\r\n" {
-			t.Fatalf("warm-up run: %q", got)
+		if got := a.Do("EVALSHA", sha, "1", key, "fast"); got != warm {
+			t.Fatalf("warm-up run: %q, want %q", got, warm)
 		}
 	}
 	a.Send(evalshaCmd(sha, key, "slow"))
@@ -50,12 +73,7 @@ return 1`
 	if took := time.Since(start); took > 150*time.Millisecond {
 		t.Fatalf("a key in another shard waited %v for the script", took)
 	}
-	if got := b.Do("GET", key); got != "$4\r\ndone\r\n" {
-		t.Fatalf("GET of the script's key while it ran: %q, want the value it ended with", got)
-	}
-	if got := a.ReadReply(); got != ":1\r\n" {
-		t.Fatalf("slow run: %q", got)
-	}
+	return b, key, a.ReadReply
 }
 
 // otherShardKey returns a key whose slot is in another of shards shards
@@ -241,35 +259,15 @@ return redis.call('incr', KEYS[1])`
 // shard at once, and its write to the script's key waits for the run,
 // which read the value from before.
 func TestScriptBesideReadOnly(t *testing.T) {
-	srv := testserver.Start(t, "io-threads 2", "shards 4", "busy-reply-threshold 5000")
-	a, b := srv.Raw(t), srv.Raw(t) // one on each event loop
 	const script = `local v = redis.call('get', KEYS[1])
-if ARGV[1] == 'slow' then
-  local t0 = redis.call('time')
-  repeat local t = redis.call('time') until (t[1] - t0[1]) * 1000000 + t[2] - t0[2] > 300000
-end
+` + slowIfAsked + `
 return {v, redis.call('get', KEYS[1])}`
-	key, other := "{r}read", otherShardKey(t, "{r}read", 4)
-	a.Do("SET", key, "before")
-	sha := strings.TrimSpace(strings.TrimPrefix(a.Do("SCRIPT", "LOAD", script), "$40\r\n"))
-	for range warmRuns {
-		if got := a.Do("EVALSHA", sha, "1", key, "fast"); got != "*2\r\n$6\r\nbefore\r\n$6\r\nbefore\r\n" {
-			t.Fatalf("warm-up run: %q", got)
-		}
-	}
-	a.Send(evalshaCmd(sha, key, "slow"))
-	time.Sleep(50 * time.Millisecond)
-	start := time.Now()
-	if got := b.Do("SET", other, "x"); got != "+OK\r\n" {
-		t.Fatalf("SET of a key in another shard: %q", got)
-	}
-	if took := time.Since(start); took > 150*time.Millisecond {
-		t.Fatalf("a key in another shard waited %v for the script", took)
-	}
+	const unchanged = "*2\r\n$6\r\nbefore\r\n$6\r\nbefore\r\n"
+	b, key, slowRun := startSlowBesideRun(t, script, "before", unchanged)
 	if got := b.Do("SET", key, "after"); got != "+OK\r\n" {
 		t.Fatalf("SET of the script's key: %q", got)
 	}
-	if got := a.ReadReply(); got != "*2\r\n$6\r\nbefore\r\n$6\r\nbefore\r\n" {
+	if got := slowRun(); got != unchanged {
 		t.Fatalf("slow run: %q: the write to its key came in while it ran", got)
 	}
 }
