@@ -41,6 +41,13 @@ type blockedClient struct {
 	serving, late bool
 }
 
+// timedOut answers a client taken out of the queues because its time
+// ran out; the command counts as called then, as in Redis.
+func (b *blockedClient) timedOut() {
+	b.spec.stats.calls.Add(1)
+	b.conn.Unblock(replyBytes(b.conn.Proto(), b.timeoutReply))
+}
+
 // blockRegistry holds the parked clients of a node.
 type blockRegistry struct {
 	mu      sync.Mutex
@@ -143,8 +150,7 @@ func (c *Ctx) block(keys [][]byte, timeout time.Duration, timeoutReply func(w *r
 			parked := reg.removeLocked(b)
 			reg.mu.Unlock()
 			if parked {
-				b.spec.stats.calls.Add(1)
-				b.conn.Unblock(replyBytes(b.conn.Proto(), b.timeoutReply))
+				b.timedOut()
 			}
 		})
 	}
@@ -185,8 +191,7 @@ func (c *Ctx) serveBlocked(ready []engine.ReadyKey) {
 				timedOut := b.late && reg.removeLocked(b)
 				reg.mu.Unlock()
 				if timedOut { // its time ran out while it was tried
-					b.spec.stats.calls.Add(1)
-					b.conn.Unblock(replyBytes(b.conn.Proto(), b.timeoutReply))
+					b.timedOut()
 				}
 				break // nothing left for the next waiter either
 			}

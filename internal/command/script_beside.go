@@ -70,6 +70,7 @@ func (rs *runners) take() (*scriptRunner, int) {
 		r := s.runner.Load()
 		if r == nil {
 			r = &scriptRunner{vm: scripting.NewVMAt(RedisVersion, i+1)}
+			r.host.pinned = true
 			s.runner.Store(r)
 		}
 		return r, i
@@ -157,13 +158,11 @@ func (c *Ctx) runBeside(job *scriptJob) bool {
 	r.job, j.txn = j, c.Txn
 	r.started = time.Now()
 	r.state.Store(stateInline)
-	threshold := max(time.Duration(c.Node.Config.Int("busy-reply-threshold"))*time.Millisecond, time.Millisecond)
-	r.busyAt = r.started.Add(threshold)
+	r.busyAt = r.started.Add(c.busyThreshold())
 	runner.active.Store(r)
 	e.armBusy(r.busyAt)
 
 	mark := runner.vm.Mark()
-	runner.host.pinned = true
 	res, errs := e.executeOn(runner.vm, &runner.host, c, j, r)
 	runner.active.Store(nil)
 	if j.abandoned {

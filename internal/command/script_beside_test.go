@@ -153,55 +153,45 @@ return redis.call('incrby', KEYS[2], 2)`
 	const clients, batches, batch = 4, 40, 25
 	var wg sync.WaitGroup
 	errs := make(chan error, 2*clients)
+	// pipelined sends batches of batch commands, which queue adds, on a
+	// connection of its own.
+	pipelined := func(queue func(pipe redis.Pipeliner, n int)) {
+		defer wg.Done()
+		c := redis.NewClient(&redis.Options{Addr: p.Addr, PoolSize: 1})
+		defer c.Close()
+		for b := range batches {
+			pipe := c.Pipeline()
+			for j := range batch {
+				queue(pipe, b*batch+j)
+			}
+			if _, err := pipe.Exec(ctx); err != nil {
+				errs <- err
+				return
+			}
+		}
+	}
 	for i := range clients {
 		wg.Add(2)
-		go func() {
-			defer wg.Done()
-			c := redis.NewClient(&redis.Options{Addr: p.Addr, PoolSize: 1})
-			defer c.Close()
-			for b := range batches {
-				pipe := c.Pipeline()
-				for j := range batch {
-					k := strconv.Itoa(i) + ":" + strconv.Itoa((b*batch+j)%7)
-					pipe.Eval(ctx, script, []string{"a" + k, "b" + k})
-				}
-				if _, err := pipe.Exec(ctx); err != nil {
-					errs <- err
-					return
-				}
-			}
-		}()
-		go func() {
-			defer wg.Done()
-			c := redis.NewClient(&redis.Options{Addr: p.Addr, PoolSize: 1})
-			defer c.Close()
-			for b := range batches {
-				pipe := c.Pipeline()
-				for j := range batch {
-					pipe.Incr(ctx, "c"+strconv.Itoa(i)+":"+strconv.Itoa((b*batch+j)%5))
-				}
-				if _, err := pipe.Exec(ctx); err != nil {
-					errs <- err
-					return
-				}
-			}
-		}()
+		go pipelined(func(pipe redis.Pipeliner, n int) {
+			k := strconv.Itoa(i) + ":" + strconv.Itoa(n%7)
+			pipe.Eval(ctx, script, []string{"a" + k, "b" + k})
+		})
+		go pipelined(func(pipe redis.Pipeliner, n int) {
+			pipe.Incr(ctx, "c"+strconv.Itoa(i)+":"+strconv.Itoa(n%5))
+		})
 	}
 	wg.Wait()
 	close(errs)
 	for err := range errs {
 		t.Fatal(err)
 	}
-	c := redis.NewClient(&redis.Options{Addr: p.Addr})
-	before, err := c.Do(ctx, "DEBUG", "DIGEST").Text()
-	c.Close()
+	before, err := p.Client(t).Do(ctx, "DEBUG", "DIGEST").Text()
 	if err != nil {
 		t.Fatal(err)
 	}
 	p.Stop()
 	q := testserver.StartProcess(t, directives...)
-	c = redis.NewClient(&redis.Options{Addr: q.Addr})
-	defer c.Close()
+	c := q.Client(t)
 	after, err := c.Do(ctx, "DEBUG", "DIGEST").Text()
 	if err != nil || after != before {
 		t.Fatalf("digest after restart from the log: %q, %v; before: %q\n%s", after, err, before, q.Log())

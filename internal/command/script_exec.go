@@ -108,9 +108,7 @@ func (c *Ctx) runScript(parsed scriptJob) {
 	}
 	c.Node.gate.lock()
 	r.started = time.Now()
-	// Redis looks at the clock every 100000 Lua instructions, so even at
-	// a threshold of 0 a script turns busy only after a millisecond or so.
-	threshold := max(time.Duration(c.Node.Config.Int("busy-reply-threshold"))*time.Millisecond, time.Millisecond)
+	threshold := c.busyThreshold()
 	switch h := e.hints[job.key()]; {
 	case (h == nil || h.quiet) && job.fn == nil:
 		if res, errs, done := c.attemptScript(job, r, min(threshold, attemptSlice)); done {
@@ -149,6 +147,14 @@ func (c *Ctx) runScript(parsed scriptJob) {
 	e.noteRun(job, took, false)
 	c.failed = c.writeScriptReply(c.W, res) || errs > 0
 	c.endScript(r)
+}
+
+// busyThreshold is how long a script runs before it turns busy. Redis
+// looks at the clock every 100000 Lua instructions, so even at a
+// busy-reply-threshold of 0 a script turns busy only after a millisecond
+// or so.
+func (c *Ctx) busyThreshold() time.Duration {
+	return max(time.Duration(c.Node.Config.Int("busy-reply-threshold"))*time.Millisecond, time.Millisecond)
 }
 
 // runInline runs job, a script known to write, or a function, that is
