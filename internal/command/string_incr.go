@@ -77,7 +77,8 @@ func storeNumber(v engine.View, key []byte, e *engine.Entry, num []byte) {
 		// snapshot running): the engine only sets the new length.
 		e.Str = append(e.Str[:0], num...)
 	} else {
-		e.Str = num
+		// A copy, so that num may live on the caller's stack.
+		e.Str = append([]byte(nil), num...)
 	}
 	e.Raw = false
 	v.Modified(key, e)

@@ -175,3 +175,58 @@ func TestMultiShardLocking(t *testing.T) {
 		t.Fatalf("size = %d", n)
 	}
 }
+
+// Modified stores through the index position its handle's lookup found
+// (recall) only while the index still holds that record there: after
+// other writes to the slot moved or removed it, it must find the key
+// again, and store nothing for a key that is gone.
+func TestModifiedAfterIndexChanged(t *testing.T) {
+	const key = "{t}key"
+	longer := []byte("a value longer than the chunk the first one got")
+	cases := []struct {
+		name    string
+		between func(e *Engine, v View) // runs between Lookup and Modified
+		want    string                  // key's value afterwards; "" for gone
+	}{
+		{"unchanged", func(*Engine, View) {}, string(longer)},
+		{"slot table rehashed", func(e *Engine, v View) {
+			for i := range 300 {
+				k := fmt.Sprintf("{t}%d", i)
+				v.PutString([]byte(k), []byte(k), 0)
+			}
+		}, string(longer)},
+		{"deleted, others added", func(e *Engine, v View) {
+			v.Delete([]byte(key))
+			for i := range 300 {
+				k := fmt.Sprintf("{t}%d", i)
+				v.PutString([]byte(k), []byte(k), 0)
+			}
+		}, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e, _ := newTestEngine(t)
+			put(e, 0, key, "1", 0)
+			tx := e.NewTxn()
+			v := tx.LockKey(e.DB(0), []byte(key))
+			ent := v.Lookup([]byte(key))
+			tc.between(e, v)
+			ent.Str = longer
+			v.Modified([]byte(key), ent)
+			tx.Unlock()
+			got := get(e, 0, key)
+			switch {
+			case tc.want == "" && got != nil:
+				t.Fatalf("%s = %q, want it gone", key, got.Str)
+			case tc.want != "" && (got == nil || string(got.Str) != tc.want):
+				t.Fatalf("%s = %v, want %q", key, got, tc.want)
+			}
+			for i := range 300 {
+				k := fmt.Sprintf("{t}%d", i)
+				if got := get(e, 0, k); tc.name != "unchanged" && (got == nil || string(got.Str) != k) {
+					t.Fatalf("%s = %v, want %q: another key was written", k, got, k)
+				}
+			}
+		})
+	}
+}

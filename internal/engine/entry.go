@@ -51,6 +51,9 @@ type Entry struct {
 	sh    *shard
 	loc   slab.Loc
 	objID uint32
+	// pos is the record's index position + 1 when a lookup found it
+	// (0: unknown), so that Modified need not look the key up again.
+	pos int32
 }
 
 // NewString returns a string entry holding v, for [View.Put], which

@@ -88,6 +88,28 @@ func (sh *shard) find(local int, h uint64, key []byte) (int, slab.Loc) {
 	}
 }
 
+// recall returns the position and record of key in slot local when e is
+// the handle a lookup of key returned and the index still holds that
+// record there: what find would return, without hashing the key or
+// probing. Otherwise (another key's handle, the key moved, deleted or
+// stored anew since) it returns -1 and Nil.
+func (sh *shard) recall(local int, e *Entry, key []byte) (int, slab.Loc) {
+	if e.sh != sh || e.pos == 0 || e.loc == slab.Nil || sh.slots == nil {
+		return -1, slab.Nil
+	}
+	si := &sh.slots[local]
+	pos := int(e.pos) - 1
+	if si.table == slab.Nil || pos >= int(si.size) {
+		return -1, slab.Nil
+	}
+	word := sh.words(si)[pos]
+	if word == wordEmpty || word == wordDeleted || wordLoc(word) != e.loc ||
+		!bytes.Equal(recordKey(sh.arena.Bytes(e.loc)), key) {
+		return -1, slab.Nil
+	}
+	return pos, e.loc
+}
+
 // insert adds a key known to be absent, growing the table as needed.
 func (sh *shard) insert(local int, h uint64, loc slab.Loc) {
 	si := &sh.slots[local]

@@ -217,6 +217,7 @@ func (v View) peek(key []byte) (*Entry, *shard) {
 	}
 	e := v.txn.handle()
 	sh.fill(e, loc, &r)
+	e.pos = int32(pos) + 1
 	return e, sh
 }
 
@@ -370,10 +371,11 @@ func (v View) SetExpire(key []byte, expireAt int64) bool {
 // told. Call it after the change.
 func (v View) Modified(key []byte, e *Entry) {
 	sh, local := v.locate(key)
-	h := hashKey(key)
-	pos, loc := sh.find(local, h, key)
+	pos, loc := sh.recall(local, e, key)
 	if loc == slab.Nil {
-		return
+		if pos, loc = sh.find(local, hashKey(key), key); loc == slab.Nil {
+			return
+		}
 	}
 	if sh.snap != nil {
 		// Too late for a value changed in place, which Lookup saved.
@@ -398,8 +400,10 @@ func (v View) Modified(key []byte, e *Entry) {
 		if e.Raw {
 			r.flags |= flagRaw
 		}
-		loc = sh.storeGrowing(local, h, pos, loc, &r, grew)
+		// The key is in the index (pos), so no hash is needed to insert it.
+		loc = sh.storeGrowing(local, 0, pos, loc, &r, grew)
 		sh.fill(e, loc, &r)
+		e.pos = int32(pos) + 1
 	}
 	sh.changed(key)
 	v.txn.changes++
