@@ -36,5 +36,10 @@ func replicationDirectives() []*param {
 		// sync-replication-timeout (ms) is how long a write waits for its
 		// replicas in sync mode before it fails.
 		{name: "sync-replication-timeout", kind: kindInt, def: "5000", min: 0, max: math.MaxInt32},
+		// repl-async-batch-usec is how long, after a write to an async
+		// replica, its link gathers the next effects before it sends
+		// them (µs; 0 sends each at once): the most a busy stream adds
+		// to replication lag.
+		{name: "repl-async-batch-usec", kind: kindInt, def: "200", min: 0, max: 1000000},
 	}
 }

@@ -72,6 +72,7 @@ func (n *Node) replSettings() replication.Settings {
 		Sync:            c.String("replication-mode") == "sync",
 		SyncTimeout:     time.Duration(c.Int("sync-replication-timeout")) * time.Millisecond,
 		OutputHardLimit: int64(limit.Hard),
+		AsyncBatch:      time.Duration(c.Int("repl-async-batch-usec")) * time.Microsecond,
 	}
 }
 

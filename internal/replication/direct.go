@@ -21,6 +21,13 @@ package replication
 // link's goroutine and gnet's AsyncWrite, and the loops skip the batch
 // bookkeeping while no link is direct. A mode change drops every
 // replica (node), so each link picks its path once, when it starts.
+//
+// The link's goroutine, in turn, batches: after each write it waits
+// repl-async-batch-usec before it takes the next bytes (run), so under
+// load one wake-up, one hand-off to the loop and one write carry every
+// effect of that window instead of one each, as one beforeSleep write
+// carries every effect of Redis's event-loop iteration. A write after a
+// quiet spell leaves at once; only a busy stream waits, at most that long.
 
 // DirectStream is a Stream that any goroutine may write once its earlier
 // writes are out.
@@ -36,20 +43,21 @@ type DirectStream interface {
 }
 
 // goDirect lets event loops write l's stream, if it can be (run calls it
-// before it sends anything, once the snapshot or +CONTINUE was queued).
-func (l *Link) goDirect() error {
+// before it sends anything, once the snapshot or +CONTINUE was queued),
+// and reports whether it did.
+func (l *Link) goDirect() (bool, error) {
 	ds, ok := l.stream.(DirectStream)
 	if !ok || !l.s.Settings().Sync {
-		return nil
+		return false, nil
 	}
 	if err := ds.GoDirect(); err != nil {
-		return err
+		return false, err
 	}
 	l.s.mu.Lock()
 	l.direct = ds
 	l.s.directs.Add(1)
 	l.s.mu.Unlock()
-	return nil
+	return true, nil
 }
 
 // BeginBatch tells the state an event loop starts running a batch of

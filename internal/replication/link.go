@@ -113,9 +113,11 @@ var errTooSlow = errors.New("replica output buffer hard limit reached")
 // closes.
 func (l *Link) run() {
 	defer l.close()
-	if err := l.goDirect(); err != nil {
+	direct, err := l.goDirect()
+	if err != nil {
 		return
 	}
+	var pause *time.Timer
 	for {
 		data, err := l.take()
 		if err != nil {
@@ -136,6 +138,21 @@ func (l *Link) run() {
 		l.s.mu.Unlock()
 		if err != nil {
 			return
+		}
+		// Let the next effects gather (direct.go); a direct link's
+		// goroutine only sends what a loop left, and a sync-mode write
+		// waits for it.
+		if batch := l.s.Settings().AsyncBatch; batch > 0 && !direct {
+			if pause == nil {
+				pause = time.NewTimer(batch)
+			} else {
+				pause.Reset(batch)
+			}
+			select {
+			case <-pause.C:
+			case <-l.done:
+				return
+			}
 		}
 	}
 }

@@ -241,3 +241,44 @@ func TestEmptyPrimaryDoesNotWipeReplica(t *testing.T) {
 		return r.c.DBSize(ctx).Val() == 0 && r.info(t, "replication", "master_link_status") == "up"
 	})
 }
+
+// TestAsyncBatchWindow: an async replica's link sends a write that comes
+// after a quiet spell at once, gathers what follows a write for
+// repl-async-batch-usec, and with 0 sends every write at once.
+func TestAsyncBatchWindow(t *testing.T) {
+	ctx := context.Background()
+	// No keepalive PING: one would open a window of its own.
+	p := start(t, "", "repl-async-batch-usec 400000", "repl-ping-replica-period 3600")
+	r := start(t, "", p.replicaOf())
+	waitLinked(t, r)
+	arrival := func(key string) time.Duration {
+		t.Helper()
+		begin := time.Now()
+		if err := p.c.Set(ctx, key, "v", 0).Err(); err != nil {
+			t.Fatal(err)
+		}
+		for r.c.Exists(ctx, key).Val() != 1 {
+			if time.Since(begin) > 5*time.Second {
+				t.Fatalf("%s never reached the replica", key)
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+		return time.Since(begin)
+	}
+	time.Sleep(600 * time.Millisecond) // past the window of the sync's last write
+	if d := arrival("lone"); d > 300*time.Millisecond {
+		t.Fatalf("a write after a quiet spell took %v to reach the replica, want it sent at once", d)
+	}
+	if d := arrival("next"); d < 200*time.Millisecond || d > 2*time.Second {
+		t.Fatalf("the write after it took %v, want it held for the 400 ms window", d)
+	}
+	if err := p.c.ConfigSet(ctx, "repl-async-batch-usec", "0").Err(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(600 * time.Millisecond)
+	for _, k := range []string{"a", "b", "c"} {
+		if d := arrival(k); d > 300*time.Millisecond {
+			t.Fatalf("with repl-async-batch-usec 0, %s took %v to reach the replica", k, d)
+		}
+	}
+}

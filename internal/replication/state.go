@@ -33,6 +33,9 @@ type Settings struct {
 	Sync            bool
 	SyncTimeout     time.Duration
 	OutputHardLimit int64
+	// AsyncBatch is how long an async link gathers effects after a
+	// write before it sends the next (direct.go).
+	AsyncBatch time.Duration
 }
 
 // State is a node's replication state: its replication IDs and offset,
