@@ -494,12 +494,20 @@ func (f *Follower) stream(ctx context.Context, l *linkIO) error {
 	r := &commandReader{br: l.br}
 	inMulti := false
 	for ctx.Err() == nil {
-		l.deadline()
+		// Only a command that starts with a read from the socket needs
+		// the deadline renewed and the time of the last I/O noted: the
+		// rest of a batch is in the buffer already.
+		fresh := l.br.Buffered() == 0
+		if fresh {
+			l.deadline()
+		}
 		args, size, err := r.next()
 		if err != nil {
 			return err
 		}
-		f.lastIO.Store(time.Now().UnixMilli())
+		if fresh {
+			f.lastIO.Store(time.Now().UnixMilli())
+		}
 		if int64(len(r.raw)) != size {
 			return errProtocol
 		}
@@ -522,15 +530,15 @@ func (f *Follower) apply(args [][]byte, raw []byte, inMulti *bool) {
 		s.flushPending()
 		return
 	}
-	name := strings.ToLower(string(args[0]))
+	name := args[0]
 	switch {
-	case name == "replconf" && len(args) >= 2 && strings.EqualFold(string(args[1]), "getack"):
+	case bytes.EqualFold(name, wordREPLCONF) && len(args) >= 2 && bytes.EqualFold(args[1], wordGETACK):
 		s.flushPending()
 		f.ack()
 		return
-	case name == "multi":
+	case bytes.EqualFold(name, wordMULTI):
 		*inMulti = true
-	case name == "exec" || name == "discard":
+	case bytes.EqualFold(name, wordEXEC) || bytes.EqualFold(name, wordDISCARD):
 		*inMulti = false
 	}
 	f.host.Apply(args)

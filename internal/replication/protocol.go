@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 
 	"github.com/shoal-cache/shoal/internal/resp"
@@ -22,6 +23,9 @@ var (
 	wordACK      = []byte("ACK")
 	wordGETACK   = []byte("GETACK")
 	wordStar     = []byte("*")
+	wordMULTI    = []byte("MULTI")
+	wordEXEC     = []byte("EXEC")
+	wordDISCARD  = []byte("DISCARD")
 )
 
 // commandReader reads the primary's stream one command at a time and
@@ -31,7 +35,8 @@ type commandReader struct {
 	br   *bufio.Reader
 	args [][]byte
 	line []byte
-	// raw is the command as it came, for the replica's own stream.
+	// raw is the command as it came, for the replica's own stream; the
+	// arguments are slices of it (valid until the next command).
 	raw []byte
 }
 
@@ -52,8 +57,8 @@ func (r *commandReader) next() ([][]byte, int64, error) {
 		}
 		return nil, 0, fmt.Errorf("%w: %q", errProtocol, line)
 	}
-	n, err := strconv.Atoi(string(trimCRLF(line[1:])))
-	if err != nil || n < 0 || n > 1<<20 {
+	n, ok := parseLen(trimCRLF(line[1:]))
+	if !ok || n > 1<<20 {
 		return nil, 0, fmt.Errorf("%w: %q", errProtocol, line)
 	}
 	r.args = r.args[:0]
@@ -68,6 +73,9 @@ func (r *commandReader) next() ([][]byte, int64, error) {
 	return r.args, size, nil
 }
 
+// readBulk reads one argument into raw and returns it as a slice of raw:
+// raw may move to a larger array as later arguments come, but bytes once
+// read are never written again, so earlier slices stay right.
 func (r *commandReader) readBulk() ([]byte, int64, error) {
 	line, err := r.readLine()
 	if err != nil {
@@ -77,16 +85,42 @@ func (r *commandReader) readBulk() ([]byte, int64, error) {
 	if len(line) < 3 || line[0] != '$' {
 		return nil, 0, fmt.Errorf("%w: %q", errProtocol, line)
 	}
-	n, err := strconv.Atoi(string(trimCRLF(line[1:])))
-	if err != nil || n < 0 {
+	n, ok := parseLen(trimCRLF(line[1:]))
+	if !ok || n > maxBulk {
 		return nil, 0, fmt.Errorf("%w: %q", errProtocol, line)
 	}
-	arg := make([]byte, n+2)
-	if _, err := io.ReadFull(r.br, arg); err != nil {
-		return nil, 0, err
+	// Grown as the bytes come, a megabyte at a time, so that a length
+	// the stream does not carry allocates nothing much.
+	start := len(r.raw)
+	for end := start + n + 2; len(r.raw) < end; {
+		from := len(r.raw)
+		chunk := min(end-from, 1<<20)
+		r.raw = slices.Grow(r.raw, chunk)[:from+chunk]
+		if _, err := io.ReadFull(r.br, r.raw[from:]); err != nil {
+			return nil, 0, err
+		}
 	}
-	r.raw = append(r.raw, arg...)
-	return arg[:n], took + int64(n) + 2, nil
+	return r.raw[start : start+n : start+n], took + int64(n) + 2, nil
+}
+
+// maxBulk bounds an argument's length in the stream (a value that large
+// would not fit a node anyway).
+const maxBulk = 1 << 40
+
+// parseLen parses a non-negative decimal length of a multibulk or bulk
+// header.
+func parseLen(b []byte) (int, bool) {
+	if len(b) == 0 || len(b) > 18 {
+		return 0, false
+	}
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
 }
 
 func (r *commandReader) readLine() ([]byte, error) {
