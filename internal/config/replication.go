@@ -40,6 +40,6 @@ func replicationDirectives() []*param {
 		// replica, its link gathers the next effects before it sends
 		// them (µs; 0 sends each at once): the most a busy stream adds
 		// to replication lag.
-		{name: "repl-async-batch-usec", kind: kindInt, def: "200", min: 0, max: 1000000},
+		{name: "repl-async-batch-usec", kind: kindInt, def: "500", min: 0, max: 1000000},
 	}
 }

@@ -27,7 +27,8 @@ package replication
 // load one wake-up, one hand-off to the loop and one write carry every
 // effect of that window instead of one each, as one beforeSleep write
 // carries every effect of Redis's event-loop iteration. A write after a
-// quiet spell leaves at once; only a busy stream waits, at most that long.
+// quiet spell leaves at once; only a busy stream waits, at most that long,
+// and WAIT's GETACK ends the wait (hurryUp).
 
 // DirectStream is a Stream that any goroutine may write once its earlier
 // writes are out.

@@ -63,14 +63,16 @@ type Link struct {
 	// rejoins once it acknowledges everything.
 	inSync atomic.Bool
 
-	wake      chan struct{}
+	wake chan struct{}
+	// hurry ends run's wait for more effects (WAIT wants its GETACK out).
+	hurry     chan struct{}
 	done      chan struct{}
 	closeOnce sync.Once
 }
 
 func newLink(s *State, id int64, addr string, port int, stream Stream) *Link {
 	l := &Link{s: s, id: id, addr: addr, port: port, stream: stream,
-		wake: make(chan struct{}, 1), done: make(chan struct{})}
+		wake: make(chan struct{}, 1), hurry: make(chan struct{}, 1), done: make(chan struct{})}
 	l.ackAt.Store(time.Now().UnixMilli())
 	return l
 }
@@ -78,6 +80,15 @@ func newLink(s *State, id int64, addr string, port int, stream Stream) *Link {
 func (l *Link) wakeUp() {
 	select {
 	case l.wake <- struct{}{}:
+	default:
+	}
+}
+
+// hurryUp wakes run and ends its wait for more effects.
+func (l *Link) hurryUp() {
+	l.wakeUp()
+	select {
+	case l.hurry <- struct{}{}:
 	default:
 	}
 }
@@ -150,6 +161,8 @@ func (l *Link) run() {
 			}
 			select {
 			case <-pause.C:
+			case <-l.hurry:
+				pause.Stop() // no stale tick after Stop (Go 1.23 timers)
 			case <-l.done:
 				return
 			}

@@ -272,6 +272,18 @@ func TestAsyncBatchWindow(t *testing.T) {
 	if d := arrival("next"); d < 200*time.Millisecond || d > 2*time.Second {
 		t.Fatalf("the write after it took %v, want it held for the 400 ms window", d)
 	}
+	// WAIT's request for the replica's offset is not held back: within a
+	// window, it still returns at once.
+	if err := p.c.Set(ctx, "waited", "v", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	begin := time.Now()
+	if n, err := p.c.Wait(ctx, 1, 5000).Result(); err != nil || n != 1 {
+		t.Fatalf("WAIT 1 = %d, %v", n, err)
+	}
+	if d := time.Since(begin); d > 200*time.Millisecond {
+		t.Fatalf("WAIT within a batch window took %v", d)
+	}
 	if err := p.c.ConfigSet(ctx, "repl-async-batch-usec", "0").Err(); err != nil {
 		t.Fatal(err)
 	}

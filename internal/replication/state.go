@@ -243,6 +243,9 @@ func (s *State) FeedGetAck() {
 	}
 	s.stream.append(resp.AppendCommand(nil, wordREPLCONF, wordGETACK, wordStar))
 	s.fed()
+	for _, l := range s.links {
+		l.hurryUp() // not held back by the batching (direct.go)
+	}
 }
 
 // Offset is master_repl_offset.
