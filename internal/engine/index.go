@@ -99,7 +99,7 @@ func (sh *shard) recall(local int, e *Entry, key []byte) (int, slab.Loc) {
 	}
 	si := &sh.slots[local]
 	pos := int(e.pos) - 1
-	if si.table == slab.Nil || pos >= int(si.size) {
+	if si.table == slab.Nil || pos < 0 || pos >= int(si.size) {
 		return -1, slab.Nil
 	}
 	word := sh.words(si)[pos]

@@ -171,8 +171,8 @@ func (f *Follower) session(ctx context.Context) error {
 	f.conn = conn
 	f.wmu.Unlock()
 	defer conn.Close()
-	in := countingReader{conn, &f.s.NetIn}
-	l := &linkIO{conn: conn, br: bufio.NewReaderSize(in, 64<<10), timeout: set.Timeout, f: f}
+	in := socketReader{conn: conn, timeout: set.Timeout, n: &f.s.NetIn, lastIO: &f.lastIO}
+	l := &linkIO{conn: conn, br: bufio.NewReaderSize(in, 64<<10), f: f}
 	f.state.Store(FollowHandshake)
 	if err := f.handshake(l); err != nil {
 		return err
@@ -193,18 +193,11 @@ func (f *Follower) session(ctx context.Context) error {
 	return f.stream(ctx, l)
 }
 
-// linkIO is the connection to the primary with read deadlines.
+// linkIO is the connection to the primary, read through a socketReader.
 type linkIO struct {
-	conn    net.Conn
-	br      *bufio.Reader
-	timeout time.Duration
-	f       *Follower
-}
-
-func (l *linkIO) deadline() {
-	if l.timeout > 0 {
-		l.conn.SetReadDeadline(time.Now().Add(l.timeout))
-	}
+	conn net.Conn
+	br   *bufio.Reader
+	f    *Follower
 }
 
 func (l *linkIO) send(args ...string) error {
@@ -221,12 +214,10 @@ func (l *linkIO) send(args ...string) error {
 // keepalives while it prepares a sync.
 func (l *linkIO) line() (string, error) {
 	for {
-		l.deadline()
 		s, err := l.br.ReadString('\n')
 		if err != nil {
 			return "", err
 		}
-		l.f.lastIO.Store(time.Now().UnixMilli())
 		if s = strings.TrimRight(s, "\r\n"); s != "" {
 			return s, nil
 		}
@@ -437,10 +428,8 @@ func (f *Follower) receive(l *linkIO) (string, error) {
 func (f *Follower) copyN(l *linkIO, w io.Writer, n int64) error {
 	buf := make([]byte, 64<<10)
 	for n > 0 {
-		l.deadline()
 		k, err := l.br.Read(buf[:min(int64(len(buf)), n)])
 		if k > 0 {
-			f.lastIO.Store(time.Now().UnixMilli())
 			f.syncRead.Add(int64(k))
 			if _, werr := w.Write(buf[:k]); werr != nil {
 				return werr
@@ -461,12 +450,10 @@ func (f *Follower) copyN(l *linkIO, w io.Writer, n int64) error {
 func (f *Follower) copyToMark(l *linkIO, w io.Writer, mark []byte) error {
 	var held []byte
 	for {
-		l.deadline()
 		if _, err := l.br.Peek(1); err != nil {
 			return err
 		}
 		chunk, _ := l.br.Peek(l.br.Buffered())
-		f.lastIO.Store(time.Now().UnixMilli())
 		data := append(held, chunk...)
 		if i := bytes.Index(data, mark); i >= 0 {
 			used := i + len(mark) - len(held) // bytes of chunk up to the mark's end
@@ -494,19 +481,9 @@ func (f *Follower) stream(ctx context.Context, l *linkIO) error {
 	r := &commandReader{br: l.br}
 	inMulti := false
 	for ctx.Err() == nil {
-		// Only a command that starts with a read from the socket needs
-		// the deadline renewed and the time of the last I/O noted: the
-		// rest of a batch is in the buffer already.
-		fresh := l.br.Buffered() == 0
-		if fresh {
-			l.deadline()
-		}
 		args, size, err := r.next()
 		if err != nil {
 			return err
-		}
-		if fresh {
-			f.lastIO.Store(time.Now().UnixMilli())
 		}
 		if int64(len(r.raw)) != size {
 			return errProtocol
@@ -565,14 +542,26 @@ func (f *Follower) ackEverySecond(stop chan struct{}) {
 	}
 }
 
-// countingReader counts what it reads into n.
-type countingReader struct {
-	r io.Reader
-	n *atomic.Int64
+// socketReader reads the link's socket for its bufio.Reader. Before each
+// read it renews the read deadline, so repl-timeout bounds a silence of
+// the primary however the bytes split into commands (once per read, not
+// per command: a read brings many); it counts the bytes into n and notes
+// when they came in lastIO (master_last_io_seconds_ago).
+type socketReader struct {
+	conn    net.Conn
+	timeout time.Duration
+	n       *atomic.Int64
+	lastIO  *atomic.Int64
 }
 
-func (c countingReader) Read(p []byte) (int, error) {
-	k, err := c.r.Read(p)
-	c.n.Add(int64(k))
+func (s socketReader) Read(p []byte) (int, error) {
+	if s.timeout > 0 {
+		s.conn.SetReadDeadline(time.Now().Add(s.timeout))
+	}
+	k, err := s.conn.Read(p)
+	if k > 0 {
+		s.n.Add(int64(k))
+		s.lastIO.Store(time.Now().UnixMilli())
+	}
 	return k, err
 }

@@ -130,7 +130,7 @@ func (l *Link) run() {
 	}
 	var pause *time.Timer
 	for {
-		data, err := l.take()
+		data, more, err := l.take()
 		if err != nil {
 			l.s.log.Warn("dropping replica", "replica", l.addr, "error", err)
 			return
@@ -152,8 +152,9 @@ func (l *Link) run() {
 		}
 		// Let the next effects gather (direct.go); a direct link's
 		// goroutine only sends what a loop left, and a sync-mode write
-		// waits for it.
-		if batch := l.s.Settings().AsyncBatch; batch > 0 && !direct {
+		// waits for it. With more waiting already (a replica catching
+		// up, effects larger than a read), it goes on without a pause.
+		if batch := l.s.Settings().AsyncBatch; batch > 0 && !direct && !more {
 			if pause == nil {
 				pause = time.NewTimer(batch)
 			} else {
@@ -170,24 +171,24 @@ func (l *Link) run() {
 	}
 }
 
-// take returns the next bytes to send, and moves next past them; it
-// returns none while an event loop is writing (which wakes run when it
-// leaves bytes behind).
-func (l *Link) take() ([]byte, error) {
+// take returns the next bytes to send, and moves next past them, and
+// whether more bytes wait after them; it returns none while an event loop
+// is writing (which wakes run when it leaves bytes behind).
+func (l *Link) take() ([]byte, bool, error) {
 	s := l.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if hard := s.Settings().OutputHardLimit; hard > 0 && s.stream.end-l.next > hard {
-		return nil, errTooSlow
+		return nil, false, errTooSlow
 	}
 	if l.writing {
-		return nil, nil
+		return nil, false, nil
 	}
 	data := s.stream.read(l.next, sendChunk)
 	l.next += int64(len(data))
 	l.writing = len(data) > 0
 	s.trim()
-	return data, nil
+	return data, l.next < s.stream.end, nil
 }
 
 // Ack records the replica's acknowledged offset (REPLCONF ACK).

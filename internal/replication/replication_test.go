@@ -294,3 +294,52 @@ func TestAsyncBatchWindow(t *testing.T) {
 		}
 	}
 }
+
+// TestReplicaTimeoutCountsSilenceOnly: repl-timeout on a replica bounds
+// how long its primary may stay silent, not how long a stream of large
+// values may take to apply: under a continuous stream of values larger
+// than the replica's read buffer the link stays up.
+func TestReplicaTimeoutCountsSilenceOnly(t *testing.T) {
+	ctx := context.Background()
+	p := start(t, "")
+	r := start(t, "", p.replicaOf(), "repl-timeout 1")
+	waitLinked(t, r)
+	// About 50 MB/s for 3 s: a stream that never pauses for a second,
+	// and that a replica keeps up with (faster, the primary drops it at
+	// its output buffer limit, as Redis does).
+	value := strings.Repeat("v", 200<<10)
+	for i, stop := 0, time.Now().Add(3*time.Second); time.Now().Before(stop); i++ {
+		if err := p.c.Set(ctx, key("big", i%50), value, 0).Err(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(4 * time.Millisecond)
+	}
+	waitCaughtUp(t, p, r)
+	if full, partial := p.infoInt(t, "stats", "sync_full"), p.infoInt(t, "stats", "sync_partial_ok"); full != 1 || partial != 0 {
+		t.Fatalf("sync_full=%d sync_partial_ok=%d: the replica's link dropped under load\nreplica:\n%s\nprimary:\n%s", full, partial, r.Log(), p.Log())
+	}
+}
+
+// TestAsyncBatchBacklogUnpaused: the batch window holds back only a
+// stream that has caught up; a backlog of many megabytes goes out
+// without a pause between its chunks.
+func TestAsyncBatchBacklogUnpaused(t *testing.T) {
+	ctx := context.Background()
+	p := start(t, "", "repl-async-batch-usec 100000")
+	r := start(t, "", p.replicaOf())
+	waitLinked(t, r)
+	value := strings.Repeat("v", 1<<20)
+	pipe := p.c.Pipeline()
+	for i := range 24 {
+		pipe.Set(ctx, key("mb", i), value, 0)
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Paused 100 ms per 256 KB chunk, 24 MB would take 9.6 s.
+	begin := time.Now()
+	eventually(t, 5*time.Second, "the last value on the replica", func() bool {
+		return r.c.Exists(ctx, key("mb", 23)).Val() == 1
+	})
+	t.Logf("24 MB reached the replica %v after the pipeline's reply", time.Since(begin))
+}
