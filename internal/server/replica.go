@@ -76,7 +76,20 @@ func (s *replStream) Write(p []byte) error {
 		s.c.srv.netReplOut.Add(int64(n))
 		return err
 	}
-	for s.queued.Load()+s.outbound.Load() > streamWindow {
+	if err := s.drain(streamWindow, 5*time.Millisecond); err != nil {
+		return err
+	}
+	if s.c.killed.Load() {
+		return net.ErrClosed
+	}
+	return s.async(p)
+}
+
+// drain waits until what is queued for the loop plus what gnet still
+// holds unsent is at most limit, looking again at least every poll; it
+// fails once the connection is closed.
+func (s *replStream) drain(limit int64, poll time.Duration) error {
+	for s.queued.Load()+s.outbound.Load() > limit {
 		if s.c.killed.Load() {
 			return net.ErrClosed
 		}
@@ -85,13 +98,10 @@ func (s *replStream) Write(p []byte) error {
 		}
 		select {
 		case <-s.signal:
-		case <-time.After(5 * time.Millisecond):
+		case <-time.After(poll):
 		}
 	}
-	if s.c.killed.Load() {
-		return net.ErrClosed
-	}
-	return s.async(p)
+	return nil
 }
 
 func (s *replStream) async(p []byte) error {
@@ -119,17 +129,8 @@ func (s *replStream) async(p []byte) error {
 // connection, then opens the duplicate of its socket that the stream is
 // written to from then on (replication.DirectStream).
 func (s *replStream) GoDirect() error {
-	for s.queued.Load() > 0 || s.outbound.Load() > 0 {
-		if s.c.killed.Load() {
-			return net.ErrClosed
-		}
-		if s.queued.Load() == 0 {
-			s.async(nil) // learn how much gnet still holds
-		}
-		select {
-		case <-s.signal:
-		case <-time.After(time.Millisecond):
-		}
+	if err := s.drain(0, time.Millisecond); err != nil {
+		return err
 	}
 	fd, err := s.c.gc.Dup()
 	if err != nil {
