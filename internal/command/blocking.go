@@ -44,7 +44,7 @@ type blockedClient struct {
 // timedOut answers a client taken out of the queues because its time
 // ran out; the command counts as called then, as in Redis.
 func (b *blockedClient) timedOut() {
-	b.spec.stats.calls.Add(1)
+	b.spec.stats.on(0).calls.Add(1) // on a timer's goroutine, no loop's
 	b.conn.Unblock(replyBytes(b.conn.Proto(), b.timeoutReply))
 }
 
@@ -183,7 +183,7 @@ func (c *Ctx) serveBlocked(ready []engine.ReadyKey) {
 			var out bytes.Buffer
 			w := resp.NewWriter(&out)
 			w.Proto = b.conn.Proto()
-			sc := &Ctx{Args: b.args, W: w, Conn: b.conn, Node: c.Node, Txn: txn, serving: true}
+			sc := &Ctx{Args: b.args, W: w, Conn: b.conn, Node: c.Node, Txn: txn, Stripe: c.Stripe, serving: true}
 			c.Node.Table.run(sc, b.spec)
 			reg.mu.Lock()
 			b.serving = false
@@ -291,11 +291,11 @@ func clientUnblock(c *Ctx) {
 		return
 	}
 	reply := b.timeoutReply
-	b.spec.stats.calls.Add(1)
+	b.spec.stats.on(c.Stripe).calls.Add(1)
 	if asError {
 		const unblocked = "UNBLOCKED client unblocked via CLIENT UNBLOCK"
 		reply = func(w *resp.Writer) { w.Error(unblocked) }
-		b.spec.stats.failed.Add(1)
+		b.spec.stats.on(c.Stripe).failed.Add(1)
 		c.Node.Table.countError(unblocked)
 	}
 	b.conn.Unblock(replyBytes(b.conn.Proto(), reply))

@@ -126,6 +126,9 @@ type Ctx struct {
 	Conn Conn
 	Node *Node
 	Txn  *engine.Txn
+	// Stripe is the stripe (package stripe) of the event loop the
+	// command runs on: its counters are added there.
+	Stripe int
 
 	spec   *Spec
 	failed bool
@@ -209,13 +212,13 @@ func (t *Table) Exec(c *Ctx) {
 		return
 	}
 	if spec.Flags&NoAuth == 0 && !c.Conn.Authenticated() {
-		spec.stats.rejected.Add(1)
+		spec.stats.on(c.Stripe).rejected.Add(1)
 		c.Error(errNoAuth)
 		c.abortMulti()
 		return
 	}
 	if c.refusedByPersistence(spec) || c.refusedByReplication(spec) {
-		spec.stats.rejected.Add(1)
+		spec.stats.on(c.Stripe).rejected.Add(1)
 		c.abortMulti()
 		return
 	}
@@ -226,13 +229,13 @@ func (t *Table) Exec(c *Ctx) {
 	}
 	if c.multi != nil && !runsInMulti(spec) {
 		if spec.Flags&NoMulti != 0 {
-			spec.stats.rejected.Add(1)
+			spec.stats.on(c.Stripe).rejected.Add(1)
 			c.Error(errNotInMulti)
 			c.abortMulti()
 			return
 		}
 		if !c.memoryFor(spec.Flags) {
-			spec.stats.rejected.Add(1)
+			spec.stats.on(c.Stripe).rejected.Add(1)
 			c.abortMulti()
 			return
 		}
@@ -246,12 +249,12 @@ func (t *Table) Exec(c *Ctx) {
 		needs = c.multi.flags // EXEC needs what its commands need
 	}
 	if !c.memoryFor(needs) {
-		spec.stats.rejected.Add(1)
+		spec.stats.on(c.Stripe).rejected.Add(1)
 		c.abortMulti()
 		return
 	}
 	if c.refusedWhileSubscribed(spec) {
-		spec.stats.rejected.Add(1)
+		spec.stats.on(c.Stripe).rejected.Add(1)
 		return
 	}
 	if pass == besideScript || spec.ownsGate {
@@ -324,13 +327,14 @@ func (t *Table) run(c *Ctx, spec *Spec) {
 	if c.parked || c.wouldBlock {
 		return
 	}
-	spec.stats.usec.Add(took.Microseconds())
-	spec.stats.calls.Add(1)
+	st := spec.stats.on(c.Stripe)
+	st.usec.Add(took.Microseconds())
+	st.calls.Add(1)
 	if c.failed {
-		spec.stats.failed.Add(1)
+		st.failed.Add(1)
 	}
 	if spec.latency != nil {
-		spec.latency.ObserveLatency(took)
+		spec.latency.ObserveLatency(c.Stripe, took)
 	}
 }
 
@@ -349,7 +353,7 @@ func (t *Table) resolve(c *Ctx) *Spec {
 		return nil
 	}
 	if !arityOK(spec, len(c.Args)) {
-		spec.stats.rejected.Add(1)
+		spec.stats.on(c.Stripe).rejected.Add(1)
 		c.Error("ERR wrong number of arguments for '" + spec.fullName + "' command")
 		return nil
 	}
@@ -362,7 +366,7 @@ func (t *Table) resolve(c *Ctx) *Spec {
 			return nil
 		}
 		if !arityOK(sub, len(c.Args)) {
-			sub.stats.rejected.Add(1)
+			sub.stats.on(c.Stripe).rejected.Add(1)
 			c.Error("ERR wrong number of arguments for '" + sub.fullName + "' command")
 			return nil
 		}
@@ -440,7 +444,8 @@ type CommandStat struct {
 func (t *Table) Stats() []CommandStat {
 	var out []CommandStat
 	visit := func(s *Spec) {
-		st := CommandStat{s.fullName, s.stats.calls.Load(), s.stats.usec.Load(), s.stats.rejected.Load(), s.stats.failed.Load()}
+		st := CommandStat{Name: s.fullName}
+		st.Calls, st.Usec, st.Rejected, st.Failed = s.stats.sum()
 		if st.Calls+st.Rejected+st.Failed > 0 {
 			out = append(out, st)
 		}
@@ -458,10 +463,7 @@ func (t *Table) Stats() []CommandStat {
 func (t *Table) ResetStats() {
 	for _, s := range t.cmds {
 		for _, x := range append([]*Spec{s}, s.Subcommands...) {
-			x.stats.calls.Store(0)
-			x.stats.usec.Store(0)
-			x.stats.rejected.Store(0)
-			x.stats.failed.Store(0)
+			x.stats.reset()
 		}
 	}
 	t.errMu.Lock()

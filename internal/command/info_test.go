@@ -261,3 +261,44 @@ func TestInfoCommandAndErrorStats(t *testing.T) {
 		t.Errorf("INFO errorstats after RESETSTAT = %q", errs)
 	}
 }
+
+// TestStatsSumEveryLoop: commands from connections on several event
+// loops at once are each counted once in INFO commandstats and
+// total_net_input_bytes, which add up what every loop counted.
+func TestStatsSumEveryLoop(t *testing.T) {
+	s := testserver.Start(t, "io-threads 4")
+	const conns, each = 8, 500
+	incr := "*2\r\n$4\r\nINCR\r\n$7\r\ncounter\r\n"
+	admin := s.Raw(t)
+	admin.Do("CONFIG", "RESETSTAT")
+	clients := make([]*testserver.Raw, conns)
+	for i := range clients {
+		clients[i] = s.Raw(t)
+	}
+	// Every connection's commands are sent before any reply is read, so
+	// the loops run them at the same time.
+	for _, c := range clients {
+		c.Send(strings.Repeat(incr, each))
+	}
+	for _, c := range clients {
+		for range each {
+			if reply := c.ReadLine(); !strings.HasPrefix(reply, ":") {
+				t.Fatalf("INCR = %q", reply)
+			}
+		}
+	}
+	if got := admin.Do("GET", "counter"); got != "$4\r\n4000\r\n" {
+		t.Fatalf("GET counter = %q", got)
+	}
+	stats := srvInfo(t, admin, "commandstats")
+	if !regexp.MustCompile(`(?m)^cmdstat_incr:calls=4000,`).MatchString(stats) {
+		t.Errorf("INFO commandstats = %q, want 4000 INCR calls", stats)
+	}
+	// Input since RESETSTAT: the INCRs, the GET and the INFOs so far.
+	in := srvInfoInt(t, srvInfo(t, admin, "stats"), "total_net_input_bytes")
+	want := int64(conns*each*len(incr)) + int64(len("*2\r\n$3\r\nGET\r\n$7\r\ncounter\r\n")) +
+		int64(len("*2\r\n$4\r\nINFO\r\n$12\r\ncommandstats\r\n")) + int64(len("*2\r\n$4\r\nINFO\r\n$5\r\nstats\r\n"))
+	if in != want {
+		t.Errorf("total_net_input_bytes = %d, want %d", in, want)
+	}
+}

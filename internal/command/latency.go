@@ -3,9 +3,10 @@ package command
 import "time"
 
 // LatencyObserver records how long executions of one command took. The
-// metrics package implements it with a histogram per command.
+// metrics package implements it with a histogram per command, striped
+// (package stripe): stripe is the Ctx's.
 type LatencyObserver interface {
-	ObserveLatency(d time.Duration)
+	ObserveLatency(stripe int, d time.Duration)
 }
 
 // SetLatencyObservers gives every command and subcommand the observer

@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/shoal-cache/shoal/internal/resp"
+	"github.com/shoal-cache/shoal/internal/stripe"
 )
 
 // Replayer runs the commands of a log being loaded (the AOF), as Redis's
@@ -19,7 +20,9 @@ type Replayer struct {
 // NewReplayer returns a Replayer for n.
 func (n *Node) NewReplayer() *Replayer {
 	r := &Replayer{}
-	r.ctx = Ctx{W: resp.NewWriter(io.Discard), Conn: &r.conn, Node: n, Txn: n.Engine.NewTxn(), loading: true}
+	// A stripe of its own: a replica applies its stream while its event
+	// loops serve reads.
+	r.ctx = Ctx{W: resp.NewWriter(io.Discard), Conn: &r.conn, Node: n, Txn: n.Engine.NewTxn(), Stripe: stripe.Count - 1, loading: true}
 	return r
 }
 

@@ -69,7 +69,7 @@ func (h *scriptHost) reset(c *Ctx, job *scriptJob, r *scriptRun) {
 	}
 	h.conn = scriptConn{Conn: c.Conn, db: c.Conn.DB(), proto: 2}
 	h.startDB = h.conn.db
-	h.inner = Ctx{W: h.inner.W, Conn: &h.conn, Node: c.Node, Txn: job.txn, inExec: true, batch: c.batch}
+	h.inner = Ctx{W: h.inner.W, Conn: &h.conn, Node: c.Node, Txn: job.txn, Stripe: c.Stripe, inExec: true, batch: c.batch}
 }
 
 // release drops what h holds of the script that ended.
@@ -86,7 +86,7 @@ func (h *scriptHost) Call(args [][]byte, proto int) ([]byte, string) {
 		h.errors++
 		h.c.Node.Table.countError(refused)
 		if spec != nil {
-			spec.stats.rejected.Add(1)
+			spec.stats.on(h.c.Stripe).rejected.Add(1)
 		}
 		return nil, refused
 	}

@@ -359,7 +359,7 @@ func (c *Ctx) busyPass(spec *Spec, r *scriptRun) scriptPass {
 // refuseBusy replies -BUSY. EXEC is refused as Redis refuses it: the
 // transaction is discarded with EXECABORT.
 func (c *Ctx) refuseBusy(spec *Spec) {
-	spec.stats.rejected.Add(1)
+	spec.stats.on(c.Stripe).rejected.Add(1)
 	if spec.Name == "exec" && c.multi != nil {
 		c.endMulti()
 		c.unwatch()

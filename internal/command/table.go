@@ -5,6 +5,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/shoal-cache/shoal/internal/stripe"
 )
 
 // Flags are a command's properties, as Redis's command table names them.
@@ -99,8 +101,38 @@ func (s *Spec) FullName() string { return s.fullName }
 // Parent returns the container of a subcommand, nil for a command.
 func (s *Spec) Parent() *Spec { return s.parent }
 
+// cmdStats are a command's INFO commandstats counters, a stripe per
+// event loop (package stripe): every call adds to them.
 type cmdStats struct {
+	cells [stripe.Count]cmdCell
+}
+
+type cmdCell struct {
 	calls, usec, rejected, failed atomic.Int64
+	_                             [32]byte // to a cache line
+}
+
+// on returns the counters of stripe s.
+func (st *cmdStats) on(s int) *cmdCell { return &st.cells[stripe.Of(s)] }
+
+// sum returns the counters over every stripe.
+func (st *cmdStats) sum() (calls, usec, rejected, failed int64) {
+	for i := range st.cells {
+		x := &st.cells[i]
+		calls, usec = calls+x.calls.Load(), usec+x.usec.Load()
+		rejected, failed = rejected+x.rejected.Load(), failed+x.failed.Load()
+	}
+	return
+}
+
+func (st *cmdStats) reset() {
+	for i := range st.cells {
+		x := &st.cells[i]
+		x.calls.Store(0)
+		x.usec.Store(0)
+		x.rejected.Store(0)
+		x.failed.Store(0)
+	}
 }
 
 // Table is the set of commands a node serves, keyed by lower-case name.

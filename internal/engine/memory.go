@@ -20,6 +20,12 @@ const expireIndexBytes = 10
 // by the difference. The caller holds the shard lock.
 func (sh *shard) account() {
 	n := sh.arena.Used() + sh.objBytes + int64(sh.expires.count)*expireIndexBytes
+	if n == sh.used {
+		// No add: even an add of 0 takes the shared total's cache line
+		// from whichever core wrote last, and most in-place writes
+		// (INCR, SET of a same-sized value) change no size.
+		return
+	}
 	sh.dataset.Add(n - sh.used)
 	sh.used = n
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/shoal-cache/shoal/internal/command"
+	"github.com/shoal-cache/shoal/internal/stripe"
 )
 
 // latencyBounds are the upper bounds of the latency buckets: most
@@ -24,24 +25,48 @@ var latencyBounds = [...]time.Duration{
 }
 
 // latencyHistogram counts one command's executions by duration. It is a
-// command.LatencyObserver: an observation is two atomic adds, and the
-// histogram Prometheus sees is built from the counts at scrape time.
+// command.LatencyObserver: an observation is two atomic adds on the
+// stripe of the command's event loop (package stripe), and the histogram
+// Prometheus sees is built from the stripes' counts at scrape time.
 type latencyHistogram struct {
-	spec *command.Spec
+	spec    *command.Spec
+	stripes [stripe.Count]latencyCounts
+}
+
+type latencyCounts struct {
 	// counts[i] is the number of durations in (bound[i-1], bound[i]];
 	// the last one counts those above every bound.
 	counts [len(latencyBounds) + 1]atomic.Uint64
 	sumNs  atomic.Int64
+	_      [24]byte // to a multiple of a cache line
 }
 
-// ObserveLatency records one execution.
-func (h *latencyHistogram) ObserveLatency(d time.Duration) {
+// ObserveLatency records one execution on stripe s.
+func (h *latencyHistogram) ObserveLatency(s int, d time.Duration) {
 	i := 0
 	for i < len(latencyBounds) && d > latencyBounds[i] {
 		i++
 	}
-	h.counts[i].Add(1)
-	h.sumNs.Add(int64(d))
+	st := &h.stripes[stripe.Of(s)]
+	st.counts[i].Add(1)
+	st.sumNs.Add(int64(d))
+}
+
+// count returns bucket i summed over the stripes.
+func (h *latencyHistogram) count(i int) uint64 {
+	var n uint64
+	for s := range h.stripes {
+		n += h.stripes[s].counts[i].Load()
+	}
+	return n
+}
+
+func (h *latencyHistogram) sum() time.Duration {
+	var ns int64
+	for s := range h.stripes {
+		ns += h.stripes[s].sumNs.Load()
+	}
+	return time.Duration(ns)
 }
 
 // metric returns the histogram as Prometheus wants it: cumulative bucket
@@ -52,14 +77,14 @@ func (h *latencyHistogram) metric(desc *prometheus.Desc) (prometheus.Metric, boo
 	buckets := make(map[float64]uint64, len(latencyBounds))
 	var total uint64
 	for i, bound := range latencyBounds {
-		total += h.counts[i].Load()
+		total += h.count(i)
 		buckets[bound.Seconds()] = total
 	}
-	total += h.counts[len(latencyBounds)].Load()
+	total += h.count(len(latencyBounds))
 	if total == 0 {
 		return nil, false
 	}
-	sum := time.Duration(h.sumNs.Load()).Seconds()
+	sum := h.sum().Seconds()
 	m, err := prometheus.NewConstHistogram(desc, total, sum, buckets, h.spec.FullName())
 	return m, err == nil
 }

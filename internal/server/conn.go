@@ -12,6 +12,7 @@ import (
 
 	"github.com/shoal-cache/shoal/internal/command"
 	"github.com/shoal-cache/shoal/internal/resp"
+	"github.com/shoal-cache/shoal/internal/stripe"
 )
 
 // flushThreshold bounds the replies buffered within one batch, so a client
@@ -70,11 +71,11 @@ func newConn(s *Server, gc gnet.Conn, id int64) *conn {
 		addr: gc.RemoteAddr().String(), laddr: s.addr.String(), fd: gc.Fd()}
 	c.loop = s.loopOf(gc.EventLoop())
 	c.rd = resp.NewReader(&c.in)
-	c.wr = resp.NewWriter(outbound{gc, &s.netOut})
+	c.wr = resp.NewWriter(outbound{gc, &s.netOut, c.loop.stripe})
 	c.proto.Store(2)
 	c.authed.Store(s.node.Config.String("requirepass") == "")
 	c.lastActive.Store(c.created.UnixMilli())
-	c.ctx = command.Ctx{W: c.wr, Conn: c, Node: s.node, Txn: s.node.Engine.NewTxn()}
+	c.ctx = command.Ctx{W: c.wr, Conn: c, Node: s.node, Txn: s.node.Engine.NewTxn(), Stripe: c.loop.stripe}
 	return c
 }
 
@@ -92,13 +93,14 @@ func (in *inbound) Read(p []byte) (int, error) {
 
 // outbound writes replies to the connection from its event loop.
 type outbound struct {
-	gc gnet.Conn
-	n  *atomic.Int64
+	gc     gnet.Conn
+	n      *stripe.Counter
+	stripe int
 }
 
 func (o outbound) Write(p []byte) (int, error) {
 	n, err := o.gc.Write(p)
-	o.n.Add(int64(n))
+	o.n.Add(o.stripe, int64(n))
 	return n, err
 }
 
@@ -208,7 +210,7 @@ func (c *conn) Block() { c.blocked.Store(true) }
 // two keep their order; the callback runs on the loop once it is out.
 func (c *conn) Unblock(reply []byte) {
 	_ = c.gc.AsyncWrite(reply, func(gnet.Conn, error) error {
-		c.srv.netOut.Add(int64(len(reply)))
+		c.srv.netOut.Add(c.loop.stripe, int64(len(reply)))
 		c.blocked.Store(false)
 		if c.traffic(nil) == gnet.Close {
 			return c.gc.Close()

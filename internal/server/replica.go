@@ -264,20 +264,28 @@ func (c *conn) unblockHere(reply []byte) {
 		return
 	}
 	n, _ := c.gc.Write(reply)
-	c.srv.netOut.Add(int64(n))
+	c.srv.netOut.Add(c.loop.stripe, int64(n))
 	c.blocked.Store(false)
 	if c.traffic(nil) == gnet.Close {
 		c.gc.Close()
 	}
 }
 
-// loopState is what an event loop keeps for itself: whether it has a
-// flush of the replication stream queued.
-type loopState struct{ flushQueued bool }
+// loopState is what an event loop keeps for itself: its stripe of the
+// counters (package stripe), and whether it has a flush of the
+// replication stream queued.
+type loopState struct {
+	stripe      int
+	flushQueued bool
+}
 
-// loopOf returns the state of event loop el.
+// loopOf returns the state of event loop el, numbering the loops in the
+// order they are first seen.
 func (s *Server) loopOf(el gnet.EventLoop) *loopState {
-	ls, _ := s.loops.LoadOrStore(el, &loopState{})
+	if ls, ok := s.loops.Load(el); ok {
+		return ls.(*loopState)
+	}
+	ls, _ := s.loops.LoadOrStore(el, &loopState{stripe: int(s.loopsSeen.Add(1) - 1)})
 	return ls.(*loopState)
 }
 

@@ -38,6 +38,7 @@ import (
 	"github.com/panjf2000/gnet/v2"
 
 	"github.com/shoal-cache/shoal/internal/command"
+	"github.com/shoal-cache/shoal/internal/stripe"
 )
 
 // tickInterval is how often idle clients are looked for. Redis checks
@@ -61,9 +62,10 @@ type Server struct {
 	closed bool
 
 	totalConns, rejected atomic.Int64
-	netIn, netOut        atomic.Int64
-	netReplOut           atomic.Int64 // to replicas (replica.go)
-	loops                sync.Map     // gnet.EventLoop → *loopState (replica.go)
+	netIn, netOut        stripe.Counter // by event loop: every batch adds
+	netReplOut           atomic.Int64   // to replicas (replica.go)
+	loops                sync.Map       // gnet.EventLoop → *loopState (replica.go)
+	loopsSeen            atomic.Int64
 }
 
 // New returns a server that runs commands on node. It registers itself as
@@ -166,7 +168,7 @@ func (s *Server) OnTraffic(gc gnet.Conn) gnet.Action {
 		return gnet.Close
 	}
 	data, _ := gc.Next(-1)
-	s.netIn.Add(int64(len(data)))
+	s.netIn.Add(c.loop.stripe, int64(len(data)))
 	return c.traffic(data)
 }
 
@@ -269,8 +271,8 @@ func (s *Server) Stats() command.ClientStats {
 func (s *Server) ResetStats() {
 	s.totalConns.Store(0)
 	s.rejected.Store(0)
-	s.netIn.Store(0)
-	s.netOut.Store(0)
+	s.netIn.Reset()
+	s.netOut.Reset()
 	s.netReplOut.Store(0)
 }
 
