@@ -268,7 +268,7 @@ func (t *Table) Exec(c *Ctx) {
 		c.Node.gate.unlock()
 		return
 	}
-	slot := int(uint64(c.Conn.ID()) % gateSlots)
+	slot := c.gateSlot()
 	c.Node.gate.enter(slot)
 	t.run(c, spec)
 	c.serveReady()

@@ -1,6 +1,10 @@
 package command
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/shoal-cache/shoal/internal/stripe"
+)
 
 // Transactions: MULTI queues commands, EXEC runs them as one step that no
 // other client's command interleaves with, DISCARD drops them. WATCH makes
@@ -189,6 +193,10 @@ type gate struct {
 }
 
 const gateSlots = 16
+
+// gateSlot is the side of the gate c enters: its event loop's (stripe),
+// so that loops entering at once take and release different cache lines.
+func (c *Ctx) gateSlot() int { return stripe.Of(c.Stripe) % gateSlots }
 
 func (g *gate) enter(slot int) { g.slots[slot].RLock() }
 func (g *gate) leave(slot int) { g.slots[slot].RUnlock() }

@@ -60,9 +60,12 @@ type runners struct {
 }
 
 // take returns a free runner, making one if needed, or nil when as many
-// as can run at once are running.
-func (rs *runners) take() (*scriptRunner, int) {
-	for i := range rs.slots {
+// as can run at once are running. The search starts at the runner of the
+// caller's event loop (its stripe): a VM used by one loop stays in that
+// core's cache instead of moving between loops run by run.
+func (rs *runners) take(stripe int) (*scriptRunner, int) {
+	for n := range rs.slots {
+		i := (stripe + n) % len(rs.slots)
 		s := &rs.slots[i]
 		if !s.busy.CompareAndSwap(false, true) {
 			continue
@@ -135,7 +138,7 @@ func (c *Ctx) runBeside(job *scriptJob) bool {
 	if job.fn != nil {
 		return false
 	}
-	slot := int(uint64(c.Conn.ID()) % gateSlots)
+	slot := c.gateSlot()
 	c.Node.gate.enter(slot)
 	// The hints change only behind the exclusive gate.
 	h := e.hints[job.key()]
@@ -143,7 +146,7 @@ func (c *Ctx) runBeside(job *scriptJob) bool {
 		c.Node.gate.leave(slot)
 		return false
 	}
-	runner, slotOfRunner := e.runners.take()
+	runner, slotOfRunner := e.runners.take(c.Stripe)
 	if runner == nil {
 		c.Node.gate.leave(slot)
 		return false
