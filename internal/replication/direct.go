@@ -28,7 +28,8 @@ package replication
 // effect of that window instead of one each, as one beforeSleep write
 // carries every effect of Redis's event-loop iteration. A write after a
 // quiet spell leaves at once; only a busy stream waits, at most that long,
-// and WAIT's GETACK ends the wait (hurryUp).
+// and WAIT's GETACK ends the wait (hurryUp), as does a full batch of
+// effects waiting (fullBatch, fed).
 
 // DirectStream is a Stream that any goroutine may write once its earlier
 // writes are out.
@@ -143,9 +144,13 @@ func (s *State) Flush() {
 func (s *State) fed() {
 	inBatch := s.batches.Load() > 0
 	for _, l := range s.links {
-		if inBatch && l.direct != nil {
+		switch {
+		case inBatch && l.direct != nil:
 			s.unsent.Store(true)
-		} else {
+		case l.gathering && s.stream.end-l.next >= fullBatch:
+			l.gathering = false
+			l.hurryUp()
+		default:
 			l.wakeUp()
 		}
 	}

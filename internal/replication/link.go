@@ -55,6 +55,9 @@ type Link struct {
 	// under s.mu.
 	direct  DirectStream
 	writing bool
+	// gathering is set while run waits out the batch window (under
+	// s.mu): fed ends the wait once a full batch is waiting.
+	gathering bool
 	state   atomic.Int32
 	ack     atomic.Int64 // the offset the replica acknowledged
 	ackAt   atomic.Int64 // when, Unix ms
@@ -117,6 +120,12 @@ func (l *Link) close() {
 // sendChunk is the most one write hands to the connection.
 const sendChunk = 256 << 10
 
+// fullBatch is how much a link gathering effects (repl-async-batch-usec)
+// lets wait before it sends them without waiting out the window: a
+// socket write this large costs little more per byte than a larger one,
+// and a fast stream of large values should not wait the whole window.
+const fullBatch = 64 << 10
+
 // errTooSlow drops a replica whose unsent stream passed the hard limit.
 var errTooSlow = errors.New("replica output buffer hard limit reached")
 
@@ -144,17 +153,20 @@ func (l *Link) run() {
 			continue
 		}
 		err = l.stream.Write(data)
-		l.s.mu.Lock()
-		l.writing = false
-		l.s.mu.Unlock()
-		if err != nil {
-			return
-		}
 		// Let the next effects gather (direct.go); a direct link's
 		// goroutine only sends what a loop left, and a sync-mode write
 		// waits for it. With more waiting already (a replica catching
 		// up, effects larger than a read), it goes on without a pause.
-		if batch := l.s.Settings().AsyncBatch; batch > 0 && !direct && !more {
+		batch := l.s.Settings().AsyncBatch
+		gather := batch > 0 && !direct && !more
+		l.s.mu.Lock()
+		l.writing = false
+		l.gathering = gather
+		l.s.mu.Unlock()
+		if err != nil {
+			return
+		}
+		if gather {
 			if pause == nil {
 				pause = time.NewTimer(batch)
 			} else {
@@ -184,6 +196,7 @@ func (l *Link) take() ([]byte, bool, error) {
 	if l.writing {
 		return nil, false, nil
 	}
+	l.gathering = false
 	data := s.stream.read(l.next, sendChunk)
 	l.next += int64(len(data))
 	l.writing = len(data) > 0

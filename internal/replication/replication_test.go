@@ -295,6 +295,35 @@ func TestAsyncBatchWindow(t *testing.T) {
 	}
 }
 
+// TestAsyncBatchFullSendsEarly: a link gathering effects for its window
+// sends them at once when a full batch (64 KB) waits: a large value does
+// not wait out the window.
+func TestAsyncBatchFullSendsEarly(t *testing.T) {
+	ctx := context.Background()
+	p := start(t, "", "repl-async-batch-usec 1000000", "repl-ping-replica-period 3600")
+	r := start(t, "", p.replicaOf())
+	waitLinked(t, r)
+	arrival := func(key string, size int) time.Duration {
+		t.Helper()
+		begin := time.Now()
+		if err := p.c.Set(ctx, key, strings.Repeat("v", size), 0).Err(); err != nil {
+			t.Fatal(err)
+		}
+		for r.c.Exists(ctx, key).Val() != 1 {
+			if time.Since(begin) > 5*time.Second {
+				t.Fatalf("%s never reached the replica", key)
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+		return time.Since(begin)
+	}
+	time.Sleep(1200 * time.Millisecond) // past the window of the sync's last write
+	arrival("opens-window", 1)          // sent at once; the window opens after it
+	if d := arrival("large", 100<<10); d > 500*time.Millisecond {
+		t.Fatalf("a 100 KB write within the window took %v to reach the replica, want it sent at once", d)
+	}
+}
+
 // TestReplicaTimeoutCountsSilenceOnly: repl-timeout on a replica bounds
 // how long its primary may stay silent, not how long a stream of large
 // values may take to apply: under a continuous stream of values larger
