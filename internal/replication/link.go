@@ -58,9 +58,9 @@ type Link struct {
 	// gathering is set while run waits out the batch window (under
 	// s.mu): fed ends the wait once a full batch is waiting.
 	gathering bool
-	state   atomic.Int32
-	ack     atomic.Int64 // the offset the replica acknowledged
-	ackAt   atomic.Int64 // when, Unix ms
+	state     atomic.Int32
+	ack       atomic.Int64 // the offset the replica acknowledged
+	ackAt     atomic.Int64 // when, Unix ms
 	// inSync is whether the replica counts as in sync (sync mode): it
 	// leaves the set when it holds back a write past the timeout, and
 	// rejoins once it acknowledges everything.
