@@ -2,7 +2,10 @@
 # bench-vs-redis.sh runs the same redis-benchmark workloads against a Shoal
 # node and a real redis-server on this machine, alternating between them for
 # several rounds, and prints the median throughput and latency of each with
-# Shoal's throughput as a ratio of Redis's.
+# Shoal's throughput as a ratio of Redis's, and each server's CPU time per
+# request. Tests run one at a time, so that the CPU time is known per
+# test: on a machine shared with other work it is steadier than
+# throughput, which moves with whatever else runs.
 #
 # Both servers run on free loopback ports without persistence
 # (--save "" --appendonly no) and are stopped when the script exits.
@@ -120,11 +123,13 @@ shoal_port=$(free_port)
 # shellcheck disable=SC2086 # SHOAL_ARGS is a list of flags
 "${server_on[@]}" "$work/shoal" server --port "$shoal_port" --bind 127.0.0.1 --save "" --appendonly no --metrics-addr "" ${SHOAL_ARGS:-} \
 	>"$work/shoal.log" 2>&1 &
+shoal_pid=$!
 pids+=($!)
 redis_port=$(free_port)
 [[ $redis_port != "$shoal_port" ]] || redis_port=$(free_port)
 "${server_on[@]}" "$REDIS_SERVER" --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
 	--daemonize no --logfile "$work/redis.log" >/dev/null 2>&1 &
+redis_pid=$!
 pids+=($!)
 wait_ready "$shoal_port" || die "shoal did not start; see $work/shoal.log"
 wait_ready "$redis_port" || die "redis-server did not start; see $work/redis.log"
@@ -138,22 +143,42 @@ if [[ $EVALSHA == 1 ]]; then
 	fi
 fi
 
-# run_benchmark appends "server,pipeline,round,test,rps,p50,p99" lines.
+# cpu_ticks prints the CPU time (user + system, in clock ticks) process $1
+# has used so far.
+cpu_ticks() {
+	awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+
+# measure runs redis-benchmark with the arguments after $1..$5 (server,
+# its pid, pipeline, round, requests per test) and appends
+# "server,pipeline,round,test,rps,p50,p99,cpu" lines, cpu being the
+# server's CPU time per request of the run in microseconds (for LRANGE,
+# its LPUSH fill included).
+measure() {
+	local server=$1 pid=$2 pipeline=$3 round=$4 reqs=$5 before after
+	shift 5
+	before=$(cpu_ticks "$pid")
+	"${client_on[@]}" "$REDIS_BENCHMARK" --csv "$@" 2>>"$work/benchmark.log" >"$work/run.csv"
+	after=$(cpu_ticks "$pid")
+	awk -F'","' -v s="$server" -v p="$pipeline" -v r="$round" -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" '
+		NR > 1 { gsub(/"/, "", $1); gsub(/"/, "", $NF); row[++n] = s "," p "," r "," $1 "," $2 "," $5 "," $7 }
+		END { for (i = 1; i <= n; i++) print row[i] "," (n * reqs > 0 ? sprintf("%.2f", ticks * 1e6 / hz / (n * reqs)) : "-") }
+	' reqs="$reqs" "$work/run.csv" >>"$work/results.csv"
+}
+
+# run_benchmark measures each test, then EVALSHA, on one server: a test
+# at a time, so that the server's CPU time is known per test.
 run_benchmark() {
-	local server=$1 port=$2 pipeline=$3 round=$4 n=$REQUESTS
+	local server=$1 port=$2 pid=$3 pipeline=$4 round=$5 n=$REQUESTS test
 	[[ $pipeline == 1 ]] || n=$REQUESTS_PIPELINED
-	"${client_on[@]}" "$REDIS_BENCHMARK" -h 127.0.0.1 -p "$port" -t "$TESTS" -c "$CLIENTS" -d "$SIZE" \
-		-r "$KEYSPACE" -n "$n" -P "$pipeline" --csv 2>>"$work/benchmark.log" |
-		awk -F'","' -v s="$server" -v p="$pipeline" -v r="$round" '
-			NR > 1 {
-				gsub(/"/, "", $1); gsub(/"/, "", $NF)
-				print s "," p "," r "," $1 "," $2 "," $5 "," $7
-			}' >>"$work/results.csv"
+	for test in ${TESTS//,/ }; do
+		measure "$server" "$pid" "$pipeline" "$round" "$n" -h 127.0.0.1 -p "$port" -t "$test" -c "$CLIENTS" -d "$SIZE" \
+			-r "$KEYSPACE" -n "$n" -P "$pipeline"
+	done
 	if [[ -n $sha ]]; then
-		"${client_on[@]}" "$REDIS_BENCHMARK" -h 127.0.0.1 -p "$port" -c "$CLIENTS" -r "$KEYSPACE" -n "$n" -P "$pipeline" --csv \
-			evalsha "$sha" 1 "counter:__rand_int__" 2>>"$work/benchmark.log" |
-			awk -F'","' -v s="$server" -v p="$pipeline" -v r="$round" '
-				NR > 1 { gsub(/"/, "", $NF); print s "," p "," r ",EVALSHA," $2 "," $5 "," $7 }' >>"$work/results.csv"
+		measure "$server" "$pid" "$pipeline" "$round" "$n" -h 127.0.0.1 -p "$port" -c "$CLIENTS" -r "$KEYSPACE" -n "$n" -P "$pipeline" \
+			evalsha "$sha" 1 "counter:__rand_int__"
+		sed -i '$ s/^\([^,]*,[^,]*,[^,]*\),[^,]*,/\1,EVALSHA,/' "$work/results.csv"
 	fi
 }
 
@@ -166,9 +191,9 @@ for round in $(seq "$ROUNDS"); do
 	for pipeline in $PIPELINES; do
 		for server in $order; do
 			echo "round $round/$ROUNDS: $server -P $pipeline" >&2
-			port=$shoal_port
-			[[ $server == shoal ]] || port=$redis_port
-			run_benchmark "$server" "$port" "$pipeline" "$round"
+			port=$shoal_port pid=$shoal_pid
+			[[ $server == shoal ]] || port=$redis_port pid=$redis_pid
+			run_benchmark "$server" "$port" "$pid" "$pipeline" "$round"
 		done
 	done
 done
@@ -190,17 +215,22 @@ awk -F, '
 		add($1 SUBSEP w SUBSEP "rps", $5)
 		add($1 SUBSEP w SUBSEP "p50", $6)
 		add($1 SUBSEP w SUBSEP "p99", $7)
+		add($1 SUBSEP w SUBSEP "cpu", $8)
 	}
 	END {
-		fmt = "%-16s %3s %12s %12s %6s %10s %10s %10s %10s\n"
-		printf fmt, "workload", "-P", "shoal rps", "redis rps", "ratio", "shoal p50", "shoal p99", "redis p50", "redis p99"
+		fmt = "%-16s %3s %12s %12s %6s %10s %10s %10s %10s %9s %9s %6s\n"
+		printf fmt, "workload", "-P", "shoal rps", "redis rps", "ratio", "shoal p50", "shoal p99", "redis p50", "redis p99", "shoal cpu", "redis cpu", "cpu r"
 		for (i = 1; i <= nw; i++) {
 			split(order[i], k, SUBSEP)
 			s = median("shoal" SUBSEP order[i] SUBSEP "rps")
 			r = median("redis" SUBSEP order[i] SUBSEP "rps")
+			sc = median("shoal" SUBSEP order[i] SUBSEP "cpu")
+			rc = median("redis" SUBSEP order[i] SUBSEP "cpu")
 			printf fmt, k[1], k[2], sprintf("%.0f", s), sprintf("%.0f", r), (r > 0 ? sprintf("%.2f", s / r) : "-"),
 				median("shoal" SUBSEP order[i] SUBSEP "p50"), median("shoal" SUBSEP order[i] SUBSEP "p99"),
-				median("redis" SUBSEP order[i] SUBSEP "p50"), median("redis" SUBSEP order[i] SUBSEP "p99")
+				median("redis" SUBSEP order[i] SUBSEP "p50"), median("redis" SUBSEP order[i] SUBSEP "p99"),
+				sc, rc, (sc > 0 ? sprintf("%.2f", rc / sc) : "-")
 		}
-		print "(medians of the rounds; latencies in ms)"
+		print "(medians of the rounds; latencies in ms; cpu: the server'"'"'s CPU time per request in µs,"
+		print " cpu r: redis-server'"'"'s over Shoal'"'"'s, above 1 when Shoal spends less; LRANGE'"'"'s includes its fill)"
 	}' "$work/results.csv"
