@@ -181,9 +181,9 @@ func (c *Ctx) Release() {
 func (c *Ctx) resetTransaction() { c.Release() }
 
 // gate lets commands run side by side, and EXEC (later scripts) run with
-// no other command at all. Commands enter one of several read locks, by
-// connection, so that they rarely share a cache line; an exclusive holder
-// takes every one.
+// no other command at all. Commands enter one of several read locks, their
+// event loop's, so that loops do not share a cache line; an exclusive
+// holder takes every one.
 type gate struct {
 	exclusive sync.Mutex
 	slots     [gateSlots]struct {
@@ -192,11 +192,11 @@ type gate struct {
 	}
 }
 
-const gateSlots = 16
+const gateSlots = stripe.Count
 
 // gateSlot is the side of the gate c enters: its event loop's (stripe),
 // so that loops entering at once take and release different cache lines.
-func (c *Ctx) gateSlot() int { return stripe.Of(c.Stripe) % gateSlots }
+func (c *Ctx) gateSlot() int { return stripe.Of(c.Stripe) }
 
 func (g *gate) enter(slot int) { g.slots[slot].RLock() }
 func (g *gate) leave(slot int) { g.slots[slot].RUnlock() }

@@ -90,7 +90,7 @@ type Spec struct {
 	multiKeys bool
 	parent    *Spec
 	subs      map[string]*Spec
-	stats     cmdStats
+	stats     *cmdStats // alone, so that its stripes start on a cache line
 	latency   LatencyObserver // nil unless metrics are on
 }
 
@@ -102,7 +102,9 @@ func (s *Spec) FullName() string { return s.fullName }
 func (s *Spec) Parent() *Spec { return s.parent }
 
 // cmdStats are a command's INFO commandstats counters, a stripe per
-// event loop (package stripe): every call adds to them.
+// event loop (package stripe): every call adds to them. Allocated alone it
+// starts on a cache line (stripe.Counter says why), so no two stripes
+// share one.
 type cmdStats struct {
 	cells [stripe.Count]cmdCell
 }
@@ -166,6 +168,7 @@ func (t *Table) add(s *Spec) {
 		panic("command: duplicate command " + s.Name)
 	}
 	s.fullName = s.Name
+	s.stats = new(cmdStats)
 	_, s.multiKeys = multiKeySpecs[s.fullName]
 	if len(s.Subcommands) > 0 {
 		s.subs = map[string]*Spec{}
@@ -175,6 +178,7 @@ func (t *Table) add(s *Spec) {
 			}
 			sub.parent = s
 			sub.fullName = s.Name + "|" + sub.Name
+			sub.stats = new(cmdStats)
 			_, sub.multiKeys = multiKeySpecs[sub.fullName]
 			if sub.Group == "" {
 				sub.Group = s.Group

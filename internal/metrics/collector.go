@@ -73,7 +73,7 @@ func Register(reg prometheus.Registerer, node *command.Node) (*Collector, error)
 		return nil, err
 	}
 	node.Table.SetLatencyObservers(func(s *command.Spec) command.LatencyObserver {
-		h := &latencyHistogram{spec: s}
+		h := newLatencyHistogram(s)
 		c.latency = append(c.latency, h)
 		return h
 	})

@@ -11,7 +11,7 @@ import (
 )
 
 func TestLatencyHistogram(t *testing.T) {
-	h := &latencyHistogram{spec: command.NewTable().Lookup([]byte("get"))}
+	h := newLatencyHistogram(command.NewTable().Lookup([]byte("get")))
 	desc := prometheus.NewDesc("d", "h", []string{"cmd"}, nil)
 	if _, ok := h.metric(desc); ok {
 		t.Error("an empty histogram is exported")
@@ -62,7 +62,7 @@ func TestLatencyHistogram(t *testing.T) {
 func BenchmarkObserve(b *testing.B) {
 	d := 3 * time.Microsecond
 	b.Run("latencyHistogram", func(b *testing.B) {
-		h := &latencyHistogram{}
+		h := newLatencyHistogram(nil)
 		for b.Loop() {
 			h.ObserveLatency(0, d)
 		}

@@ -197,6 +197,12 @@ func (l *Link) take() ([]byte, bool, error) {
 		return nil, false, nil
 	}
 	l.gathering = false
+	// What a full batch hurried (fed) is taken now: a hurry left from
+	// after the window ended must not cut the next window short.
+	select {
+	case <-l.hurry:
+	default:
+	}
 	data := s.stream.read(l.next, sendChunk)
 	l.next += int64(len(data))
 	l.writing = len(data) > 0

@@ -71,7 +71,7 @@ func newConn(s *Server, gc gnet.Conn, id int64) *conn {
 		addr: gc.RemoteAddr().String(), laddr: s.addr.String(), fd: gc.Fd()}
 	c.loop = s.loopOf(gc.EventLoop())
 	c.rd = resp.NewReader(&c.in)
-	c.wr = resp.NewWriter(outbound{gc, &s.netOut, c.loop.stripe})
+	c.wr = resp.NewWriter(outbound{gc, s.netOut, c.loop.stripe})
 	c.proto.Store(2)
 	c.authed.Store(s.node.Config.String("requirepass") == "")
 	c.lastActive.Store(c.created.UnixMilli())

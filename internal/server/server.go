@@ -62,7 +62,7 @@ type Server struct {
 	closed bool
 
 	totalConns, rejected atomic.Int64
-	netIn, netOut        stripe.Counter // by event loop: every batch adds
+	netIn, netOut        *stripe.Counter // by event loop: every batch adds
 	netReplOut           atomic.Int64   // to replicas (replica.go)
 	loops                sync.Map       // gnet.EventLoop → *loopState (replica.go)
 	loopsSeen            atomic.Int64
@@ -72,6 +72,7 @@ type Server struct {
 // the node's client registry.
 func New(node *command.Node) *Server {
 	s := &Server{node: node, log: node.Log, conns: map[int64]*conn{},
+		netIn: new(stripe.Counter), netOut: new(stripe.Counter),
 		booted: make(chan error, 1), stopped: make(chan struct{})}
 	node.Clients = s
 	return s

@@ -24,6 +24,13 @@ const lineSize = 64
 func Of(n int) int { return n & (Count - 1) }
 
 // Counter is a striped int64. The zero Counter reads 0.
+//
+// Its stripes are a cache line each only if the Counter starts on one,
+// which Go does not promise for a field; allocated alone (new(Counter)),
+// a Counter is 512 bytes, one of the allocator's size classes, and such
+// objects are laid out at multiples of their size from a page-aligned
+// span, so it does (TestNewCounterAligned checks it). Embed one only
+// where the loss of that is acceptable.
 type Counter struct {
 	cells [Count]cell
 }

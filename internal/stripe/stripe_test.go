@@ -45,3 +45,16 @@ func TestCellFillsALine(t *testing.T) {
 		t.Fatalf("cell is %d bytes, want %d", n, lineSize)
 	}
 }
+
+// TestNewCounterAligned: a Counter allocated alone starts on a cache
+// line, so each stripe has a line of its own.
+func TestNewCounterAligned(t *testing.T) {
+	keep := make([]*Counter, 0, 64)
+	for range 64 {
+		c := new(Counter)
+		if p := uintptr(unsafe.Pointer(c)); p%lineSize != 0 {
+			t.Fatalf("new(Counter) at %#x, not on a %d-byte line", p, lineSize)
+		}
+		keep = append(keep, c)
+	}
+}
