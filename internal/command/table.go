@@ -90,7 +90,7 @@ type Spec struct {
 	multiKeys bool
 	parent    *Spec
 	subs      map[string]*Spec
-	stats     *cmdStats // alone, so that its stripes start on a cache line
+	stats     *cmdStats       // alone, so that its stripes start on a cache line
 	latency   LatencyObserver // nil unless metrics are on
 }
 

@@ -63,8 +63,8 @@ type Server struct {
 
 	totalConns, rejected atomic.Int64
 	netIn, netOut        *stripe.Counter // by event loop: every batch adds
-	netReplOut           atomic.Int64   // to replicas (replica.go)
-	loops                sync.Map       // gnet.EventLoop → *loopState (replica.go)
+	netReplOut           atomic.Int64    // to replicas (replica.go)
+	loops                sync.Map        // gnet.EventLoop → *loopState (replica.go)
 	loopsSeen            atomic.Int64
 }
 
