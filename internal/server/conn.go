@@ -28,10 +28,11 @@ type conn struct {
 	gc  gnet.Conn
 	id  int64
 
-	in  inbound
-	rd  *resp.Reader
-	wr  *resp.Writer
-	ctx command.Ctx
+	in     inbound
+	rd     *resp.Reader
+	peeked [][]byte // the keys prefetch found, reused
+	wr     *resp.Writer
+	ctx    command.Ctx
 
 	db, proto  atomic.Int32
 	authed     atomic.Bool
@@ -144,6 +145,7 @@ func (c *conn) runBatch(data []byte) gnet.Action {
 	now := time.Now()
 	c.lastActive.Store(now.UnixMilli())
 	c.ctx.StartBatch(now)
+	c.prefetch(data)
 	c.in.data = data
 	c.rd.MaxBulkLen = c.srv.node.Config.Int("proto-max-bulk-len")
 	for {
@@ -189,6 +191,21 @@ func (c *conn) runBatch(data []byte) gnet.Action {
 			return gnet.Close
 		}
 	}
+}
+
+// prefetch has the engine bring into the cache what the keys of a
+// pipelined batch will read (engine.DB.Prefetch), when the batch starts
+// at a command's start: a client that has authenticated, with nothing
+// left over from its last batch.
+func (c *conn) prefetch(data []byte) {
+	if c.rd.Buffered() > 0 || !c.authed.Load() || len(data) < 64 {
+		return
+	}
+	c.peeked = resp.PeekKeys(data, 32, c.peeked[:0])
+	if len(c.peeked) > 1 {
+		c.srv.node.Engine.DB(int(c.db.Load())).Prefetch(c.peeked)
+	}
+	clear(c.peeked) // they alias the event's bytes
 }
 
 // keep moves input into the reader's buffer without running it: the

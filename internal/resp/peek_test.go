@@ -1,0 +1,86 @@
+package resp
+
+import (
+	"io"
+	"strings"
+	"testing"
+)
+
+func TestPeekKeys(t *testing.T) {
+	tests := []struct {
+		name, in string
+		max      int
+		want     []string
+	}{
+		{"pipeline", "*2\r\n$3\r\nGET\r\n$1\r\na\r\n*3\r\n$3\r\nSET\r\n$2\r\nbb\r\n$1\r\nv\r\n", 32, []string{"a", "bb"}},
+		{"no key", "*1\r\n$4\r\nPING\r\n*2\r\n$4\r\nINCR\r\n$1\r\nk\r\n", 32, []string{"k"}},
+		{"max", "*2\r\n$3\r\nGET\r\n$1\r\na\r\n*2\r\n$3\r\nGET\r\n$1\r\nb\r\n", 1, []string{"a"}},
+		{"incomplete tail", "*2\r\n$3\r\nGET\r\n$1\r\na\r\n*2\r\n$3\r\nGET\r\n$1\r\n", 32, []string{"a"}},
+		{"inline stops", "GET a\r\n*2\r\n$3\r\nGET\r\n$1\r\nb\r\n", 32, nil},
+		{"malformed length", "*2\r\n$x\r\nGET\r\n", 32, nil},
+		{"negative length", "*2\r\n$-1\r\n*2\r\n", 32, nil},
+		{"short body", "*2\r\n$3\r\nGET\r\n$5\r\nab\r\n", 32, nil},
+		{"binary key", "*2\r\n$3\r\nGET\r\n$4\r\na\r\nb\r\n", 32, []string{"a\r\nb"}},
+		{"too many args", "*65\r\n" + strings.Repeat("$1\r\nx\r\n", 65), 32, nil},
+		{"empty", "", 32, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := PeekKeys([]byte(tt.in), tt.max, nil)
+			if len(got) != len(tt.want) {
+				t.Fatalf("PeekKeys = %q, want %q", got, tt.want)
+			}
+			for i := range got {
+				if string(got[i]) != tt.want[i] {
+					t.Fatalf("PeekKeys = %q, want %q", got, tt.want)
+				}
+			}
+		})
+	}
+}
+
+// FuzzPeekKeys: any input gives keys that are slices of it, and the
+// keys of whole commands are those Reader.Next parses.
+func FuzzPeekKeys(f *testing.F) {
+	f.Add([]byte("*2\r\n$3\r\nGET\r\n$1\r\na\r\n*3\r\n$3\r\nSET\r\n$2\r\nbb\r\n$1\r\nv\r\n"))
+	f.Add([]byte("*2\r\n$3\r\nGET\r\n$-1\r\n"))
+	f.Add([]byte("*1\r\n$0\r\n\r\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		keys := PeekKeys(data, 32, nil)
+		r := NewReader(&sliceSource{data: data})
+		r.MaxBulkLen = 1 << 20
+		for _, k := range keys {
+			var args [][]byte
+			for {
+				a, err := r.Next()
+				if err == ErrIncomplete {
+					if r.Fill() != nil {
+						t.Fatalf("PeekKeys gave %q beyond what Next parses", k)
+					}
+					continue
+				}
+				if err != nil {
+					t.Fatalf("PeekKeys gave %q where Next fails: %v", k, err)
+				}
+				if len(a) >= 2 {
+					args = a
+					break
+				}
+			}
+			if string(args[1]) != string(k) {
+				t.Fatalf("PeekKeys gave %q, Next parsed %q", k, args[1])
+			}
+		}
+	})
+}
+
+type sliceSource struct{ data []byte }
+
+func (s *sliceSource) Read(p []byte) (int, error) {
+	if len(s.data) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, s.data)
+	s.data = s.data[n:]
+	return n, nil
+}
