@@ -7,9 +7,10 @@ import "bytes"
 // scanning twice.
 const peekMaxArgs = 64
 
-// PeekKeys appends to dst the second argument (the first key, for most
-// commands) of each whole multibulk command at the start of data, up to
-// max commands, and returns dst. It stops at the first command that is
+// PeekKeys appends to dst the first key of each whole multibulk command
+// at the start of data, up to max commands, and returns dst: the second
+// argument (the first key, for most commands), or the fourth for a
+// script or function call with keys (EVALSHA sha numkeys key ...). It stops at the first command that is
 // inline, incomplete, malformed or has more than 64 arguments: the
 // arguments are only a hint (prefetching what the commands will read),
 // and the commands themselves are parsed, and errors reported, by
@@ -20,7 +21,7 @@ func PeekKeys(data []byte, max int, dst [][]byte) [][]byte {
 		if !ok || count < 1 || count > peekMaxArgs {
 			return dst
 		}
-		var key []byte
+		var name, key, numkeys, fourth []byte
 		for i := int64(0); i < count; i++ {
 			if len(rest) == 0 || rest[0] != '$' {
 				return dst
@@ -29,10 +30,23 @@ func PeekKeys(data []byte, max int, dst [][]byte) [][]byte {
 			if !ok || size < 0 || int64(len(body)) < size+2 {
 				return dst
 			}
-			if i == 1 {
-				key = body[:size:size]
+			switch arg := body[:size:size]; i {
+			case 0:
+				name = arg
+			case 1:
+				key = arg
+			case 2:
+				numkeys = arg
+			case 3:
+				fourth = arg
 			}
 			rest = body[size+2:]
+		}
+		if isCall(name) {
+			key = nil
+			if fourth != nil && !bytes.Equal(numkeys, []byte("0")) {
+				key = fourth
+			}
 		}
 		if key != nil {
 			dst = append(dst, key)
@@ -51,4 +65,26 @@ func peekLine(b []byte) (int64, []byte, bool) {
 	}
 	n, ok := parseInt(b[:nl])
 	return n, b[nl+2:], ok
+}
+
+// isCall reports whether name is a command whose keys follow a script or
+// function and a key count: EVAL, EVALSHA, FCALL and their _RO forms.
+func isCall(name []byte) bool {
+	switch len(name) {
+	case 4, 5, 7, 8, 10:
+	default:
+		return false
+	}
+	var lower [10]byte
+	for i, c := range name {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower[i] = c
+	}
+	switch string(lower[:len(name)]) {
+	case "eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro":
+		return true
+	}
+	return false
 }

@@ -23,6 +23,9 @@ func TestPeekKeys(t *testing.T) {
 		{"binary key", "*2\r\n$3\r\nGET\r\n$4\r\na\r\nb\r\n", 32, []string{"a\r\nb"}},
 		{"too many args", "*65\r\n" + strings.Repeat("$1\r\nx\r\n", 65), 32, nil},
 		{"empty", "", 32, nil},
+		{"evalsha key", "*4\r\n$7\r\nevalsha\r\n$2\r\nab\r\n$1\r\n1\r\n$1\r\nk\r\n", 32, []string{"k"}},
+		{"fcall no keys", "*3\r\n$5\r\nFCALL\r\n$1\r\nf\r\n$1\r\n0\r\n*2\r\n$3\r\nGET\r\n$1\r\na\r\n", 32, []string{"a"}},
+		{"eval zero keys with args", "*4\r\n$4\r\nEVAL\r\n$1\r\ns\r\n$1\r\n0\r\n$1\r\nx\r\n", 32, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -50,8 +53,8 @@ func FuzzPeekKeys(f *testing.F) {
 		r := NewReader(&sliceSource{data: data})
 		r.MaxBulkLen = 1 << 20
 		for _, k := range keys {
-			var args [][]byte
-			for {
+			var want []byte
+			for want == nil {
 				a, err := r.Next()
 				if err == ErrIncomplete {
 					if r.Fill() != nil {
@@ -62,16 +65,27 @@ func FuzzPeekKeys(f *testing.F) {
 				if err != nil {
 					t.Fatalf("PeekKeys gave %q where Next fails: %v", k, err)
 				}
-				if len(a) >= 2 {
-					args = a
-					break
-				}
+				want = peekedKey(a)
 			}
-			if string(args[1]) != string(k) {
-				t.Fatalf("PeekKeys gave %q, Next parsed %q", k, args[1])
+			if string(want) != string(k) {
+				t.Fatalf("PeekKeys gave %q, Next parsed %q", k, want)
 			}
 		}
 	})
+}
+
+// peekedKey is the key PeekKeys should find in a parsed command, nil for
+// none.
+func peekedKey(args [][]byte) []byte {
+	switch {
+	case len(args) < 2:
+		return nil
+	case !isCall(args[0]):
+		return args[1]
+	case len(args) < 4 || string(args[2]) == "0":
+		return nil
+	}
+	return args[3]
 }
 
 type sliceSource struct{ data []byte }
