@@ -6,9 +6,9 @@ import (
 	"testing"
 )
 
-// BenchmarkLookupRandom reads 100,000 keys in random order, the access
-// pattern of redis-benchmark -r 100000.
-func BenchmarkLookupRandom(b *testing.B) {
+// lookupBenchKeys is an engine holding 100,000 keys, the keyspace of
+// redis-benchmark -r 100000.
+func lookupBenchKeys() (*DB, *Txn, [][]byte) {
 	e := New(Options{Databases: 1, Shards: 4})
 	db := e.DB(0)
 	t := e.NewTxn()
@@ -19,6 +19,13 @@ func BenchmarkLookupRandom(b *testing.B) {
 		v.Put(keys[i], NewString([]byte("1")), 0)
 		t.Unlock()
 	}
+	return db, t, keys
+}
+
+// BenchmarkLookupRandom reads 100,000 keys in random order, the access
+// pattern of redis-benchmark -r 100000.
+func BenchmarkLookupRandom(b *testing.B) {
+	db, t, keys := lookupBenchKeys()
 	order := rand.Perm(len(keys))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -28,6 +35,28 @@ func BenchmarkLookupRandom(b *testing.B) {
 			b.Fatal("missing")
 		}
 		t.Unlock()
+	}
+}
+
+// BenchmarkLookupPrefetched is BenchmarkLookupRandom with each batch of
+// 16 keys prefetched first, as a pipelined batch is.
+func BenchmarkLookupPrefetched(b *testing.B) {
+	db, t, keys := lookupBenchKeys()
+	order := rand.Perm(len(keys))
+	batch := make([][]byte, 16)
+	b.ResetTimer()
+	for i := 0; i < b.N; i += len(batch) {
+		for j := range batch {
+			batch[j] = keys[order[(i+j)%len(order)]]
+		}
+		db.Prefetch(batch)
+		for _, k := range batch {
+			v := t.LockKey(db, k)
+			if v.Lookup(k) == nil {
+				b.Fatal("missing")
+			}
+			t.Unlock()
+		}
 	}
 }
 

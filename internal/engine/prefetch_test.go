@@ -64,33 +64,3 @@ func TestPrefetchChangesNothing(t *testing.T) {
 		t.Fatalf("DBSIZE = %d, want %d", got, n+300)
 	}
 }
-
-// BenchmarkLookupPrefetched is BenchmarkLookupRandom with each batch of
-// 16 keys prefetched first, as a pipelined batch is.
-func BenchmarkLookupPrefetched(b *testing.B) {
-	e := New(Options{Databases: 1, Shards: 4})
-	db := e.DB(0)
-	t := e.NewTxn()
-	keys := make([][]byte, 100_000)
-	for i := range keys {
-		keys[i] = []byte(fmt.Sprintf("counter:%012d", i))
-		v := t.LockKey(db, keys[i])
-		v.Put(keys[i], NewString([]byte("1")), 0)
-		t.Unlock()
-	}
-	batch := make([][]byte, 16)
-	b.ResetTimer()
-	for i := 0; i < b.N; i += len(batch) {
-		for j := range batch {
-			batch[j] = keys[(i+j)*7919%len(keys)]
-		}
-		db.Prefetch(batch)
-		for _, k := range batch {
-			v := t.LockKey(db, k)
-			if v.Lookup(k) == nil {
-				b.Fatal("missing")
-			}
-			t.Unlock()
-		}
-	}
-}

@@ -242,6 +242,24 @@ func TestEmptyPrimaryDoesNotWipeReplica(t *testing.T) {
 	})
 }
 
+// arrival sets key to size bytes on primary p and returns how long the
+// value took to show on replica r.
+func arrival(t *testing.T, p, r *node, key string, size int) time.Duration {
+	t.Helper()
+	ctx := context.Background()
+	begin := time.Now()
+	if err := p.c.Set(ctx, key, strings.Repeat("v", size), 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	for r.c.Exists(ctx, key).Val() != 1 {
+		if time.Since(begin) > 5*time.Second {
+			t.Fatalf("%s never reached the replica", key)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	return time.Since(begin)
+}
+
 // TestAsyncBatchWindow: an async replica's link sends a write that comes
 // after a quiet spell at once, gathers what follows a write for
 // repl-async-batch-usec, and with 0 sends every write at once.
@@ -251,20 +269,7 @@ func TestAsyncBatchWindow(t *testing.T) {
 	p := start(t, "", "repl-async-batch-usec 400000", "repl-ping-replica-period 3600")
 	r := start(t, "", p.replicaOf())
 	waitLinked(t, r)
-	arrival := func(key string) time.Duration {
-		t.Helper()
-		begin := time.Now()
-		if err := p.c.Set(ctx, key, "v", 0).Err(); err != nil {
-			t.Fatal(err)
-		}
-		for r.c.Exists(ctx, key).Val() != 1 {
-			if time.Since(begin) > 5*time.Second {
-				t.Fatalf("%s never reached the replica", key)
-			}
-			time.Sleep(2 * time.Millisecond)
-		}
-		return time.Since(begin)
-	}
+	arrival := func(key string) time.Duration { return arrival(t, p, r, key, 1) }
 	time.Sleep(600 * time.Millisecond) // past the window of the sync's last write
 	if d := arrival("lone"); d > 300*time.Millisecond {
 		t.Fatalf("a write after a quiet spell took %v to reach the replica, want it sent at once", d)
@@ -299,27 +304,12 @@ func TestAsyncBatchWindow(t *testing.T) {
 // sends them at once when a full batch (64 KB) waits: a large value does
 // not wait out the window.
 func TestAsyncBatchFullSendsEarly(t *testing.T) {
-	ctx := context.Background()
 	p := start(t, "", "repl-async-batch-usec 1000000", "repl-ping-replica-period 3600")
 	r := start(t, "", p.replicaOf())
 	waitLinked(t, r)
-	arrival := func(key string, size int) time.Duration {
-		t.Helper()
-		begin := time.Now()
-		if err := p.c.Set(ctx, key, strings.Repeat("v", size), 0).Err(); err != nil {
-			t.Fatal(err)
-		}
-		for r.c.Exists(ctx, key).Val() != 1 {
-			if time.Since(begin) > 5*time.Second {
-				t.Fatalf("%s never reached the replica", key)
-			}
-			time.Sleep(2 * time.Millisecond)
-		}
-		return time.Since(begin)
-	}
 	time.Sleep(1200 * time.Millisecond) // past the window of the sync's last write
-	arrival("opens-window", 1)          // sent at once; the window opens after it
-	if d := arrival("large", 100<<10); d > 500*time.Millisecond {
+	arrival(t, p, r, "opens-window", 1) // sent at once; the window opens after it
+	if d := arrival(t, p, r, "large", 100<<10); d > 500*time.Millisecond {
 		t.Fatalf("a 100 KB write within the window took %v to reach the replica, want it sent at once", d)
 	}
 }
