@@ -27,7 +27,8 @@ func PeekKeys(data []byte, max int, dst [][]byte) [][]byte {
 				return dst
 			}
 			size, body, ok := peekLine(rest[1:])
-			if !ok || size < 0 || int64(len(body)) < size+2 {
+			// Written so that a length near MaxInt64 cannot overflow.
+			if !ok || size < 0 || size > int64(len(body))-2 {
 				return dst
 			}
 			switch arg := body[:size:size]; i {

@@ -23,6 +23,8 @@ func TestPeekKeys(t *testing.T) {
 		{"binary key", "*2\r\n$3\r\nGET\r\n$4\r\na\r\nb\r\n", 32, []string{"a\r\nb"}},
 		{"too many args", "*65\r\n" + strings.Repeat("$1\r\nx\r\n", 65), 32, nil},
 		{"empty", "", 32, nil},
+		{"length near MaxInt64", "*2\r\n$3\r\nGET\r\n$9223372036854775807\r\n" + strings.Repeat("x", 64), 32, nil},
+		{"length MaxInt64-1", "*2\r\n$3\r\nGET\r\n$9223372036854775806\r\nab\r\n", 32, nil},
 		{"evalsha key", "*4\r\n$7\r\nevalsha\r\n$2\r\nab\r\n$1\r\n1\r\n$1\r\nk\r\n", 32, []string{"k"}},
 		{"fcall no keys", "*3\r\n$5\r\nFCALL\r\n$1\r\nf\r\n$1\r\n0\r\n*2\r\n$3\r\nGET\r\n$1\r\na\r\n", 32, []string{"a"}},
 		{"eval zero keys with args", "*4\r\n$4\r\nEVAL\r\n$1\r\ns\r\n$1\r\n0\r\n$1\r\nx\r\n", 32, nil},
@@ -48,6 +50,7 @@ func FuzzPeekKeys(f *testing.F) {
 	f.Add([]byte("*2\r\n$3\r\nGET\r\n$1\r\na\r\n*3\r\n$3\r\nSET\r\n$2\r\nbb\r\n$1\r\nv\r\n"))
 	f.Add([]byte("*2\r\n$3\r\nGET\r\n$-1\r\n"))
 	f.Add([]byte("*1\r\n$0\r\n\r\n"))
+	f.Add([]byte("*2\r\n$3\r\nGET\r\n$9223372036854775807\r\nxx\r\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		keys := PeekKeys(data, 32, nil)
 		r := NewReader(&sliceSource{data: data})

@@ -24,6 +24,9 @@ func TestBadInputClosesConnection(t *testing.T) {
 		{"bulk over proto-max-bulk-len", "*1\r\n$536870913\r\n", []string{"-ERR Protocol error: invalid bulk length"}},
 		{"negative bulk", "*1\r\n$-1\r\n", []string{"-ERR Protocol error: invalid bulk length"}},
 		{"bulk 2^64", "*1\r\n$18446744073709551616\r\n\r\n", []string{"-ERR Protocol error: invalid bulk length"}},
+		// A length that overflows when a parser adds the CRLF to it, in a
+		// batch long enough to be looked ahead into (prefetch).
+		{"bulk MaxInt64 then data", "*2\r\n$3\r\nGET\r\n$9223372036854775807\r\n" + strings.Repeat("x", 64), []string{"-ERR Protocol error: invalid bulk length"}},
 		{"count over INT_MAX", "*2147483648\r\n", []string{"-ERR Protocol error: invalid multibulk length"}},
 		{"count 2^64", "*18446744073709551616\r\n", []string{"-ERR Protocol error: invalid multibulk length"}},
 		{"count not a number", "*abc\r\n", []string{"-ERR Protocol error: invalid multibulk length"}},
