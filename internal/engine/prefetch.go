@@ -21,6 +21,9 @@ import (
 // 32 the first keys' lines may be evicted before their commands run.
 const maxPrefetch = 32
 
+// maxPrefetchKey is the longest key Prefetch reads ahead.
+const maxPrefetchKey = 1024
+
 // prefetchKey is one key on its way through the levels.
 type prefetchKey struct {
 	sh    *shard
@@ -46,6 +49,9 @@ func (db *DB) Prefetch(keys [][]byte) {
 		}
 		if i > 0 && bytes.Equal(k, keys[i-1]) {
 			continue // a pipeline on one key (LPUSH, HSET) has it cached
+		}
+		if len(k) > maxPrefetchKey {
+			continue // hashing it twice costs more than a miss
 		}
 		slot := SlotOf(k)
 		ks[n] = prefetchKey{sh: db.shards[db.shardOfSlot(slot)], local: db.localSlot(slot), h: hashKey(k), word: -1}
