@@ -40,8 +40,8 @@ func replicationDirectives() []*param {
 		// replica, its link gathers the next effects before it sends
 		// them (µs; 0 sends each at once): the most a busy stream adds
 		// to replication lag. 2 ms: against 0.5 and 1 ms it took the
-		// least CPU on the primary and the replica per write, with no
-		// higher lag at 20,000 or 50,000 writes a second
+		// least CPU on the primary and the replica per write, with lag
+		// p50 no higher at 20,000 or 50,000 writes a second
 		// (docs/benchmarks.md).
 		{name: "repl-async-batch-usec", kind: kindInt, def: "2000", min: 0, max: 1000000},
 	}

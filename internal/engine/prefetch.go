@@ -66,13 +66,13 @@ func (db *DB) Prefetch(keys [][]byte) {
 		if sh == nil {
 			continue // done with its shard already
 		}
-		if !sh.mu.TryLock() {
-			continue
+		// A shard another command holds is skipped, for all its keys.
+		if sh.mu.TryLock() {
+			if sh.slots != nil {
+				sink += prefetchShard(sh, ks[i:n])
+			}
+			sh.mu.Unlock()
 		}
-		if sh.slots != nil {
-			sink += prefetchShard(sh, ks[i:n])
-		}
-		sh.mu.Unlock()
 		for j := i; j < n; j++ {
 			if ks[j].sh == sh {
 				ks[j].sh = nil

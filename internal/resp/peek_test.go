@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 func TestPeekKeys(t *testing.T) {
@@ -53,6 +54,11 @@ func FuzzPeekKeys(f *testing.F) {
 	f.Add([]byte("*2\r\n$3\r\nGET\r\n$9223372036854775807\r\nxx\r\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		keys := PeekKeys(data, 32, nil)
+		for _, k := range keys {
+			if len(k) > 0 && !aliases(k, data) {
+				t.Fatalf("PeekKeys gave %q, not a slice of its input", k)
+			}
+		}
 		r := NewReader(bytes.NewReader(data))
 		r.MaxBulkLen = 1 << 20
 		for _, k := range keys {
@@ -89,4 +95,11 @@ func peekedKey(args [][]byte) []byte {
 		return nil
 	}
 	return args[3]
+}
+
+// aliases reports whether k lies within data's memory.
+func aliases(k, data []byte) bool {
+	start := uintptr(unsafe.Pointer(unsafe.SliceData(data)))
+	p := uintptr(unsafe.Pointer(unsafe.SliceData(k)))
+	return p >= start && p+uintptr(len(k)) <= start+uintptr(len(data))
 }
