@@ -63,6 +63,7 @@ type Server struct {
 
 	totalConns, rejected atomic.Int64
 	netIn, netOut        *stripe.Counter // by event loop: every batch adds
+	procs                *procsGovernor  // nil when GOMAXPROCS is not the server's
 	netReplOut           atomic.Int64    // to replicas (replica.go)
 	loops                sync.Map        // gnet.EventLoop → *loopState (replica.go)
 	loopsSeen            atomic.Int64
@@ -82,7 +83,9 @@ func New(node *command.Node) *Server {
 // in the background until Close.
 func (s *Server) Start(addr string) error {
 	loops := s.eventLoops()
-	spareProcessor(loops)
+	if s.procs = newProcsGovernor(loops, s.log); s.procs == nil {
+		spareProcessor(loops)
+	}
 	opts := []gnet.Option{
 		gnet.WithNumEventLoop(loops),
 		gnet.WithTicker(true),
@@ -99,6 +102,7 @@ func (s *Server) Start(addr string) error {
 		case s.booted <- err: // Run failed before booting.
 		default:
 		}
+		s.procs.release()
 		close(s.stopped)
 	}()
 	if err := <-s.booted; err != nil {
@@ -189,8 +193,12 @@ func (s *Server) OnClose(gc gnet.Conn, _ error) gnet.Action {
 }
 
 // OnTick closes clients idle for longer than `timeout`, read afresh each
-// time so CONFIG SET timeout applies to clients already idle.
+// time so CONFIG SET timeout applies to clients already idle, and lets
+// the governor of GOMAXPROCS look at the loops' load (procs.go).
 func (s *Server) OnTick() (time.Duration, gnet.Action) {
+	if s.procs != nil {
+		s.procs.tick(time.Now())
+	}
 	if t := s.node.Config.Int("timeout"); t > 0 {
 		limit := time.Now().Add(-time.Duration(t) * time.Second).UnixMilli()
 		for _, c := range s.List() {
@@ -288,16 +296,13 @@ func (l gnetLogger) Errorf(format string, args ...any) { l.log.Error(fmt.Sprintf
 func (l gnetLogger) Fatalf(format string, args ...any) { l.log.Error(fmt.Sprintf(format, args...)) }
 
 // spareProcessor lets Go run one goroutine more than there are event
-// loops at a time (GOMAXPROCS), unless the environment sets GOMAXPROCS.
-// A loop waiting in epoll_wait holds its processor; with as many
-// processors as loops, every other goroutine (timers, the replication
-// link, scripts' goroutine, the garbage collector's workers) waits until
-// the runtime's monitor takes a processor back from a loop, and the loops
-// then hop between threads. One spare processor took unpipelined
-// throughput on a 2-core machine from 0.7-0.95 of redis-server's, varying
-// from run to run, to 0.9-1.0 (docs/benchmarks.md).
+// loops at a time (GOMAXPROCS) where no governor moves it (procs.go): a
+// single loop, unless the environment sets GOMAXPROCS or another server
+// of the process governs it. A loop waiting in epoll_wait holds its
+// processor; the spare one runs every other goroutine (timers, the
+// replication link, scripts' goroutine, the garbage collector's workers).
 func spareProcessor(loops int) {
-	if os.Getenv("GOMAXPROCS") != "" {
+	if os.Getenv("GOMAXPROCS") != "" || governed.Load() {
 		return
 	}
 	if runtime.GOMAXPROCS(0) < loops+1 {
