@@ -22,11 +22,21 @@ import (
 // Go work (scripts: EVALSHA at -P 16) then waits for the one processor:
 // 250-295k requests a second with one, 295-390k with two or three.
 //
-// So the node measures its user CPU time (getrusage, every window) and
-// runs on few processors (half the loops) while that is light, and on a
-// processor per loop plus a spare (the garbage collector's workers,
-// timers, the replication link, scripts' goroutine) once it keeps the
-// few busy. GOMAXPROCS set in the environment turns this off.
+// So with io-threads 0 (a loop per CPU) the node measures its user CPU
+// time (getrusage, every window) and runs on few processors (half the
+// loops) while that is light, and on a processor per loop plus a spare
+// (the garbage collector's workers, timers, the replication link,
+// scripts' goroutine) once it keeps the few busy. It starts on the many
+// and, its first window being idle or a probe, moves to the few after
+// it. GOMAXPROCS set in the environment, or io-threads set, turns this
+// off.
+//
+// User time, not user and system time: a loop in read or write needs no
+// processor for long (the runtime hands a processor blocked in a system
+// call to another thread), and counting the kernel's share would put an
+// unpipelined load, which is most of the kernel's, on the many. A load
+// that is mostly kernel time (large values, many connections) stays on
+// the few; its loops' system calls still run on every core.
 
 const (
 	// governWindow is how long the user time is averaged over before the
@@ -78,9 +88,12 @@ func newProcsGovernor(loops int, log *slog.Logger) *procsGovernor {
 	return g
 }
 
-// release gives the setting up, at the server's end.
+// release gives the setting up, at the server's end, leaving the many:
+// what a server that does not govern sets (spareProcessor), for the
+// servers and nodes the process starts next.
 func (g *procsGovernor) release() {
 	if g != nil {
+		runtime.GOMAXPROCS(g.many)
 		governed.Store(false)
 	}
 }
@@ -110,7 +123,7 @@ func (g *procsGovernor) tick(now time.Time) {
 }
 
 // userCPU is the CPU time the process has spent running its own code,
-// not the kernel's: the time its processors were taken.
+// not the kernel's.
 func userCPU() time.Duration {
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {

@@ -3,6 +3,7 @@ package server
 import (
 	"io"
 	"log/slog"
+	"os"
 	"runtime"
 	"testing"
 	"time"
@@ -40,9 +41,13 @@ func TestProcsGovernorDecide(t *testing.T) {
 }
 
 // TestProcsGovernorFollowsCPU runs the governor on this process's real
-// user CPU time: an idle window gives the few processors, a window spent
-// computing the many, and GOMAXPROCS follows.
+// user CPU time: an idle window gives the few processors, a window at
+// 0.4 of one processor keeps them, one spent computing gives the many,
+// and GOMAXPROCS follows; at the end the many are left.
 func TestProcsGovernorFollowsCPU(t *testing.T) {
+	if os.Getenv("GOMAXPROCS") != "" {
+		t.Skip("the environment sets GOMAXPROCS")
+	}
 	if governed.Load() {
 		t.Skip("a server of this process governs GOMAXPROCS")
 	}
@@ -52,23 +57,39 @@ func TestProcsGovernorFollowsCPU(t *testing.T) {
 	if g == nil {
 		t.Fatal("no governor for 2 loops")
 	}
-	defer g.release()
-	if got := runtime.GOMAXPROCS(0); got != 3 {
-		t.Fatalf("GOMAXPROCS at start = %d, want 3 (the loops and a spare)", got)
+	released := false
+	defer func() {
+		if !released {
+			g.release()
+		}
+	}()
+	expect := func(when string, want int) {
+		t.Helper()
+		if got := runtime.GOMAXPROCS(0); got != want {
+			t.Fatalf("GOMAXPROCS %s = %d, want %d", when, got, want)
+		}
 	}
+	expect("at start", 3)
 	at := time.Now()
 	g.tick(at)
+	g.raised = at // not a probe: the idle window itself lowers
 	at = at.Add(governWindow)
 	g.tick(at) // next to no CPU in a window's time
-	if got := runtime.GOMAXPROCS(0); got != 1 {
-		t.Fatalf("GOMAXPROCS after an idle window = %d, want 1", got)
-	}
+	expect("after an idle window", 1)
+	spin(governWindow * 4 / 10)
+	at = at.Add(governWindow)
+	g.tick(at)
+	expect("after a window at 0.4 of a processor", 1)
 	spin(governWindow) // a window's time of user CPU
 	at = at.Add(governWindow)
 	g.tick(at)
-	if got := runtime.GOMAXPROCS(0); got != 3 {
-		t.Fatalf("GOMAXPROCS after a busy window = %d, want 3", got)
-	}
+	expect("after a busy window", 3)
+	at = at.Add(governWindow)
+	g.tick(at)
+	expect("after another idle window", 1)
+	g.release()
+	released = true
+	expect("once released", 3)
 }
 
 // spin computes for d of the process's user CPU time.
@@ -90,6 +111,25 @@ func TestProcsGovernorOnlyOne(t *testing.T) {
 	if g := newProcsGovernor(1, discard); g != nil {
 		g.release()
 		t.Error("a governor for one loop")
+	}
+	if governed.Load() {
+		t.Skip("a server of this process governs GOMAXPROCS")
+	}
+	before := runtime.GOMAXPROCS(0)
+	t.Cleanup(func() { runtime.GOMAXPROCS(before) })
+	first := newProcsGovernor(2, discard)
+	if first == nil {
+		t.Fatal("no governor for 2 loops")
+	}
+	if g := newProcsGovernor(2, discard); g != nil {
+		g.release()
+		t.Error("a second governor while one governs")
+	}
+	first.release()
+	if g := newProcsGovernor(2, discard); g == nil {
+		t.Error("no governor once the first was released")
+	} else {
+		g.release()
 	}
 	t.Setenv("GOMAXPROCS", "2")
 	if g := newProcsGovernor(2, discard); g != nil {

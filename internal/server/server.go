@@ -83,7 +83,10 @@ func New(node *command.Node) *Server {
 // in the background until Close.
 func (s *Server) Start(addr string) error {
 	loops := s.eventLoops()
-	if s.procs = newProcsGovernor(loops, s.log); s.procs == nil {
+	if s.node.Config.Int("io-threads") == 0 {
+		s.procs = newProcsGovernor(loops, s.log)
+	}
+	if s.procs == nil {
 		spareProcessor(loops)
 	}
 	opts := []gnet.Option{
@@ -98,11 +101,11 @@ func (s *Server) Start(addr string) error {
 	}
 	go func() {
 		err := gnet.Run(s, "tcp://"+addr, opts...)
+		s.procs.release() // before a failed Start returns: a retry may govern
 		select {
 		case s.booted <- err: // Run failed before booting.
 		default:
 		}
-		s.procs.release()
 		close(s.stopped)
 	}()
 	if err := <-s.booted; err != nil {
@@ -296,11 +299,13 @@ func (l gnetLogger) Errorf(format string, args ...any) { l.log.Error(fmt.Sprintf
 func (l gnetLogger) Fatalf(format string, args ...any) { l.log.Error(fmt.Sprintf(format, args...)) }
 
 // spareProcessor lets Go run one goroutine more than there are event
-// loops at a time (GOMAXPROCS) where no governor moves it (procs.go): a
-// single loop, unless the environment sets GOMAXPROCS or another server
-// of the process governs it. A loop waiting in epoll_wait holds its
-// processor; the spare one runs every other goroutine (timers, the
-// replication link, scripts' goroutine, the garbage collector's workers).
+// loops at a time (GOMAXPROCS) where no governor moves it (procs.go):
+// io-threads set, or a single loop. It leaves a GOMAXPROCS set in the
+// environment, or moved by another server of the process (which counts
+// this one's load too: it reads the process's CPU time), and never
+// lowers it. A loop waiting in epoll_wait holds its processor; the spare
+// one runs every other goroutine (timers, the replication link, scripts'
+// goroutine, the garbage collector's workers).
 func spareProcessor(loops int) {
 	if os.Getenv("GOMAXPROCS") != "" || governed.Load() {
 		return
