@@ -63,7 +63,6 @@ type Server struct {
 
 	totalConns, rejected atomic.Int64
 	netIn, netOut        *stripe.Counter // by event loop: every batch adds
-	procs                *procsGovernor  // nil when GOMAXPROCS is not the server's
 	netReplOut           atomic.Int64    // to replicas (replica.go)
 	loops                sync.Map        // gnet.EventLoop → *loopState (replica.go)
 	loopsSeen            atomic.Int64
@@ -83,12 +82,7 @@ func New(node *command.Node) *Server {
 // in the background until Close.
 func (s *Server) Start(addr string) error {
 	loops := s.eventLoops()
-	if s.node.Config.Int("io-threads") == 0 {
-		s.procs = newProcsGovernor(loops, s.log)
-	}
-	if s.procs == nil {
-		spareProcessor(loops)
-	}
+	spareProcessor(loops)
 	opts := []gnet.Option{
 		gnet.WithNumEventLoop(loops),
 		gnet.WithTicker(true),
@@ -101,7 +95,6 @@ func (s *Server) Start(addr string) error {
 	}
 	go func() {
 		err := gnet.Run(s, "tcp://"+addr, opts...)
-		s.procs.release() // before a failed Start returns: a retry may govern
 		select {
 		case s.booted <- err: // Run failed before booting.
 		default:
@@ -196,12 +189,8 @@ func (s *Server) OnClose(gc gnet.Conn, _ error) gnet.Action {
 }
 
 // OnTick closes clients idle for longer than `timeout`, read afresh each
-// time so CONFIG SET timeout applies to clients already idle, and lets
-// the governor of GOMAXPROCS look at the loops' load (procs.go).
+// time so CONFIG SET timeout applies to clients already idle.
 func (s *Server) OnTick() (time.Duration, gnet.Action) {
-	if s.procs != nil {
-		s.procs.tick(time.Now())
-	}
 	if t := s.node.Config.Int("timeout"); t > 0 {
 		limit := time.Now().Add(-time.Duration(t) * time.Second).UnixMilli()
 		for _, c := range s.List() {
@@ -299,15 +288,16 @@ func (l gnetLogger) Errorf(format string, args ...any) { l.log.Error(fmt.Sprintf
 func (l gnetLogger) Fatalf(format string, args ...any) { l.log.Error(fmt.Sprintf(format, args...)) }
 
 // spareProcessor lets Go run one goroutine more than there are event
-// loops at a time (GOMAXPROCS) where no governor moves it (procs.go):
-// io-threads set, or a single loop. It leaves a GOMAXPROCS set in the
-// environment, or moved by another server of the process (which counts
-// this one's load too: it reads the process's CPU time), and never
-// lowers it. A loop waiting in epoll_wait holds its processor; the spare
-// one runs every other goroutine (timers, the replication link, scripts'
-// goroutine, the garbage collector's workers).
+// loops at a time (GOMAXPROCS), unless the environment sets GOMAXPROCS.
+// A loop waiting in epoll_wait holds its processor; with as many
+// processors as loops, every other goroutine (timers, the replication
+// link, scripts' goroutine, the garbage collector's workers) waits until
+// the runtime's monitor takes a processor back from a loop, and the loops
+// then hop between threads. One spare processor took unpipelined
+// throughput on a 2-core machine from 0.7-0.95 of redis-server's, varying
+// from run to run, to 0.9-1.0 (docs/benchmarks.md).
 func spareProcessor(loops int) {
-	if os.Getenv("GOMAXPROCS") != "" || governed.Load() {
+	if os.Getenv("GOMAXPROCS") != "" {
 		return
 	}
 	if runtime.GOMAXPROCS(0) < loops+1 {
