@@ -381,12 +381,24 @@ func (v View) Modified(key []byte, e *Entry) {
 		// Too late for a value changed in place, which Lookup saved.
 		sh.preserve(local, key, loc)
 	}
+	if e.Kind == KindString {
+		sh.modifiedString(local, pos, loc, e)
+	} else {
+		// The record holds the object's id, which stays: it is not read.
+		sh.setObject(e.objID, e.Obj)
+	}
+	sh.changed(key)
+	v.txn.changes++
+	sh.account()
+}
+
+// modifiedString stores string e, whose record is at loc (index position
+// pos of slot local), as Modified says.
+func (sh *shard) modifiedString(local, pos int, loc slab.Loc, e *Entry) {
 	chunk := sh.arena.Bytes(loc)
 	r := decodeRecord(chunk)
 	raw := r.flags&flagRaw != 0
 	switch {
-	case e.Kind != KindString:
-		sh.setObject(e.objID, e.Obj)
 	case sameStart(e.Str, r.val) && len(e.Str) <= cap(r.val) && setValueLen(chunk, len(e.Str)):
 		// Grown or shrunk in place; the bytes are already there.
 		sh.payload += int64(len(e.Str) - len(r.val))
@@ -405,9 +417,6 @@ func (v View) Modified(key []byte, e *Entry) {
 		sh.fill(e, loc, &r)
 		e.pos = int32(pos) + 1
 	}
-	sh.changed(key)
-	v.txn.changes++
-	sh.account()
 }
 
 // lfuInitVal is the LFU counter a new key starts with (LFU_INIT_VAL), so

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -31,8 +32,11 @@ type conn struct {
 	in     inbound
 	rd     *resp.Reader
 	peeked [][]byte // the keys prefetch found, reused
-	wr     *resp.Writer
-	ctx    command.Ctx
+	// samePeeks is how many more batches prefetch skips: the last one it
+	// looked at repeated one key (LPUSH to one list), which is cached.
+	samePeeks uint8
+	wr        *resp.Writer
+	ctx       command.Ctx
 
 	db, proto  atomic.Int32
 	authed     atomic.Bool
@@ -196,16 +200,42 @@ func (c *conn) runBatch(data []byte) gnet.Action {
 // prefetch has the engine bring into the cache what the keys of a
 // pipelined batch will read (engine.DB.Prefetch), when the batch starts
 // at a command's start: a client that has authenticated, with nothing
-// left over from its last batch.
+// left over from its last batch. A client whose batch repeated one key
+// is likely to send the next one so: the next skipSamePeeks batches are
+// not looked at (finding their keys took 4-5 % of the CPU of a
+// pipelined LPUSH to one list).
 func (c *conn) prefetch(data []byte) {
 	if c.rd.Buffered() > 0 || !c.authed.Load() || len(data) < 64 {
 		return
 	}
+	if c.samePeeks > 0 {
+		c.samePeeks--
+		return
+	}
 	c.peeked = resp.PeekKeys(data, 32, c.peeked[:0])
-	if len(c.peeked) > 1 {
+	if oneKey(c.peeked) {
+		c.samePeeks = skipSamePeeks
+	} else {
 		c.srv.node.Engine.DB(int(c.db.Load())).Prefetch(c.peeked)
 	}
 	clear(c.peeked) // they alias the event's bytes
+}
+
+// skipSamePeeks is how many batches prefetch skips after one that
+// repeated a key.
+const skipSamePeeks = 31
+
+// oneKey reports whether keys holds two keys or more, all equal.
+func oneKey(keys [][]byte) bool {
+	if len(keys) < 2 {
+		return false
+	}
+	for _, k := range keys[1:] {
+		if !bytes.Equal(k, keys[0]) {
+			return false
+		}
+	}
+	return true
 }
 
 // keep moves input into the reader's buffer without running it: the

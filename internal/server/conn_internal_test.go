@@ -1,0 +1,29 @@
+package server
+
+import "testing"
+
+func TestOneKey(t *testing.T) {
+	k := func(ss ...string) [][]byte {
+		out := make([][]byte, len(ss))
+		for i, s := range ss {
+			out[i] = []byte(s)
+		}
+		return out
+	}
+	cases := []struct {
+		keys [][]byte
+		want bool
+	}{
+		{nil, false},
+		{k("mylist"), false}, // one command: nothing repeated
+		{k("mylist", "mylist", "mylist"), true},
+		{k("mylist", "mylist", "other"), false},
+		{k("a", "b"), false},
+		{k("", ""), true},
+	}
+	for _, c := range cases {
+		if got := oneKey(c.keys); got != c.want {
+			t.Errorf("oneKey(%q) = %v, want %v", c.keys, got, c.want)
+		}
+	}
+}
