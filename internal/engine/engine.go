@@ -14,7 +14,11 @@ type Options struct {
 	// Databases is the number of logical databases (the databases config).
 	Databases int
 	// Shards per database; rounded up to a power of two. Zero picks
-	// 2 × GOMAXPROCS.
+	// 4 × GOMAXPROCS: a script holds its keys' shards for its whole run
+	// (microseconds, not a command's hundred nanoseconds), and with two
+	// event loops running scripts on random keys, 4 shards had the loops
+	// spinning on each other's shard locks (EVALSHA at -P 16 ran 15-30 %
+	// faster on 8 or 16; docs/benchmarks.md).
 	Shards int
 	// Clock defaults to the system clock.
 	Clock Clock
@@ -59,7 +63,7 @@ func New(opts Options) *Engine {
 		opts.Databases = 16
 	}
 	if opts.Shards <= 0 {
-		opts.Shards = 2 * runtime.GOMAXPROCS(0)
+		opts.Shards = 4 * runtime.GOMAXPROCS(0)
 	}
 	shardBits := bits.Len(uint(opts.Shards - 1))
 	if opts.Clock == nil {
