@@ -174,11 +174,11 @@ type scriptRun struct {
 	// held is the job of a run outside EXEC, kept here to save an
 	// allocation (job points to it).
 	held scriptJob
-	// stopped is set by stop: the context's Done is then a closed
-	// channel, and nil before (a nil channel is never ready, which is all
-	// the VM asks of Done between two instructions), so a run makes no
-	// channel.
-	stopped atomic.Bool
+	// done is the context's channel, closed by stop; it points to
+	// firstDone until an attempt is restarted.
+	done      atomic.Pointer[chan struct{}]
+	firstDone chan struct{}
+	stopped   atomic.Bool
 	// wrote is set once the script called a write command: SCRIPT KILL
 	// then refuses, as the dataset would be left half changed.
 	wrote atomic.Bool
@@ -219,26 +219,16 @@ const (
 	attemptStopped
 )
 
-func newScriptRun() *scriptRun { return &scriptRun{} }
+func newScriptRun() *scriptRun {
+	r := &scriptRun{firstDone: make(chan struct{})}
+	r.done.Store(&r.firstDone)
+	return r
+}
 
 // Deadline, Done, Err and Value make the run a context.Context.
 func (r *scriptRun) Deadline() (time.Time, bool) { return time.Time{}, false }
-
-// Done is the context's channel: closed once the run is stopped.
-func (r *scriptRun) Done() <-chan struct{} {
-	if r.stopped.Load() {
-		return closedDone
-	}
-	return nil
-}
-
-var closedDone = func() chan struct{} {
-	ch := make(chan struct{})
-	close(ch)
-	return ch
-}()
-
-func (r *scriptRun) Value(any) any { return nil }
+func (r *scriptRun) Done() <-chan struct{}       { return *r.done.Load() }
+func (r *scriptRun) Value(any) any               { return nil }
 
 func (r *scriptRun) Err() error {
 	if r.stopped.Load() {
@@ -248,11 +238,19 @@ func (r *scriptRun) Err() error {
 }
 
 // stop cancels the run's context.
-func (r *scriptRun) stop() { r.stopped.Store(true) }
+func (r *scriptRun) stop() {
+	if r.stopped.CompareAndSwap(false, true) {
+		close(*r.done.Load())
+	}
+}
 
 // restart gives a run whose attempt was stopped a live context again.
 // Nothing else stops a run during its attempt: it cannot be busy yet.
-func (r *scriptRun) restart() { r.stopped.Store(false) }
+func (r *scriptRun) restart() {
+	done := make(chan struct{})
+	r.done.Store(&done)
+	r.stopped.Store(false)
+}
 
 // endAttempt stops the attempt, if one runs, because the script is about
 // to have an effect or ran out of time; it reports whether the script
