@@ -175,6 +175,13 @@ func TestInfoKeyspace(t *testing.T) {
 	if got := srvInfoField(srvInfo(t, r, "persistence"), "rdb_changes_since_last_save"); got != "5" {
 		t.Errorf("rdb_changes_since_last_save = %s, want 5", got)
 	}
+	// SWAPDB is one change, as Redis counts it, whatever the shards.
+	if err := s.Client(t).Do(context.Background(), "SWAPDB", 0, 3).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if got := srvInfoField(srvInfo(t, r, "persistence"), "rdb_changes_since_last_save"); got != "6" {
+		t.Errorf("rdb_changes_since_last_save after SWAPDB = %s, want 6", got)
+	}
 }
 
 func TestInfoKeyspaceCounters(t *testing.T) {

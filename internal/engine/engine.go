@@ -63,7 +63,7 @@ func New(opts Options) *Engine {
 		opts.Databases = 16
 	}
 	if opts.Shards <= 0 {
-		opts.Shards = 4 * runtime.GOMAXPROCS(0)
+		opts.Shards = min(4*runtime.GOMAXPROCS(0), 4096) // the shards config's limit
 	}
 	shardBits := bits.Len(uint(opts.Shards - 1))
 	if opts.Clock == nil {

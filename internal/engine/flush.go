@@ -58,8 +58,8 @@ func (e *Engine) SwapDB(a, b int) {
 		// Handles name their shard: swapping contents (not shards) keeps
 		// every lock and counter where the waiting commands expect it.
 		sa.keyspace, sb.keyspace = sb.keyspace, sa.keyspace
-		sa.dirty.Add(1)
 	}
+	da.shards[0].dirty.Add(1) // one change, as Redis counts it
 	ttlA := da.avgTTL.Load()
 	da.avgTTL.Store(dbb.avgTTL.Load())
 	dbb.avgTTL.Store(ttlA)

@@ -16,10 +16,12 @@ func TestOneKey(t *testing.T) {
 	}{
 		{nil, false},
 		{k("mylist"), false}, // one command: nothing repeated
-		{k("mylist", "mylist", "mylist"), true},
-		{k("mylist", "mylist", "other"), false},
-		{k("a", "b"), false},
-		{k("", ""), true},
+		{k("k", "k"), false}, // MULTI, INCR k, EXPIRE k, EXEC
+		{k("l", "l", "l", "l", "l", "l", "l"), false},
+		{k("l", "l", "l", "l", "l", "l", "l", "l"), true},
+		{k("l", "l", "l", "l", "l", "l", "l", "l", "other"), false},
+		{k("a", "b", "c", "d", "e", "f", "g", "h"), false},
+		{k("", "", "", "", "", "", "", ""), true},
 	}
 	for _, c := range cases {
 		if got := oneKey(c.keys); got != c.want {
