@@ -515,3 +515,36 @@ func TestScriptPublishesOnce(t *testing.T) {
 		t.Fatalf("one message more: %v", msg)
 	}
 }
+
+// TestScriptKillInCoroutine: a script looping inside a coroutine turns
+// busy and is killed like any other (Lua's coroutines run under the
+// script's limits), with Redis's error.
+func TestScriptKillInCoroutine(t *testing.T) {
+	srv := testserver.Start(t)
+	ctx := context.Background()
+	admin := srv.Client(t)
+	if err := admin.ConfigSet(ctx, "busy-reply-threshold", "100").Err(); err != nil {
+		t.Fatal(err)
+	}
+	looper := srv.Client(t)
+	loopErr := make(chan error, 1)
+	go func() {
+		loopErr <- looper.Eval(ctx, "coroutine.wrap(function() while true do end end)()", nil).Err()
+	}()
+	waitScript(t, func() bool { return redisErr(admin.Ping(ctx).Err()) == scrBusy })
+	if err := admin.ScriptKill(ctx).Err(); err != nil {
+		t.Fatalf("SCRIPT KILL: %v", err)
+	}
+	const want = "ERR Script killed by user with SCRIPT KILL... script: a32d4cbb154d5e749f99a8a4aa272b921bd624bf, on @user_script:1."
+	select {
+	case err := <-loopErr:
+		if redisErr(err) != want {
+			t.Fatalf("killed script's reply: %v, want %s", err, want)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("the script did not stop")
+	}
+	if got, err := admin.Ping(ctx).Result(); err != nil || got != "PONG" {
+		t.Errorf("PING after the kill: %q %v", got, err)
+	}
+}
