@@ -131,14 +131,17 @@ func (sh *shard) expireLast(b *expiryBucket) {
 	sh.expired.Add(1)
 }
 
-// maintain shrinks the slot tables deletions emptied and unmaps the arena
-// segments they freed. It runs in the active cycle, between commands:
+// maintain shrinks the slot tables deletions emptied, moves the tables
+// left in sparse arena segments, and unmaps the segments freed. It runs in the active cycle, between commands:
 // a command may read a record it deleted until it unlocks.
 func (db *DB) maintain(sh *shard) {
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	if len(sh.shrinkable) > 0 {
 		sh.shrinkTables()
+	}
+	if sh.arena.HasSparse() {
+		sh.compactTables()
 	}
 	sh.arena.ReleaseEmpty()
 	sh.account()

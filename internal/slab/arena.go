@@ -234,6 +234,40 @@ func (a *Arena) Free(l Loc) {
 	}
 }
 
+// Sparse reports whether the chunk at l lies in a segment at most an
+// eighth used of what it has handed out (at least 64 KB): its freed chunks
+// stay resident until the few left are moved (Evacuate) and ReleaseEmpty
+// unmaps it. The slot tables of a size the slots have grown out of leave
+// such segments.
+func (a *Arena) Sparse(l Loc) bool { return a.sparse(a.segs[l.segment()]) }
+
+// HasSparse reports whether some segment with chunks in use is sparse.
+func (a *Arena) HasSparse() bool {
+	for _, s := range a.segs {
+		if s != nil && s.live > 0 && a.sparse(s) {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *Arena) sparse(s *segment) bool {
+	return s.class >= 0 && s.bump >= 64<<10 && int(s.live)*int(s.chunk)*8 <= int(s.bump)
+}
+
+// Evacuate returns a chunk of the class of the one at l in another
+// segment, one being filled: a new one when l's is, or is full. The
+// caller copies what it needs and frees l.
+func (a *Arena) Evacuate(l Loc) (Loc, []byte) {
+	id := l.segment()
+	c := int(a.segs[id].class)
+	cl := &a.classes[c]
+	if cl.cur == id || cl.cur == 0 || a.segs[cl.cur] == nil || !a.segs[cl.cur].hasRoom() {
+		cl.cur = a.newSegment(SegmentSize, c, classSizes[c])
+	}
+	return a.Alloc(classSizes[c])
+}
+
 // ReleaseEmpty unmaps the segments whose chunks are all free, giving their
 // memory back to the operating system. Chunks freed before it are
 // unreadable after it. Its owner calls it now and then (the active expiry

@@ -127,3 +127,49 @@ func TestReleaseEmpty(t *testing.T) {
 		t.Fatalf("a freed large chunk stayed mapped: %d B", a.Mapped())
 	}
 }
+
+// TestEvacuateEmptiesASparseSegment fills a segment, frees all but a few
+// of its chunks, and moves those: the segment counts as sparse until
+// then, the moved chunks land in a new segment that does not, and the
+// emptied one is unmapped.
+func TestEvacuateEmptiesASparseSegment(t *testing.T) {
+	var a Arena
+	const size = 480
+	var locs []Loc
+	for {
+		l, _ := a.Alloc(size)
+		if len(locs) > 0 && l.segment() != locs[0].segment() {
+			a.Free(l)
+			break
+		}
+		locs = append(locs, l)
+	}
+	keep := locs[:len(locs)/10]
+	for _, l := range locs[len(keep):] {
+		a.Free(l)
+	}
+	if !a.Sparse(keep[0]) || !a.HasSparse() {
+		t.Fatalf("a segment a tenth used is not sparse")
+	}
+	before := a.Mapped()
+	for i, l := range keep {
+		n, b := a.Evacuate(l)
+		if n.segment() == l.segment() {
+			t.Fatalf("chunk %d evacuated into its own segment", i)
+		}
+		copy(b, a.Bytes(l))
+		a.Free(l)
+		if a.Sparse(n) {
+			t.Fatalf("chunk %d landed in a sparse segment", i)
+		}
+	}
+	a.ReleaseEmpty()
+	if a.HasSparse() {
+		t.Error("a sparse segment is left")
+	}
+	// The emptied segment went; what moved went to the one being filled.
+	if a.Mapped() != before-SegmentSize {
+		t.Errorf("mapped %d -> %d, want one segment less", before, a.Mapped())
+	}
+	a.Reset()
+}
