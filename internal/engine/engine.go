@@ -186,6 +186,9 @@ type keyspace struct {
 	expires  expiryIndex // keys with a TTL, by expiry time
 	// shrinkable lists slots whose tables deletions left mostly empty.
 	shrinkable []int32
+	// compactedAt is the arena's Frees when compactTables last found
+	// nothing to move.
+	compactedAt uint64
 	// payload is the bytes of the keys and values stored.
 	payload int64
 	// used is the memory accounted to the shard (memory.go).

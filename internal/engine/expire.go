@@ -132,16 +132,20 @@ func (sh *shard) expireLast(b *expiryBucket) {
 }
 
 // maintain shrinks the slot tables deletions emptied, moves the tables
-// left in sparse arena segments, and unmaps the segments freed. It runs in the active cycle, between commands:
-// a command may read a record it deleted until it unlocks.
+// left in sparse arena segments, and unmaps the segments freed. It runs
+// in the active cycle, between commands: a command may read a record it
+// deleted until it unlocks.
 func (db *DB) maintain(sh *shard) {
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	if len(sh.shrinkable) > 0 {
 		sh.shrinkTables()
 	}
-	if sh.arena.HasSparse() {
-		sh.compactTables()
+	// A sparse segment of records stays sparse (records are not moved):
+	// the slots are looked at again only once chunks were freed.
+	if sh.arena.Frees() != sh.compactedAt && sh.arena.HasSparse() &&
+		sh.compactTables() == 0 {
+		sh.compactedAt = sh.arena.Frees()
 	}
 	sh.arena.ReleaseEmpty()
 	sh.account()

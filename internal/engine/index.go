@@ -205,12 +205,15 @@ func (sh *shard) shrinkTables() {
 }
 
 // compactTables moves the slot tables that sit in sparse arena segments
-// (slab.Arena.Sparse) to segments being filled, so that the sparse ones
-// empty and are unmapped. As a keyspace grows every slot's table passes through the
-// same sizes, and the few slots behind keep each shard's segment of a
-// size the others left: 8 MB of mostly free segments at 1,000,000 keys.
-// A table keeps its size and its words their positions.
-func (sh *shard) compactTables() {
+// (slab.Arena.Sparse) to the segment being filled, so that the sparse
+// ones empty and are unmapped when only tables remain there. As a
+// keyspace grows every slot's table passes through the same sizes, and
+// the few slots behind keep a segment of a size the others left: at
+// 1,000,000 keys, 8.4 MB of 480-byte tables with 0.3 MB in use. A table
+// keeps its size and its words their positions. It returns how many it
+// moved.
+func (sh *shard) compactTables() int {
+	moved := 0
 	for local := range sh.slots {
 		si := &sh.slots[local]
 		if si.table == slab.Nil || !sh.arena.Sparse(si.table) {
@@ -221,5 +224,7 @@ func (sh *shard) compactTables() {
 		copy(b, sh.arena.Bytes(si.table)[:n])
 		sh.arena.Free(si.table)
 		si.table = loc
+		moved++
 	}
+	return moved
 }

@@ -110,6 +110,7 @@ type Arena struct {
 	empty  []uint32
 	used   int64
 	mapped int64
+	frees  uint64 // chunks of classes freed, ever (Frees)
 }
 
 // Alloc returns a chunk of at least n bytes, n > 0, and its Loc. The chunk
@@ -220,6 +221,7 @@ func (a *Arena) Free(l Loc) {
 		a.empty = append(a.empty, id)
 		return
 	}
+	a.frees++
 	off := l.offset()
 	binary.LittleEndian.PutUint32(s.mem[off:], s.free)
 	s.free = off + 1
@@ -256,13 +258,14 @@ func (a *Arena) sparse(s *segment) bool {
 }
 
 // Evacuate returns a chunk of the class of the one at l in another
-// segment, one being filled: a new one when l's is, or is full. The
-// caller copies what it needs and frees l.
+// segment, the one being filled, or a new one when that is l's, full or
+// sparse itself. The caller copies what it needs and frees l.
 func (a *Arena) Evacuate(l Loc) (Loc, []byte) {
 	id := l.segment()
 	c := int(a.segs[id].class)
 	cl := &a.classes[c]
-	if cl.cur == id || cl.cur == 0 || a.segs[cl.cur] == nil || !a.segs[cl.cur].hasRoom() {
+	cur := a.segs[cl.cur]
+	if cl.cur == 0 || cl.cur == id || cur == nil || !cur.hasRoom() || a.sparse(cur) {
 		cl.cur = a.newSegment(SegmentSize, c, classSizes[c])
 	}
 	return a.Alloc(classSizes[c])
@@ -303,6 +306,10 @@ func (a *Arena) Reset() {
 	}
 	*a = Arena{}
 }
+
+// Frees counts the chunks of size classes freed so far: a segment can
+// only turn sparse when it moves.
+func (a *Arena) Frees() uint64 { return a.frees }
 
 // Used returns the bytes of the chunks in use.
 func (a *Arena) Used() int64 { return a.used }

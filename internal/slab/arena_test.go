@@ -173,3 +173,33 @@ func TestEvacuateEmptiesASparseSegment(t *testing.T) {
 	}
 	a.Reset()
 }
+
+// TestEvacuateLeavesASparseCurrentSegment: when the sparse segment is the
+// one being filled, what moves goes to a new segment, not back into it.
+func TestEvacuateLeavesASparseCurrentSegment(t *testing.T) {
+	var a Arena
+	defer a.Reset()
+	var locs []Loc
+	for range 400 { // 192,000 bytes of 480-byte chunks: one segment
+		l, _ := a.Alloc(480)
+		locs = append(locs, l)
+	}
+	for _, l := range locs[10:] {
+		a.Free(l)
+	}
+	if !a.Sparse(locs[0]) {
+		t.Fatal("a segment a fortieth used is not sparse")
+	}
+	for i, l := range locs[:10] {
+		n, _ := a.Evacuate(l)
+		if n.segment() == l.segment() {
+			t.Fatalf("chunk %d evacuated into its own segment, the one being filled", i)
+		}
+		a.Free(l)
+	}
+	before := a.Mapped()
+	a.ReleaseEmpty()
+	if a.Mapped() != before-SegmentSize || a.HasSparse() {
+		t.Errorf("mapped %d -> %d, sparse %v: want the emptied segment gone", before, a.Mapped(), a.HasSparse())
+	}
+}
