@@ -285,6 +285,21 @@ func infoLine(info, prefix string) string {
 	return ""
 }
 
+// runBusy sets busy-reply-threshold to 100 ms through admin, has looper
+// EVAL script (one that never ends) and returns once admin is told BUSY;
+// the script's reply comes on the channel.
+func runBusy(t *testing.T, admin, looper *redis.Client, script string) <-chan error {
+	t.Helper()
+	ctx := context.Background()
+	if err := admin.ConfigSet(ctx, "busy-reply-threshold", "100").Err(); err != nil {
+		t.Fatal(err)
+	}
+	loopErr := make(chan error, 1)
+	go func() { loopErr <- looper.Eval(ctx, script, nil).Err() }()
+	waitScript(t, func() bool { return redisErr(admin.Ping(ctx).Err()) == scrBusy })
+	return loopErr
+}
+
 // waitScript polls cond for up to 3 s.
 func waitScript(t *testing.T, cond func() bool) {
 	t.Helper()
@@ -311,18 +326,13 @@ func TestScriptKill(t *testing.T) {
 	srv := testserver.Start(t)
 	ctx := context.Background()
 	admin := srv.Client(t)
-	if err := admin.ConfigSet(ctx, "busy-reply-threshold", "100").Err(); err != nil {
-		t.Fatal(err)
-	}
 	looper := srv.Client(t)
 	others := make([]*redis.Client, 4)
 	for i := range others {
 		others[i] = srv.Client(t)
 	}
 	raw := srv.Raw(t)
-	loopErr := make(chan error, 1)
-	go func() { loopErr <- looper.Eval(ctx, "while true do end", nil).Err() }()
-	waitScript(t, func() bool { return redisErr(admin.Ping(ctx).Err()) == scrBusy })
+	loopErr := runBusy(t, admin, looper, "while true do end")
 	for i, c := range others {
 		if got := redisErr(c.Get(ctx, "k").Err()); got != scrBusy {
 			t.Errorf("client %d GET while busy: %q", i, got)
@@ -523,15 +533,7 @@ func TestScriptKillInCoroutine(t *testing.T) {
 	srv := testserver.Start(t)
 	ctx := context.Background()
 	admin := srv.Client(t)
-	if err := admin.ConfigSet(ctx, "busy-reply-threshold", "100").Err(); err != nil {
-		t.Fatal(err)
-	}
-	looper := srv.Client(t)
-	loopErr := make(chan error, 1)
-	go func() {
-		loopErr <- looper.Eval(ctx, "coroutine.wrap(function() while true do end end)()", nil).Err()
-	}()
-	waitScript(t, func() bool { return redisErr(admin.Ping(ctx).Err()) == scrBusy })
+	loopErr := runBusy(t, admin, srv.Client(t), "coroutine.wrap(function() while true do end end)()")
 	if err := admin.ScriptKill(ctx).Err(); err != nil {
 		t.Fatalf("SCRIPT KILL: %v", err)
 	}
