@@ -307,8 +307,9 @@ func (a *Arena) Reset() {
 	*a = Arena{}
 }
 
-// Frees counts the chunks of size classes freed so far: a segment can
-// only turn sparse when it moves.
+// Frees counts the chunks of size classes freed so far: a segment turns
+// sparse only when chunks are freed, so an unchanged count means nothing
+// became sparse since it was last read.
 func (a *Arena) Frees() uint64 { return a.frees }
 
 // Used returns the bytes of the chunks in use.
