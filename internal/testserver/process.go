@@ -35,12 +35,24 @@ type Process struct {
 
 var (
 	buildOnce sync.Once
+	binDir    string
 	binPath   string
 	buildErr  error
 )
 
+// Main runs a package's tests and then removes the binary Binary built
+// (40 MB in the temporary directory each run otherwise). A package whose
+// tests start processes calls it from its TestMain.
+func Main(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
 // Binary builds the shoal binary once per test process and returns its
-// path; the file is removed with the process's temporary directory.
+// path. The package's TestMain must call Main, which removes it.
 func Binary(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
@@ -49,6 +61,7 @@ func Binary(t testing.TB) string {
 			buildErr = err
 			return
 		}
+		binDir = dir
 		binPath = filepath.Join(dir, "shoal")
 		out, err := exec.Command("go", "build", "-o", binPath, "github.com/shoal-cache/shoal/cmd/shoal").CombinedOutput()
 		if err != nil {
