@@ -273,7 +273,7 @@ func TestInfoCommandAndErrorStats(t *testing.T) {
 // loops at once are each counted once in INFO commandstats and
 // total_net_input_bytes, which add up what every loop counted.
 func TestStatsSumEveryLoop(t *testing.T) {
-	s := testserver.Start(t, "io-threads 4")
+	s := testserver.Start(t, "io-threads 4", "io-threads-adaptive no")
 	const conns, each = 8, 500
 	incr := "*2\r\n$4\r\nINCR\r\n$7\r\ncounter\r\n"
 	admin := s.Raw(t)

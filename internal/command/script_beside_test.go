@@ -52,7 +52,7 @@ end`
 // and a function that reads the slow run's reply.
 func startSlowBesideRun(t *testing.T, script, before, warm string) (*testserver.Raw, string, func() string) {
 	t.Helper()
-	srv := testserver.Start(t, "io-threads 2", "shards 4", "busy-reply-threshold 5000")
+	srv := testserver.Start(t, "io-threads 2", "io-threads-adaptive no", "shards 4", "busy-reply-threshold 5000")
 	a, b := srv.Raw(t), srv.Raw(t) // one on each event loop
 	key, other := "{k}held", otherShardKey(t, "{k}held", 4)
 	if before != "" {
@@ -94,7 +94,7 @@ func otherShardKey(t *testing.T, key string, shards int) string {
 // many runs then touches another key, before and after its first write:
 // each run's writes happen once, and the replies are the script's.
 func TestScriptBesideUndeclaredKey(t *testing.T) {
-	srv := testserver.Start(t, "io-threads 2")
+	srv := testserver.Start(t, "io-threads 2", "io-threads-adaptive no")
 	ctx := context.Background()
 	rdb := srv.Client(t)
 	const script = `if ARGV[1] == 'before' then redis.call('incr', ARGV[2]) end
@@ -144,7 +144,7 @@ return n`
 // block, which no other command's effect came into).
 func TestScriptBesideLogsWholeBlocks(t *testing.T) {
 	dir := t.TempDir()
-	directives := []string{"dir " + dir, "appendonly yes", "io-threads 2", "save "}
+	directives := []string{"dir " + dir, "appendonly yes", "io-threads 2", "io-threads-adaptive no", "save "}
 	p := testserver.StartProcess(t, directives...)
 	ctx := context.Background()
 	const script = `redis.call('incr', KEYS[1])
@@ -206,7 +206,7 @@ return redis.call('incrby', KEYS[2], 2)`
 // again (the message would go out twice): the key is locked for it, and
 // the subscriber gets one message.
 func TestScriptBesidePublishesOnce(t *testing.T) {
-	srv := testserver.Start(t, "io-threads 2")
+	srv := testserver.Start(t, "io-threads 2", "io-threads-adaptive no")
 	ctx := context.Background()
 	rdb := srv.Client(t)
 	sub := rdb.Subscribe(ctx, "news")
@@ -266,7 +266,7 @@ return {v, redis.call('get', KEYS[1])}`
 // figures, so a script that calls it stays behind the gate; its runs end
 // (they would wait forever on a shard the script itself holds).
 func TestScriptBesideCallsInfo(t *testing.T) {
-	srv := testserver.Start(t, "io-threads 2", "shards 4")
+	srv := testserver.Start(t, "io-threads 2", "io-threads-adaptive no", "shards 4")
 	ctx := context.Background()
 	rdb := srv.Client(t)
 	const script = `redis.call('info', 'keyspace')
@@ -286,7 +286,7 @@ return redis.call('incr', KEYS[1])`
 // is still the busy script: other clients are told BUSY, and SCRIPT KILL
 // stops it, after which the waiting script runs.
 func TestScriptBesideBusyWithScriptWaiting(t *testing.T) {
-	srv := testserver.Start(t, "io-threads 3", "busy-reply-threshold 50")
+	srv := testserver.Start(t, "io-threads 3", "io-threads-adaptive no", "busy-reply-threshold 50")
 	a, b, c := srv.Raw(t), srv.Raw(t), srv.Raw(t) // one on each event loop
 	sha := strings.TrimSpace(strings.TrimPrefix(a.Do("SCRIPT", "LOAD", inlineScript), "$40\r\n"))
 	warmInline(t, a, sha, 0)

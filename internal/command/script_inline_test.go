@@ -11,8 +11,9 @@ import (
 
 // Scripts known to write and to end quickly run on their client's event
 // loop with their effects (script_exec.go runInline). With two event
-// loops, gnet hands connections out in turn, so raw connections a, b, c
-// opened one after another put a and c on one loop and b on the other.
+// loops that all take clients (io-threads-adaptive no), a connection goes
+// to the loop with the fewest, so raw connections a, b, c opened one
+// after another put a and c on one loop and b on the other.
 
 // inlineScript increments KEYS[1]; with ARGV[1] "spin" it first loops
 // until killed, with "write-spin" it increments and then runs for
@@ -65,7 +66,7 @@ func waitBusy(t *testing.T, b *testserver.Raw) {
 // own loop wait and are then answered; having run long, it leaves its
 // event loop from then on, and the clients of that loop get BUSY too.
 func TestScriptInlineBusy(t *testing.T) {
-	srv := testserver.Start(t, "io-threads 2", "busy-reply-threshold 50")
+	srv := testserver.Start(t, "io-threads 2", "io-threads-adaptive no", "busy-reply-threshold 50")
 	a, b, c := srv.Raw(t), srv.Raw(t), srv.Raw(t)
 	sha := strings.TrimSpace(strings.TrimPrefix(a.Do("SCRIPT", "LOAD", inlineScript), "$40\r\n"))
 	warmInline(t, a, sha, 0)
@@ -102,11 +103,33 @@ func TestScriptInlineBusy(t *testing.T) {
 	}
 }
 
+// TestScriptInlineBusyOneActiveLoop: with the loops following the load
+// (the default), every client of an idle node is on one loop, the one a
+// script that runs long on its event loop holds. A client that connects
+// then is served by another loop, added because that one is stuck: it is
+// told BUSY and can SCRIPT KILL.
+func TestScriptInlineBusyOneActiveLoop(t *testing.T) {
+	srv := testserver.Start(t, "io-threads 2", "busy-reply-threshold 50")
+	a := srv.Raw(t)
+	sha := strings.TrimSpace(strings.TrimPrefix(a.Do("SCRIPT", "LOAD", inlineScript), "$40\r\n"))
+	warmInline(t, a, sha, 0)
+	a.Send(evalshaCmd(sha, "n", "spin"))
+	time.Sleep(300 * time.Millisecond)
+	b := srv.Raw(t)
+	waitBusy(t, b)
+	if got := b.Do("SCRIPT", "KILL"); got != "+OK\r\n" {
+		t.Fatalf("SCRIPT KILL: %q", got)
+	}
+	if got := a.ReadReply(); !strings.HasPrefix(got, "-ERR Script killed by user") {
+		t.Fatalf("killed script's reply: %q", got)
+	}
+}
+
 // TestScriptInlineUnkillable: a quick writing script on its event loop
 // that wrote and then runs long is busy and UNKILLABLE; it ends, replies,
 // and its write stays.
 func TestScriptInlineUnkillable(t *testing.T) {
-	srv := testserver.Start(t, "io-threads 2", "busy-reply-threshold 50")
+	srv := testserver.Start(t, "io-threads 2", "io-threads-adaptive no", "busy-reply-threshold 50")
 	a, b := srv.Raw(t), srv.Raw(t)
 	sha := strings.TrimSpace(strings.TrimPrefix(a.Do("SCRIPT", "LOAD", inlineScript), "$40\r\n"))
 	n := warmInline(t, a, sha, 0)
@@ -136,7 +159,7 @@ const inlineLib = "#!lua name=inl\n" +
 // threshold FUNCTION STATS shows it and FUNCTION KILL stops it, while
 // the clients of its own loop wait.
 func TestFunctionInlineBusy(t *testing.T) {
-	srv := testserver.Start(t, "io-threads 2", "busy-reply-threshold 50")
+	srv := testserver.Start(t, "io-threads 2", "io-threads-adaptive no", "busy-reply-threshold 50")
 	a, b, c := srv.Raw(t), srv.Raw(t), srv.Raw(t)
 	if got := a.Do("FUNCTION", "LOAD", inlineLib); got != "$3\r\ninl\r\n" {
 		t.Fatalf("FUNCTION LOAD: %q", got)

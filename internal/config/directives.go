@@ -17,6 +17,10 @@ func directives() []*param {
 		// io-threads is the number of event loops serving clients; each
 		// runs the commands it reads. 0 means one per CPU.
 		{name: "io-threads", kind: kindInt, def: "0", min: 0, max: 128, immutable: true},
+		// io-threads-adaptive has only as many of those loops take
+		// clients as the load needs and the machine has processors
+		// for (package netloop); no: every loop does, from the start.
+		{name: "io-threads-adaptive", kind: kindBool, def: "yes", immutable: true},
 		{name: "maxclients", kind: kindInt, def: "10000", min: 1, max: math.MaxUint32},
 		{name: "timeout", kind: kindInt, def: "0", min: 0, max: math.MaxInt32},
 		{name: "tcp-keepalive", kind: kindInt, def: "300", min: 0, max: math.MaxInt32},

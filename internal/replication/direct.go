@@ -18,7 +18,7 @@ package replication
 // socket itself (and the duplicate of the socket in Go's netpoller) cost
 // the loops more than the link's goroutine does: measured, async SET/s
 // at 10 clients fell from 47.7k to 31.7k. So an async link keeps the
-// link's goroutine and gnet's AsyncWrite, and the loops skip the batch
+// link's goroutine and the event loop's AsyncWrite, and the loops skip the batch
 // bookkeeping while no link is direct. A mode change drops every
 // replica (node), so each link picks its path once, when it starts.
 //

@@ -9,11 +9,10 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/panjf2000/gnet/v2"
+	"github.com/shoal-cache/shoal/internal/netloop"
 
 	"github.com/shoal-cache/shoal/internal/command"
 	"github.com/shoal-cache/shoal/internal/resp"
-	"github.com/shoal-cache/shoal/internal/stripe"
 )
 
 // flushThreshold bounds the replies buffered within one batch, so a client
@@ -26,7 +25,7 @@ const flushThreshold = 256 * 1024
 // KILL) are atomics or under mu.
 type conn struct {
 	srv *Server
-	gc  gnet.Conn
+	gc  *netloop.Conn
 	id  int64
 
 	in     inbound
@@ -55,7 +54,7 @@ type conn struct {
 	libName string
 	libVer  string
 
-	// Fixed at accept: gnet's address getters are for the event loop only.
+	// Fixed at accept.
 	addr, laddr string
 	fd          int
 
@@ -71,12 +70,12 @@ type conn struct {
 	push pushState // Pub/Sub output (pubsub.go)
 }
 
-func newConn(s *Server, gc gnet.Conn, id int64) *conn {
+func newConn(s *Server, gc *netloop.Conn, id int64) *conn {
 	c := &conn{srv: s, gc: gc, id: id, created: time.Now(), user: "default",
-		addr: gc.RemoteAddr().String(), laddr: s.addr.String(), fd: gc.Fd()}
-	c.loop = s.loopOf(gc.EventLoop())
+		addr: gc.RemoteAddr().String(), laddr: gc.LocalAddr().String(), fd: gc.Fd()}
+	c.loop = s.loopOf(gc.Loop())
 	c.rd = resp.NewReader(&c.in)
-	c.wr = resp.NewWriter(outbound{gc, s.netOut, c.loop.stripe})
+	c.wr = resp.NewWriter(outbound{c})
 	c.proto.Store(2)
 	c.authed.Store(s.node.Config.String("requirepass") == "")
 	c.lastActive.Store(c.created.UnixMilli())
@@ -97,16 +96,20 @@ func (in *inbound) Read(p []byte) (int, error) {
 }
 
 // outbound writes replies to the connection from its event loop.
-type outbound struct {
-	gc     gnet.Conn
-	n      *stripe.Counter
-	stripe int
-}
+type outbound struct{ c *conn }
 
 func (o outbound) Write(p []byte) (int, error) {
-	n, err := o.gc.Write(p)
-	o.n.Add(o.stripe, int64(n))
+	n, err := o.c.gc.Write(p)
+	o.c.srv.netOut.Add(o.c.loop.stripe, int64(n))
 	return n, err
+}
+
+// moved follows the connection to the event loop it now runs on
+// (netloop moves connections as the number of busy loops changes): its
+// counters and gate side are that loop's from now on.
+func (c *conn) moved() {
+	c.loop = c.srv.loopOf(c.gc.Loop())
+	c.ctx.Stripe = c.loop.stripe
 }
 
 // streamBatcher is the replication state as the event loops see it: a
@@ -123,7 +126,7 @@ type streamBatcher interface {
 // sends the replies the replica's acknowledgements released, and has
 // the loop send the batch's effects to the sync-mode replicas once it has
 // run the other batches its poll returned (flushLater).
-func (c *conn) traffic(data []byte) gnet.Action {
+func (c *conn) traffic(data []byte) bool {
 	b, _ := c.srv.node.Effects().(streamBatcher)
 	counted := b != nil && b.BeginBatch()
 	act := c.runBatch(data)
@@ -138,13 +141,13 @@ func (c *conn) traffic(data []byte) gnet.Action {
 
 // runBatch runs every complete command in what arrived, then writes the
 // replies once: a pipelined batch costs one read and one write.
-func (c *conn) runBatch(data []byte) gnet.Action {
+func (c *conn) runBatch(data []byte) bool {
 	if c.killed.Load() {
-		return gnet.Close
+		return true
 	}
 	if c.blocked.Load() {
 		c.keep(data)
-		return gnet.None
+		return false
 	}
 	now := time.Now()
 	c.lastActive.Store(now.UnixMilli())
@@ -167,7 +170,7 @@ func (c *conn) runBatch(data []byte) gnet.Action {
 			}
 			if c.closeAfter || c.killed.Load() {
 				c.wr.Flush()
-				return gnet.Close
+				return true
 			}
 			if c.wr.Len() > flushThreshold {
 				if c.awaitDurable() {
@@ -175,7 +178,7 @@ func (c *conn) runBatch(data []byte) gnet.Action {
 					return c.endBatch()
 				}
 				if c.wr.Flush() != nil {
-					return gnet.Close
+					return true
 				}
 				c.held = 0
 			}
@@ -192,7 +195,7 @@ func (c *conn) runBatch(data []byte) gnet.Action {
 				c.srv.log.Debug("closing client after protocol error", "client", c.id, "addr", c.addr, "error", pe.Msg)
 			}
 			c.wr.Flush()
-			return gnet.Close
+			return true
 		}
 	}
 }
@@ -257,13 +260,15 @@ func (c *conn) Block() { c.blocked.Store(true) }
 // is queued on the connection's event loop like a pub/sub message, so the
 // two keep their order; the callback runs on the loop once it is out.
 func (c *conn) Unblock(reply []byte) {
-	_ = c.gc.AsyncWrite(reply, func(gnet.Conn, error) error {
+	_ = c.gc.AsyncWrite(reply, func(_ *netloop.Conn, err error) {
+		if err != nil {
+			return
+		}
 		c.srv.netOut.Add(c.loop.stripe, int64(len(reply)))
 		c.blocked.Store(false)
-		if c.traffic(nil) == gnet.Close {
-			return c.gc.Close()
+		if c.traffic(nil) {
+			c.gc.Close()
 		}
-		return nil
 	})
 }
 
@@ -291,21 +296,21 @@ func (c *conn) awaitDurable() bool {
 
 // endBatch flushes the replies and enforces the query buffer limit on
 // what is left of an incomplete command.
-func (c *conn) endBatch() gnet.Action {
+func (c *conn) endBatch() bool {
 	if !c.blocked.Load() && c.awaitDurable() {
-		return gnet.None
+		return false
 	}
 	if c.wr.Flush() != nil {
-		return gnet.Close
+		return true
 	}
 	c.held = 0
 	buffered := int64(c.rd.Buffered())
 	c.qbufLen.Store(buffered)
 	if buffered > c.srv.node.Config.Int("client-query-buffer-limit") {
 		c.srv.log.Warn("closing client that reached max query buffer length", "client", c.id, "addr", c.addr, "qbuf", buffered)
-		return gnet.Close
+		return true
 	}
-	return gnet.None
+	return false
 }
 
 func (c *conn) exec(args [][]byte) {

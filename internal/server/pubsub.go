@@ -4,20 +4,20 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/panjf2000/gnet/v2"
+	"github.com/shoal-cache/shoal/internal/netloop"
 
 	"github.com/shoal-cache/shoal/internal/config"
 )
 
 // Pub/Sub delivery. A publisher runs on its own connection's event loop
 // and its subscribers may be served by any loop, so a message is handed to
-// the subscriber's loop with gnet's AsyncWrite, which queues it behind
+// the subscriber's loop with AsyncWrite, which queues it behind
 // whatever that loop is doing: a subscriber's replies, flushed within the
 // event that produced them, never interleave with a message.
 //
 // A subscriber that does not read makes its output pile up. Redis counts
 // the replies it holds for the client against client-output-buffer-limit;
-// here that is what waits in gnet's outbound buffer plus what is queued
+// here that is what waits in the loop's outbound buffer plus what is queued
 // for the loop and not yet written. Only the loop may read the outbound
 // buffer, so the limits are checked there, after each message is written;
 // the publisher checks the queued bytes alone against the hard limit, so
@@ -49,13 +49,12 @@ func (c *conn) Push(msg []byte) {
 		}
 		return
 	}
-	err := c.gc.AsyncWrite(msg, func(gc gnet.Conn, err error) error {
+	err := c.gc.AsyncWrite(msg, func(gc *netloop.Conn, err error) {
 		queued := c.push.queued.Add(-n)
 		if err == nil {
 			c.srv.netOut.Add(c.loop.stripe, n)
 			c.checkOutputLimit(uint64(gc.OutboundBuffered()) + uint64(queued))
 		}
-		return nil
 	})
 	if err != nil {
 		c.push.queued.Add(-n)

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"errors"
 	"net"
 	"os"
@@ -10,7 +9,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/panjf2000/gnet/v2"
+	"github.com/shoal-cache/shoal/internal/netloop"
 
 	"github.com/shoal-cache/shoal/internal/command"
 )
@@ -22,7 +21,7 @@ import (
 // loop could not send yet passes streamWindow, so a slow replica slows its
 // own sender, not the node's memory. In async mode the command stream
 // follows the same way. In sync mode the stream goes direct (GoDirect):
-// once gnet holds nothing unsent for the connection, the command stream
+// once the loop holds nothing unsent for the connection, the command stream
 // is written to a duplicate of its socket, by the event loop that ran the
 // writes (TryWrite, never waiting) or by the link's goroutine (Write,
 // waiting for the socket). The connection still reads:
@@ -37,7 +36,7 @@ const streamWindow = 4 << 20
 type replStream struct {
 	c *conn
 	// queued is the bytes handed to AsyncWrite and not written yet;
-	// outbound what gnet held unsent when a write last completed.
+	// outbound what the loop held unsent when a write last completed.
 	queued   atomic.Int64
 	outbound atomic.Int64
 	signal   chan struct{}
@@ -85,7 +84,7 @@ func (s *replStream) Write(p []byte) error {
 	return s.async(p)
 }
 
-// drain waits until what is queued for the loop plus what gnet still
+// drain waits until what is queued for the loop plus what the loop still
 // holds unsent is at most limit, looking again at least every poll; it
 // fails once the connection is closed.
 func (s *replStream) drain(limit int64, poll time.Duration) error {
@@ -94,7 +93,7 @@ func (s *replStream) drain(limit int64, poll time.Duration) error {
 			return net.ErrClosed
 		}
 		if s.queued.Load() == 0 {
-			s.async(nil) // learn how much gnet still holds
+			s.async(nil) // learn how much the loop still holds
 		}
 		select {
 		case <-s.signal:
@@ -107,7 +106,7 @@ func (s *replStream) drain(limit int64, poll time.Duration) error {
 func (s *replStream) async(p []byte) error {
 	n := int64(len(p))
 	s.queued.Add(n)
-	err := s.c.gc.AsyncWrite(p, func(gc gnet.Conn, err error) error {
+	err := s.c.gc.AsyncWrite(p, func(gc *netloop.Conn, err error) {
 		s.queued.Add(-n)
 		if err == nil {
 			s.c.srv.netReplOut.Add(n)
@@ -117,7 +116,6 @@ func (s *replStream) async(p []byte) error {
 		case s.signal <- struct{}{}:
 		default:
 		}
-		return nil
 	})
 	if err != nil {
 		s.queued.Add(-n)
@@ -125,7 +123,7 @@ func (s *replStream) async(p []byte) error {
 	return err
 }
 
-// GoDirect waits until gnet has sent everything queued for the
+// GoDirect waits until the loop has sent everything queued for the
 // connection, then opens the duplicate of its socket that the stream is
 // written to from then on (replication.DirectStream).
 func (s *replStream) GoDirect() error {
@@ -238,7 +236,7 @@ type releasingSink interface {
 // on the connection's own event loop, it is sent from there at the end
 // of that batch (releaseHeld); otherwise through Unblock.
 func (c *conn) release(reply []byte, by any) {
-	if rs, ok := by.(*replStream); ok && rs.c.gc.EventLoop() == c.gc.EventLoop() {
+	if rs, ok := by.(*replStream); ok && rs.c.gc.Loop() == c.gc.Loop() {
 		rs.held = append(rs.held, heldReply{c, reply})
 		return
 	}
@@ -266,7 +264,7 @@ func (c *conn) unblockHere(reply []byte) {
 	n, _ := c.gc.Write(reply)
 	c.srv.netOut.Add(c.loop.stripe, int64(n))
 	c.blocked.Store(false)
-	if c.traffic(nil) == gnet.Close {
+	if c.traffic(nil) {
 		c.gc.Close()
 	}
 }
@@ -279,32 +277,19 @@ type loopState struct {
 	flushQueued bool
 }
 
-// loopOf returns the state of event loop el, numbering the loops in the
-// order they are first seen.
-func (s *Server) loopOf(el gnet.EventLoop) *loopState {
-	if ls, ok := s.loops.Load(el); ok {
-		return ls.(*loopState)
-	}
-	ls, _ := s.loops.LoadOrStore(el, &loopState{stripe: int(s.loopsSeen.Add(1) - 1)})
-	return ls.(*loopState)
-}
+// loopOf returns the state of event loop el.
+func (s *Server) loopOf(el *netloop.Loop) *loopState { return s.loopStates[el.ID()] }
 
-// flushLater queues b's Flush on the loop, once: it runs after the other
-// connections ready in this poll, so one write to each replica carries
-// all their batches' effects. It costs the loop a wake-up of its own (an
-// eventfd write) when no task is queued yet.
-func (ls *loopState) flushLater(gc gnet.Conn, b streamBatcher) {
+// flushLater has b's Flush run once on the loop, after the other
+// connections ready in this poll: one write to each replica carries all
+// their batches' effects.
+func (ls *loopState) flushLater(gc *netloop.Conn, b streamBatcher) {
 	if ls.flushQueued {
 		return
 	}
 	ls.flushQueued = true
-	err := gc.EventLoop().Execute(context.Background(), gnet.RunnableFunc(func(context.Context) error {
+	gc.Loop().AfterPoll(func() {
 		ls.flushQueued = false
 		b.Flush()
-		return nil
-	}))
-	if err != nil {
-		ls.flushQueued = false
-		b.Flush()
-	}
+	})
 }

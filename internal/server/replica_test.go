@@ -153,7 +153,7 @@ func (f *feed) closed(d time.Duration) bool {
 
 // modes are the replication modes: in sync mode the event loops write
 // the stream to the replica's socket themselves, in async mode the
-// link's goroutine does, through gnet.
+// link's goroutine does, through the event loop.
 var modes = []string{"async", "sync"}
 
 // TestReplicaStreamInOrder writes from several clients and checks the

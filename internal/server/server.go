@@ -5,8 +5,10 @@
 //
 // # Event loops, not a goroutine per connection
 //
-// Connections are served by a few event loops (gnet, one per CPU, each an
-// epoll loop on its own thread) rather than one goroutine each. A request
+// Connections are served by a few event loops (package netloop, up to one
+// per CPU, each an epoll instance read by one goroutine) rather than one
+// goroutine each; how many of them take work follows the load
+// (io-threads-adaptive). A request
 // that arrives is read, executed and answered on the loop that saw it, with
 // no hand-off between goroutines: measured against a goroutine per
 // connection on a 2-core machine running redis-benchmark beside the node,
@@ -23,8 +25,6 @@ package server
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
 	"net"
 	"os"
@@ -32,12 +32,10 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
-	"github.com/panjf2000/gnet/v2"
-
 	"github.com/shoal-cache/shoal/internal/command"
+	"github.com/shoal-cache/shoal/internal/netloop"
 	"github.com/shoal-cache/shoal/internal/stripe"
 )
 
@@ -47,14 +45,12 @@ const tickInterval = 100 * time.Millisecond
 
 // Server accepts client connections and runs their commands.
 type Server struct {
-	gnet.BuiltinEventEngine
 	node *command.Node
 	log  *slog.Logger
 
-	eng     gnet.Engine
+	eng     *netloop.Server
 	addr    *net.TCPAddr
-	booted  chan error
-	stopped chan struct{}
+	stopped chan struct{} // closed to stop the ticker
 
 	nextID atomic.Int64
 	mu     sync.Mutex
@@ -64,8 +60,7 @@ type Server struct {
 	totalConns, rejected atomic.Int64
 	netIn, netOut        *stripe.Counter // by event loop: every batch adds
 	netReplOut           atomic.Int64    // to replicas (replica.go)
-	loops                sync.Map        // gnet.EventLoop → *loopState (replica.go)
-	loopsSeen            atomic.Int64
+	loopStates           []*loopState    // by netloop.Loop.ID (replica.go)
 }
 
 // New returns a server that runs commands on node. It registers itself as
@@ -73,7 +68,7 @@ type Server struct {
 func New(node *command.Node) *Server {
 	s := &Server{node: node, log: node.Log, conns: map[int64]*conn{},
 		netIn: new(stripe.Counter), netOut: new(stripe.Counter),
-		booted: make(chan error, 1), stopped: make(chan struct{})}
+		stopped: make(chan struct{})}
 	node.Clients = s
 	return s
 }
@@ -83,61 +78,21 @@ func New(node *command.Node) *Server {
 func (s *Server) Start(addr string) error {
 	loops := s.eventLoops()
 	spareProcessor(loops)
-	opts := []gnet.Option{
-		gnet.WithNumEventLoop(loops),
-		gnet.WithTicker(true),
-		gnet.WithReuseAddr(true),
-		gnet.WithTCPNoDelay(gnet.TCPNoDelay),
-		gnet.WithLogger(gnetLogger{s.log}),
+	s.loopStates = make([]*loopState, loops)
+	for i := range s.loopStates {
+		s.loopStates[i] = &loopState{stripe: i}
 	}
+	opts := netloop.Options{Loops: loops, Adaptive: s.node.Config.Bool("io-threads-adaptive")}
 	if ka := s.node.Config.Int("tcp-keepalive"); ka > 0 {
-		opts = append(opts, gnet.WithTCPKeepAlive(time.Duration(ka)*time.Second))
+		opts.KeepAlive = time.Duration(ka) * time.Second
 	}
-	go func() {
-		err := gnet.Run(s, "tcp://"+addr, opts...)
-		select {
-		case s.booted <- err: // Run failed before booting.
-		default:
-		}
-		close(s.stopped)
-	}()
-	if err := <-s.booted; err != nil {
+	eng, err := netloop.Listen(addr, s, opts)
+	if err != nil {
 		return err
 	}
+	s.eng, s.addr = eng, eng.Addr()
+	go s.tick()
 	return nil
-}
-
-// OnBoot learns the bound address, which gnet does not report, from a
-// duplicate of the listening socket.
-func (s *Server) OnBoot(eng gnet.Engine) gnet.Action {
-	s.eng = eng
-	addr, err := listenAddr(eng)
-	if err != nil {
-		s.booted <- err
-		return gnet.Shutdown
-	}
-	s.addr = addr
-	s.booted <- nil
-	return gnet.None
-}
-
-func listenAddr(eng gnet.Engine) (*net.TCPAddr, error) {
-	fd, err := eng.Dup()
-	if err != nil {
-		return nil, fmt.Errorf("reading the listening address: %w", err)
-	}
-	defer syscall.Close(fd)
-	sa, err := syscall.Getsockname(fd)
-	if err != nil {
-		return nil, fmt.Errorf("reading the listening address: %w", err)
-	}
-	switch a := sa.(type) {
-	case *syscall.SockaddrInet4:
-		return &net.TCPAddr{IP: net.IP(a.Addr[:]), Port: a.Port}, nil
-	case *syscall.SockaddrInet6:
-		return &net.TCPAddr{IP: net.IP(a.Addr[:]), Port: a.Port}, nil
-	}
-	return nil, errors.New("listening socket is not TCP")
 }
 
 // Addr returns the bound address.
@@ -145,36 +100,42 @@ func (s *Server) Addr() net.Addr { return s.addr }
 
 // OnOpen admits a client, or refuses it with Redis's error when the node
 // is at maxclients.
-func (s *Server) OnOpen(gc gnet.Conn) ([]byte, gnet.Action) {
+func (s *Server) OnOpen(gc *netloop.Conn) ([]byte, bool) {
 	s.totalConns.Add(1)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
-		return nil, gnet.Close
+		return nil, true
 	}
 	if int64(len(s.conns)) >= s.node.Config.Int("maxclients") {
 		s.rejected.Add(1)
-		return []byte("-ERR max number of clients reached\r\n"), gnet.Close
+		return []byte("-ERR max number of clients reached\r\n"), true
 	}
 	c := newConn(s, gc, s.nextID.Add(1))
 	s.conns[c.id] = c
 	gc.SetContext(c)
-	return nil, gnet.None
+	return nil, false
 }
 
-// OnTraffic runs what a client sent.
-func (s *Server) OnTraffic(gc gnet.Conn) gnet.Action {
+// OnData runs what a client sent.
+func (s *Server) OnData(gc *netloop.Conn, data []byte) bool {
 	c, ok := gc.Context().(*conn)
 	if !ok {
-		return gnet.Close
+		return true
 	}
-	data, _ := gc.Next(-1)
 	s.netIn.Add(c.loop.stripe, int64(len(data)))
 	return c.traffic(data)
 }
 
+// OnMove follows a client to the loop it moved to.
+func (s *Server) OnMove(gc *netloop.Conn) {
+	if c, ok := gc.Context().(*conn); ok {
+		c.moved()
+	}
+}
+
 // OnClose forgets a client.
-func (s *Server) OnClose(gc gnet.Conn, _ error) gnet.Action {
+func (s *Server) OnClose(gc *netloop.Conn, _ error) {
 	if c, ok := gc.Context().(*conn); ok {
 		c.killed.Store(true)
 		if rs := c.stream.Load(); rs != nil {
@@ -185,14 +146,24 @@ func (s *Server) OnClose(gc gnet.Conn, _ error) gnet.Action {
 		delete(s.conns, c.id)
 		s.mu.Unlock()
 	}
-	return gnet.None
 }
 
-// OnTick closes clients idle for longer than `timeout`, read afresh each
+// tick closes clients idle for longer than `timeout`, read afresh each
 // time so CONFIG SET timeout applies to clients already idle.
-func (s *Server) OnTick() (time.Duration, gnet.Action) {
-	if t := s.node.Config.Int("timeout"); t > 0 {
-		limit := time.Now().Add(-time.Duration(t) * time.Second).UnixMilli()
+func (s *Server) tick() {
+	t := time.NewTicker(tickInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stopped:
+			return
+		case <-t.C:
+		}
+		secs := s.node.Config.Int("timeout")
+		if secs <= 0 {
+			continue
+		}
+		limit := time.Now().Add(-time.Duration(secs) * time.Second).UnixMilli()
 		for _, c := range s.List() {
 			// A blocked client waits by its own timeout, not the idle one.
 			if cc := c.(*conn); cc.lastActive.Load() < limit && !cc.blocked.Load() {
@@ -201,7 +172,6 @@ func (s *Server) OnTick() (time.Duration, gnet.Action) {
 			}
 		}
 	}
-	return tickInterval, gnet.None
 }
 
 // Close stops accepting, closes every connection and waits for the event
@@ -219,16 +189,17 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	s.closed = true
 	s.mu.Unlock()
-	if s.addr == nil {
+	if s.eng == nil {
 		return nil // never started
 	}
-	// Engine.Stop starts the shutdown at once but then polls for its end
-	// every half second; gnet.Run returning is the earlier signal.
-	stopCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	go s.eng.Stop(stopCtx)
+	close(s.stopped)
+	done := make(chan struct{})
+	go func() {
+		s.eng.Close()
+		close(done)
+	}()
 	select {
-	case <-s.stopped:
+	case <-done:
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
@@ -276,16 +247,6 @@ func (s *Server) ResetStats() {
 	s.netOut.Reset()
 	s.netReplOut.Store(0)
 }
-
-// gnetLogger sends gnet's own messages to the node's log; its routine
-// start-up line is debug-level here.
-type gnetLogger struct{ log *slog.Logger }
-
-func (l gnetLogger) Debugf(format string, args ...any) { l.log.Debug(fmt.Sprintf(format, args...)) }
-func (l gnetLogger) Infof(format string, args ...any)  { l.log.Debug(fmt.Sprintf(format, args...)) }
-func (l gnetLogger) Warnf(format string, args ...any)  { l.log.Warn(fmt.Sprintf(format, args...)) }
-func (l gnetLogger) Errorf(format string, args ...any) { l.log.Error(fmt.Sprintf(format, args...)) }
-func (l gnetLogger) Fatalf(format string, args ...any) { l.log.Error(fmt.Sprintf(format, args...)) }
 
 // spareProcessor lets Go run one goroutine more than there are event
 // loops at a time (GOMAXPROCS), unless the environment sets GOMAXPROCS.

@@ -1,0 +1,275 @@
+package netloop
+
+import (
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+// readSize is what one read takes from a socket at most; a client that
+// sent more is read again on the next poll, after the loop's others.
+const readSize = 64 << 10
+
+// Loop is one event loop: an epoll instance and the goroutine that waits
+// on it.
+type Loop struct {
+	srv    *Server
+	id     int
+	epfd   int
+	wakefd int // an eventfd in the epoll set: post and schedule write it
+
+	conns   map[int32]*Conn // by descriptor; loop only
+	readBuf []byte
+	after   []func() // AfterPoll's; loop only
+	stopped bool     // loop only
+
+	mu    sync.Mutex
+	tasks []func() // post's, under mu
+	ready []*Conn  // connections with queued work, under mu
+	woken bool     // under mu: the eventfd was written and not yet read
+
+	nconns atomic.Int32
+	busyNs atomic.Int64 // time spent between polls, for the balancer
+	// pollStart is when (Unix ns) the loop's current poll started,
+	// 0 while it waits: the balancer tells a stuck loop by it.
+	pollStart atomic.Int64
+}
+
+func newLoop(s *Server, id int) (*Loop, error) {
+	epfd, err := syscall.EpollCreate1(syscall.EPOLL_CLOEXEC)
+	if err != nil {
+		return nil, err
+	}
+	r, _, errno := syscall.Syscall(syscall.SYS_EVENTFD2, 0, syscall.O_CLOEXEC|syscall.O_NONBLOCK, 0)
+	if errno != 0 {
+		syscall.Close(epfd)
+		return nil, errno
+	}
+	l := &Loop{srv: s, id: id, epfd: epfd, wakefd: int(r), conns: map[int32]*Conn{}, readBuf: make([]byte, readSize)}
+	if err := l.watch(l.wakefd, syscall.EPOLLIN, syscall.EPOLL_CTL_ADD); err != nil {
+		l.free()
+		return nil, err
+	}
+	return l, nil
+}
+
+// ID is the loop's number, from 0.
+func (l *Loop) ID() int { return l.id }
+
+func (l *Loop) free() {
+	syscall.Close(l.wakefd)
+	syscall.Close(l.epfd)
+}
+
+func (l *Loop) watch(fd int, events uint32, op int) error {
+	ev := syscall.EpollEvent{Events: events, Fd: int32(fd)}
+	return syscall.EpollCtl(l.epfd, op, fd, &ev)
+}
+
+// post runs f on the loop, after the events of its current poll.
+func (l *Loop) post(f func()) {
+	l.mu.Lock()
+	l.tasks = append(l.tasks, f)
+	wake := !l.woken
+	l.woken = true
+	l.mu.Unlock()
+	if wake {
+		l.wake()
+	}
+}
+
+// schedule has the loop serve c's queued work (or adopt c).
+func (l *Loop) schedule(c *Conn) {
+	l.mu.Lock()
+	l.ready = append(l.ready, c)
+	wake := !l.woken
+	l.woken = true
+	l.mu.Unlock()
+	if wake {
+		l.wake()
+	}
+}
+
+var one = [8]byte{1}
+
+func (l *Loop) wake() {
+	for {
+		_, err := syscall.Write(l.wakefd, one[:])
+		if err != syscall.EINTR {
+			return
+		}
+	}
+}
+
+// AfterPoll runs f once the loop has handled every event of its current
+// poll: one write after them carries what they all produced. Loop only.
+func (l *Loop) AfterPoll(f func()) { l.after = append(l.after, f) }
+
+func (l *Loop) run() {
+	defer l.srv.done.Done()
+	events := make([]syscall.EpollEvent, 256)
+	var tasks []func()
+	var ready []*Conn
+	var drain [8]byte
+	for !l.stopped {
+		n, err := syscall.EpollWait(l.epfd, events, -1)
+		if err != nil {
+			if err == syscall.EINTR {
+				continue
+			}
+			panic("netloop: epoll_wait: " + err.Error())
+		}
+		start := time.Now()
+		l.pollStart.Store(start.UnixNano())
+		queued := false
+		for i := range n {
+			ev := &events[i]
+			switch fd := int(ev.Fd); {
+			case fd == l.wakefd:
+				syscall.Read(l.wakefd, drain[:])
+				queued = true
+			default:
+				c := l.conns[ev.Fd]
+				if c == nil || c.home != l {
+					continue // closed or moved earlier in this poll
+				}
+				if ev.Events&syscall.EPOLLOUT != 0 {
+					c.flush()
+				}
+				if ev.Events&(syscall.EPOLLIN|syscall.EPOLLHUP|syscall.EPOLLERR) != 0 && !c.closed {
+					c.read()
+				}
+			}
+		}
+		if queued {
+			l.mu.Lock()
+			l.woken = false
+			tasks, l.tasks = l.tasks, tasks[:0]
+			ready, l.ready = l.ready, ready[:0]
+			l.mu.Unlock()
+			for i, c := range ready {
+				ready[i] = nil
+				l.serve(c)
+			}
+			for i, f := range tasks {
+				tasks[i] = nil
+				f()
+			}
+		}
+		for i := 0; i < len(l.after); i++ {
+			l.after[i]()
+			l.after[i] = nil
+		}
+		l.after = l.after[:0]
+		l.busyNs.Add(int64(time.Since(start)))
+		l.pollStart.Store(0)
+	}
+}
+
+// serve runs what is queued for c, adopting c first if it is new here.
+func (l *Loop) serve(c *Conn) {
+	if c.home != l {
+		if c.closed {
+			return
+		}
+		if to := c.loop.Load(); to != l {
+			to.schedule(c) // moved on before this loop took it
+			return
+		}
+		if !l.adopt(c) {
+			return
+		}
+	}
+	c.mu.Lock()
+	work := c.queue
+	c.queue = c.spare[:0]
+	closing := c.closing
+	c.scheduled = false
+	c.mu.Unlock()
+	for i := range work {
+		w := &work[i]
+		var err error
+		if c.closed {
+			err = ErrClosed
+		} else if len(w.data) > 0 {
+			_, err = c.Write(w.data)
+		}
+		if w.done != nil {
+			w.done(c, err)
+		}
+		*w = queued{}
+	}
+	c.spare = work[:0]
+	if closing || c.failed != nil {
+		c.close(c.failed)
+	}
+}
+
+// adopt registers c with this loop: a new connection opens here, a moved
+// one resumes. It reports whether c is still open.
+func (l *Loop) adopt(c *Conn) bool {
+	c.home = l
+	l.conns[int32(c.fd)] = c
+	events := uint32(syscall.EPOLLIN)
+	if len(c.out) > 0 {
+		events |= syscall.EPOLLOUT
+		c.watchingOut = true
+	}
+	if err := l.watch(c.fd, events, syscall.EPOLL_CTL_ADD); err != nil {
+		c.close(err)
+		return false
+	}
+	if !c.opened {
+		c.opened = true
+		greeting, closeIt := l.srv.h.OnOpen(c)
+		if len(greeting) > 0 {
+			c.Write(greeting)
+		}
+		if closeIt {
+			c.close(nil)
+			return false
+		}
+		return true
+	}
+	l.srv.h.OnMove(c)
+	return true
+}
+
+// shed moves this loop's connections beyond keep to the other active
+// loops, each to the one with the fewest.
+func (l *Loop) shed(keep int) {
+	if l.stopped || l.srv.stopping.Load() {
+		return
+	}
+	excess := len(l.conns) - keep
+	for fd, c := range l.conns {
+		if excess <= 0 {
+			return
+		}
+		to := l.srv.pick(l)
+		if to == l {
+			return // loop 0 alone
+		}
+		excess--
+		syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_DEL, c.fd, nil)
+		delete(l.conns, fd)
+		c.home = nil
+		c.watchingOut = false
+		l.nconns.Add(-1)
+		to.nconns.Add(1)
+		c.mu.Lock()
+		c.loop.Store(to)
+		c.mu.Unlock()
+		l.srv.moves.Add(1)
+		to.schedule(c)
+	}
+}
+
+// stop closes the loop's connections and ends the loop after this poll.
+func (l *Loop) stop() {
+	for _, c := range l.conns {
+		c.close(nil)
+	}
+	l.stopped = true
+}
