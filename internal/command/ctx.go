@@ -68,6 +68,11 @@ type ClientStats struct {
 	// NetReplOutputBytes is what went to replicas (not counted in
 	// NetOutputBytes, as in Redis).
 	NetReplOutputBytes int64
+	// EventLoops is how many event loops there are, ActiveLoops how
+	// many take clients now, LoopMoves how many times a client moved
+	// between loops (package netloop).
+	EventLoops, ActiveLoops int
+	LoopMoves               int64
 }
 
 // Clients is the node's registry of connections.

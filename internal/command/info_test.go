@@ -309,3 +309,28 @@ func TestStatsSumEveryLoop(t *testing.T) {
 		t.Errorf("total_net_input_bytes = %d, want %d", in, want)
 	}
 }
+
+// TestInfoEventLoops: INFO server says how many event loops there are and
+// how many take clients: with io-threads-adaptive (the default) one while
+// the node is idle, else all of them; io_threads_active is Redis's flag
+// for more than one.
+func TestInfoEventLoops(t *testing.T) {
+	for _, tc := range []struct {
+		directives          []string
+		loops, active, flag int64
+	}{
+		{[]string{"io-threads 3"}, 3, 1, 0},
+		{[]string{"io-threads 3", "io-threads-adaptive no"}, 3, 3, 1},
+		{[]string{"io-threads 1"}, 1, 1, 0},
+	} {
+		s := testserver.Start(t, tc.directives...)
+		info := srvInfo(t, s.Raw(t), "server")
+		got := [3]int64{srvInfoInt(t, info, "event_loops"), srvInfoInt(t, info, "event_loops_active"), srvInfoInt(t, info, "io_threads_active")}
+		if want := [3]int64{tc.loops, tc.active, tc.flag}; got != want {
+			t.Errorf("%q: event_loops, event_loops_active, io_threads_active = %v, want %v", tc.directives, got, want)
+		}
+		if moves := srvInfoInt(t, info, "event_loop_moves"); moves != 0 {
+			t.Errorf("%q: event_loop_moves = %d on an idle node", tc.directives, moves)
+		}
+	}
+}

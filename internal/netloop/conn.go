@@ -194,6 +194,7 @@ func (c *Conn) close(err error) {
 		syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_DEL, c.fd, nil)
 		delete(l.conns, int32(c.fd))
 		l.nconns.Add(-1)
+		l.srv.lastClosed()
 	}
 	syscall.Close(c.fd)
 	c.out = nil

@@ -89,6 +89,17 @@ type Server struct {
 	// held by a long command does not keep new clients out.
 	acceptDone sync.WaitGroup
 	moves      atomic.Int64 // connections moved, for tests and stats
+	conns      atomic.Int64 // open connections
+}
+
+// lastClosed counts a connection closed; with none left, one loop takes
+// the next clients: a load with no connection is light, and the
+// balancer would see it only after lightWindows (a benchmark's next run,
+// unpipelined, would start on the loops its last, pipelined, needed).
+func (s *Server) lastClosed() {
+	if s.conns.Add(-1) == 0 && s.Active() > 1 && s.opts.Adaptive {
+		s.SetActive(1)
+	}
 }
 
 // Listen binds addr ("127.0.0.1:6379"; port 0 picks a free one) and
@@ -253,6 +264,7 @@ func (s *Server) accept() {
 		}
 		c.loop.Store(to)
 		to.nconns.Add(1)
+		s.conns.Add(1)
 		to.schedule(c)
 	}
 }

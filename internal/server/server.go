@@ -236,6 +236,9 @@ func (s *Server) Stats() command.ClientStats {
 	st.NetInputBytes = s.netIn.Load()
 	st.NetOutputBytes = s.netOut.Load()
 	st.NetReplOutputBytes = s.netReplOut.Load()
+	if s.eng != nil {
+		st.EventLoops, st.ActiveLoops, st.LoopMoves = s.eng.Loops(), s.eng.Active(), s.eng.Moves()
+	}
 	return st
 }
 
