@@ -138,9 +138,18 @@ func hello(c *Ctx) {
 	c.W.BulkString("mode")
 	c.W.BulkString("standalone")
 	c.W.BulkString("role")
-	c.W.BulkString("master")
+	c.W.BulkString(helloRole(c))
 	c.W.BulkString("modules")
 	c.W.Array(0)
+}
+
+// helloRole is HELLO's role: "replica" on a replica, as Redis says it
+// there (ROLE and INFO say "slave").
+func helloRole(c *Ctx) string {
+	if c.Node.Repl != nil && c.Node.Repl.Role().Replica {
+		return "replica"
+	}
+	return "master"
 }
 
 // RedisVersion is the Redis version whose behaviour Shoal matches. HELLO

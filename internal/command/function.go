@@ -54,6 +54,10 @@ func parseFcall(c *Ctx, readOnly bool) (scriptJob, bool) {
 		c.Error(errOOM)
 		return scriptJob{}, false
 	}
+	if msg := c.scriptRefusal(true, fn.Flags); msg != "" {
+		c.Error(msg)
+		return scriptJob{}, false
+	}
 	numkeys, ok := parseInt(c.Args[2])
 	switch {
 	case !ok:

@@ -3,9 +3,11 @@ package command
 import (
 	"errors"
 
-	disk "github.com/shoal-cache/shoal/internal/persist"
 	"strconv"
 	"time"
+
+	disk "github.com/shoal-cache/shoal/internal/persist"
+	"github.com/shoal-cache/shoal/internal/scripting"
 )
 
 // Replication commands: REPLICAOF/SLAVEOF, ROLE, WAIT, and the ones a
@@ -116,12 +118,18 @@ func role(c *Ctx) {
 		r = c.Node.Repl.Role()
 	}
 	if r.Replica {
+		// Redis reports the offset of its link to the primary, and -1
+		// while there is none (any state but connected).
+		off := r.Offset
+		if r.State != "connected" {
+			off = -1
+		}
 		c.W.Array(5)
 		c.W.BulkString("slave")
 		c.W.BulkString(r.Host)
 		c.W.Int(int64(r.Port))
 		c.W.BulkString(r.State)
-		c.W.Int(r.Offset)
+		c.W.Int(off)
 		return
 	}
 	c.W.Array(3)
@@ -213,6 +221,12 @@ func startSync(c *Ctx, id string, off int64, legacy bool) {
 // replicas acknowledged the client's writes, or the timeout (ms, 0: none)
 // passes, and replies how many did.
 func wait(c *Ctx) {
+	repl := c.Node.Repl
+	// A replica refuses WAIT before it reads the arguments, as Redis does.
+	if repl != nil && repl.Role().Replica {
+		c.Error("ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.")
+		return
+	}
 	need, ok := parseInt(c.Args[1])
 	if !ok {
 		c.Error(errNotInteger)
@@ -227,13 +241,8 @@ func wait(c *Ctx) {
 		c.Error("ERR timeout is negative")
 		return
 	}
-	repl := c.Node.Repl
 	if repl == nil {
 		c.W.Int(0)
-		return
-	}
-	if repl.Role().Replica {
-		c.Error("ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.")
 		return
 	}
 	target := min(c.writeOffset(), repl.Offset())
@@ -257,17 +266,35 @@ func wait(c *Ctx) {
 // NOREPLICAS to writes on a primary short of good replicas, MASTERDOWN on
 // a replica whose link is down with replica-serve-stale-data no.
 func (c *Ctx) refusedByReplication(spec *Spec) bool {
-	repl := c.Node.Repl
-	if repl == nil || c.loading {
-		return false
-	}
 	write := spec.Flags&Write != 0 || spec.exclusive && c.multi != nil && c.multi.flags&Write != 0
-	msg := repl.Refusal(write, spec.Flags&Stale == 0)
+	msg := c.replRefusal(write, spec.Flags&Stale == 0)
 	if msg == "" {
 		return false
 	}
 	c.Error(msg)
 	return true
+}
+
+// replRefusal is the error replication gives a command that writes or
+// may not serve stale data, "" if none (or while loading).
+func (c *Ctx) replRefusal(write, denyStale bool) string {
+	if c.Node.Repl == nil || c.loading {
+		return ""
+	}
+	return c.Node.Repl.Refusal(write, denyStale)
+}
+
+// scriptRefusal is what replication refuses a script before it runs, as
+// Redis does: a script with flags (a shebang, every function) counts as
+// a write unless it declares no-writes and may not serve stale data
+// unless it declares allow-stale; EVAL's compatibility mode (no shebang)
+// is refused only on a stale replica, its writes inside the script
+// (scriptHost.check).
+func (c *Ctx) scriptRefusal(flagged bool, flags scripting.Flags) string {
+	if !flagged {
+		return c.replRefusal(false, true)
+	}
+	return c.replRefusal(flags&scripting.NoWrites == 0, flags&scripting.AllowStale == 0)
 }
 
 // replInputBytes is total_net_repl_input_bytes.

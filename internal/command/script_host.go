@@ -53,6 +53,7 @@ const (
 	errScriptArity    = "ERR Wrong number of args calling Redis command from script"
 	errScriptNoScript = "ERR This Redis command is not allowed from script"
 	errScriptReadOnly = "ERR Write commands are not allowed from read-only scripts."
+	errScriptStale    = "ERR Can not execute the command on a stale replica"
 )
 
 // reset prepares h, which the node keeps from script to script (its
@@ -141,8 +142,16 @@ func (h *scriptHost) check(args [][]byte) (*Spec, string) {
 	if spec.Flags&NoScript != 0 {
 		return spec, errScriptNoScript
 	}
+	if spec.Flags&Stale == 0 && h.c.replRefusal(false, true) != "" {
+		return spec, errScriptStale
+	}
 	if h.job.readOnly && spec.Flags&(Write|MayReplicate) != 0 {
 		return spec, errScriptReadOnly
+	}
+	if spec.Flags&Write != 0 {
+		if msg := h.c.replRefusal(true, false); msg != "" {
+			return spec, msg // READONLY on a replica, NOREPLICAS on a primary
+		}
 	}
 	if h.job.oom && !h.job.wroteAny && spec.Flags&DenyOOM != 0 && h.job.flags()&scripting.AllowOOM == 0 {
 		return spec, errOOM

@@ -60,14 +60,20 @@ func parseEval(c *Ctx, bySHA, readOnly bool) (scriptJob, bool) {
 	if s == nil {
 		return scriptJob{}, false
 	}
-	if readOnly && s.Shebang && s.Flags&scripting.NoWrites == 0 {
-		c.Error(errWriteFlagRO)
-		return scriptJob{}, false
-	}
+	// Redis's order: what its command flags (the shebang's) refuse, then
+	// what the run's preparation does.
 	eng := c.Node.Engine
 	oom := eng.OverMaxMemory() && !eng.FreeMemory(eng.Eviction().EvictionBudget())
 	if oom && s.Shebang && s.Flags&(scripting.AllowOOM|scripting.NoWrites) == 0 {
 		c.Error(errOOM)
+		return scriptJob{}, false
+	}
+	if msg := c.scriptRefusal(s.Shebang, s.Flags); msg != "" {
+		c.Error(msg)
+		return scriptJob{}, false
+	}
+	if readOnly && s.Shebang && s.Flags&scripting.NoWrites == 0 {
+		c.Error(errWriteFlagRO)
 		return scriptJob{}, false
 	}
 	args := c.Args[3:] // copied if the script leaves the event loop

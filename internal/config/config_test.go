@@ -137,3 +137,34 @@ func TestAliases(t *testing.T) {
 		t.Fatal("Has does not know the alias")
 	}
 }
+
+// TestReplicationSetMatchesRedis: repl-backlog-size below 16 KB is
+// accepted and stored as 16384, as Redis's resize does;
+// replica-ignore-disk-write-errors exists.
+func TestReplicationSetMatchesRedis(t *testing.T) {
+	tests := []struct {
+		name, value, want string
+	}{
+		{"repl-backlog-size", "100", "16384"},
+		{"repl-backlog-size", "10kb", "16384"},
+		{"repl-backlog-size", "16384", "16384"},
+		{"repl-backlog-size", "16385", "16385"},
+		{"repl-backlog-size", "1mb", "1048576"},
+		{"replica-ignore-disk-write-errors", "yes", "yes"},
+		{"replica-ignore-disk-write-errors", "no", "no"},
+	}
+	for _, tt := range tests {
+		c := Default()
+		if err := c.Set([][2]string{{tt.name, tt.value}}); err != nil {
+			t.Errorf("CONFIG SET %s %s: %v", tt.name, tt.value, err)
+			continue
+		}
+		if got := c.String(tt.name); got != tt.want {
+			t.Errorf("CONFIG SET %s %s, then GET = %q, want %q", tt.name, tt.value, got, tt.want)
+		}
+	}
+	err := Default().Set([][2]string{{"repl-backlog-size", "0"}})
+	if want := "ERR CONFIG SET failed (possibly related to argument 'repl-backlog-size') - argument must be between 1 and 9223372036854775807 inclusive"; err == nil || err.Error() != want {
+		t.Errorf("CONFIG SET repl-backlog-size 0 = %v, want %q", err, want)
+	}
+}

@@ -1,6 +1,9 @@
 package config
 
-import "math"
+import (
+	"math"
+	"strconv"
+)
 
 // replicationDirectives are the replication settings (internal/replication):
 // Redis 7.0's names and defaults, plus Shoal's synchronous mode.
@@ -13,7 +16,7 @@ func replicationDirectives() []*param {
 		{name: "masteruser", kind: kindString, def: ""},
 		{name: "replica-read-only", alias: "slave-read-only", kind: kindBool, def: "yes"},
 		{name: "replica-serve-stale-data", alias: "slave-serve-stale-data", kind: kindBool, def: "yes"},
-		{name: "repl-backlog-size", kind: kindMemory, def: "1048576", min: 1, max: math.MaxInt64},
+		{name: "repl-backlog-size", kind: kindMemory, def: "1048576", min: 1, max: math.MaxInt64, normalize: clampBacklogSize},
 		{name: "repl-backlog-ttl", kind: kindInt, def: "3600", min: 0, max: math.MaxInt32},
 		{name: "repl-timeout", kind: kindInt, def: "60", min: 1, max: math.MaxInt32},
 		{name: "repl-ping-replica-period", alias: "repl-ping-slave-period", kind: kindInt, def: "10", min: 1, max: math.MaxInt32},
@@ -30,6 +33,9 @@ func replicationDirectives() []*param {
 		{name: "replica-lazy-flush", alias: "slave-lazy-flush", kind: kindBool, def: "no"},
 		{name: "replica-ignore-maxmemory", alias: "slave-ignore-maxmemory", kind: kindBool, def: "yes"},
 		{name: "repl-disable-tcp-nodelay", kind: kindBool, def: "no"},
+		// replica-ignore-disk-write-errors is accepted and shown; a
+		// replica never refuses its primary's stream for a disk error.
+		{name: "replica-ignore-disk-write-errors", kind: kindBool, def: "no"},
 		// replication-mode sync holds a write's reply until
 		// max(1, min-replicas-to-write) replicas have it; async is Redis's.
 		{name: "replication-mode", kind: kindEnum, def: "async", enum: []string{"async", "sync"}},
@@ -45,4 +51,18 @@ func replicationDirectives() []*param {
 		// (docs/benchmarks.md).
 		{name: "repl-async-batch-usec", kind: kindInt, def: "2000", min: 0, max: 1000000},
 	}
+}
+
+// minBacklogSize is the smallest backlog Redis keeps (16 KB).
+const minBacklogSize = 16 << 10
+
+// clampBacklogSize raises a repl-backlog-size below 16 KB to 16 KB, as
+// Redis does: CONFIG SET repl-backlog-size 100 answers OK and CONFIG GET
+// then says 16384.
+func clampBacklogSize(v string) string {
+	n, ok := ParseMemory(v)
+	if !ok || n >= minBacklogSize {
+		return v
+	}
+	return strconv.Itoa(minBacklogSize)
 }

@@ -59,7 +59,6 @@ type Follower struct {
 
 	state    atomic.Value // string
 	lastIO   atomic.Int64 // Unix ms of the last byte from the primary
-	downAt   atomic.Int64 // Unix ms the link went down, 0 while up
 	syncing  atomic.Bool
 	syncSize atomic.Int64 // -1: unknown (EOF-marker form)
 	syncRead atomic.Int64
@@ -82,7 +81,6 @@ func (s *State) Follow(host Host, addr string, port int, consent bool) *Follower
 	s.BecomeReplica()
 	f := &Follower{s: s, host: host, Host_: addr, Port: port, done: make(chan struct{})}
 	f.state.Store(FollowConnect)
-	f.downAt.Store(time.Now().UnixMilli())
 	f.consent.Store(consent)
 	ctx, cancel := context.WithCancel(context.Background())
 	f.cancel = cancel
@@ -126,7 +124,7 @@ func (f *Follower) Status() Status {
 		SyncInProgress: f.syncing.Load(), SyncTotal: f.syncSize.Load(), SyncRead: f.syncRead.Load()}
 	if st.Up {
 		st.LastIOSecs = (now - f.lastIO.Load()) / 1000
-	} else if d := f.downAt.Load(); d != 0 {
+	} else if d := f.s.downSince(); d != 0 {
 		st.DownSinceSecs = (now - d) / 1000
 	}
 	st.AppliedTo = f.s.Offset()
@@ -139,9 +137,6 @@ func (f *Follower) run(ctx context.Context) {
 	for ctx.Err() == nil {
 		err := f.session(ctx)
 		f.s.setLinked(false)
-		if f.State() == FollowConnected {
-			f.downAt.Store(time.Now().UnixMilli())
-		}
 		f.state.Store(FollowConnect)
 		f.syncing.Store(false)
 		if ctx.Err() != nil {
@@ -187,7 +182,6 @@ func (f *Follower) session(ctx context.Context) error {
 		}
 	}
 	f.state.Store(FollowConnected)
-	f.downAt.Store(0)
 	f.s.setLinked(true)
 	f.s.log.Info("primary link up: replicating", "primary", f.addr(), "offset", f.s.Offset())
 	return f.stream(ctx, l)

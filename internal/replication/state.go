@@ -70,6 +70,10 @@ type State struct {
 	// primary is up.
 	pending []byte
 	linked  bool
+	// linkDownAt is when the link to a primary last went down (Unix
+	// ms): 0 while it has not been up since the node was a primary, when
+	// Redis reports master_link_down_since_seconds:-1.
+	linkDownAt int64
 	// idleSince is when the last replica went (for repl-backlog-ttl).
 	idleSince time.Time
 	// batches counts the event loops' batches in progress; unsent says
@@ -290,6 +294,7 @@ func (s *State) Promote() {
 	s.shiftID()
 	s.mirror = false
 	s.db = -1
+	s.linkDownAt = 0
 }
 
 func (s *State) shiftID() {
@@ -416,6 +421,9 @@ func (s *State) appendPending() {
 
 func (s *State) setLinked(up bool) {
 	s.mu.Lock()
+	if s.linked && !up {
+		s.linkDownAt = time.Now().UnixMilli()
+	}
 	s.linked = up
 	s.pending = s.pending[:0]
 	s.mu.Unlock()
@@ -426,4 +434,12 @@ func (s *State) Linked() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.linked
+}
+
+// downSince is when the link to the primary went down (Unix ms), 0 if it
+// has not been up since the node was last a primary.
+func (s *State) downSince() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.linkDownAt
 }
