@@ -80,11 +80,13 @@ func TestExpiryIndexFollowsEveryChange(t *testing.T) {
 	if got := db.Expires(); got != withTTL {
 		t.Fatalf("Expires() = %d, model has %d keys with a TTL", got, withTTL)
 	}
+	checkBucketBytes(t, db)
 	clock.Advance(10 * time.Second)
 	e.ActiveExpireCycle(time.Second)
 	if got, want := db.Expires(), 0; got != want {
 		t.Fatalf("after every TTL passed: Expires() = %d", got)
 	}
+	checkBucketBytes(t, db)
 	persistent := 0
 	for _, at := range model {
 		if at == 0 {
@@ -93,6 +95,21 @@ func TestExpiryIndexFollowsEveryChange(t *testing.T) {
 	}
 	if db.Size() != persistent {
 		t.Fatalf("Size() = %d, want the %d keys without TTL", db.Size(), persistent)
+	}
+}
+
+// checkBucketBytes checks that the expiry index's running count of its
+// buckets' bytes is what its buckets add up to now.
+func checkBucketBytes(t *testing.T, db *DB) {
+	t.Helper()
+	for i, sh := range db.shards {
+		var want int64
+		for _, b := range sh.expires.buckets {
+			want += bucketStructBytes + sliceBytes(cap(b.locs))
+		}
+		if got := sh.expires.bucketBytes; got != want {
+			t.Fatalf("shard %d: expiry index counts %d B of buckets, they add up to %d B", i, got, want)
+		}
 	}
 }
 

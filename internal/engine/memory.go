@@ -10,16 +10,13 @@ import (
 // on every change: maxmemory decisions need it on every write, far too
 // often to ask the runtime. It is exact for what the shard owns outside
 // the Go heap (the arena's chunks in use: records and slot tables) and an
-// estimate for the rest (aggregates' Sizer figures, expiry buckets).
-
-// expireIndexBytes is what a key with a TTL adds to its expiry bucket: a
-// Loc, and the slack of a slice grown by append.
-const expireIndexBytes = 10
+// estimate for the rest (aggregates' Sizer figures; the expiry index,
+// from its buckets' capacities and its map's slots).
 
 // account recomputes the shard's used bytes and moves the engine's total
 // by the difference. The caller holds the shard lock.
 func (sh *shard) account() {
-	n := sh.arena.Used() + sh.objBytes + int64(sh.expires.count)*expireIndexBytes
+	n := sh.arena.Used() + sh.objBytes + sh.expires.sizeBytes()
 	if n == sh.used {
 		// No add: even an add of 0 takes the shared total's cache line
 		// from whichever core wrote last, and most in-place writes
@@ -40,14 +37,16 @@ type Sizer interface {
 const indexShareBytes = 16
 
 // footprint is what e, a stored entry, costs: its record's chunk, its
-// share of a slot table, its expiry bucket entry and its aggregate.
+// share of a slot table, its share of the expiry index and its aggregate.
 func (e *Entry) footprint() int64 {
 	if e.loc == slab.Nil {
 		return 0
 	}
 	n := int64(e.sh.arena.Size(e.loc)) + indexShareBytes
-	if e.expireAt != 0 {
-		n += expireIndexBytes
+	if x := &e.sh.expires; e.expireAt != 0 && x.count > 0 {
+		// The average over the shard's keys with a TTL, so that MEMORY
+		// USAGE summed over the keys is what the shard accounts.
+		n += x.sizeBytes() / int64(x.count)
 	}
 	if e.Kind != KindString {
 		n += e.sh.objSize[e.objID]

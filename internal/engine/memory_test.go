@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"strconv"
 	"strings"
 	"testing"
@@ -58,6 +59,57 @@ func TestAccountingTracksMemory(t *testing.T) {
 			runtime.KeepAlive(e)
 		})
 	}
+}
+
+// TestExpiryIndexAccounting loads the same keys with and without TTLs and
+// checks that what the engine accounts for the expiry index is within 10 %
+// of the heap the TTLs took. Where the TTLs fall decides the cost: keys
+// sharing a bucket cost a Loc each, keys spread over a day a bucket each
+// (an accounting of 10 B a key counted a fifth of that).
+func TestExpiryIndexAccounting(t *testing.T) {
+	const keys = 100_000
+	load := func(spread int64) (heapGrew, accounted int64) {
+		before := heapObjects()
+		e := New(Options{Databases: 1, Shards: 4})
+		defer e.FlushAll()
+		rng := rand.New(rand.NewPCG(7, 8))
+		txn := e.NewTxn()
+		for i := range keys {
+			key := []byte(fmt.Sprintf("key:%010d", i))
+			v := txn.LockKey(e.DB(0), key)
+			var at int64
+			if spread > 0 {
+				at = v.Now() + 3_600_000 + rng.Int64N(spread)
+			}
+			v.PutString(key, []byte("0123456789"), at)
+			txn.Unlock()
+		}
+		heapGrew = heapObjects() - before
+		for _, sh := range e.DB(0).shards {
+			accounted += sh.expires.sizeBytes()
+		}
+		runtime.KeepAlive(e)
+		return heapGrew, accounted
+	}
+	none, _ := load(0)
+	for _, spread := range []int64{1, 3_600_000, 86_400_000} {
+		grew, accounted := load(spread)
+		ttls := grew - none
+		ratio := float64(accounted) / float64(ttls)
+		t.Logf("TTLs over %d ms: heap grew %.1f B/key more than without, accounted %.1f B/key (%.3f)",
+			spread, float64(ttls)/keys, float64(accounted)/keys, ratio)
+		if ratio < 0.9 || ratio > 1.1 {
+			t.Errorf("TTLs over %d ms: the expiry index is accounted at %.3f of the heap it took, want within 10 %%", spread, ratio)
+		}
+	}
+}
+
+// heapObjects is the bytes of live heap objects after a collection.
+func heapObjects() int64 {
+	runtime.GC()
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(s)
+	return int64(s[0].Value.Uint64())
 }
 
 // settledRSS is the resident set after a collection that returned the

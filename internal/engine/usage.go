@@ -19,7 +19,7 @@ func (db *DB) Overhead() (keys, expires int64) {
 	for _, sh := range db.shards {
 		sh.mu.Lock()
 		keys += sh.overhead()
-		expires += int64(sh.expires.count) * (expireIndexBytes + headerTTL - headerFixed)
+		expires += sh.expires.sizeBytes() + int64(sh.expires.count)*(headerTTL-headerFixed)
 		sh.mu.Unlock()
 	}
 	return keys, expires
