@@ -107,3 +107,22 @@ func TestPrimaryRefusesScriptsWithoutReplicas(t *testing.T) {
 		t.Errorf("HELLO on a primary = %q, want role master", got)
 	}
 }
+
+// TestMinReplicasNeedsBothSettings: as in Redis, min-replicas-to-write
+// refuses writes only while min-replicas-max-lag is above 0 too, and INFO
+// replication counts the good replicas (min_slaves_good_slaves) only then.
+func TestMinReplicasNeedsBothSettings(t *testing.T) {
+	srv := testserver.Start(t, "min-replicas-to-write 2")
+	r := srv.Raw(t)
+	if got := srvInfoField(srvInfo(t, r, "replication"), "min_slaves_good_slaves"); got != "0" {
+		t.Errorf("min_slaves_good_slaves with both settings on = %q, want 0", got)
+	}
+	replRun(t, r, []replStep{
+		{[]string{"SET", "k", "v"}, replNoReplicas},
+		{[]string{"CONFIG", "SET", "min-replicas-max-lag", "0"}, "+OK\r\n"},
+		{[]string{"SET", "k", "v"}, "+OK\r\n"},
+	})
+	if info := srvInfo(t, r, "replication"); strings.Contains(info, "min_slaves_good_slaves") {
+		t.Errorf("INFO replication with min-replicas-max-lag 0 shows min_slaves_good_slaves:\n%s", info)
+	}
+}

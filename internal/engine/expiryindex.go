@@ -31,6 +31,7 @@ type expiryIndex struct {
 	// map never shrinks, and buckets come and go as time passes.
 	bucketBytes int64
 	peakBuckets int
+	mapSize     int64 // mapBytes(peakBuckets), kept: account reads it per write
 }
 
 type expiryBucket struct {
@@ -54,7 +55,7 @@ const (
 // bucket: a Loc and append's slack) to about 90 (a bucket of its own, as
 // TTLs spread over hours or days give).
 func (x *expiryIndex) sizeBytes() int64 {
-	return x.bucketBytes + mapBytes(x.peakBuckets) + int64(cap(x.due))*8
+	return x.bucketBytes + x.mapSize + int64(cap(x.due))*8
 }
 
 // mapBytes is what a Go map that has held n entries at most takes: its
@@ -98,7 +99,10 @@ func (sh *shard) expAdd(loc slab.Loc, expireAt int64) {
 		x.buckets[id] = b
 		heap.Push(&x.due, id)
 		x.bucketBytes += bucketStructBytes
-		x.peakBuckets = max(x.peakBuckets, len(x.buckets))
+		if len(x.buckets) > x.peakBuckets {
+			x.peakBuckets = len(x.buckets)
+			x.mapSize = mapBytes(x.peakBuckets)
+		}
 	}
 	setExpPos(sh.arena.Bytes(loc), uint32(len(b.locs)))
 	x.bucketBytes -= sliceBytes(cap(b.locs))

@@ -39,7 +39,10 @@ type replState struct {
 
 type replFlags struct {
 	readOnly, serveStale, sync bool
-	minReplicas                int64
+	// minReplicas and minLag are min-replicas-to-write and
+	// min-replicas-max-lag: as in Redis, the check is on only when both
+	// are above 0.
+	minReplicas, minLag int64
 }
 
 type handshake struct {
@@ -84,6 +87,7 @@ func (n *Node) applyReplConfig() {
 		serveStale:  n.cfg.Bool("replica-serve-stale-data"),
 		sync:        n.cfg.String("replication-mode") == "sync",
 		minReplicas: n.cfg.Int("min-replicas-to-write"),
+		minLag:      n.cfg.Int("min-replicas-max-lag"),
 	})
 	if old != nil && old.sync != n.repl.flags.Load().sync {
 		n.repl.st.DropReplicas() // they ask for the new ack mode
@@ -377,7 +381,7 @@ func (r replControl) Refusal(write, denyStale bool) string {
 		}
 		return ""
 	}
-	if write && fl.minReplicas > 0 && !fl.sync && n.repl.st.GoodReplicas() < int(fl.minReplicas) {
+	if write && fl.minReplicas > 0 && fl.minLag > 0 && !fl.sync && n.repl.st.GoodReplicas() < int(fl.minReplicas) {
 		return errNoReplicas
 	}
 	return ""
@@ -426,6 +430,9 @@ func (r replControl) InfoFields() [][2]string {
 	}
 	links := st.LinkInfo()
 	add("connected_slaves", len(links))
+	if fl := n.repl.flags.Load(); fl.minReplicas > 0 && fl.minLag > 0 {
+		add("min_slaves_good_slaves", st.GoodReplicas())
+	}
 	sync := n.repl.flags.Load().sync
 	inSync := 0
 	for i, l := range links {
