@@ -8,16 +8,24 @@ import (
 	"time"
 )
 
-// The balancer's rules. A loop more than saturatedBusy of its time busy
-// is saturated; another loop is added when the active ones are and the
-// machine had at least idleToGrow processors idle in the same window (a
-// second loop on a machine whose cores are all taken, by the clients
-// among others, only adds wake-ups). A loop is taken away once the
-// active loops' busy time would have fit in one loop fewer at
-// lightBusy each, for lightWindows windows in a row. A loop that has
-// spent longer than stuckPoll in one poll (a command or script that runs
-// long) starves its other clients: another loop is added whatever the
-// machine's load, so that new clients are served (SCRIPT KILL).
+// The balancer's rules, looked at every balanceEvery. A loop more than
+// saturatedBusy of its time busy is saturated; another loop is added when
+// the active ones are and the machine had at least idleToGrow processors
+// idle in the same window (a second loop on a machine whose cores are all
+// taken, by the clients among others, only adds wake-ups). A loop is
+// taken away once the active loops' busy time would have fit in one loop
+// fewer at lightBusy each, for lightWindows windows in a row. A loop that
+// has spent longer than stuckPoll in one poll (a command or script that
+// runs long) starves its other clients: another loop is added whatever
+// the machine's load, so that new clients are served (SCRIPT KILL).
+//
+// Several loops on a machine with no processor idle may be fewer loops'
+// work spread thin (an unpipelined load that needed two loops once and
+// now runs beside its clients): after probeFirst windows of that, one
+// loop goes, as a probe. If the loops left are then saturated with a
+// processor idle, the loop comes back at the next look, and the next
+// probe waits twice as long (up to probeMost windows): the probes of a
+// load that needs its loops cost at most a window in probeMost.
 const (
 	stuckPoll     = 100 * time.Millisecond
 	balanceEvery  = 250 * time.Millisecond
@@ -25,7 +33,65 @@ const (
 	idleToGrow    = 0.5
 	lightBusy     = 0.5
 	lightWindows  = 4
+	probeFirst    = 8
+	probeMost     = 128
 )
+
+// sample is what the balancer saw in one window.
+type sample struct {
+	active, loops    int
+	maxBusy, sumBusy float64 // of the active loops, fractions of the window
+	idle             float64 // processors idle on the machine
+	// anyStuck: an active loop is held by one command; allStuck: every
+	// active loop is.
+	anyStuck, allStuck bool
+}
+
+// balancer is the balancer's memory between windows.
+type balancer struct {
+	light    int // windows in a row the load would fit in fewer loops
+	crowded  int // windows in a row of several loops and no idle processor
+	probeGap int // crowded windows before the next probe
+	probed   int // windows since the last probe, -1 if none is pending
+}
+
+func newBalancer() *balancer { return &balancer{probeGap: probeFirst, probed: -1} }
+
+// next returns how many loops should take clients after window w.
+func (b *balancer) next(w sample) int {
+	n := w.active
+	if b.probed >= 0 {
+		b.probed++
+	}
+	// A grow must not meet the shrink rule at once (one hot client on a
+	// loop of three): the load must be worth the loops it will have.
+	saturated := w.allStuck ||
+		w.maxBusy > saturatedBusy && w.idle >= idleToGrow && w.sumBusy >= float64(n)*lightBusy
+	switch {
+	case n < w.loops && saturated:
+		if b.probed >= 0 && b.probed <= 1 {
+			b.probeGap = min(2*b.probeGap, probeMost) // the probe was wrong
+		}
+		b.probed, b.light, b.crowded = -1, 0, 0
+		return n + 1
+	case n > 1 && w.sumBusy < float64(n-1)*lightBusy:
+		b.crowded = 0
+		b.probeGap = probeFirst
+		if b.light++; b.light >= lightWindows {
+			b.light = 0
+			return n - 1
+		}
+	case n > 1 && w.idle < idleToGrow && !w.anyStuck:
+		b.light = 0
+		if b.crowded++; b.crowded >= b.probeGap {
+			b.crowded, b.probed = 0, 0
+			return n - 1
+		}
+	default:
+		b.light, b.crowded = 0, 0
+	}
+	return n
+}
 
 func (s *Server) balance() {
 	defer s.balDone.Done()
@@ -37,7 +103,7 @@ func (s *Server) balance() {
 	}
 	cpu, cpuOK := readCPU()
 	last := time.Now()
-	light := 0
+	b := newBalancer()
 	for {
 		select {
 		case <-s.balancer:
@@ -47,39 +113,32 @@ func (s *Server) balance() {
 		now := time.Now()
 		window := float64(now.Sub(last))
 		last = now
-		n := s.Active()
-		var maxBusy, sumBusy float64
-		stuck := false
+		w := sample{active: s.Active(), loops: len(s.loops), idle: 2} // idle unknown: saturation alone decides
+		w.allStuck = true
 		for i, l := range s.loops {
-			b := l.busyNs.Load()
-			frac := float64(b-busy[i]) / window
-			busy[i] = b
-			if l.stuck(now.UnixNano()) {
-				frac, stuck = 1, stuck || i < n
+			bn := l.busyNs.Load()
+			frac := float64(bn-busy[i]) / window
+			busy[i] = bn
+			stuck := l.stuck(now.UnixNano())
+			if stuck {
+				frac = 1
 			}
-			if i < n {
-				maxBusy = max(maxBusy, frac)
-				sumBusy += frac
+			if i < w.active {
+				w.anyStuck = w.anyStuck || stuck
+				w.allStuck = w.allStuck && stuck
+			}
+			if i < w.active {
+				w.maxBusy = max(w.maxBusy, frac)
+				w.sumBusy += frac
 			}
 		}
 		next, nextOK := readCPU()
-		idle := 2.0 // unknown: as if idle, so that saturation alone decides
 		if cpuOK && nextOK {
-			idle = next.idleSince(cpu)
+			w.idle = next.idleSince(cpu)
 		}
 		cpu, cpuOK = next, nextOK
-		switch {
-		case n < len(s.loops) && (stuck || maxBusy > saturatedBusy && idle >= idleToGrow):
-			s.SetActive(n + 1)
-			light = 0
-		case n > 1 && sumBusy < float64(n-1)*lightBusy:
-			light++
-			if light >= lightWindows {
-				s.SetActive(n - 1)
-				light = 0
-			}
-		default:
-			light = 0
+		if n := b.next(w); n != w.active {
+			s.SetActive(n)
 		}
 	}
 }

@@ -18,6 +18,9 @@ type Conn struct {
 	// moves.
 	loop atomic.Pointer[Loop]
 	home *Loop
+	// owner is home once the Handler knows (OnOpen, OnMove); nil while
+	// the connection moves.
+	owner atomic.Pointer[Loop]
 
 	// Owner only.
 	out         []byte // what the socket did not take yet
@@ -49,9 +52,15 @@ func (c *Conn) Fd() int { return c.fd }
 func (c *Conn) RemoteAddr() net.Addr { return c.remote }
 func (c *Conn) LocalAddr() net.Addr  { return c.local }
 
-// Loop is the loop that runs the connection. On that loop it is the loop
-// itself; elsewhere it may be a moment out of date.
+// Loop is the loop that runs the connection, or that it is moving to.
+// On that loop it is the loop itself; elsewhere it may be a moment out of
+// date.
 func (c *Conn) Loop() *Loop { return c.loop.Load() }
+
+// Owner is the loop that runs the connection and has told the Handler so;
+// nil while it moves. On a loop, Owner() == that loop says the connection
+// is that loop's to serve now, as its own are.
+func (c *Conn) Owner() *Loop { return c.owner.Load() }
 
 // Dup returns a duplicate of the socket's descriptor, which the caller
 // closes; the socket stays open while either is.
@@ -189,6 +198,9 @@ func (c *Conn) close(err error) {
 		return
 	}
 	c.closed = true
+	if err == nil && len(c.out) > 0 && c.failed == nil {
+		writeSome(c.fd, c.out) // what the socket takes now, as gnet did
+	}
 	l := c.home
 	if l != nil {
 		syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_DEL, c.fd, nil)
@@ -209,9 +221,7 @@ func (c *Conn) close(err error) {
 		}
 	}
 	if c.opened {
-		if l != nil {
-			l.srv.h.OnClose(c, err)
-		}
+		c.loop.Load().srv.h.OnClose(c, err)
 	}
 }
 

@@ -28,6 +28,7 @@ type Loop struct {
 	tasks []func() // post's, under mu
 	ready []*Conn  // connections with queued work, under mu
 	woken bool     // under mu: the eventfd was written and not yet read
+	freed bool     // under mu: the descriptors are closed
 
 	nconns atomic.Int32
 	busyNs atomic.Int64 // time spent between polls, for the balancer
@@ -58,6 +59,9 @@ func newLoop(s *Server, id int) (*Loop, error) {
 func (l *Loop) ID() int { return l.id }
 
 func (l *Loop) free() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.freed = true
 	syscall.Close(l.wakefd)
 	syscall.Close(l.epfd)
 }
@@ -70,30 +74,34 @@ func (l *Loop) watch(fd int, events uint32, op int) error {
 // post runs f on the loop, after the events of its current poll.
 func (l *Loop) post(f func()) {
 	l.mu.Lock()
-	l.tasks = append(l.tasks, f)
-	wake := !l.woken
-	l.woken = true
-	l.mu.Unlock()
-	if wake {
-		l.wake()
+	defer l.mu.Unlock()
+	if l.freed {
+		return
 	}
+	l.tasks = append(l.tasks, f)
+	l.wake()
 }
 
 // schedule has the loop serve c's queued work (or adopt c).
 func (l *Loop) schedule(c *Conn) {
 	l.mu.Lock()
-	l.ready = append(l.ready, c)
-	wake := !l.woken
-	l.woken = true
-	l.mu.Unlock()
-	if wake {
-		l.wake()
+	defer l.mu.Unlock()
+	if l.freed {
+		return // Server.Close closed it, or will
 	}
+	l.ready = append(l.ready, c)
+	l.wake()
 }
 
 var one = [8]byte{1}
 
+// wake writes the eventfd unless a write is pending; the caller holds mu,
+// which keeps the descriptor from being closed meanwhile (free).
 func (l *Loop) wake() {
+	if l.woken {
+		return
+	}
+	l.woken = true
 	for {
 		_, err := syscall.Write(l.wakefd, one[:])
 		if err != syscall.EINTR {
@@ -169,16 +177,17 @@ func (l *Loop) run() {
 
 // serve runs what is queued for c, adopting c first if it is new here.
 func (l *Loop) serve(c *Conn) {
+	// Only the loop c is bound for may look at its owner-only fields.
+	if to := c.loop.Load(); to != l {
+		to.schedule(c) // moved on before this loop took it
+		return
+	}
 	if c.home != l {
-		if c.closed {
+		if c.closed || !l.adopt(c) {
 			return
 		}
-		if to := c.loop.Load(); to != l {
-			to.schedule(c) // moved on before this loop took it
-			return
-		}
-		if !l.adopt(c) {
-			return
+		if l.id >= int(l.srv.active.Load()) && !l.srv.stopping.Load() {
+			l.post(func() { l.shed(0) }) // sent here just before the loop was taken away
 		}
 	}
 	c.mu.Lock()
@@ -230,9 +239,11 @@ func (l *Loop) adopt(c *Conn) bool {
 			c.close(nil)
 			return false
 		}
+		c.owner.Store(l)
 		return true
 	}
 	l.srv.h.OnMove(c)
+	c.owner.Store(l)
 	return true
 }
 
@@ -255,6 +266,7 @@ func (l *Loop) shed(keep int) {
 		syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_DEL, c.fd, nil)
 		delete(l.conns, fd)
 		c.home = nil
+		c.owner.Store(nil)
 		c.watchingOut = false
 		l.nconns.Add(-1)
 		to.nconns.Add(1)

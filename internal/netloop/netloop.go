@@ -201,13 +201,7 @@ func (s *Server) Close() error {
 			l.ready = nil
 			l.mu.Unlock()
 			for _, c := range ready {
-				if !c.closed {
-					c.closed = true
-					syscall.Close(c.fd)
-					if c.opened {
-						s.h.OnClose(c, nil)
-					}
-				}
+				c.close(nil) // no loop runs: the connection is ours
 			}
 			l.free()
 		}
@@ -216,12 +210,19 @@ func (s *Server) Close() error {
 }
 
 // pick returns the active loop other than except with the fewest
-// connections; loop 0 if there is none.
+// connections, one not stuck in a long command if there is one; loop 0
+// if there is none.
 func (s *Server) pick(except *Loop) *Loop {
 	var best *Loop
+	bestStuck := false
+	now := time.Now().UnixNano()
 	for _, l := range s.loops[:s.active.Load()] {
-		if l != except && (best == nil || l.nconns.Load() < best.nconns.Load()) {
-			best = l
+		if l == except {
+			continue
+		}
+		stuck := l.stuck(now)
+		if best == nil || bestStuck && !stuck || stuck == bestStuck && l.nconns.Load() < best.nconns.Load() {
+			best, bestStuck = l, stuck
 		}
 	}
 	if best == nil {
@@ -279,8 +280,23 @@ func listen(addr string, backlog int) (int, *net.TCPAddr, error) {
 	if err != nil {
 		return -1, nil, err
 	}
+	if ta.IP == nil {
+		// No host: every address, IPv6 and IPv4 on one socket where the
+		// machine has IPv6 (as Go's net.Listen does), IPv4 alone if not.
+		any6 := &net.TCPAddr{IP: net.IPv6unspecified, Port: ta.Port}
+		if fd, bound, err := listenOn(any6, backlog, true); err == nil {
+			return fd, bound, nil
+		}
+		ta = &net.TCPAddr{IP: net.IPv4zero, Port: ta.Port}
+	}
+	return listenOn(ta, backlog, false)
+}
+
+// listenOn opens a listening socket on ta; dual takes IPv4 as well on
+// an IPv6 socket.
+func listenOn(ta *net.TCPAddr, backlog int, dual bool) (int, *net.TCPAddr, error) {
 	family, sa := syscall.AF_INET, syscall.Sockaddr(nil)
-	if ip4 := ta.IP.To4(); ip4 != nil || ta.IP == nil {
+	if ip4 := ta.IP.To4(); ip4 != nil {
 		a := &syscall.SockaddrInet4{Port: ta.Port}
 		copy(a.Addr[:], ip4)
 		sa = a
@@ -305,6 +321,11 @@ func listen(addr string, backlog int) (int, *net.TCPAddr, error) {
 	}
 	if err := syscall.SetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_REUSEADDR, 1); err != nil {
 		return fail("setsockopt", err)
+	}
+	if dual {
+		if err := syscall.SetsockoptInt(fd, syscall.IPPROTO_IPV6, syscall.IPV6_V6ONLY, 0); err != nil {
+			return fail("setsockopt", err)
+		}
 	}
 	if err := syscall.Bind(fd, sa); err != nil {
 		return fail("listen", err)

@@ -379,3 +379,24 @@ func (b *busyEcho) OnData(c *Conn, data []byte) bool {
 	c.Write(data)
 	return false
 }
+
+// An address without a host listens on every address: IPv4 loopback
+// reaches it (and IPv6 loopback too where the machine has IPv6).
+func TestListenWithoutHost(t *testing.T) {
+	s2, err := Listen(":0", &echo{}, Options{Loops: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	port := strconv.Itoa(s2.Addr().Port)
+	c, err := net.Dial("tcp", "127.0.0.1:"+port)
+	if err != nil {
+		t.Fatalf("IPv4 loopback: %v", err)
+	}
+	c.Close()
+	if c6, err := net.Dial("tcp", "[::1]:"+port); err == nil {
+		c6.Close()
+	} else if s2.Addr().IP.To4() == nil {
+		t.Fatalf("an IPv6 socket that IPv6 loopback cannot reach: %v", err)
+	}
+}

@@ -233,10 +233,11 @@ type releasingSink interface {
 }
 
 // release sends a held reply. Released by an acknowledgement that runs
-// on the connection's own event loop, it is sent from there at the end
-// of that batch (releaseHeld); otherwise through Unblock.
+// on the loop that owns the connection (not one it is moving to), it is
+// sent from there at the end of that batch (releaseHeld); otherwise
+// through Unblock.
 func (c *conn) release(reply []byte, by any) {
-	if rs, ok := by.(*replStream); ok && rs.c.gc.Loop() == c.gc.Loop() {
+	if rs, ok := by.(*replStream); ok && rs.c.gc.Owner() == c.gc.Owner() {
 		rs.held = append(rs.held, heldReply{c, reply})
 		return
 	}
