@@ -107,18 +107,8 @@ func (c *Conn) OutboundBuffered() int { return len(c.out) }
 // The queue keeps the order of what one goroutine queues; p must not
 // change until done runs.
 func (c *Conn) AsyncWrite(p []byte, done func(c *Conn, err error)) error {
-	c.mu.Lock()
-	if c.closing {
-		c.mu.Unlock()
+	if !c.enqueue(func() { c.queue = append(c.queue, queued{data: p, done: done}) }) {
 		return ErrClosed
-	}
-	c.queue = append(c.queue, queued{data: p, done: done})
-	wake := !c.scheduled
-	c.scheduled = true
-	l := c.loop.Load()
-	c.mu.Unlock()
-	if wake {
-		l.schedule(c)
 	}
 	return nil
 }
@@ -126,12 +116,19 @@ func (c *Conn) AsyncWrite(p []byte, done func(c *Conn, err error)) error {
 // Close closes the connection after what is queued for it, from any
 // goroutine. OnClose runs on its loop.
 func (c *Conn) Close() error {
+	c.enqueue(func() { c.closing = true })
+	return nil
+}
+
+// enqueue runs add under mu, unless the connection is closing, and has
+// the connection's loop serve its queue; it reports whether add ran.
+func (c *Conn) enqueue(add func()) bool {
 	c.mu.Lock()
 	if c.closing {
 		c.mu.Unlock()
-		return nil
+		return false
 	}
-	c.closing = true
+	add()
 	wake := !c.scheduled
 	c.scheduled = true
 	l := c.loop.Load()
@@ -139,7 +136,7 @@ func (c *Conn) Close() error {
 	if wake {
 		l.schedule(c)
 	}
-	return nil
+	return true
 }
 
 // read reads once and hands the bytes to the Handler.
