@@ -152,6 +152,7 @@ func TestReplicationSetMatchesRedis(t *testing.T) {
 		{"repl-backlog-size", "1mb", "1048576"},
 		{"replica-ignore-disk-write-errors", "yes", "yes"},
 		{"replica-ignore-disk-write-errors", "no", "no"},
+		{"repl-backlog-ttl", "9223372036854775807", "9223372036854775807"},
 	}
 	for _, tt := range tests {
 		c := Default()
@@ -166,5 +167,9 @@ func TestReplicationSetMatchesRedis(t *testing.T) {
 	err := Default().Set([][2]string{{"repl-backlog-size", "0"}})
 	if want := "ERR CONFIG SET failed (possibly related to argument 'repl-backlog-size') - argument must be between 1 and 9223372036854775807 inclusive"; err == nil || err.Error() != want {
 		t.Errorf("CONFIG SET repl-backlog-size 0 = %v, want %q", err, want)
+	}
+	err = Default().Set([][2]string{{"repl-backlog-ttl", "-1"}})
+	if want := "ERR CONFIG SET failed (possibly related to argument 'repl-backlog-ttl') - argument must be between 0 and 9223372036854775807 inclusive"; err == nil || err.Error() != want {
+		t.Errorf("CONFIG SET repl-backlog-ttl -1 = %v, want %q", err, want)
 	}
 }

@@ -17,7 +17,7 @@ func replicationDirectives() []*param {
 		{name: "replica-read-only", alias: "slave-read-only", kind: kindBool, def: "yes"},
 		{name: "replica-serve-stale-data", alias: "slave-serve-stale-data", kind: kindBool, def: "yes"},
 		{name: "repl-backlog-size", kind: kindMemory, def: "1048576", min: 1, max: math.MaxInt64, normalize: clampBacklogSize},
-		{name: "repl-backlog-ttl", kind: kindInt, def: "3600", min: 0, max: math.MaxInt32},
+		{name: "repl-backlog-ttl", kind: kindInt, def: "3600", min: 0, max: math.MaxInt64},
 		{name: "repl-timeout", kind: kindInt, def: "60", min: 1, max: math.MaxInt32},
 		{name: "repl-ping-replica-period", alias: "repl-ping-slave-period", kind: kindInt, def: "10", min: 1, max: math.MaxInt32},
 		{name: "min-replicas-to-write", alias: "min-slaves-to-write", kind: kindInt, def: "0", min: 0, max: math.MaxInt32},

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"os"
 	"strconv"
@@ -62,12 +63,21 @@ func (n *Node) initReplication() {
 	n.cmd.Repl = replControl{n}
 }
 
+// seconds is n seconds as a Duration, the longest one for more than it
+// holds (repl-backlog-ttl goes up to 2^63-1 seconds, as in Redis).
+func seconds(n int64) time.Duration {
+	if n > int64(math.MaxInt64/time.Second) {
+		return math.MaxInt64
+	}
+	return time.Duration(n) * time.Second
+}
+
 func (n *Node) replSettings() replication.Settings {
 	c := n.cfg
 	limit := c.ClientOutputBufferLimit(config.ClassReplica)
 	return replication.Settings{
 		BacklogSize:     c.Int("repl-backlog-size"),
-		BacklogTTL:      time.Duration(c.Int("repl-backlog-ttl")) * time.Second,
+		BacklogTTL:      seconds(c.Int("repl-backlog-ttl")),
 		Timeout:         time.Duration(c.Int("repl-timeout")) * time.Second,
 		PingPeriod:      time.Duration(c.Int("repl-ping-replica-period")) * time.Second,
 		MinReplicas:     int(c.Int("min-replicas-to-write")),
