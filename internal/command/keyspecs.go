@@ -21,12 +21,23 @@ type keySpec struct {
 	// which start FirstKey arguments after it, every Step.
 	Keynum              bool
 	KeynumIdx, FirstKey int
+	// Unknown specs (SORT's BY, GET and STORE) have keys no position
+	// rule finds; find, when set, finds them as Redis's getkeys function
+	// does.
+	Unknown bool
+	find    func(args [][]byte) []int
 }
 
 // positions returns the arguments of args (args[0] is the command's name)
 // that the spec names as keys, and false when its numkeys argument is not
 // a count of keys that are there.
 func (k keySpec) positions(args [][]byte) ([]int, bool) {
+	if k.Unknown {
+		if k.find == nil {
+			return nil, true
+		}
+		return k.find(args), true
+	}
 	step := max(k.Step, 1)
 	var pos []int
 	if k.Keynum {
@@ -63,7 +74,7 @@ func (k keySpec) covers(pos int, args [][]byte) bool {
 // movableKeys reports whether where s's keys are depends on its arguments
 // beyond first/last/step (COMMAND INFO's movablekeys flag).
 func movableKeys(s *Spec) bool {
-	return slices.ContainsFunc(keySpecsOf(s), func(k keySpec) bool { return k.Keynum })
+	return slices.ContainsFunc(keySpecsOf(s), func(k keySpec) bool { return k.Keynum || k.Unknown })
 }
 
 // keyPositions returns where the keys are among args by the command's key
@@ -255,6 +266,17 @@ func writeKeySpec(w *resp.Writer, k keySpec) {
 	}
 	w.BulkString("flags")
 	writeFlagSet(w, k.Flags)
+	if k.Unknown {
+		for _, part := range []string{"begin_search", "find_keys"} {
+			w.BulkString(part)
+			w.Map(2)
+			w.BulkString("type")
+			w.BulkString("unknown")
+			w.BulkString("spec")
+			w.Map(0)
+		}
+		return
+	}
 	w.BulkString("begin_search")
 	w.Map(2)
 	w.BulkString("type")

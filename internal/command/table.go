@@ -152,7 +152,7 @@ func NewTable() *Table {
 	families := [][]*Spec{
 		connectionCommands(), serverCommands(), introspectionCommands(),
 		stringCommands(), bitCommands(), keyCommands(), transactionCommands(),
-		listCommands(), setCommands(), hashCommands(), pubsubCommands(), zsetCommands(),
+		listCommands(), setCommands(), sortCommands(), hashCommands(), pubsubCommands(), zsetCommands(),
 		scriptingCommands(), functionCommands(), aofCommands(), saveCommands(), replicationCommands(), debugCommands(),
 	}
 	for _, family := range families {

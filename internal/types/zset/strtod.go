@@ -214,3 +214,8 @@ func ParseScore(b []byte) (float64, bool) {
 	}
 	return f, true
 }
+
+// Strtod is C's strtod in the "C" locale, for the commands that parse
+// numbers as Redis does with a bare strtod (SORT's weights): the value,
+// how many bytes it used, and whether it overflowed or underflowed.
+func Strtod(b []byte) (f float64, n int, rangeErr bool) { return strtod(b) }
