@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -120,6 +121,9 @@ type Node struct {
 	scripts scriptEngine
 	// persist is the state of snapshots and loading (save.go).
 	persist persistState
+	// hotOnce makes hotCfg (hotconfig.go).
+	hotOnce sync.Once
+	hotCfg  *hotConfig
 }
 
 // Ctx is one command being executed.

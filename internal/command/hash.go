@@ -27,8 +27,8 @@ func newHashEntry(h *hash.Hash) *engine.Entry {
 // hashLimits are the node's listpack thresholds.
 func hashLimits(c *Ctx) hash.Limits {
 	return hash.Limits{
-		MaxEntries: c.Node.Config.Int("hash-max-listpack-entries"),
-		MaxValue:   c.Node.Config.Int("hash-max-listpack-value"),
+		MaxEntries: c.Node.hot().hashEntries.Int(),
+		MaxValue:   c.Node.hot().hashValue.Int(),
 	}
 }
 

@@ -30,7 +30,7 @@ func (lv *listValue) Clone() any {
 // newListValue returns an empty list with the node size configured now,
 // as Redis fixes it when it creates a list.
 func newListValue(c *Ctx) *listValue {
-	return &listValue{List: *list.New(int(c.Node.Config.Int("list-max-listpack-size")))}
+	return &listValue{List: *list.New(int(c.Node.hot().listFill.Int()))}
 }
 
 // readList returns the list at key for a command that reads it (counting
@@ -44,7 +44,7 @@ func readList(c *Ctx, v engine.View, key []byte) (*engine.Entry, *listValue, boo
 func writeList(c *Ctx, v engine.View, key []byte) (*engine.Entry, *listValue, bool) {
 	e, lv, ok := checkList(c, v.Lookup(key))
 	if lv != nil && lv.fillPending {
-		lv.SetFill(int(c.Node.Config.Int("list-max-listpack-size")))
+		lv.SetFill(int(c.Node.hot().listFill.Int()))
 		lv.fillPending = false
 	}
 	return e, lv, ok

@@ -72,7 +72,7 @@ func setShrunk(v engine.View, key []byte, e *engine.Entry, s *settype.Set) {
 // maxIntset is set-max-intset-entries: the most integers a set holds
 // before it becomes a hashtable.
 func maxIntset(c *Ctx) int {
-	return int(min(c.Node.Config.Int("set-max-intset-entries"), math.MaxInt32))
+	return int(min(c.Node.hot().setIntset.Int(), math.MaxInt32))
 }
 
 // writeMember replies with one member as a bulk string.

@@ -39,8 +39,8 @@ func newZSetEntry(z *zset.ZSet) *engine.Entry {
 // zsetLimits are the thresholds of the compact form.
 func zsetLimits(c *Ctx) zset.Limits {
 	return zset.Limits{
-		MaxEntries: int(min(c.Node.Config.Int("zset-max-listpack-entries"), math.MaxInt32)),
-		MaxValue:   int(min(c.Node.Config.Int("zset-max-listpack-value"), math.MaxInt32)),
+		MaxEntries: int(min(c.Node.hot().zsetEntries.Int(), math.MaxInt32)),
+		MaxValue:   int(min(c.Node.hot().zsetValue.Int(), math.MaxInt32)),
 	}
 }
 

@@ -98,6 +98,17 @@ func (c *Config) Bool(name string) bool { return c.mustParam(name).num.Load() !=
 // String returns a directive's value as CONFIG GET shows it.
 func (c *Config) String(name string) string { return c.mustParam(name).get() }
 
+// Live is a numeric directive's value as it changes (CONFIG SET), for
+// code that reads it on every command: it skips the lookup by name, a
+// few percent of a pipelined HSET's CPU.
+type Live struct{ p *param }
+
+// Live returns name's Live; it panics on an unknown name.
+func (c *Config) Live(name string) Live { return Live{c.mustParam(name)} }
+
+// Int returns the value now.
+func (l Live) Int() int64 { return l.p.num.Load() }
+
 func (c *Config) mustParam(name string) *param {
 	p, ok := c.params[name]
 	if !ok {

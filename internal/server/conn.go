@@ -154,7 +154,7 @@ func (c *conn) runBatch(data []byte) bool {
 	c.ctx.StartBatch(now)
 	c.prefetch(data)
 	c.in.data = data
-	c.rd.MaxBulkLen = c.srv.node.Config.Int("proto-max-bulk-len")
+	c.rd.MaxBulkLen = c.srv.maxBulk.Int()
 	for {
 		c.rd.AuthRequired = !c.authed.Load()
 		args, err := c.rd.Next()
@@ -306,7 +306,7 @@ func (c *conn) endBatch() bool {
 	c.held = 0
 	buffered := int64(c.rd.Buffered())
 	c.qbufLen.Store(buffered)
-	if buffered > c.srv.node.Config.Int("client-query-buffer-limit") {
+	if buffered > c.srv.queryLimit.Int() {
 		c.srv.log.Warn("closing client that reached max query buffer length", "client", c.id, "addr", c.addr, "qbuf", buffered)
 		return true
 	}

@@ -35,6 +35,7 @@ import (
 	"time"
 
 	"github.com/shoal-cache/shoal/internal/command"
+	"github.com/shoal-cache/shoal/internal/config"
 	"github.com/shoal-cache/shoal/internal/netloop"
 	"github.com/shoal-cache/shoal/internal/stripe"
 )
@@ -61,6 +62,8 @@ type Server struct {
 	netIn, netOut        *stripe.Counter // by event loop: every batch adds
 	netReplOut           atomic.Int64    // to replicas (replica.go)
 	loopStates           []*loopState    // by netloop.Loop.ID (replica.go)
+	// maxBulk and queryLimit are read on every batch.
+	maxBulk, queryLimit config.Live
 }
 
 // New returns a server that runs commands on node. It registers itself as
@@ -68,7 +71,8 @@ type Server struct {
 func New(node *command.Node) *Server {
 	s := &Server{node: node, log: node.Log, conns: map[int64]*conn{},
 		netIn: new(stripe.Counter), netOut: new(stripe.Counter),
-		stopped: make(chan struct{})}
+		stopped: make(chan struct{}),
+		maxBulk: node.Config.Live("proto-max-bulk-len"), queryLimit: node.Config.Live("client-query-buffer-limit")}
 	node.Clients = s
 	return s
 }
