@@ -124,6 +124,7 @@ type Node struct {
 	// hotOnce makes hotCfg (hotconfig.go).
 	hotOnce sync.Once
 	hotCfg  *hotConfig
+	slowlog slowLog
 }
 
 // Ctx is one command being executed.
@@ -344,6 +345,9 @@ func (t *Table) run(c *Ctx, spec *Spec) {
 	}
 	if spec.latency != nil {
 		spec.latency.ObserveLatency(c.Stripe, took)
+	}
+	if th := c.Node.hot().slowerThan.Int(); th >= 0 && took.Microseconds() >= th && spec.Flags&SkipSlowlog == 0 {
+		c.Node.slowlog.add(c, took.Microseconds())
 	}
 }
 

@@ -9,6 +9,7 @@ type hotConfig struct {
 	listFill               config.Live
 	setIntset              config.Live
 	zsetEntries, zsetValue config.Live
+	slowerThan, slowMaxLen config.Live
 }
 
 // hot returns the node's hotConfig, made on first use: Node is built by
@@ -23,6 +24,8 @@ func (n *Node) hot() *hotConfig {
 			setIntset:   c.Live("set-max-intset-entries"),
 			zsetEntries: c.Live("zset-max-listpack-entries"),
 			zsetValue:   c.Live("zset-max-listpack-value"),
+			slowerThan:  c.Live("slowlog-log-slower-than"),
+			slowMaxLen:  c.Live("slowlog-max-len"),
 		}
 	})
 	return n.hotCfg

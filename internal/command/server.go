@@ -151,6 +151,7 @@ func serverCommands() []*Spec {
 			Summary: "Synchronously save the dataset to disk and then shut down the server", Since: "1.0.0", Handler: shutdown, exclusive: true},
 		infoCommand(st),
 		memoryCommand(st),
+		slowlogCommand(),
 		configCommand(st),
 	}
 }

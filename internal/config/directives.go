@@ -38,6 +38,10 @@ func directives() []*param {
 		{name: "maxmemory-eviction-tenacity", kind: kindInt, def: "10", min: 0, max: 100},
 		{name: "lfu-log-factor", kind: kindInt, def: "10", min: 0, max: math.MaxInt32},
 		{name: "lfu-decay-time", kind: kindInt, def: "1", min: 0, max: math.MaxInt32},
+		// slowlog-log-slower-than is in microseconds: -1 logs nothing, 0
+		// every command.
+		{name: "slowlog-log-slower-than", kind: kindInt, def: "10000", min: -1, max: math.MaxInt64},
+		{name: "slowlog-max-len", kind: kindInt, def: "128", min: 0, max: math.MaxInt64},
 		{name: "hz", kind: kindInt, def: "10", min: 0, max: math.MaxInt32, normalize: clampHz},
 		{name: "loglevel", kind: kindEnum, def: "notice", enum: []string{"debug", "verbose", "notice", "warning"}},
 		{name: "logfile", kind: kindString, def: "", immutable: true},
