@@ -126,3 +126,24 @@ func TestMinReplicasNeedsBothSettings(t *testing.T) {
 		t.Errorf("INFO replication with min-replicas-max-lag 0 shows min_slaves_good_slaves:\n%s", info)
 	}
 }
+
+// TestUnsyncedReplicaHasNoBacklog: a node made a replica of a primary it
+// never reached has no backlog in INFO, as in Redis (which makes one at
+// the first sync), nor once promoted without a replica; a node that was
+// a primary with a backlog keeps it as a replica.
+func TestUnsyncedReplicaHasNoBacklog(t *testing.T) {
+	backlog := func(r *testserver.Raw) [3]string {
+		info := srvInfo(t, r, "replication")
+		return [3]string{srvInfoField(info, "repl_backlog_active"), srvInfoField(info, "repl_backlog_first_byte_offset"), srvInfoField(info, "repl_backlog_histlen")}
+	}
+	srv := testserver.Start(t, "replicaof 127.0.0.1 "+deadPort(t))
+	r := srv.Raw(t)
+	if got := backlog(r); got != [3]string{"0", "0", "0"} {
+		t.Errorf("replica that never synced: repl_backlog_active, first_byte_offset, histlen = %v, want 0 0 0", got)
+	}
+	r.Do("REPLICAOF", "NO", "ONE")
+	r.Do("SET", "k", "v")
+	if got := backlog(r); got[0] != "0" {
+		t.Errorf("promoted without ever syncing or a replica: repl_backlog_active = %s, want 0", got[0])
+	}
+}

@@ -103,6 +103,7 @@ func (s *State) attach(l *Link, activate func()) string {
 			activate()
 		}
 	}
+	s.unsynced = false
 	l.next = s.stream.end
 	l.state.Store(int32(LinkSendSnapshot))
 	s.links[l.id] = l

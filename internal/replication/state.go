@@ -51,13 +51,18 @@ type State struct {
 	secondOff int64 // second_repl_offset, -1 when replID2 is unset
 	stream    backlog
 	active    bool // a backlog exists (repl_backlog_active)
-	db        int  // the database the stream last selected, -1: none
-	mirror    bool // a replica: the stream is the primary's, fed raw
-	enc       []byte
-	aof       Sink
-	aofPairs  []posPair
-	links     map[int64]*Link
-	waiters   []*waiter
+	// unsynced: the backlog was made only because the node became a
+	// replica, which has fed it nothing yet; Redis has none then, and
+	// INFO says so (repl_backlog_active:0) until a sync, a stream or a
+	// replica of its own.
+	unsynced bool
+	db       int  // the database the stream last selected, -1: none
+	mirror   bool // a replica: the stream is the primary's, fed raw
+	enc      []byte
+	aof      Sink
+	aofPairs []posPair
+	links    map[int64]*Link
+	waiters  []*waiter
 	// holdTimer fails held sync-mode writes at their deadline; holdArmed
 	// says it is set.
 	holdTimer *time.Timer
@@ -131,6 +136,7 @@ func (s *State) Active() bool {
 func (s *State) Activate() {
 	s.mu.Lock()
 	s.activate()
+	s.unsynced = false
 	s.mu.Unlock()
 }
 
@@ -220,6 +226,7 @@ var (
 func (s *State) FeedRaw(p []byte) {
 	s.mu.Lock()
 	s.activate()
+	s.unsynced = false
 	s.stream.append(p)
 	s.trim()
 	s.fed()
@@ -311,6 +318,7 @@ func (s *State) shiftID() {
 func (s *State) BecomeReplica() {
 	s.mu.Lock()
 	s.mirror = true
+	s.unsynced = s.unsynced || !s.active
 	s.activate()
 	links := s.takeLinks()
 	s.mu.Unlock()
@@ -325,7 +333,7 @@ func (s *State) FullSynced(id string, off int64) {
 	s.mu.Lock()
 	s.replID, s.replID2, s.secondOff = id, zeroID, -1
 	s.stream.reset(off)
-	s.active = true
+	s.active, s.unsynced = true, false
 	links := s.takeLinks()
 	s.mu.Unlock()
 	for _, l := range links {
@@ -338,6 +346,7 @@ func (s *State) FullSynced(id string, off int64) {
 func (s *State) Continued(id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.unsynced = false
 	if id != "" && id != s.replID {
 		s.replID2, s.secondOff, s.replID = s.replID, s.stream.end+1, id
 	}
@@ -365,8 +374,9 @@ type BacklogInfo struct {
 func (s *State) Backlog() BacklogInfo {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	bi := BacklogInfo{Active: s.active, Size: s.Settings().BacklogSize}
-	if s.active {
+	shown := s.active && !s.unsynced
+	bi := BacklogInfo{Active: shown, Size: s.Settings().BacklogSize}
+	if shown {
 		bi.FirstByteOffset, bi.Histlen, bi.Memory = s.stream.first+1, s.stream.histlen(), s.stream.size()
 	}
 	return bi
