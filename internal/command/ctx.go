@@ -125,6 +125,7 @@ type Node struct {
 	hotOnce sync.Once
 	hotCfg  *hotConfig
 	slowlog slowLog
+	latency latencyMonitor
 }
 
 // Ctx is one command being executed.
@@ -349,6 +350,7 @@ func (t *Table) run(c *Ctx, spec *Spec) {
 	if th := c.Node.hot().slowerThan.Int(); th >= 0 && took.Microseconds() >= th && spec.Flags&SkipSlowlog == 0 {
 		c.Node.slowlog.add(c, took.Microseconds())
 	}
+	c.noteLatency(spec, took)
 }
 
 // resolve finds the command or subcommand named by the arguments and

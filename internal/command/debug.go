@@ -5,9 +5,11 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"strconv"
+	"time"
 
 	"github.com/shoal-cache/shoal/internal/engine"
 	settype "github.com/shoal-cache/shoal/internal/types/set"
+	"github.com/shoal-cache/shoal/internal/types/zset"
 )
 
 // DEBUG DIGEST and DEBUG DIGEST-VALUE: Redis's keyspace digest, computed
@@ -119,6 +121,14 @@ func debugCmd(c *Ctx) {
 			c.Txn.Unlock()
 			c.W.Simple(d.String())
 		}
+	case is(c.Args[1], "sleep") && len(c.Args) == 3:
+		// As Redis: the seconds read with a bare strtod (junk is 0), and
+		// the whole event loop waits, as Redis's whole server does.
+		secs, _, _ := zset.Strtod(c.Args[2])
+		if d := time.Duration(secs * float64(time.Second)); d > 0 {
+			time.Sleep(d)
+		}
+		c.W.OK()
 	default:
 		c.Errorf("ERR unknown subcommand or wrong number of arguments for '%s'. Try DEBUG HELP.", c.Args[1])
 	}

@@ -10,6 +10,7 @@ type hotConfig struct {
 	setIntset              config.Live
 	zsetEntries, zsetValue config.Live
 	slowerThan, slowMaxLen config.Live
+	latencyThreshold       config.Live
 }
 
 // hot returns the node's hotConfig, made on first use: Node is built by
@@ -18,14 +19,15 @@ func (n *Node) hot() *hotConfig {
 	n.hotOnce.Do(func() {
 		c := n.Config
 		n.hotCfg = &hotConfig{
-			hashEntries: c.Live("hash-max-listpack-entries"),
-			hashValue:   c.Live("hash-max-listpack-value"),
-			listFill:    c.Live("list-max-listpack-size"),
-			setIntset:   c.Live("set-max-intset-entries"),
-			zsetEntries: c.Live("zset-max-listpack-entries"),
-			zsetValue:   c.Live("zset-max-listpack-value"),
-			slowerThan:  c.Live("slowlog-log-slower-than"),
-			slowMaxLen:  c.Live("slowlog-max-len"),
+			hashEntries:      c.Live("hash-max-listpack-entries"),
+			hashValue:        c.Live("hash-max-listpack-value"),
+			listFill:         c.Live("list-max-listpack-size"),
+			setIntset:        c.Live("set-max-intset-entries"),
+			zsetEntries:      c.Live("zset-max-listpack-entries"),
+			zsetValue:        c.Live("zset-max-listpack-value"),
+			slowerThan:       c.Live("slowlog-log-slower-than"),
+			slowMaxLen:       c.Live("slowlog-max-len"),
+			latencyThreshold: c.Live("latency-monitor-threshold"),
 		}
 	})
 	return n.hotCfg

@@ -152,6 +152,7 @@ func serverCommands() []*Spec {
 		infoCommand(st),
 		memoryCommand(st),
 		slowlogCommand(),
+		latencyCommand(),
 		configCommand(st),
 	}
 }

@@ -42,6 +42,8 @@ func directives() []*param {
 		// every command.
 		{name: "slowlog-log-slower-than", kind: kindInt, def: "10000", min: -1, max: math.MaxInt64},
 		{name: "slowlog-max-len", kind: kindInt, def: "128", min: 0, max: math.MaxInt64},
+		// latency-monitor-threshold is in milliseconds; 0 is off.
+		{name: "latency-monitor-threshold", kind: kindInt, def: "0", min: 0, max: math.MaxInt64},
 		{name: "hz", kind: kindInt, def: "10", min: 0, max: math.MaxInt32, normalize: clampHz},
 		{name: "loglevel", kind: kindEnum, def: "notice", enum: []string{"debug", "verbose", "notice", "warning"}},
 		{name: "logfile", kind: kindString, def: "", immutable: true},
