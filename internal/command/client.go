@@ -339,5 +339,51 @@ func clientCommand() *Spec {
 			{Name: "unblock", Arity: -3, Flags: admin, Summary: "Unblock a client blocked in a blocking command from a different connection", Since: "5.0.0", Handler: clientUnblock},
 			{Name: "no-evict", Arity: 3, Flags: admin, Summary: "Set client eviction mode for the current connection", Since: "7.0.0", Handler: clientNoEvict},
 			{Name: "help", Arity: 2, Flags: Loading | Stale, Summary: "Show helpful text about the different subcommands", Since: "5.0.0", Handler: clientHelp},
+			{Name: "reply", Arity: 3, Flags: self, Summary: "Instruct the server whether to reply to commands", Since: "3.2.0", Handler: clientReply},
+			{Name: "getredir", Arity: 2, Flags: self, Summary: "Get tracking notifications redirection client ID if any", Since: "6.0.0", Handler: clientGetRedir},
+			{Name: "trackinginfo", Arity: 2, Flags: self, Summary: "Return information about server assisted client side caching for the current connection", Since: "6.2.0", Handler: clientTrackingInfo},
 		}}
+}
+
+// ReplyController is a connection whose replies CLIENT REPLY can turn
+// off (off) or drop for the next command only (skip).
+type ReplyController interface {
+	SetReplies(off, skip bool)
+}
+
+// clientReply is CLIENT REPLY ON|OFF|SKIP: ON answers OK; OFF and SKIP
+// answer nothing, as the replies they turn off.
+func clientReply(c *Ctx) {
+	var off, skip bool
+	switch {
+	case is(c.Args[2], "on"):
+	case is(c.Args[2], "off"):
+		off = true
+	case is(c.Args[2], "skip"):
+		skip = true
+	default:
+		c.Error(errSyntax)
+		return
+	}
+	if rc, ok := c.Conn.(ReplyController); ok {
+		rc.SetReplies(off, skip)
+	}
+	if !off && !skip {
+		c.W.OK()
+	}
+}
+
+// Client-side caching (CLIENT TRACKING) is not supported: tracking is
+// always off, which is what these report.
+func clientGetRedir(c *Ctx) { c.W.Int(-1) }
+
+func clientTrackingInfo(c *Ctx) {
+	c.W.Map(3)
+	c.W.BulkString("flags")
+	c.W.Set(1)
+	c.W.BulkString("off")
+	c.W.BulkString("redirect")
+	c.W.Int(-1)
+	c.W.BulkString("prefixes")
+	c.W.Array(0)
 }

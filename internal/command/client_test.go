@@ -317,3 +317,26 @@ func TestClientHelp(t *testing.T) {
 		"+HELP\r\n" +
 		"+    Prints this help.\r\n", ""}})
 }
+
+// TestClientReply: CLIENT REPLY OFF drops every reply (errors too) until
+// ON, which answers OK; SKIP drops the next command's reply only; as
+// redis-server 7.0 does (compared byte for byte).
+func TestClientReply(t *testing.T) {
+	r := testserver.Start(t).Raw(t)
+	r.Send("CLIENT REPLY OFF\r\nPING\r\nSET a\r\nGETX\r\nCLIENT REPLY SKIP\r\nECHO skipped\r\nCLIENT REPLY ON\r\nECHO one\r\n" +
+		"CLIENT REPLY SKIP\r\nECHO two\r\nECHO three\r\nCLIENT REPLY foo\r\n")
+	for _, want := range []string{"+OK\r\n", "$3\r\none\r\n", "$5\r\nthree\r\n", "-ERR syntax error\r\n"} {
+		if got := r.ReadReply(); got != want {
+			t.Fatalf("reply %q, want %q", got, want)
+		}
+	}
+	if got := r.Do("PING"); got != "+PONG\r\n" {
+		t.Fatalf("PING after: %q (a reply that should have been dropped?)", got)
+	}
+	if got := r.Do("CLIENT", "GETREDIR"); got != ":-1\r\n" {
+		t.Errorf("CLIENT GETREDIR = %q", got)
+	}
+	if got := r.Do("CLIENT", "TRACKINGINFO"); got != "*6\r\n$5\r\nflags\r\n*1\r\n$3\r\noff\r\n$8\r\nredirect\r\n:-1\r\n$8\r\nprefixes\r\n*0\r\n" {
+		t.Errorf("CLIENT TRACKINGINFO = %q", got)
+	}
+}

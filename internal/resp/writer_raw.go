@@ -15,3 +15,7 @@ func (w *Writer) BigNumber(digits string) {
 	w.buf = append(w.buf, digits...)
 	w.buf = append(w.buf, '\r', '\n')
 }
+
+// Truncate drops what was written after the first n bytes of the buffer
+// (Len before): a reply the client asked not to get (CLIENT REPLY).
+func (w *Writer) Truncate(n int) { w.buf = w.buf[:n] }

@@ -66,6 +66,8 @@ type conn struct {
 	// held counts the commands whose replies are buffered, not yet sent
 	// (replica.go: a failed sync-mode wait replaces each by an error).
 	held int
+	// repliesOff and skipReply are CLIENT REPLY OFF and SKIP. Loop only.
+	repliesOff, skipReply bool
 
 	push pushState // Pub/Sub output (pubsub.go)
 }
@@ -316,7 +318,18 @@ func (c *conn) endBatch() bool {
 func (c *conn) exec(args [][]byte) {
 	c.held++
 	c.ctx.Args = args
+	mark, skip := c.wr.Len(), c.skipReply
+	c.skipReply = false
 	c.srv.node.Table.Exec(&c.ctx)
+	if c.repliesOff || skip {
+		c.wr.Truncate(mark)
+	}
+}
+
+// SetReplies is CLIENT REPLY's (command.ReplyController): off drops every
+// reply until ON, skip the next command's.
+func (c *conn) SetReplies(off, skip bool) {
+	c.repliesOff, c.skipReply = off, skip
 }
 
 // NoteCommand records the command about to run for CLIENT LIST's cmd
