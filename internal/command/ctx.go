@@ -122,10 +122,11 @@ type Node struct {
 	// persist is the state of snapshots and loading (save.go).
 	persist persistState
 	// hotOnce makes hotCfg (hotconfig.go).
-	hotOnce sync.Once
-	hotCfg  *hotConfig
-	slowlog slowLog
-	latency latencyMonitor
+	hotOnce  sync.Once
+	hotCfg   *hotConfig
+	slowlog  slowLog
+	latency  latencyMonitor
+	monitors monitors
 }
 
 // Ctx is one command being executed.
@@ -226,6 +227,11 @@ func (t *Table) Exec(c *Ctx) {
 		spec.stats.on(c.Stripe).rejected.Add(1)
 		c.Error(errNoAuth)
 		c.abortMulti()
+		return
+	}
+	if spec.Flags&(Write|ReadOnly|MayReplicate) != 0 && c.Node.monitors.has(c.Conn) {
+		spec.stats.on(c.Stripe).rejected.Add(1)
+		c.Error("ERR Replica can't interact with the keyspace")
 		return
 	}
 	if c.refusedByPersistence(spec) || c.refusedByReplication(spec) {
@@ -330,6 +336,10 @@ func (t *Table) run(c *Ctx, spec *Spec) {
 	}
 	outer := c.Txn.OnCommit // a script's command runs inside EVAL's run
 	c.Txn.OnCommit = c.commit
+	monitored, args := c.Node.monitors.n.Load() > 0, c.Args
+	if monitored && spec.Flags&SkipMonitor != 0 {
+		c.Node.monitors.feed(c, spec, args)
+	}
 	spec.Handler(c)
 	c.Txn.Commit() // a handler that did not unlock through the Txn
 	c.Txn.OnCommit = outer
@@ -351,6 +361,9 @@ func (t *Table) run(c *Ctx, spec *Spec) {
 		c.Node.slowlog.add(c, took.Microseconds())
 	}
 	c.noteLatency(spec, took)
+	if monitored && spec.Flags&SkipMonitor == 0 {
+		c.Node.monitors.feed(c, spec, args)
+	}
 }
 
 // resolve finds the command or subcommand named by the arguments and

@@ -153,7 +153,7 @@ func NewTable() *Table {
 		connectionCommands(), serverCommands(), introspectionCommands(),
 		stringCommands(), bitCommands(), keyCommands(), transactionCommands(),
 		listCommands(), setCommands(), sortCommands(), hashCommands(), pubsubCommands(), zsetCommands(),
-		scriptingCommands(), functionCommands(), aofCommands(), saveCommands(), replicationCommands(), debugCommands(),
+		scriptingCommands(), functionCommands(), aofCommands(), saveCommands(), replicationCommands(), debugCommands(), monitorCommands(),
 	}
 	for _, family := range families {
 		for _, s := range family {

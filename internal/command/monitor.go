@@ -1,0 +1,163 @@
+package command
+
+import (
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// MONITOR, as Redis 7.0 shows it: every command a client runs, but for
+// admin and skip_monitor ones, is pushed to the monitoring clients as a
+// line `+<unix seconds>.<µs> [<db> <client address>] "arg" ...`, the
+// arguments quoted as Redis's sdscatrepr quotes them and passwords
+// redacted as in the slow log; a command a script calls shows "lua" as
+// its client. A command flagged skip_monitor (EVAL, FCALL) is shown
+// before it runs, so before the commands it calls; the rest after they
+// ran (SELECT shows the database it chose, EXEC comes after its
+// commands). A
+// monitoring client may still run commands that touch no key (PING,
+// QUIT, RESET); the others get Redis's "Replica can't interact with the
+// keyspace".
+
+type monitors struct {
+	n    atomic.Int32 // len(list), read on every command
+	mu   sync.Mutex
+	list []Conn
+}
+
+func (m *monitors) add(c Conn) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, x := range m.list {
+		if x == c {
+			return
+		}
+	}
+	m.list = append(m.list, c)
+	m.n.Store(int32(len(m.list)))
+}
+
+// remove drops c; it reports whether c was monitoring.
+func (m *monitors) remove(c Conn) bool {
+	if m.n.Load() == 0 {
+		return false
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for i, x := range m.list {
+		if x == c {
+			m.list = append(m.list[:i], m.list[i+1:]...)
+			m.n.Store(int32(len(m.list)))
+			return true
+		}
+	}
+	return false
+}
+
+func (m *monitors) has(c Conn) bool {
+	if m.n.Load() == 0 {
+		return false
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, x := range m.list {
+		if x == c {
+			return true
+		}
+	}
+	return false
+}
+
+// feed pushes the command c runs, args, to the monitors (c.Args may
+// have moved on: EXEC runs its commands through them).
+func (m *monitors) feed(c *Ctx, spec *Spec, args [][]byte) {
+	if spec.Flags&Admin != 0 {
+		return
+	}
+	now := time.Now()
+	line := make([]byte, 0, 64)
+	line = append(line, '+')
+	line = strconv.AppendInt(line, now.Unix(), 10)
+	line = append(line, '.')
+	us := strconv.AppendInt(nil, int64(now.Nanosecond()/1000), 10)
+	for range 6 - len(us) {
+		line = append(line, '0')
+	}
+	line = append(line, us...)
+	line = append(line, " ["...)
+	line = strconv.AppendInt(line, int64(c.Conn.DB()), 10)
+	line = append(line, ' ')
+	if c.inScript() {
+		line = append(line, "lua"...)
+	} else {
+		line = append(line, c.Conn.Addr()...)
+	}
+	line = append(line, ']')
+	redactFrom := redactedFrom(args)
+	for i, a := range args {
+		line = append(line, ' ')
+		if i >= redactFrom {
+			a = []byte("(redacted)")
+		}
+		line = appendRepr(line, a)
+	}
+	line = append(line, '\r', '\n')
+	m.mu.Lock()
+	list := m.list
+	m.mu.Unlock()
+	for _, mc := range list {
+		if mc == c.Conn {
+			c.W.Raw(line) // its own command: in order with its replies
+		} else {
+			mc.Push(line)
+		}
+	}
+}
+
+// appendRepr appends s quoted as Redis's sdscatrepr does.
+func appendRepr(b, s []byte) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	for _, ch := range s {
+		switch ch {
+		case '\\', '"':
+			b = append(b, '\\', ch)
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\r':
+			b = append(b, '\\', 'r')
+		case '\t':
+			b = append(b, '\\', 't')
+		case '\a':
+			b = append(b, '\\', 'a')
+		case '\b':
+			b = append(b, '\\', 'b')
+		default:
+			if ch >= 0x20 && ch < 0x7f {
+				b = append(b, ch)
+			} else {
+				b = append(b, '\\', 'x', hex[ch>>4], hex[ch&15])
+			}
+		}
+	}
+	return append(b, '"')
+}
+
+func monitorCmd(c *Ctx) {
+	if c.multi != nil || c.inExec {
+		// Queued in a transaction, it is refused when EXEC runs it: a
+		// client there expects one reply per command.
+		c.Error("ERR MONITOR isn't allowed for DENY BLOCKING client")
+		return
+	}
+	c.Node.monitors.add(c.Conn)
+	c.W.OK()
+}
+
+func monitorCommands() []*Spec {
+	return []*Spec{
+		{Name: "monitor", Arity: 1, Flags: Admin | NoScript | Loading | Stale, Group: "server",
+			Summary: "Listen for all requests received by the server in real time", Since: "1.0.0", Handler: monitorCmd},
+	}
+}
