@@ -153,7 +153,7 @@ func NewTable() *Table {
 		connectionCommands(), serverCommands(), introspectionCommands(),
 		stringCommands(), bitCommands(), keyCommands(), transactionCommands(),
 		listCommands(), setCommands(), sortCommands(), hashCommands(), pubsubCommands(), zsetCommands(),
-		scriptingCommands(), functionCommands(), aofCommands(), saveCommands(), replicationCommands(), debugCommands(), monitorCommands(),
+		scriptingCommands(), functionCommands(), aofCommands(), saveCommands(), replicationCommands(), debugCommands(), monitorCommands(), clusterConnCommands(),
 	}
 	for _, family := range families {
 		for _, s := range family {

@@ -35,6 +35,7 @@ var cases = []struct {
 	name  string
 	lines []string
 }{
+	{"cluster-off", []string{"READONLY", "READWRITE", "ASKING", "READONLY x"}},
 	{"set-options", []string{
 		"SET k v", "SET k v NX", "SET k w XX", "GET k", "SET k v nx xx", "SET k v NX GET", "SET k v XX GET",
 		"SET k v EX 0", "SET k v EX -1", "SET k v PX 0", "SET k v EX 9223372036854775807", "SET k v PX 9223372036854775807",
