@@ -144,6 +144,8 @@ type Ctx struct {
 
 	spec   *Spec
 	failed bool
+	// monitoring: the connection ran MONITOR (monitor.go).
+	monitoring bool
 	// batchStart is when the batch's input arrived, and sinceBatch how
 	// long after it the next command starts (when the one before ended).
 	// A command's wall-clock time and its duration both derive from one
@@ -229,7 +231,7 @@ func (t *Table) Exec(c *Ctx) {
 		c.abortMulti()
 		return
 	}
-	if spec.Flags&(Write|ReadOnly|MayReplicate) != 0 && c.Node.monitors.has(c.Conn) {
+	if c.monitoring && spec.Flags&(Write|ReadOnly|MayReplicate) != 0 {
 		spec.stats.on(c.Stripe).rejected.Add(1)
 		c.Error("ERR Replica can't interact with the keyspace")
 		return
@@ -357,10 +359,13 @@ func (t *Table) run(c *Ctx, spec *Spec) {
 	if spec.latency != nil {
 		spec.latency.ObserveLatency(c.Stripe, took)
 	}
-	if th := c.Node.hot().slowerThan.Int(); th >= 0 && took.Microseconds() >= th && spec.Flags&SkipSlowlog == 0 {
-		c.Node.slowlog.add(c, took.Microseconds())
+	hot := c.Node.hot()
+	if th := hot.slowerThan.Int(); th >= 0 && took.Microseconds() >= th && spec.Flags&SkipSlowlog == 0 {
+		c.Node.slowlog.add(c, took.Microseconds(), hot.slowMaxLen.Int())
 	}
-	c.noteLatency(spec, took)
+	if th := hot.latencyThreshold.Int(); th > 0 && took.Milliseconds() >= th {
+		c.Node.latency.add(latencyEventOf(spec), took.Milliseconds())
+	}
 	if monitored && spec.Flags&SkipMonitor == 0 {
 		c.Node.monitors.feed(c, spec, args)
 	}

@@ -168,7 +168,7 @@ func infoServer(w *infoWriter, c *Ctx, st *serverState) {
 	// io_threads_active is Redis's flag for "more than the main thread
 	// serves clients"; the event_loop fields are Shoal's own.
 	cs := n.Clients.Stats()
-	w.int("io_threads_active", int64(min(1, cs.ActiveLoops-1)))
+	w.int("io_threads_active", int64(b2i(cs.ActiveLoops > 1)))
 	w.int("event_loops", int64(cs.EventLoops))
 	w.int("event_loops_active", int64(cs.ActiveLoops))
 	w.int("event_loop_moves", cs.LoopMoves)

@@ -75,17 +75,12 @@ func (m *latencyMonitor) names() []string {
 	return out
 }
 
-// noteLatency records a command's run past the threshold.
-func (c *Ctx) noteLatency(spec *Spec, took time.Duration) {
-	th := c.Node.hot().latencyThreshold.Int()
-	if th <= 0 || took.Milliseconds() < th {
-		return
-	}
-	event := "command"
+// latencyEventOf is the event a command's run past the threshold is.
+func latencyEventOf(spec *Spec) string {
 	if spec.Flags&Fast != 0 {
-		event = "fast-command"
+		return "fast-command"
 	}
-	c.Node.latency.add(event, took.Milliseconds())
+	return "command"
 }
 
 func latencyLatest(c *Ctx) {

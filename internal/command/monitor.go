@@ -1,6 +1,7 @@
 package command
 
 import (
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -28,45 +29,18 @@ type monitors struct {
 
 func (m *monitors) add(c Conn) {
 	m.mu.Lock()
-	defer m.mu.Unlock()
-	for _, x := range m.list {
-		if x == c {
-			return
-		}
-	}
 	m.list = append(m.list, c)
 	m.n.Store(int32(len(m.list)))
+	m.mu.Unlock()
 }
 
-// remove drops c; it reports whether c was monitoring.
-func (m *monitors) remove(c Conn) bool {
-	if m.n.Load() == 0 {
-		return false
-	}
+func (m *monitors) remove(c Conn) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for i, x := range m.list {
-		if x == c {
-			m.list = append(m.list[:i], m.list[i+1:]...)
-			m.n.Store(int32(len(m.list)))
-			return true
-		}
+	if i := slices.Index(m.list, c); i >= 0 {
+		m.list = slices.Delete(m.list, i, i+1)
+		m.n.Store(int32(len(m.list)))
 	}
-	return false
-}
-
-func (m *monitors) has(c Conn) bool {
-	if m.n.Load() == 0 {
-		return false
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	for _, x := range m.list {
-		if x == c {
-			return true
-		}
-	}
-	return false
 }
 
 // feed pushes the command c runs, args, to the monitors (c.Args may
@@ -151,7 +125,10 @@ func monitorCmd(c *Ctx) {
 		c.Error("ERR MONITOR isn't allowed for DENY BLOCKING client")
 		return
 	}
-	c.Node.monitors.add(c.Conn)
+	if !c.monitoring {
+		c.monitoring = true
+		c.Node.monitors.add(c.Conn)
+	}
 	c.W.OK()
 }
 

@@ -171,7 +171,10 @@ func (c *Ctx) MultiState() (queued int, dirty bool) {
 // open transaction and subscriptions); the server calls it when the
 // connection closes.
 func (c *Ctx) Release() {
-	c.Node.monitors.remove(c.Conn)
+	if c.monitoring {
+		c.monitoring = false
+		c.Node.monitors.remove(c.Conn)
+	}
 	c.endMulti()
 	c.unwatch()
 	c.unblock()

@@ -32,16 +32,16 @@ type slowLog struct {
 	entries []slowEntry
 }
 
-// add logs the command c ran for usec microseconds.
-func (l *slowLog) add(c *Ctx, usec int64) {
+// add logs the command c ran for usec microseconds, keeping the last
+// maxLen entries.
+func (l *slowLog) add(c *Ctx, usec, maxLen int64) {
 	e := slowEntry{at: time.Now().Unix(), usec: usec, args: slowlogArgs(c.Args), addr: c.Conn.Addr(), name: c.Conn.Name()}
-	max := c.Node.hot().slowMaxLen.Int()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	e.id = l.nextID
 	l.nextID++
 	l.entries = append(l.entries, e)
-	if over := int64(len(l.entries)) - max; over > 0 {
+	if over := int64(len(l.entries)) - maxLen; over > 0 {
 		n := copy(l.entries, l.entries[over:])
 		clear(l.entries[n:])
 		l.entries = l.entries[:n]

@@ -83,7 +83,6 @@ func sortGeneric(c *Ctx, readonly bool) {
 
 func parseSort(c *Ctx, readonly bool) (sortArgs, bool) {
 	a := sortArgs{key: c.Args[1], count: -1}
-	cluster := c.Node.Config.Has("cluster-enabled") && c.Node.Config.Bool("cluster-enabled")
 	args := c.Args
 	for j := 2; j < len(args); j++ {
 		left := len(args) - j - 1
@@ -96,11 +95,7 @@ func parseSort(c *Ctx, readonly bool) (sortArgs, bool) {
 			a.alpha = true
 		case is(args[j], "limit") && left >= 2:
 			var ok bool
-			if a.offset, ok = parseInt(args[j+1]); ok {
-				a.count, ok = parseInt(args[j+2])
-			}
-			if !ok {
-				c.Error(errNotInteger)
+			if a.offset, a.count, ok = parseLimit(c, args[j+1], args[j+2]); !ok {
 				return a, false
 			}
 			j += 2
@@ -111,16 +106,9 @@ func parseSort(c *Ctx, readonly bool) (sortArgs, bool) {
 			a.by = args[j+1]
 			if bytes.IndexByte(a.by, '*') < 0 {
 				a.dontSort = true
-			} else if cluster {
-				c.Error("ERR BY option of SORT denied in Cluster mode.")
-				return a, false
 			}
 			j++
 		case is(args[j], "get") && left >= 1:
-			if cluster {
-				c.Error("ERR GET option of SORT denied in Cluster mode.")
-				return a, false
-			}
 			a.gets = append(a.gets, args[j+1])
 			j++
 		default:

@@ -47,6 +47,18 @@ type zrangeArgs struct {
 // the options first, then their conflicts, then the range itself. A
 // command that fixes the kind or the direction refuses the option that
 // would set it; STORE refuses WITHSCORES.
+// parseLimit reads LIMIT's offset and count, replying Redis's error for
+// one that is not an integer.
+func parseLimit(c *Ctx, offset, count []byte) (int64, int64, bool) {
+	off, ok := parseInt(offset)
+	n, ok2 := parseInt(count)
+	if !ok || !ok2 {
+		c.Error(errNotInteger)
+		return 0, 0, false
+	}
+	return off, n, true
+}
+
 func parseZRange(c *Ctx, args [][]byte, store bool, kind rangeKind, dir rangeDir) (zrangeArgs, bool) {
 	a := zrangeArgs{limit: -1}
 	for i := 2; i < len(args); i++ {
@@ -55,11 +67,7 @@ func parseZRange(c *Ctx, args [][]byte, store bool, kind rangeKind, dir rangeDir
 			a.withScores = true
 		case is(args[i], "limit") && i+2 < len(args):
 			var ok bool
-			if a.offset, ok = parseInt(args[i+1]); ok {
-				a.limit, ok = parseInt(args[i+2])
-			}
-			if !ok {
-				c.Error(errNotInteger)
+			if a.offset, a.limit, ok = parseLimit(c, args[i+1], args[i+2]); !ok {
 				return a, false
 			}
 			i += 2

@@ -64,13 +64,7 @@ func (c *Conn) Owner() *Loop { return c.owner.Load() }
 
 // Dup returns a duplicate of the socket's descriptor, which the caller
 // closes; the socket stays open while either is.
-func (c *Conn) Dup() (int, error) {
-	fd, err := dupCloexec(c.fd)
-	if err != nil {
-		return -1, err
-	}
-	return fd, nil
-}
+func (c *Conn) Dup() (int, error) { return dupCloexec(c.fd) }
 
 // Write sends p, or what the socket does not take of it once it can.
 // Owner only. A failed write closes the connection once the callback that
