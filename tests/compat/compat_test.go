@@ -166,6 +166,13 @@ func TestAuth(t *testing.T) {
 
 // TestRandom runs seeded random command sequences on both servers.
 func TestRandom(t *testing.T) {
+	randomRun(t, generators)
+}
+
+// randomRun sends *steps random commands drawn from gens to both servers,
+// for each protocol and seed.
+func randomRun(t *testing.T, gens []weighted) {
+	t.Helper()
 	redisAddr := startRedis(t)
 	shoal := testserver.Start(t, "save ") // as the reference runs: --save ""
 	commands := shoalCommands(t, shoal)
@@ -175,7 +182,7 @@ func TestRandom(t *testing.T) {
 				p := newPair(t, redisAddr, shoal, proto)
 				p.do("FLUSHALL")
 				p.do("CONFIG", "RESETSTAT")
-				g := newGenerator(seed, commands)
+				g := newGenerator(seed, commands, gens)
 				for range *steps {
 					args := g.next()
 					g.observe(args, p.do(args...))

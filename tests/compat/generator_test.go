@@ -59,10 +59,11 @@ type weighted struct {
 	gen    func(g *generator) []string
 }
 
-// newGenerator returns a generator for the commands in have.
-func newGenerator(seed uint64, have map[string]bool) *generator {
+// newGenerator returns a generator for the commands of gens that are in
+// have.
+func newGenerator(seed uint64, have map[string]bool, gens []weighted) *generator {
 	g := &generator{rnd: rand.New(rand.NewPCG(seed, seed^0x5ca1ab1e)), start: time.Now()}
-	for _, c := range generators {
+	for _, c := range gens {
 		if have[c.name] || c.name == "unknown" {
 			g.cmds = append(g.cmds, c)
 			g.total += c.weight

@@ -110,6 +110,14 @@ func (l *List) allowMerge(a, b *node) bool {
 	return sz <= safetyLimit && a.n+b.n <= l.fill
 }
 
+// nodeLimit is the most bytes a node of this list holds.
+func (l *List) nodeLimit() int {
+	if l.fill < 0 {
+		return sizeLimits[-l.fill-1]
+	}
+	return safetyLimit
+}
+
 // insertNode puts nd at position i of the deque.
 func (l *List) insertNode(i int, nd node) {
 	l.lpCap += int64(cap(nd.lp))
@@ -188,10 +196,14 @@ func (l *List) Push(s []byte, head bool) {
 	if head {
 		end = 0
 	}
+	fits := len(ns) > 0 && l.allowInsert(&ns[end], len(s))
+	if fits && len(ns) > 1 {
+		l.lpCap += int64(ns[end].reserve(entrySize(s), l.nodeLimit()))
+	}
 	switch {
-	case len(ns) > 0 && l.allowInsert(&ns[end], len(s)) && head:
+	case fits && head:
 		l.lpCap += int64(ns[end].insert(0, s))
-	case len(ns) > 0 && l.allowInsert(&ns[end], len(s)):
+	case fits:
 		l.lpCap += int64(ns[end].insert(ns[end].n, s))
 	case head:
 		l.insertNode(0, newNode(s))

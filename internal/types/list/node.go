@@ -59,6 +59,25 @@ func (nd *node) resize(p, delta int) (capDelta int) {
 	return cap(nd.lp) - old
 }
 
+// reserve makes room for delta more bytes without a further allocation,
+// doubling the listpack's capacity (at most to limit) when it has to
+// grow, and returns the change in capacity. Pushes to a long list land
+// on its end nodes one after another: append's growth by a quarter
+// would copy a node about four times over on its way to the limit and
+// leave the copies as garbage, which the heap then faults back in as
+// fresh pages.
+func (nd *node) reserve(delta, limit int) (capDelta int) {
+	need := len(nd.lp) + delta
+	if need <= cap(nd.lp) {
+		return 0
+	}
+	old := cap(nd.lp)
+	grown := make([]byte, len(nd.lp), max(need, min(2*old, limit)))
+	copy(grown, nd.lp)
+	nd.lp = grown
+	return cap(nd.lp) - old
+}
+
 // insert puts s before entry i (i == n appends).
 func (nd *node) insert(i int, s []byte) int {
 	p := nd.offset(i)
