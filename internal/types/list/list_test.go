@@ -315,3 +315,38 @@ func TestSizeBytes(t *testing.T) {
 		keep(lists)
 	}
 }
+
+// TestLongListEndsGrowByDoubling: once a list has more than one node, a
+// push that needs room doubles its end node's listpack (up to the node
+// limit), so filling a node reallocates it a handful of times, not the
+// twenty or so of append's growth by a quarter.
+func TestLongListEndsGrowByDoubling(t *testing.T) {
+	for _, head := range []bool{false, true} {
+		l := New(-2)
+		elem := []byte(strings.Repeat("v", 100))
+		for len(l.nodes()) < 2 {
+			l.Push(elem, head)
+		}
+		end := func() *node {
+			if head {
+				return &l.nodes()[0]
+			}
+			return &l.nodes()[len(l.nodes())-1]
+		}
+		growths, last := 0, cap(end().lp)
+		for len(l.nodes()) < 3 {
+			l.Push(elem, head)
+			if c := cap(end().lp); c != last && len(l.nodes()) < 3 {
+				growths++
+				last = c
+				if c > sizeLimits[1] {
+					t.Fatalf("head %v: end node capacity %d passes the 8 KB limit", head, c)
+				}
+			}
+		}
+		if growths > 7 {
+			t.Errorf("head %v: the second node grew %d times on its way to 8 KB, want at most 7", head, growths)
+		}
+		check(t, l, contents(l), "after the pushes")
+	}
+}
