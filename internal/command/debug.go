@@ -129,9 +129,21 @@ func debugCmd(c *Ctx) {
 			time.Sleep(d)
 		}
 		c.W.OK()
+	case is(c.Args[1], "help") && len(c.Args) == 2:
+		replyHelp(c, "DEBUG", debugHelp)
 	default:
 		c.Errorf("ERR unknown subcommand or wrong number of arguments for '%s'. Try DEBUG HELP.", c.Args[1])
 	}
+}
+
+// debugHelp is Redis's DEBUG HELP text for the subcommands Shoal has.
+var debugHelp = []string{
+	"DIGEST",
+	"    Output a hex signature representing the current DB content.",
+	"DIGEST-VALUE <key> [<key> ...]",
+	"    Output a hex signature of the values of all the specified keys.",
+	"SLEEP <seconds>",
+	"    Stop the server for <seconds>. Decimals allowed.",
 }
 
 func debugCommands() []*Spec {

@@ -47,3 +47,20 @@ func TestDebugDigest(t *testing.T) {
 		t.Fatalf("DEBUG foo: %v", err)
 	}
 }
+
+// TestDebugHelp: the unknown-subcommand error points at DEBUG HELP, which
+// lists what exists in Redis's words.
+func TestDebugHelp(t *testing.T) {
+	srv := testserver.Start(t)
+	c := srv.Client(t)
+	ctx := context.Background()
+	err := c.Do(ctx, "DEBUG", "POPULATE", "10").Err()
+	if err == nil || err.Error() != "ERR unknown subcommand or wrong number of arguments for 'POPULATE'. Try DEBUG HELP." {
+		t.Fatalf("DEBUG POPULATE: %v", err)
+	}
+	lines, err := c.Do(ctx, "DEBUG", "HELP").StringSlice()
+	if err != nil || len(lines) != 9 || lines[0] != "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:" ||
+		lines[1] != "DIGEST" || lines[5] != "SLEEP <seconds>" || lines[7] != "HELP" {
+		t.Fatalf("DEBUG HELP: %q %v", lines, err)
+	}
+}
