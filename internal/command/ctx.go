@@ -222,40 +222,39 @@ func (c *Ctx) Errorf(format string, args ...any) { c.Error(fmt.Sprintf(format, a
 func (t *Table) Exec(c *Ctx) {
 	spec := t.resolve(c)
 	if spec == nil {
-		c.abortMulti()
 		return
 	}
 	if spec.Flags&NoAuth == 0 && !c.Conn.Authenticated() {
-		spec.stats.on(c.Stripe).rejected.Add(1)
-		c.Error(errNoAuth)
-		c.abortMulti()
+		c.reject(spec, errNoAuth)
 		return
 	}
 	if c.monitoring && spec.Flags&(Write|ReadOnly|MayReplicate) != 0 {
-		spec.stats.on(c.Stripe).rejected.Add(1)
-		c.Error("ERR Replica can't interact with the keyspace")
+		c.reject(spec, "ERR Replica can't interact with the keyspace")
 		return
 	}
-	if c.refusedByPersistence(spec) || c.refusedByReplication(spec) {
-		spec.stats.on(c.Stripe).rejected.Add(1)
-		c.abortMulti()
+	if msg := c.persistenceRefusal(spec); msg != "" {
+		c.reject(spec, msg)
+		return
+	}
+	if msg := c.replicationRefusal(spec); msg != "" {
+		c.reject(spec, msg)
 		return
 	}
 	pass := c.passScript(spec)
 	if pass == refuseBusy {
-		c.refuseBusy(spec)
+		c.reject(spec, c.Node.scripts.busyError())
 		return
 	}
 	if c.multi != nil && !runsInMulti(spec) {
 		if spec.Flags&NoMulti != 0 {
-			spec.stats.on(c.Stripe).rejected.Add(1)
-			c.Error(errNotInMulti)
-			c.abortMulti()
+			c.reject(spec, errNotInMulti)
 			return
 		}
-		if !c.memoryFor(spec.Flags) {
-			spec.stats.on(c.Stripe).rejected.Add(1)
-			c.abortMulti()
+		// Queueing takes memory too: over maxmemory Redis refuses every
+		// command a transaction would queue, not only those that grow
+		// the dataset.
+		if !c.memoryFor(DenyOOM) {
+			c.reject(spec, errOOM)
 			return
 		}
 		c.multi.queue(spec, c.Args)
@@ -268,12 +267,11 @@ func (t *Table) Exec(c *Ctx) {
 		needs = c.multi.flags // EXEC needs what its commands need
 	}
 	if !c.memoryFor(needs) {
-		spec.stats.on(c.Stripe).rejected.Add(1)
-		c.abortMulti()
+		c.reject(spec, errOOM)
 		return
 	}
-	if c.refusedWhileSubscribed(spec) {
-		spec.stats.on(c.Stripe).rejected.Add(1)
+	if msg := c.subscribedRefusal(spec); msg != "" {
+		c.reject(spec, msg)
 		return
 	}
 	if pass == besideScript || spec.ownsGate {
@@ -302,18 +300,31 @@ func (c *Ctx) serveReady() {
 }
 
 // memoryFor checks maxmemory for a command with the given flags: one that
-// may grow memory (denyoom) first evicts what the policy allows, and is
-// refused with Redis's OOM error when memory stays over the limit.
+// may grow memory (denyoom) first evicts what the policy allows, and may
+// not run (Redis's OOM error) when memory stays over the limit.
 func (c *Ctx) memoryFor(flags Flags) bool {
 	if c.loading {
 		return true // a log replays what was accepted when it was written
 	}
 	eng := c.Node.Engine
-	if flags&DenyOOM != 0 && eng.OverMaxMemory() && !eng.FreeMemory(eng.Eviction().EvictionBudget()) {
-		c.Error(errOOM)
-		return false
+	return flags&DenyOOM == 0 || !eng.OverMaxMemory() || eng.FreeMemory(eng.Eviction().EvictionBudget())
+}
+
+// reject refuses spec before it runs, as Redis's rejectCommand does: the
+// refusal is counted, and an open transaction fails at EXEC. A refused
+// EXEC (its arity, the client's state, the node's: anything checked before
+// it runs) discards the transaction at once and answers EXECABORT with
+// the reason, without the ERR code Redis's own texts for these lack.
+func (c *Ctx) reject(spec *Spec, msg string) {
+	spec.stats.on(c.Stripe).rejected.Add(1)
+	if spec.Name == "exec" {
+		c.endMulti()
+		c.unwatch()
+		c.Error("EXECABORT Transaction discarded because of: " + strings.TrimPrefix(msg, "ERR "))
+		return
 	}
-	return true
+	c.Error(msg)
+	c.abortMulti()
 }
 
 // abortMulti makes the open transaction, if any, fail at EXEC: a command
@@ -372,7 +383,7 @@ func (t *Table) run(c *Ctx, spec *Spec) {
 }
 
 // resolve finds the command or subcommand named by the arguments and
-// checks its arity, replying with Redis's error when either fails. The
+// checks its arity, refusing it with Redis's error when either fails. The
 // connection is told which command runs (CLIENT LIST's cmd field).
 func (t *Table) resolve(c *Ctx) *Spec {
 	spec := c.lastSpec
@@ -383,11 +394,11 @@ func (t *Table) resolve(c *Ctx) *Spec {
 	c.Conn.NoteCommand(spec)
 	if spec == nil {
 		c.Error(unknownCommand(c.Args))
+		c.abortMulti()
 		return nil
 	}
 	if !arityOK(spec, len(c.Args)) {
-		spec.stats.on(c.Stripe).rejected.Add(1)
-		c.Error("ERR wrong number of arguments for '" + spec.fullName + "' command")
+		c.reject(spec, "ERR wrong number of arguments for '"+spec.fullName+"' command")
 		return nil
 	}
 	// A container called alone (COMMAND) runs its own handler.
@@ -396,11 +407,11 @@ func (t *Table) resolve(c *Ctx) *Spec {
 		c.Conn.NoteCommand(sub)
 		if sub == nil {
 			c.Error(unknownSubcommand(c.Args[1], spec.Name))
+			c.abortMulti()
 			return nil
 		}
 		if !arityOK(sub, len(c.Args)) {
-			sub.stats.on(c.Stripe).rejected.Add(1)
-			c.Error("ERR wrong number of arguments for '" + sub.fullName + "' command")
+			c.reject(sub, "ERR wrong number of arguments for '"+sub.fullName+"' command")
 			return nil
 		}
 		spec = sub

@@ -68,18 +68,17 @@ func (c *Ctx) subscribedRESP2() bool {
 	return c.subs.Total() > 0 && c.Conn.Proto() == 2
 }
 
-// refusedWhileSubscribed refuses, with Redis's error, a command that a
-// RESP2 connection may not run while subscribed.
-func (c *Ctx) refusedWhileSubscribed(spec *Spec) bool {
+// subscribedRefusal is Redis's error for a command that a RESP2
+// connection may not run while subscribed, "" for one it may.
+func (c *Ctx) subscribedRefusal(spec *Spec) string {
 	if !c.subscribedRESP2() {
-		return false
+		return ""
 	}
 	switch spec.fullName {
 	case "ping", "subscribe", "ssubscribe", "psubscribe", "unsubscribe", "sunsubscribe", "punsubscribe", "quit", "reset":
-		return false
+		return ""
 	}
-	c.Errorf("ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", spec.fullName)
-	return true
+	return "ERR Can't execute '" + spec.fullName + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"
 }
 
 // pingSubscribed is PING in RESP2's subscribed mode: a message-shaped

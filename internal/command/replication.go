@@ -262,17 +262,13 @@ func wait(c *Ctx) {
 	conn.Block()
 }
 
-// refusedByReplication replies READONLY to writes on a read-only replica,
-// NOREPLICAS to writes on a primary short of good replicas, MASTERDOWN on
-// a replica whose link is down with replica-serve-stale-data no.
-func (c *Ctx) refusedByReplication(spec *Spec) bool {
+// replicationRefusal is READONLY for writes on a read-only replica,
+// NOREPLICAS for writes on a primary short of good replicas, MASTERDOWN on
+// a replica whose link is down with replica-serve-stale-data no; "" when
+// replication lets spec run.
+func (c *Ctx) replicationRefusal(spec *Spec) string {
 	write := spec.Flags&Write != 0 || spec.exclusive && c.multi != nil && c.multi.flags&Write != 0
-	msg := c.replRefusal(write, spec.Flags&Stale == 0)
-	if msg == "" {
-		return false
-	}
-	c.Error(msg)
-	return true
+	return c.replRefusal(write, spec.Flags&Stale == 0)
 }
 
 // replRefusal is the error replication gives a command that writes or

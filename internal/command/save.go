@@ -380,26 +380,24 @@ func saveCommands() []*Spec {
 	}
 }
 
-// refusedByPersistence replies MISCONF to a write (and PING, as Redis
-// does) while the last background save failed, and LOADING to a command
-// without the loading flag while the dataset loads.
-func (c *Ctx) refusedByPersistence(spec *Spec) bool {
+// persistenceRefusal is MISCONF for a write (and PING, as Redis does)
+// while the last background save failed, and LOADING for a command
+// without the loading flag while the dataset loads; "" otherwise.
+func (c *Ctx) persistenceRefusal(spec *Spec) string {
 	if c.loading {
-		return false // the loader's own commands
+		return "" // the loader's own commands
 	}
 	n := c.Node
 	if n.persist.bgsaveErr.Load() && n.writesDenied() {
 		write := spec.Flags&Write != 0 || spec.exclusive && c.multi != nil && c.multi.flags&Write != 0
 		if write || spec.Name == "ping" {
-			c.Error(errMisconf)
-			return true
+			return errMisconf
 		}
 	}
 	if n.persist.loading.Load() && spec.Flags&Loading == 0 {
-		c.Error(errLoading)
-		return true
+		return errLoading
 	}
-	return false
+	return ""
 }
 
 // SaveAfterFlushAll does what Redis's FLUSHALL does with save points set:

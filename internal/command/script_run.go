@@ -356,20 +356,6 @@ func (c *Ctx) busyPass(spec *Spec, r *scriptRun) scriptPass {
 	return besideScript
 }
 
-// refuseBusy replies -BUSY. EXEC is refused as Redis refuses it: the
-// transaction is discarded with EXECABORT.
-func (c *Ctx) refuseBusy(spec *Spec) {
-	spec.stats.on(c.Stripe).rejected.Add(1)
-	if spec.Name == "exec" && c.multi != nil {
-		c.endMulti()
-		c.unwatch()
-		c.Error("EXECABORT Transaction discarded because of: " + c.Node.scripts.busyError())
-		return
-	}
-	c.Error(c.Node.scripts.busyError())
-	c.abortMulti()
-}
-
 // busyError is the -BUSY reply while a script runs, which names the
 // command that can kill it.
 func (e *scriptEngine) busyError() string {

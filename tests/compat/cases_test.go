@@ -215,6 +215,7 @@ var authCases = []struct {
 		"AUTH", "AUTH wrong", "AUTH default wrong", "AUTH nobody secret", "AUTH a b c", "HELLO 3 AUTH default wrong",
 		"HELLO 3 AUTH nobody secret", "HELLO 4 AUTH default secret", "ECHO x", "QUIT",
 	}},
+	{"exec-before-auth", []string{"EXEC", "MULTI", "EXEC a", "DISCARD", "AUTH secret", "MULTI", "EXEC a", "EXEC"}},
 	{"auth", []string{"AUTH secret", "PING", "SET k v", "GET k", "AUTH default secret", "AUTH wrong", "PING", "RESET", "GET k", "AUTH default secret", "GET k"}},
 	{"hello-auth", []string{"HELLO 3 AUTH default secret SETNAME conn", "CLIENT GETNAME", "GET k", "HELLO 2 AUTH default wrong", "PING"}},
 }
