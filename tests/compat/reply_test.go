@@ -334,6 +334,10 @@ func compareFor(args []string) comparer {
 			// Bytes: each server counts its own.
 			return sameKind
 		}
+	case "function":
+		if sub == "list" {
+			return functionList
+		}
 	case "object":
 		switch sub {
 		case "idletime":
