@@ -2,9 +2,7 @@ package command
 
 import (
 	"bytes"
-	"errors"
 	"math"
-	"strconv"
 	"sync"
 	"time"
 
@@ -241,11 +239,13 @@ const (
 // timeout beyond the range of a 64-bit millisecond count (inf, 1e400)
 // comes out negative, so that is the error those get.
 func parseTimeout(c *Ctx, arg []byte) (time.Duration, bool) {
-	secs, err := strconv.ParseFloat(string(arg), 64)
-	if err != nil && !errors.Is(err, strconv.ErrRange) || math.IsNaN(secs) {
+	// Read as Redis reads it (strtold): "0x10" is 16 seconds.
+	ld, ok := parseLongDouble(arg)
+	if !ok {
 		c.Error(errTimeoutFloat)
 		return 0, false
 	}
+	secs, _ := ld.f.Float64()
 	ms := math.Trunc(secs * 1000)
 	if ms < 0 || ms >= math.MaxInt64 {
 		c.Error(errTimeoutNegative)
