@@ -21,7 +21,7 @@ var blockingCases = []struct {
 		"BLPOP nokey 0.01", "BRPOP nokey 0.01", "BLMOVE nokey d LEFT LEFT 0.01", "BRPOPLPUSH nokey d 0.01",
 		"BLMPOP 0.01 1 nokey RIGHT", "BZPOPMIN nokey 0.01", "BZPOPMAX nokey 0.01", "BZMPOP 0.01 1 nokey MAX",
 		"BLPOP nokey -1", "BLPOP nokey abc", "BLPOP nokey 1e400", "BLPOP nokey inf", "BLPOP nokey nan",
-		"BLPOP nokey 9223372036854775807", "BLPOP nokey 0x0.01p0", "BLPOP nokey 0x1p-7", "BLPOP nokey 0X1P-8", "BLPOP nokey 1_0", "BLPOP nokey 0b1", "BLPOP nokey ''", "BLMPOP 0.01 0 nokey LEFT",
+		"BLPOP nokey 9223372036854775807", "BLPOP nokey 0x0.01p0", "BLPOP nokey 0x1p-7", "BLPOP nokey 0X1P-8", "BLPOP nokey 0x0.02", "BLPOP nokey 1_0", "BLPOP nokey 0b1", "BLPOP nokey ''", "BLMPOP 0.01 0 nokey LEFT",
 		"BLMPOP 0.01 2 nokey LEFT", "BLMPOP 0.01 1 nokey MIDDLE", "BLMPOP 0.01 1 nokey LEFT COUNT 0",
 		"BLMPOP 0.01 1 nokey LEFT COUNT -1", "BLMPOP 0.01 1 nokey LEFT COUNT 1 COUNT 2", "BZMPOP 0.01 1 nokey LEFT",
 		"BLMOVE nokey d UP LEFT 0.01", "BLPOP", "BLPOP nokey", "BZPOPMIN nokey",
