@@ -43,9 +43,9 @@ func replicationDirectives() []*param {
 		// replicas in sync mode before it fails.
 		{name: "sync-replication-timeout", kind: kindInt, def: "5000", min: 0, max: math.MaxInt32},
 		// repl-async-batch-usec is how long, after a write to an async
-		// replica, its link gathers the next effects before it sends
-		// them (µs; 0 sends each at once): the most a busy stream adds
-		// to replication lag. 2 ms: against 0.5 and 1 ms it took the
+		// replica has left, its link gathers the next effects before it
+		// sends them (µs; 0: only what arrived while that write was in
+		// flight): the most a busy stream adds to replication lag. 2 ms: against 0.5 and 1 ms it took the
 		// least CPU on the primary and the replica per write, with lag
 		// p50 no higher at 20,000 or 50,000 writes a second
 		// (docs/benchmarks.md).

@@ -18,6 +18,13 @@ type Stream interface {
 	Alive() bool
 }
 
+// sentWaiter is a Stream whose writes go through another goroutine (an
+// event loop): WaitSent returns once everything written so far has been
+// handed to the socket, or the connection closed.
+type sentWaiter interface {
+	WaitSent() error
+}
+
 // LinkState is where a replica's synchronisation stands.
 type LinkState int32
 
@@ -153,6 +160,15 @@ func (l *Link) run() {
 			continue
 		}
 		err = l.stream.Write(data)
+		// One write in flight at a time: the effects that arrive while the
+		// loop sends this one go out together in the next, as Redis's
+		// beforeSleep gathers an event-loop iteration's.
+		if w, ok := l.stream.(sentWaiter); ok && err == nil && !direct && !more {
+			l.s.mu.Lock()
+			l.gathering = true // fed need not wake run meanwhile
+			l.s.mu.Unlock()
+			err = w.WaitSent()
+		}
 		// Let the next effects gather (direct.go); a direct link's
 		// goroutine only sends what a loop left, and a sync-mode write
 		// waits for it. With more waiting already (a replica catching

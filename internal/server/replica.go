@@ -84,6 +84,12 @@ func (s *replStream) Write(p []byte) error {
 	return s.async(p)
 }
 
+// WaitSent waits until the loop has handed everything written so far to
+// the socket (replication's sentWaiter).
+func (s *replStream) WaitSent() error {
+	return s.drain(0, 5*time.Millisecond)
+}
+
 // drain waits until what is queued for the loop plus what the loop still
 // holds unsent is at most limit, looking again at least every poll; it
 // fails once the connection is closed.
