@@ -173,3 +173,37 @@ func TestReplicationSetMatchesRedis(t *testing.T) {
 		t.Errorf("CONFIG SET repl-backlog-ttl -1 = %v, want %q", err, want)
 	}
 }
+
+// FuzzConfigRoundTrip sets a directive to any value: a value refused
+// leaves the directive as it was, and one accepted reads back (CONFIG GET)
+// as a value that is accepted again unchanged, as CONFIG REWRITE and a
+// restart from the rewritten file rely on.
+func FuzzConfigRoundTrip(f *testing.F) {
+	for _, seed := range []struct {
+		i uint16
+		v string
+	}{{0, "1"}, {3, "100mb"}, {7, "yes"}, {11, "allkeys-lru"}, {13, "900 1 300 10"}, {17, "-1"}, {19, "0x10"}, {23, "1gb"}} {
+		f.Add(seed.i, seed.v)
+	}
+	f.Fuzz(func(t *testing.T, i uint16, v string) {
+		c := Default()
+		p := c.order[int(i)%len(c.order)]
+		if p.immutable {
+			return
+		}
+		before := p.get()
+		if err := c.Set([][2]string{{p.name, v}}); err != nil {
+			if got := p.get(); got != before {
+				t.Fatalf("%s: refused %q (%v) but changed %q to %q", p.name, v, err, before, got)
+			}
+			return
+		}
+		shown := p.get()
+		if err := c.Set([][2]string{{p.name, shown}}); err != nil {
+			t.Fatalf("%s: accepted %q, shows %q, which it refuses: %v", p.name, v, shown, err)
+		}
+		if again := p.get(); again != shown {
+			t.Fatalf("%s: %q shows %q, set again shows %q", p.name, v, shown, again)
+		}
+	})
+}
