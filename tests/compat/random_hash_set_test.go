@@ -213,6 +213,59 @@ var hashRandomGenerators = []weighted{
 		return args
 	}},
 	{"config|set", 1, genConfigLimit("hash-max-listpack-entries", "hash-max-listpack-value", "hash-max-ziplist-entries", "hash-max-ziplist-value")},
+	{"rpush", 1, func(g *generator) []string {
+		args := cmd("RPUSH", hsSortList)
+		for range 1 + g.rnd.IntN(4) {
+			e := g.pick(sortElems...)
+			if g.chance(3) {
+				e = "x"
+			}
+			args = append(args, e)
+		}
+		g.queue = append(g.queue, cmd("LTRIM", hsSortList, "-8", "-1"))
+		return args
+	}},
+	{"sort", 3, genSortByHash},
+}
+
+// hsSortList is the list genSortByHash sorts, up to eight of sortElems
+// (or sometimes whatever a key of the keyspace holds).
+const hsSortList = "sort-list"
+
+// sortElems are list elements for SORT to weigh and look up by: the
+// names of the keys after "k" or by themselves; now and then "x", which
+// numeric sorting refuses, is pushed too (no NUL: ALPHA compares with
+// strcoll, for which "" and "\x00x" tie in an order Redis leaves to its
+// qsort).
+var sortElems = []string{"0", "1", "2", "3", "", "10", "-1"}
+
+// genSortByHash sorts a list (or whatever a key holds) by hash fields and
+// gets hash fields, of the keys the elements name: BY and GET patterns with
+// "->". Never ALPHA with BY, whose ties Redis leaves to its qsort. The HSCAN
+// from cursor 0 sent first clears errno (see genSortSet).
+func genSortByHash(g *generator) []string {
+	k := hsSortList
+	if g.chance(20) {
+		k = g.hsKey()
+	}
+	pattern := func() string {
+		return g.pick("k*->", "*->", "k*", "k*->", "k*->") + g.pick("a", "1", "-1", "", "0", "a->b")
+	}
+	args := cmd(g.word("SORT"), k)
+	switch g.rnd.IntN(3) {
+	case 0:
+		args = append(args, g.word("BY"), g.pick(pattern(), "nosort", "k*", "k*-"))
+	case 1:
+		args = append(args, g.word("ALPHA"))
+	}
+	for range g.rnd.IntN(3) {
+		args = append(args, g.word("GET"), g.pick("#", pattern()))
+	}
+	args = append(args, g.options(30, g.words("DESC"),
+		[]string{g.word("LIMIT"), g.pick("0", "1"), g.pick("2", "-1")},
+		[]string{g.word("STORE"), g.hsKey()})...)
+	g.queue = append(g.queue, args)
+	return cmd("HSCAN", k, "0", "COUNT", "1000")
 }
 
 var setRandomGenerators = []weighted{
