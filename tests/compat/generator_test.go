@@ -50,7 +50,8 @@ type generator struct {
 	start    time.Time
 	cmds     []weighted
 	total    int
-	payloads []string // DUMP payloads Redis gave, for RESTORE
+	payloads []string   // DUMP payloads Redis gave, for RESTORE
+	queue    [][]string // commands to send next, as they are, before drawing again
 }
 
 type weighted struct {
@@ -74,6 +75,11 @@ func newGenerator(seed uint64, have map[string]bool, gens []weighted) *generator
 
 // next returns the next command.
 func (g *generator) next() []string {
+	if len(g.queue) > 0 {
+		args := g.queue[0]
+		g.queue = g.queue[1:]
+		return args
+	}
 	n := g.rnd.IntN(g.total)
 	var args []string
 	for _, c := range g.cmds {

@@ -126,4 +126,13 @@ var hashCases = []struct {
 		"HINCRBY g n 12345", "OBJECT ENCODING g", "HINCRBYFLOAT i f 1.5", "OBJECT ENCODING i", "DUMP i", "HGETALL e",
 		"CONFIG SET hash-max-listpack-entries 512", "CONFIG SET hash-max-listpack-value 64",
 	}},
+	// A listpack left longer than a lowered hash-max-listpack-entries
+	// converts on its next write, an update too (not on HSETNX's no-op).
+	{"hash-update-converts", []string{
+		"HSET u a 1 b 2 c 3", "HSET i a 1 b 2 c 3", "HSET f a 1 b 2 c 3", "HSET n a 1 b 2 c 3",
+		"CONFIG SET hash-max-listpack-entries 2", "OBJECT ENCODING u", "HSET u a 5", "OBJECT ENCODING u",
+		"HINCRBY i a 1", "OBJECT ENCODING i", "HINCRBYFLOAT f a 1", "OBJECT ENCODING f", "HSETNX n a 1",
+		"OBJECT ENCODING n", "HDEL n a", "OBJECT ENCODING n", "HMSET n b 2", "OBJECT ENCODING n",
+		"CONFIG SET hash-max-listpack-entries 512",
+	}},
 }

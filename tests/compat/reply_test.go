@@ -295,6 +295,9 @@ func compareFor(args []string) comparer {
 	if len(args) > 1 {
 		sub = strings.ToLower(args[1])
 	}
+	if c := hashSetComparer(name, args); c != nil {
+		return c
+	}
 	switch name {
 	case "keys":
 		return unordered

@@ -39,6 +39,12 @@ var sortCases = []struct {
 		// some other call sets errno again.
 		"RPUSH big 1e400", "SORT big", "RPUSH tiny 1e-400", "SORT tiny",
 	}},
+	// A subnormal weight is refused when strtod had to round it (ERANGE),
+	// not when it is exact; the refused one last, for errno's sake.
+	{"sort-subnormal", []string{
+		"RPUSH exact 0x1p-1070 0x1.8p-1070 2.2250738585072014e-308 0", "SORT exact", "SORT exact DESC",
+		"RPUSH sub 1 1e-320", "SORT sub",
+	}},
 	{"sort-nosort", []string{
 		"RPUSH l 3 1 2 10 -5 1.5", "SORT l BY nosort", "SORT l BY nosort DESC", "SORT l BY nosort LIMIT 1 2",
 		"SORT l BY nosort DESC LIMIT 1 2", "SORT l BY nosort DESC LIMIT 4 10", "SORT l BY nosort LIMIT 6 1",

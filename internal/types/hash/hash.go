@@ -103,7 +103,8 @@ func (h *Hash) lpFind(field []byte) int {
 // Set stores value under field and reports whether the field is new. The
 // hash converts to a hashtable before storing a field or value longer than
 // lim.MaxValue (or one that would take the listpack past 1 GB), and after
-// storing a field past lim.MaxEntries, as Redis's hashTypeSet does. The
+// storing any field, new or not, when it holds more than lim.MaxEntries, as
+// Redis's hashTypeSet does. The
 // bytes are copied.
 func (h *Hash) Set(field, value []byte, lim Limits) bool {
 	if h.t == nil && (int64(len(field)) > lim.MaxValue || int64(len(value)) > lim.MaxValue ||
@@ -113,17 +114,21 @@ func (h *Hash) Set(field, value []byte, lim Limits) bool {
 	if h.t != nil {
 		return h.t.set(field, value)
 	}
+	isNew := true
 	if p := h.lpFind(field); p >= 0 {
 		vp := lpSkip(h.lp, p)
 		h.splice(vp, lpSkip(h.lp, vp), 0, value)
-		return false
+		isNew = false
+	} else {
+		end := len(h.lp) - 1
+		h.splice(end, end, 2, field, value)
 	}
-	end := len(h.lp) - 1
-	h.splice(end, end, 2, field, value)
+	// Checked after an update too: a listpack left past a lowered
+	// hash-max-listpack-entries converts on its next write.
 	if int64(h.Len()) > lim.MaxEntries {
 		h.convert()
 	}
-	return true
+	return isNew
 }
 
 // Delete removes field and reports whether it was there.

@@ -73,6 +73,20 @@ func TestConversion(t *testing.T) {
 			t.Errorf("encoding %s with hash-max-listpack-entries 0", h.Encoding())
 		}
 	})
+	t.Run("update past a lowered entry limit", func(t *testing.T) {
+		// redis-server 7.0: HSET h a 1 b 2 c 3; CONFIG SET
+		// hash-max-listpack-entries 2; HSET h a 5 converts h.
+		h := New()
+		for _, f := range []string{"a", "b", "c"} {
+			h.Set([]byte(f), []byte("1"), defaults)
+		}
+		if h.Set([]byte("a"), []byte("5"), Limits{MaxEntries: 2, MaxValue: 64}) || h.Encoding() != "hashtable" {
+			t.Errorf("after an update past the limit: %s", h.Encoding())
+		}
+		if v, _ := h.Get([]byte("a")); v.String() != "5" || h.Len() != 3 {
+			t.Errorf("after conversion: a=%q, %d fields", v.String(), h.Len())
+		}
+	})
 	t.Run("one way", func(t *testing.T) {
 		h := New()
 		for i := range 5 {

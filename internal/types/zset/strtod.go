@@ -2,6 +2,7 @@ package zset
 
 import (
 	"math"
+	"math/big"
 	"strconv"
 )
 
@@ -13,7 +14,7 @@ import (
 // the value, how many bytes it used (0 when no number was found, as
 // strtod's end pointer left at the start) and whether the value
 // overflowed or underflowed (strtod's ERANGE): an overflow is ±Inf, an
-// underflow 0.
+// underflow 0 or, when rounded, a subnormal.
 func strtod(b []byte) (f float64, n int, rangeErr bool) {
 	i := 0
 	for i < len(b) && isSpace(b[i]) {
@@ -167,7 +168,19 @@ func parseNumber(s, body []byte, hex, neg bool, end int) (float64, int, bool) {
 	if f == 0 && hasNonZeroDigit(body, hex) {
 		return math.Copysign(0, float64(sign(neg))), end, true
 	}
-	return f, end, false
+	return f, end, isSubnormal(f) && !isExact(text, f)
+}
+
+// isSubnormal reports whether f is below the smallest normal float64 (but
+// not zero): glibc's strtod says ERANGE for such a result when it had to
+// round (redis-server's SORT refuses "1e-320" and "4.9e-324" as weights,
+// not "0x1p-1070").
+func isSubnormal(f float64) bool { return f != 0 && math.Abs(f) < 0x1p-1022 }
+
+// isExact reports whether the number text spells is exactly f.
+func isExact(text string, f float64) bool {
+	r, ok := new(big.Rat).SetString(text)
+	return ok && r.Cmp(new(big.Rat).SetFloat64(f)) == 0
 }
 
 func hasByteFold(b []byte, c byte) bool {
