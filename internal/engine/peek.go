@@ -9,6 +9,7 @@ func (v View) ReadNoTouch(key []byte) *Entry {
 	e, sh := v.peek(key)
 	if e == nil {
 		sh.misses.Add(1)
+		sh.notices.notice(KeyMiss, sh.db, key)
 	} else {
 		sh.hits.Add(1)
 	}
