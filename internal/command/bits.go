@@ -358,7 +358,6 @@ func bitop(c *Ctx) {
 	res := bitopResult(op[0]|0x20, srcs, maxLen)
 	v.Put(dest, &engine.Entry{Kind: engine.KindString, Str: res, Raw: true}, 0)
 	c.notify(notifyString, "set", dest)
-
 	c.W.Int(int64(maxLen))
 }
 

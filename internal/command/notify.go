@@ -51,6 +51,25 @@ func (c *Ctx) notifyIn(db int, class int64, event string, key []byte) {
 // by a command that emptied it.
 func (c *Ctx) notifyDel(key []byte) { c.notify(notifyGeneric, "del", key) }
 
+// notifyLeft publishes event, then "del" if the command left the
+// aggregate at key with no element (left 0), which deletes it.
+func (c *Ctx) notifyLeft(class int64, event string, key []byte, left int) {
+	c.notify(class, event, key)
+	if left == 0 {
+		c.notifyDel(key)
+	}
+}
+
+// notifyReplaced publishes "new" for key if it exists in v: a command
+// about to replace it the way Redis does, by deleting it and adding the
+// new value (RENAME, COPY REPLACE, RESTORE REPLACE), creates it again,
+// where the engine sees an overwrite.
+func (c *Ctx) notifyReplaced(v engine.View, key []byte) {
+	if flags := c.Node.hot().notify.Int(); flags&config.NotifyNew != 0 && flags&notifyChannels != 0 && v.Peek(key) != nil {
+		c.Node.publishKeyEvent(flags, "new", key, v.DB().Index())
+	}
+}
+
 // keyEventNames are the engine's key events as Redis names them, with
 // their classes.
 var keyEventNames = [...]struct {

@@ -93,7 +93,6 @@ func bitfieldGeneric(c *Ctx, readOnly bool) {
 	if changed {
 		c.notify(notifyString, "setbit", key)
 	}
-
 }
 
 // parseBitfieldOps parses the subcommands, with Redis's errors.

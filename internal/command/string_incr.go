@@ -115,7 +115,6 @@ func incrbyfloat(c *Ctx) {
 	num := sum.human()
 	storeNumber(v, key, e, num)
 	c.notify(notifyString, "incrbyfloat", key)
-
 	// Replayed elsewhere the sum could round otherwise: the result is
 	// the effect, as Redis propagates it.
 	c.propagateSet(key, num, 0, true)

@@ -145,7 +145,6 @@ func setrange(c *Ctx) {
 	e.Raw = true
 	v.Modified(key, e)
 	c.notify(notifyString, "setrange", key)
-
 	c.W.Int(int64(len(e.Str)))
 }
 

@@ -257,7 +257,6 @@ func msetGeneric(c *Ctx, nx bool) {
 		v.PutString(c.Args[i], c.Args[i+1], 0)
 		c.notify(notifyString, "set", c.Args[i])
 	}
-
 	if nx {
 		c.W.Int(1)
 	} else {

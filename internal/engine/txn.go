@@ -308,7 +308,6 @@ func (v View) PutString(key, val []byte, expireAt int64) {
 		sh.notices.notice(KeyNew, sh.db, key)
 	}
 	sh.changed(key)
-
 	v.txn.changes++
 	sh.account()
 }
