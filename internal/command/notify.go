@@ -131,3 +131,25 @@ func (n *Node) publishEvent(channel, payload []byte) {
 	d := delivery{channel: channel, payload: payload}
 	n.PubSub.Publish(pubsub.Channel, string(channel), matchChannel, d.deliver)
 }
+
+// notifyMove publishes LMOVE's events as Redis orders them: the push on
+// the destination, then the pop from the source, then "del" if the
+// source is left empty (left elements).
+func (c *Ctx) notifyMove(src, dst []byte, fromHead, toHead bool, left int) {
+	c.notify(notifyList, pushEvent(toHead), dst)
+	c.notifyLeft(notifyList, popEvent(fromHead), src, left)
+}
+
+func pushEvent(head bool) string {
+	if head {
+		return "lpush"
+	}
+	return "rpush"
+}
+
+func popEvent(head bool) string {
+	if head {
+		return "lpop"
+	}
+	return "rpop"
+}
