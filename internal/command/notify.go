@@ -6,6 +6,7 @@ import (
 	"github.com/shoal-cache/shoal/internal/config"
 	"github.com/shoal-cache/shoal/internal/engine"
 	"github.com/shoal-cache/shoal/internal/pubsub"
+	"github.com/shoal-cache/shoal/internal/types/zset"
 )
 
 // Keyspace notifications (notify-keyspace-events): a command that changed
@@ -152,4 +153,18 @@ func popEvent(head bool) string {
 		return "lpop"
 	}
 	return "rpop"
+}
+
+func zaddEvent(flags zset.AddFlags) string {
+	if flags&zset.Incr != 0 {
+		return "zincr"
+	}
+	return "zadd"
+}
+
+func zpopEvent(max bool) string {
+	if max {
+		return "zpopmax"
+	}
+	return "zpopmin"
 }
