@@ -81,6 +81,9 @@ func setbit(c *Ctx) {
 	if !grown && old != (on == 1) {
 		v.Modified(key, e)
 	}
+	if grown || old != (on == 1) {
+		c.notify(notifyString, "setbit", key)
+	}
 	if old {
 		c.W.Int(1)
 	} else {
@@ -346,12 +349,15 @@ func bitop(c *Ctx) {
 		}
 	}
 	if maxLen == 0 {
-		v.Delete(dest)
+		if v.Delete(dest) {
+			c.notifyDel(dest)
+		}
 		c.W.Int(0)
 		return
 	}
 	res := bitopResult(op[0]|0x20, srcs, maxLen)
 	v.Put(dest, &engine.Entry{Kind: engine.KindString, Str: res, Raw: true}, 0)
+	c.notify(notifyString, "set", dest)
 	c.W.Int(int64(maxLen))
 }
 

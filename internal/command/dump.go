@@ -399,19 +399,21 @@ func restore(c *Ctx) {
 		c.Error(a.payloadErr)
 		return
 	}
-	if a.replace {
-		v.Delete(a.key)
-	}
+	deleted := a.replace && v.Delete(a.key)
 	expireAt := a.ttl
 	if expireAt != 0 && !a.absTTL {
 		expireAt += v.Now() // wraps past the end of time, as in Redis: then it is expired
 	}
 	if expireAt != 0 && expireAt <= v.Now() {
 		c.propagateDel(a.key) // what REPLACE deleted, if anything
+		if deleted {
+			c.notifyDel(a.key)
+		}
 		c.W.OK()
 		return
 	}
 	v.Put(a.key, a.value, expireAt)
+	c.notify(notifyGeneric, "restore", a.key)
 	setRestoredAccess(c, a, v.Now())
 	if c.propagating() && expireAt != 0 && !a.absTTL {
 		c.propagateAs(wordRESTORE, a.key, strconv.AppendInt(nil, expireAt, 10), c.Args[3], wordREPLACE, wordABSTTL)

@@ -129,9 +129,11 @@ func expireGeneric(c *Ctx, seconds, abs bool) {
 	if when <= v.Now() {
 		v.Delete(a.key)
 		c.propagateDel(a.key)
+		c.notifyDel(a.key)
 	} else {
 		v.SetExpire(a.key, when)
 		c.propagateExpireAt(a.key, when)
+		c.notify(notifyGeneric, "expire", a.key)
 	}
 	c.W.Int(1)
 }
@@ -186,6 +188,7 @@ func persist(c *Ctx) {
 		return
 	}
 	v.SetExpire(c.Args[1], 0)
+	c.notify(notifyGeneric, "persist", c.Args[1])
 	c.W.Int(1)
 }
 

@@ -136,6 +136,7 @@ func hsetGeneric(c *Ctx, reply func(added int)) {
 		}
 	}
 	h.store()
+	c.notify(notifyHash, "hset", key)
 	reply(added)
 }
 
@@ -155,6 +156,7 @@ func hsetnx(c *Ctx) {
 	}
 	h.Set(field, c.Args[3], hashLimits(c))
 	h.store()
+	c.notify(notifyHash, "hset", key)
 	c.W.Int(1)
 }
 
@@ -258,6 +260,7 @@ func hdel(c *Ctx) {
 	}
 	if deleted > 0 {
 		h.store()
+		c.notifyLeft(notifyHash, "hdel", key, h.Len())
 	}
 	c.W.Int(int64(deleted))
 }

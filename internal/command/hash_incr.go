@@ -45,6 +45,7 @@ func hincrby(c *Ctx) {
 	var buf [20]byte
 	h.Set(field, strconv.AppendInt(buf[:0], n, 10), hashLimits(c))
 	h.store()
+	c.notify(notifyHash, "hincrby", key)
 	c.W.Int(n)
 }
 
@@ -92,6 +93,7 @@ func hincrbyfloat(c *Ctx) {
 	num := sum.human()
 	h.Set(field, num, hashLimits(c))
 	h.store()
+	c.notify(notifyHash, "hincrbyfloat", key)
 	if c.propagating() {
 		c.propagateAs(wordHSET, key, field, num)
 	}

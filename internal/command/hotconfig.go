@@ -11,6 +11,7 @@ type hotConfig struct {
 	zsetEntries, zsetValue config.Live
 	slowerThan, slowMaxLen config.Live
 	latencyThreshold       config.Live
+	notify                 config.Live // notify-keyspace-events (notify.go)
 }
 
 // hot returns the node's hotConfig, made on first use: Node is built by
@@ -28,6 +29,7 @@ func (n *Node) hot() *hotConfig {
 			slowerThan:       c.Live("slowlog-log-slower-than"),
 			slowMaxLen:       c.Live("slowlog-max-len"),
 			latencyThreshold: c.Live("latency-monitor-threshold"),
+			notify:           c.Live("notify-keyspace-events"),
 		}
 	})
 	return n.hotCfg

@@ -22,6 +22,7 @@ func del(c *Ctx) {
 	n := 0
 	for _, k := range keys {
 		if v.Delete(k) {
+			c.notifyDel(k)
 			n++
 		}
 	}
@@ -96,7 +97,10 @@ func renameGeneric(c *Ctx, nx bool) {
 	// key at a time.
 	at := e.ExpireAt()
 	v.Delete(src)
+	c.notifyReplaced(v, dst)
 	v.Put(dst, e, at)
+	c.notify(notifyGeneric, "rename_from", src)
+	c.notify(notifyGeneric, "rename_to", dst)
 	renameReply(c, nx, true)
 }
 
@@ -160,7 +164,9 @@ func copyCmd(c *Ctx) {
 		c.W.Int(0)
 		return
 	}
+	c.notifyReplaced(vd, dst)
 	vd.Put(dst, e.Clone(), e.ExpireAt())
+	c.notifyIn(a.dstDB, notifyGeneric, "copy_to", dst)
 	c.W.Int(1)
 }
 
@@ -188,6 +194,8 @@ func move(c *Ctx) {
 	at := e.ExpireAt()
 	vs.Delete(key) // first: an entry is stored under one key at a time
 	vd.Put(key, e, at)
+	c.notify(notifyGeneric, "move_from", key)
+	c.notifyIn(to, notifyGeneric, "move_to", key)
 	c.W.Int(1)
 }
 

@@ -179,6 +179,7 @@ func pushGeneric(c *Ctx, head, onlyExisting bool) {
 		c.W.Int(0)
 	default:
 		lv = pushValues(c, v, key, e, lv, c.Args[2:], head)
+		c.notify(notifyList, pushEvent(head), key)
 		c.W.Int(int64(lv.Len()))
 	}
 }
@@ -218,9 +219,11 @@ func popGeneric(c *Ctx, head bool) {
 	case !withCount:
 		popRange(c, lv, head, 0)
 		removedFrom(v, key, e, lv)
+		c.notifyLeft(notifyList, popEvent(head), key, lv.Len())
 	default:
 		popRange(c, lv, head, int(min(count, int64(lv.Len()))))
 		removedFrom(v, key, e, lv)
+		c.notifyLeft(notifyList, popEvent(head), key, lv.Len())
 	}
 }
 
@@ -329,6 +332,7 @@ func lset(c *Ctx) {
 		return
 	}
 	v.Modified(key, e)
+	c.notify(notifyList, "lset", key)
 	c.W.OK()
 }
 
@@ -355,6 +359,7 @@ func linsert(c *Ctx) {
 		c.W.Int(-1)
 	default:
 		v.Modified(key, e)
+		c.notify(notifyList, "linsert", key)
 		c.W.Int(int64(lv.Len()))
 	}
 }
@@ -378,6 +383,7 @@ func lrem(c *Ctx) {
 		n := lv.Remove(c.Args[3], int(max(min(count, int64(lv.Len())), -int64(lv.Len()))))
 		if n > 0 {
 			removedFrom(v, key, e, lv)
+			c.notifyLeft(notifyList, "lrem", key, lv.Len())
 		}
 		c.W.Int(int64(n))
 	}
@@ -407,6 +413,7 @@ func ltrim(c *Ctx) {
 		lv.DeleteRange(from+n, lv.Len())
 		lv.DeleteRange(0, from)
 		removedFrom(v, key, e, lv)
+		c.notifyLeft(notifyList, "ltrim", key, lv.Len())
 	}
 	c.W.OK()
 }

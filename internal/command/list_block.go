@@ -41,6 +41,7 @@ func bpopGeneric(c *Ctx, head bool) {
 		c.W.Bulk(key)
 		popRange(c, lv, head, 0)
 		removedFrom(v, key, e, lv)
+		c.notifyLeft(notifyList, popEvent(head), key, lv.Len())
 		c.propagatePop(listPopWord(head), key, 0)
 		return
 	}
@@ -101,6 +102,7 @@ func bmoveGeneric(c *Ctx, fromHead, toHead bool, timeout time.Duration) {
 	if !bytes.Equal(srcKey, dstKey) {
 		removedFrom(v, srcKey, se, src)
 	}
+	c.notifyMove(srcKey, dstKey, fromHead, toHead, src.Len())
 	if c.propagating() {
 		c.propagateAs(wordLMOVE, srcKey, dstKey, endWord(fromHead), endWord(toHead))
 	}

@@ -57,6 +57,7 @@ func lmoveGeneric(c *Ctx, fromHead, toHead bool) {
 	if !bytes.Equal(srcKey, dstKey) {
 		removedFrom(v, srcKey, se, src)
 	}
+	c.notifyMove(srcKey, dstKey, fromHead, toHead, src.Len())
 	c.W.Bulk(elem)
 }
 
@@ -132,6 +133,7 @@ func mpopFrom(c *Ctx, v engine.View, a lmpopArgs) (found, ok bool) {
 		n := int(min(a.count, int64(lv.Len())))
 		popRange(c, lv, a.head, n)
 		removedFrom(v, key, e, lv)
+		c.notifyLeft(notifyList, popEvent(a.head), key, lv.Len())
 		c.propagatePop(listPopWord(a.head), key, n)
 		return true, true
 	}

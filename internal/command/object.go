@@ -29,7 +29,7 @@ const (
 func objectLookup(c *Ctx, fn func(*engine.Entry, engine.View)) {
 	v := c.Txn.LockKey(c.DB(), c.Args[2])
 	defer c.Txn.Unlock()
-	e := v.ReadNoTouch(c.Args[2])
+	e := v.ReadNoNotify(c.Args[2])
 	if e == nil {
 		c.W.Null()
 		return

@@ -179,7 +179,7 @@ type delivery struct {
 }
 
 func (d *delivery) deliver(s *pubsub.Subscriber[Conn], via pubsub.Kind, pattern string) {
-	if s.Owner == d.c.Conn {
+	if d.c != nil && s.Owner == d.c.Conn {
 		d.c.W.Push(messageLen(via))
 		d.c.W.BulkString(messageKinds[via])
 		if via == pubsub.Pattern {

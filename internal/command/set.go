@@ -127,6 +127,9 @@ func sadd(c *Ctx) {
 	case added > 0:
 		v.Modified(key, e)
 	}
+	if added > 0 {
+		c.notify(notifySet, "sadd", key)
+	}
 	c.W.Int(int64(added))
 }
 
@@ -155,6 +158,7 @@ func srem(c *Ctx) {
 	}
 	if removed > 0 {
 		setShrunk(v, key, e, s)
+		c.notifyLeft(notifySet, "srem", key, s.Len())
 	}
 	c.W.Int(int64(removed))
 }
@@ -227,13 +231,16 @@ func smove(c *Ctx) {
 		return
 	}
 	setShrunk(v, src, se, from)
+	c.notifyLeft(notifySet, "srem", src, from.Len())
 	limit := maxIntset(c)
 	if to == nil {
 		to = settype.NewFor(m)
 		to.Add(m, limit)
 		putSet(v, dst, to)
+		c.notify(notifySet, "sadd", dst)
 	} else if to.Add(m, limit) {
 		v.Modified(dst, de)
+		c.notify(notifySet, "sadd", dst)
 	}
 	c.W.Int(1)
 }

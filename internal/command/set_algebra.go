@@ -48,9 +48,12 @@ func lockSetKeys(c *Ctx, dst []byte, keys [][]byte) engine.View {
 // dst when s is empty, and replies with the count.
 func storeSetResult(c *Ctx, v engine.View, dst []byte, s *settype.Set) {
 	if s.Len() == 0 {
-		v.Delete(dst)
+		if v.Delete(dst) {
+			c.notifyDel(dst)
+		}
 	} else {
 		putSet(v, dst, s)
+		c.notify(notifySet, c.Spec().Name, dst) // the event is the command's name
 	}
 	c.W.Int(int64(s.Len()))
 }

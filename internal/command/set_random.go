@@ -55,6 +55,7 @@ func spopOne(c *Ctx) {
 	effect.done()
 	s.RemoveElem(m)
 	setShrunk(v, key, e, s)
+	c.notifyLeft(notifySet, "spop", key, s.Len())
 }
 
 // spopCount removes count random members and replies with them as a set.
@@ -100,6 +101,7 @@ func spopCount(c *Ctx) {
 	default:
 		spopKeeping(c, v, key, e, s, int(remaining))
 	}
+	c.notifyLeft(notifySet, "spop", key, int(max(size-count, 0)))
 }
 
 // spopKeeping pops all but keep members, as Redis does when few stay: it

@@ -356,9 +356,12 @@ func storeSorted(c *Ctx, v engine.View, a sortArgs, window []sortItem) {
 		}
 	}
 	if len(values) == 0 {
-		v.Delete(a.store)
+		if v.Delete(a.store) {
+			c.notifyDel(a.store)
+		}
 	} else {
 		pushValues(c, v, a.store, nil, nil, values, false)
+		c.notify(notifyList, "sortstore", a.store)
 	}
 	c.W.Int(int64(len(values)))
 }

@@ -74,12 +74,14 @@ func bitfieldGeneric(c *Ctx, readOnly bool) {
 		return
 	}
 	c.W.Array(len(ops))
+	changed := false
 	for _, op := range ops {
 		if op.opcode == bfGet {
 			c.W.Int(bitfieldGet(e, op))
 			continue
 		}
 		if n, ok := bitfieldWrite(e.Str, op); ok {
+			changed = true
 			c.W.Int(n)
 		} else {
 			c.W.Null()
@@ -87,6 +89,9 @@ func bitfieldGeneric(c *Ctx, readOnly bool) {
 	}
 	if writes && !grown {
 		v.Modified(key, e)
+	}
+	if changed {
+		c.notify(notifyString, "setbit", key)
 	}
 }
 

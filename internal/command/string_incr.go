@@ -61,6 +61,7 @@ func incrDecr(c *Ctx, delta int64) {
 	n := cur + delta
 	var buf [20]byte
 	storeNumber(v, key, e, strconv.AppendInt(buf[:0], n, 10))
+	c.notify(notifyString, "incrby", key)
 	c.W.Int(n)
 }
 
@@ -113,6 +114,7 @@ func incrbyfloat(c *Ctx) {
 	}
 	num := sum.human()
 	storeNumber(v, key, e, num)
+	c.notify(notifyString, "incrbyfloat", key)
 	// Replayed elsewhere the sum could round otherwise: the result is
 	// the effect, as Redis propagates it.
 	c.propagateSet(key, num, 0, true)

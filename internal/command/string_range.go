@@ -28,6 +28,7 @@ func appendCmd(c *Ctx) {
 	}
 	if e == nil {
 		v.Put(key, engine.NewString(append([]byte(nil), val...)), 0)
+		c.notify(notifyString, "append", key)
 		c.W.Int(int64(len(val)))
 		return
 	}
@@ -37,6 +38,7 @@ func appendCmd(c *Ctx) {
 	e.Str = append(e.Str, val...)
 	e.Raw = true
 	v.Modified(key, e)
+	c.notify(notifyString, "append", key)
 	c.W.Int(int64(len(e.Str)))
 }
 
@@ -142,6 +144,7 @@ func setrange(c *Ctx) {
 	copy(e.Str[offset:], val)
 	e.Raw = true
 	v.Modified(key, e)
+	c.notify(notifyString, "setrange", key)
 	c.W.Int(int64(len(e.Str)))
 }
 

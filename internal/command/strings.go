@@ -124,6 +124,10 @@ func setGeneric(c *Ctx, key, val []byte, a setArgs, reply setReply) {
 		return
 	}
 	storeString(v, key, cur, val, expireAt, a.flags&setKeepTTL != 0)
+	c.notify(notifyString, "set", key)
+	if expireAt != 0 {
+		c.notify(notifyGeneric, "expire", key)
+	}
 	if expireAt != 0 || withGet {
 		c.propagateSet(key, val, expireAt, a.flags&setKeepTTL != 0)
 	}
@@ -146,6 +150,7 @@ func getset(c *Ctx) {
 	}
 	replyValue(c, old)
 	storeString(v, key, old, c.Args[2], 0, false)
+	c.notify(notifyString, "set", key)
 }
 
 func getdel(c *Ctx) {
@@ -159,6 +164,7 @@ func getdel(c *Ctx) {
 	replyValue(c, e)
 	if e != nil {
 		v.Delete(key)
+		c.notifyDel(key)
 	}
 }
 
@@ -190,11 +196,14 @@ func getex(c *Ctx) {
 	case a.flags&(setEXAT|setPXAT) != 0 && expireAt <= v.Now():
 		v.Delete(key)
 		c.propagateDel(key)
+		c.notifyDel(key)
 	case a.expire != nil:
 		v.SetExpire(key, expireAt)
 		c.propagateExpireAt(key, expireAt)
+		c.notify(notifyGeneric, "expire", key)
 	case a.flags&setPersist != 0 && e.ExpireAt() != 0:
 		v.SetExpire(key, 0)
+		c.notify(notifyGeneric, "persist", key)
 		if c.propagating() {
 			c.propagateAs(wordPERSIST, key)
 		}
@@ -246,6 +255,7 @@ func msetGeneric(c *Ctx, nx bool) {
 		// No lookup first: the value is replaced whatever it was (an
 		// expired one included), and finding a key costs a cache miss.
 		v.PutString(c.Args[i], c.Args[i+1], 0)
+		c.notify(notifyString, "set", c.Args[i])
 	}
 	if nx {
 		c.W.Int(1)

@@ -186,12 +186,16 @@ func zaddGeneric(c *Ctx, flags zset.AddFlags) {
 		defer func() {
 			if z.Len() > 0 {
 				v.Put(key, newZSetEntry(z), 0)
+				c.notify(notifyZset, zaddEvent(a.flags), key)
 			}
 		}()
 	}
 	n, ok := applyZAdd(c, z, a)
 	if e != nil {
 		zsetChanged(v, key, e, z, n.added+n.updated > 0)
+		if n.added+n.updated > 0 {
+			c.notify(notifyZset, zaddEvent(a.flags), key)
+		}
 	}
 	if ok {
 		replyZAdd(c, a, n)
@@ -258,6 +262,9 @@ func zrem(c *Ctx) {
 		}
 	}
 	zsetChanged(v, key, e, z, deleted > 0)
+	if deleted > 0 {
+		c.notifyLeft(notifyZset, "zrem", key, z.Len())
+	}
 	c.W.Int(int64(deleted))
 }
 

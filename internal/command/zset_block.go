@@ -31,6 +31,7 @@ func bzpopGeneric(c *Ctx, max bool) {
 		c.W.Bulk(key)
 		popMembers(c, z, 1, max, false)
 		zsetChanged(v, key, e, z, true)
+		c.notifyLeft(notifyZset, zpopEvent(max), key, z.Len())
 		c.propagatePop(zsetPopWord(max), key, 0)
 		return
 	}
@@ -66,6 +67,7 @@ func bzmpop(c *Ctx) {
 		writePopHeader(c, key, n, true, true)
 		popMembers(c, z, n, a.max, true)
 		zsetChanged(v, key, e, z, true)
+		c.notifyLeft(notifyZset, zpopEvent(a.max), key, z.Len())
 		c.propagatePop(zsetPopWord(a.max), key, n)
 		return
 	}

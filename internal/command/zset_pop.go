@@ -71,6 +71,7 @@ func zpopGeneric(c *Ctx, a popArgs, withKey bool) {
 	writePopHeader(c, key, n, nested, withKey)
 	popMembers(c, z, n, a.max, nested)
 	zsetChanged(v, key, e, z, true)
+	c.notifyLeft(notifyZset, zpopEvent(a.max), key, z.Len())
 }
 
 func writePopHeader(c *Ctx, key []byte, n int, nested, withKey bool) {

@@ -292,11 +292,14 @@ func zrangestore(c *Ctx) {
 // none, and replies with the count, as the STORE commands do.
 func storeZSet(c *Ctx, v engine.View, dst []byte, items []zset.Item) {
 	if len(items) == 0 {
-		v.Delete(dst)
+		if v.Delete(dst) {
+			c.notifyDel(dst)
+		}
 		c.W.Int(0)
 		return
 	}
 	v.Put(dst, newZSetEntry(zset.Build(items, zsetLimits(c))), 0)
+	c.notify(notifyZset, c.Spec().Name, dst) // the event is the command's name
 	c.W.Int(int64(len(items)))
 }
 
@@ -387,6 +390,9 @@ func zremrangeGeneric(c *Ctx, ends func(*zset.ZSet) (int, int)) {
 	lo, hi := ends(z)
 	n := z.RemoveRange(lo, hi)
 	zsetChanged(v, key, e, z, n > 0)
+	if n > 0 {
+		c.notifyLeft(notifyZset, c.Spec().Name, key, z.Len()) // the event is the command's name
+	}
 	c.W.Int(int64(n))
 }
 

@@ -26,6 +26,9 @@ const (
 	kindBool
 	kindEnum
 	kindString
+	// kindFlags is a set of flags stored as bits and printed as the
+	// directive's own format says (notify-keyspace-events).
+	kindFlags
 )
 
 // param is one directive.
@@ -47,8 +50,11 @@ type param struct {
 	// merge combines a new value with the current one
 	// (client-output-buffer-limit sets only the classes it names).
 	merge func(old, v string) string
+	// parseFlags and formatFlags read and print a kindFlags value.
+	parseFlags  func(string) (int64, error)
+	formatFlags func(int64) string
 
-	num atomic.Int64 // kindInt, kindMemory, kindBool (0/1), kindEnum (index)
+	num atomic.Int64 // kindInt, kindMemory, kindBool (0/1), kindEnum (index), kindFlags
 	str atomic.Pointer[string]
 }
 
@@ -204,6 +210,8 @@ func (p *param) get() string {
 		return "no"
 	case kindEnum:
 		return p.enum[p.num.Load()]
+	case kindFlags:
+		return p.formatFlags(p.num.Load())
 	}
 	return *p.str.Load()
 }
@@ -262,6 +270,8 @@ func (p *param) parse(v string) (int64, error) {
 			return int64(i), nil
 		}
 		return 0, fmt.Errorf("argument(s) must be one of the following: %s", strings.Join(p.enum, ", "))
+	case kindFlags:
+		return p.parseFlags(v)
 	}
 	return 0, nil
 }

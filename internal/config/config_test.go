@@ -206,4 +206,32 @@ func FuzzConfigRoundTrip(f *testing.F) {
 			t.Fatalf("%s: %q shows %q, set again shows %q", p.name, v, shown, again)
 		}
 	})
+
+func TestNotifyKeyspaceEvents(t *testing.T) {
+	for _, tc := range []struct{ set, get string }{
+		{"KEA", "AKE"}, {"AKE", "AKE"}, {"KA", "AK"}, {"Kg", "gK"}, {"$l", "$l"},
+		{"KEAmn", "AKEm"}, {"KEnm", "nKEm"}, {"zzz", "z"}, {"", ""}, {"Ex", "xE"},
+		{"KEtxd", "xtdKE"}, {"mnd", "dnm"}, {"Ag$lshzxeKEtmd", "AKEm"},
+	} {
+		c := Default()
+		if err := c.Set([][2]string{{"notify-keyspace-events", tc.set}}); err != nil {
+			t.Fatalf("set %q: %v", tc.set, err)
+		}
+		if got := c.String("notify-keyspace-events"); got != tc.get {
+			t.Errorf("set %q: get %q, want %q", tc.set, got, tc.get)
+		}
+	}
+	c := Default()
+	c.Set([][2]string{{"notify-keyspace-events", "KEAmn"}})
+	if got := c.Int("notify-keyspace-events"); got&NotifyNew == 0 || got&NotifyKeyMiss == 0 {
+		t.Errorf("KEAmn: flags %b lack n or m (Redis keeps n though it does not print it)", got)
+	}
+	err := c.Set([][2]string{{"notify-keyspace-events", "K!"}})
+	want := "ERR CONFIG SET failed (possibly related to argument 'notify-keyspace-events') - Invalid event class character. Use 'Ag$lshzxeKEtmdn'."
+	if err == nil || err.Error() != want {
+		t.Errorf("K!: %v, want %s", err, want)
+	}
+	if got := c.String("notify-keyspace-events"); got != "AKEm" {
+		t.Errorf("a refused value changed the setting to %q", got)
+	}
 }

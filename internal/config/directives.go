@@ -44,6 +44,10 @@ func directives() []*param {
 		{name: "slowlog-max-len", kind: kindInt, def: "128", min: 0, max: math.MaxInt64},
 		// latency-monitor-threshold is in milliseconds; 0 is off.
 		{name: "latency-monitor-threshold", kind: kindInt, def: "0", min: 0, max: math.MaxInt64},
+		// notify-keyspace-events: which keyspace notifications are
+		// published (flag characters, "" for none, the default).
+		{name: "notify-keyspace-events", kind: kindFlags, def: "",
+			parseFlags: ParseKeyspaceEvents, formatFlags: FormatKeyspaceEvents},
 		{name: "hz", kind: kindInt, def: "10", min: 0, max: math.MaxInt32, normalize: clampHz},
 		{name: "loglevel", kind: kindEnum, def: "notice", enum: []string{"debug", "verbose", "notice", "warning"}},
 		{name: "logfile", kind: kindString, def: "", immutable: true},

@@ -18,11 +18,13 @@ type DropHook func(db int, key []byte)
 // serves commands: the hook is read without synchronisation.
 func (e *Engine) SetDropHook(h DropHook) { e.onDrop = h }
 
-// dropped reports a key the engine removed by itself.
-func (sh *shard) dropped(key []byte) {
+// dropped reports a key the engine removed by itself: ev is KeyExpired
+// or KeyEvicted.
+func (sh *shard) dropped(key []byte, ev KeyEvent) {
 	if h := *sh.drop; h != nil {
 		h(sh.db, key)
 	}
+	sh.notices.notice(ev, sh.db, key)
 }
 
 // Changed counts a change made by the current command outside a View

@@ -46,6 +46,8 @@ type Engine struct {
 	clock      Clock
 	// onDrop is told of keys the engine removes by itself (effects.go).
 	onDrop DropHook
+	// notices is told of expired, evicted, new and missed keys (notice.go).
+	notices keyNotices
 	// snapshot is the snapshot being taken, if any (snapshot.go).
 	snapshot atomic.Pointer[Snapshot]
 	// replica is set while the node is a replica (replica.go).
@@ -158,6 +160,8 @@ type shard struct {
 	watch *watchRegistry
 	// drop is the engine's drop hook (effects.go).
 	drop *DropHook
+	// notices are the engine's key notices (notice.go).
+	notices *keyNotices
 	// snap is the shard's part of a running snapshot, nil when none runs:
 	// writers save pre-images through it (snapshot.go).
 	snap *shardSnap
@@ -206,7 +210,7 @@ func newDB(e *Engine, index int) *DB {
 }
 
 func newShard(e *Engine, db int) *shard {
-	return &shard{keyspace: keyspace{expires: newExpiryIndex()}, bits: e.shardBits, db: db, watch: &e.watch, drop: &e.onDrop, dataset: &e.dataset}
+	return &shard{keyspace: keyspace{expires: newExpiryIndex()}, bits: e.shardBits, db: db, watch: &e.watch, drop: &e.onDrop, notices: &e.notices, dataset: &e.dataset}
 }
 
 // changed records a change to key: the dirty counter, and WATCH. The
@@ -296,7 +300,7 @@ func (db *DB) ScanSlot(slot int, fn func(key []byte, e *Entry) bool) {
 		if r.expireAt != 0 && r.expireAt <= now {
 			if !replica {
 				sh.changed(r.key)
-				sh.dropped(r.key)
+				sh.dropped(r.key, KeyExpired)
 				sh.deleteAt(local, pos, loc, &r)
 				sh.expired.Add(1)
 			}

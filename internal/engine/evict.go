@@ -146,7 +146,7 @@ func (e *Engine) evictKey(c candidate) bool {
 		return false
 	}
 	v.Delete(key)
-	db.shards[db.shardOfSlot(SlotOf(key))].dropped(key)
+	db.shards[db.shardOfSlot(SlotOf(key))].dropped(key, KeyEvicted)
 	e.evicted.Add(1)
 	return true
 }

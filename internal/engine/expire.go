@@ -126,7 +126,7 @@ func (sh *shard) expireLast(b *expiryBucket) {
 		return
 	}
 	sh.watch.touch(sh.db, r.key)
-	sh.dropped(r.key)
+	sh.dropped(r.key, KeyExpired)
 	sh.deleteAt(local, pos, loc, &r)
 	sh.expired.Add(1)
 }

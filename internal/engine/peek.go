@@ -9,6 +9,19 @@ func (v View) ReadNoTouch(key []byte) *Entry {
 	e, sh := v.peek(key)
 	if e == nil {
 		sh.misses.Add(1)
+		sh.notices.notice(KeyMiss, sh.db, key)
+	} else {
+		sh.hits.Add(1)
+	}
+	return e
+}
+
+// ReadNoNotify is ReadNoTouch for OBJECT: a miss counts, but is not a
+// keymiss notification (Redis's LOOKUP_NONOTIFY).
+func (v View) ReadNoNotify(key []byte) *Entry {
+	e, sh := v.peek(key)
+	if e == nil {
+		sh.misses.Add(1)
 	} else {
 		sh.hits.Add(1)
 	}

@@ -211,7 +211,7 @@ func (v View) peek(key []byte) (*Entry, *shard) {
 		sh.deleteAt(local, pos, loc, &r)
 		sh.expired.Add(1)
 		sh.changed(key)
-		sh.dropped(key)
+		sh.dropped(key, KeyExpired)
 		sh.account()
 		return nil, sh
 	}
@@ -273,6 +273,9 @@ func (v View) Put(key []byte, e *Entry, expireAt int64) {
 		r.val = sh.objectFor(e, old, id[:])
 	}
 	loc := sh.store(local, h, pos, old, &r)
+	if old == slab.Nil {
+		sh.notices.notice(KeyNew, sh.db, key)
+	}
 	sh.fill(e, loc, &r)
 	v.txn.noteReady(v.db.index, key, e.Kind)
 	sh.changed(key)
@@ -299,7 +302,11 @@ func (v View) PutString(key, val []byte, expireAt int64) {
 		r.freq, r.access = prev.freq, prev.access
 	}
 	r.setTTL(expireAt)
+	created := old == slab.Nil || v.replacesExpired(sh, old)
 	sh.store(local, h, pos, old, &r)
+	if created {
+		sh.notices.notice(KeyNew, sh.db, key)
+	}
 	sh.changed(key)
 	v.txn.changes++
 	sh.account()
@@ -323,7 +330,7 @@ func (v View) Delete(key []byte) bool {
 	sh.changed(key)
 	if r.expireAt != 0 && r.expireAt <= v.now {
 		sh.expired.Add(1)
-		sh.dropped(key)
+		sh.dropped(key, KeyExpired)
 		sh.account()
 		return false
 	}
@@ -466,7 +473,7 @@ func (sh *shard) randomKey(now int64, replica bool) (key string, live, ok bool) 
 				continue
 			}
 			sh.changed(r.key)
-			sh.dropped(r.key)
+			sh.dropped(r.key, KeyExpired)
 			sh.deleteAt(local, pos, loc, &r)
 			sh.expired.Add(1)
 			sh.account()

@@ -81,6 +81,7 @@ func New(cfg *config.Config, log *slog.Logger) *Node {
 	})
 	n.applyMemorySettings()
 	cfg.Watch(n.applyMemorySettings)
+	n.cmd.WatchKeyspaceEvents()
 	n.srv = server.New(n.cmd)
 	if cfg.String("metrics-addr") != "" {
 		n.registry = newRegistry(n.cmd)

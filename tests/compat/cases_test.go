@@ -180,6 +180,14 @@ var cases = []struct {
 		"CONFIG SET save \"\"", "CONFIG SET appendonly no", "CONFIG SET requirepass \"\"", "CONFIG HELP",
 		"CONFIG RESETSTAT", "CONFIG RESETSTAT x", "CONFIG REWRITE", "CONFIG FOO", "CONFIG",
 	}},
+	{"notify-keyspace-events", []string{
+		"CONFIG GET notify-keyspace-events", "CONFIG SET notify-keyspace-events KEA", "CONFIG GET notify*",
+		"CONFIG SET notify-keyspace-events Kg", "CONFIG GET notify-keyspace-events", "CONFIG SET notify-keyspace-events KEAmn",
+		"CONFIG GET notify-keyspace-events", "CONFIG SET notify-keyspace-events mnd", "CONFIG GET notify-keyspace-events",
+		"CONFIG SET notify-keyspace-events zzz", "CONFIG GET notify-keyspace-events", "CONFIG SET notify-keyspace-events KEtxd",
+		"CONFIG GET notify-keyspace-events", "CONFIG SET notify-keyspace-events K!", "CONFIG SET notify-keyspace-events Ag$lshzxeKEtmd",
+		"CONFIG GET notify-keyspace-events", "CONFIG SET notify-keyspace-events \"\"", "CONFIG GET notify-keyspace-events",
+	}},
 	{"server", []string{
 		"SET a 1", "SELECT 1", "SET b 2", "DBSIZE", "SWAPDB 0 1", "DBSIZE", "GET b", "SWAPDB 0 16", "SWAPDB x 1", "SWAPDB 0 -1",
 		"SWAPDB 1 1", "SELECT 0", "GET a", "FLUSHDB ASYNC", "FLUSHDB SYNC", "FLUSHDB foo", "FLUSHDB a b", "FLUSHALL foo",
