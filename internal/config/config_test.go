@@ -206,6 +206,7 @@ func FuzzConfigRoundTrip(f *testing.F) {
 			t.Fatalf("%s: %q shows %q, set again shows %q", p.name, v, shown, again)
 		}
 	})
+}
 
 func TestNotifyKeyspaceEvents(t *testing.T) {
 	for _, tc := range []struct{ set, get string }{
