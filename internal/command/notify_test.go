@@ -92,6 +92,9 @@ func TestKeyspaceNotifications(t *testing.T) {
 			cmds: [][]any{{"setbit", "bits", "3", "1"}, {"setbit", "bits", "3", "1"}, {"bitop", "and", "dest", "bits", "x"}, {"bitop", "and", "dest", "nope"},
 				{"bitfield", "bf", "set", "u8", "0", "255"}, {"bitfield", "bf", "get", "u8", "0"}, {"bitfield", "bf", "overflow", "fail", "incrby", "u8", "0", "1"}},
 			want: evs("setbit", "bits", "set", "dest", "del", "dest", "setbit", "bf")},
+		{name: "bitfield-unchanged", setup: [][]any{{"set", "k", "a"}},
+			cmds: [][]any{{"bitfield", "k", "set", "u8", "0", "97"}, {"bitfield", "k", "incrby", "u8", "0", "0"}, {"bitfield", "k", "set", "u8", "0", "98"}},
+			want: evs("setbit", "k")},
 		{name: "del", setup: [][]any{{"set", "a", "1"}, {"set", "b", "1"}, {"set", "c", "1"}},
 			cmds: [][]any{{"del", "a", "zz", "b"}, {"unlink", "c", "zz"}, {"del", "zz"}},
 			want: evs("del", "a", "del", "b", "del", "c")},
@@ -222,6 +225,18 @@ func TestKeyspaceNotificationsExpiredEvicted(t *testing.T) {
 	want := evs("set", "l", "expire", "l", "expired", "l", "set", "l")
 	if strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("lazy expiry:\n got %q\nwant %q", got, want)
+	}
+
+	// The same for a command that stores over its destination without
+	// reading it (SINTERSTORE, as BITOP, Z*STORE, SORT STORE).
+	c.SAdd(ctx, "s", "x")
+	c.Set(ctx, "d", "1", time.Millisecond)
+	time.Sleep(5 * time.Millisecond)
+	c.SInterStore(ctx, "d", "s")
+	got = collect()
+	want = evs("sadd", "s", "set", "d", "expire", "d", "expired", "d", "sinterstore", "d")
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("store over a lapsed key:\n got %q\nwant %q", got, want)
 	}
 
 	c.FlushAll(ctx)

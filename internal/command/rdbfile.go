@@ -338,6 +338,7 @@ func (n *Node) loadKey(r *rdbReader, typ byte, ls *loadState, st *LoadStats) err
 	}
 	db := n.Engine.DB(meta.db)
 	t := n.Engine.NewTxn()
+	t.Quiet()
 	v := t.LockKey(db, key)
 	defer t.Unlock()
 	if meta.expireAt != 0 && meta.expireAt <= v.Now() {

@@ -74,20 +74,24 @@ func bitfieldGeneric(c *Ctx, readOnly bool) {
 		return
 	}
 	c.W.Array(len(ops))
-	changed := false
+	// As in Redis, a write that leaves the bits as they were (and a
+	// string that did not grow) is no change: no event, no WATCH
+	// invalidation, nothing propagated.
+	changed := grown
 	for _, op := range ops {
 		if op.opcode == bfGet {
 			c.W.Int(bitfieldGet(e, op))
 			continue
 		}
+		before := getBits(e.Str, op.offset, op.bits)
 		if n, ok := bitfieldWrite(e.Str, op); ok {
-			changed = true
+			changed = changed || getBits(e.Str, op.offset, op.bits) != before
 			c.W.Int(n)
 		} else {
 			c.W.Null()
 		}
 	}
-	if writes && !grown {
+	if !grown && changed {
 		v.Modified(key, e)
 	}
 	if changed {

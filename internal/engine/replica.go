@@ -19,6 +19,10 @@ func (e *Engine) ReplicaMode() bool { return e.replica.Load() }
 // ApplyPrimary marks t as the Txn that applies a primary's stream.
 func (t *Txn) ApplyPrimary(on bool) { t.primary = on }
 
+// Quiet makes t's stores publish no keyspace events: a snapshot's keys
+// are loaded, not created.
+func (t *Txn) Quiet() { t.quiet = true }
+
 // seesExpired reports whether t treats logically expired keys as live.
 func (t *Txn) seesExpired() bool { return t.primary && t.eng.replica.Load() }
 

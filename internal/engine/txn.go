@@ -26,6 +26,9 @@ type Txn struct {
 	// primary is set on the Txn that applies a primary's stream: on a
 	// replica it sees logically expired keys (replica.go).
 	primary bool
+	// quiet is set on the Txn that loads a snapshot: its keys are loaded,
+	// not created, and publish no keyspace event (Redis's dbAddRDBLoad).
+	quiet bool
 
 	// The last key located and its slot. Handlers look the same key up
 	// several times per command (lock, lookup, store), so the CRC16 is
@@ -272,8 +275,9 @@ func (v View) Put(key []byte, e *Entry, expireAt int64) {
 	} else {
 		r.val = sh.objectFor(e, old, id[:])
 	}
+	created := old == slab.Nil || v.replacesExpired(sh, old)
 	loc := sh.store(local, h, pos, old, &r)
-	if old == slab.Nil {
+	if created && !v.txn.quiet {
 		sh.notices.notice(KeyNew, sh.db, key)
 	}
 	sh.fill(e, loc, &r)
@@ -328,7 +332,9 @@ func (v View) Delete(key []byte) bool {
 	r := decodeRecord(sh.arena.Bytes(loc))
 	sh.deleteAt(local, pos, loc, &r)
 	sh.changed(key)
-	if r.expireAt != 0 && r.expireAt <= v.now {
+	// A replica applying its primary's DEL deletes a live key, whatever
+	// its own clock says of the TTL.
+	if r.expireAt != 0 && r.expireAt <= v.now && !v.txn.seesExpired() {
 		sh.expired.Add(1)
 		sh.dropped(key, KeyExpired)
 		sh.account()
