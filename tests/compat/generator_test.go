@@ -51,6 +51,7 @@ type generator struct {
 	cmds     []weighted
 	total    int
 	payloads []string // DUMP payloads Redis gave, for RESTORE
+	queued   [][]string
 }
 
 type weighted struct {
@@ -72,8 +73,18 @@ func newGenerator(seed uint64, have map[string]bool, gens []weighted) *generator
 	return g
 }
 
+// queue has next return args, as they are, after the command being
+// generated: for a command that must follow another (a blocking pop after
+// the push that keeps it from blocking).
+func (g *generator) queue(args ...string) { g.queued = append(g.queued, args) }
+
 // next returns the next command.
 func (g *generator) next() []string {
+	if len(g.queued) > 0 {
+		args := g.queued[0]
+		g.queued = g.queued[1:]
+		return args
+	}
 	n := g.rnd.IntN(g.total)
 	var args []string
 	for _, c := range g.cmds {
