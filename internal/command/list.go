@@ -16,15 +16,11 @@ import (
 // listValue is a list as the keyspace stores it (Entry.Obj).
 type listValue struct {
 	list.List
-	// fillPending marks a list RESTORE made, which has no configuration at
-	// hand: it takes list-max-listpack-size at its first write, as Redis
-	// sets it when it loads the value.
-	fillPending bool
 }
 
 // Clone is a deep copy, for COPY.
 func (lv *listValue) Clone() any {
-	return &listValue{List: *lv.List.Clone(), fillPending: lv.fillPending}
+	return &listValue{List: *lv.List.Clone()}
 }
 
 // newListValue returns an empty list with the node size configured now,
@@ -42,12 +38,7 @@ func readList(c *Ctx, v engine.View, key []byte) (*engine.Entry, *listValue, boo
 
 // writeList is readList for a command that changes the key.
 func writeList(c *Ctx, v engine.View, key []byte) (*engine.Entry, *listValue, bool) {
-	e, lv, ok := checkList(c, v.Lookup(key))
-	if lv != nil && lv.fillPending {
-		lv.SetFill(int(c.Node.hot().listFill.Int()))
-		lv.fillPending = false
-	}
-	return e, lv, ok
+	return checkList(c, v.Lookup(key))
 }
 
 func checkList(c *Ctx, e *engine.Entry) (*engine.Entry, *listValue, bool) {

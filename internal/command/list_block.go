@@ -109,16 +109,17 @@ func bmoveGeneric(c *Ctx, fromHead, toHead bool, timeout time.Duration) {
 	c.W.Bulk(elem)
 }
 
-// blmpop is LMPOP with a timeout first.
+// blmpop is LMPOP with a timeout first. Redis reads the timeout last,
+// after LMPOP's arguments: a bad COUNT is reported before a bad timeout.
 func blmpop(c *Ctx) {
-	timeout, ok := parseTimeout(c, c.Args[1])
-	if !ok {
-		return
-	}
 	args := c.Args
 	c.Args = args[1:] // LMPOP's arguments, shifted by the timeout
 	a, ok := parseLmpop(c)
 	c.Args = args
+	if !ok {
+		return
+	}
+	timeout, ok := parseTimeout(c, c.Args[1])
 	if !ok {
 		return
 	}

@@ -309,3 +309,20 @@ func TestBlockingPopTimeoutRace(t *testing.T) {
 		t.Fatalf("%d received + %d left = %d, want %d pushed", total, left, got, pushers*pushes)
 	}
 }
+
+// TestBlockingMPopArgumentOrder: BLMPOP and BZMPOP read their timeout
+// after the rest, as Redis does, so a bad COUNT or direction is reported
+// before a bad timeout. Replies recorded from redis-server 7.0.
+func TestBlockingMPopArgumentOrder(t *testing.T) {
+	strRun(t, testserver.Start(t), []strStep{
+		st("BLMPOP x 1 a LEFT COUNT 0", "-ERR count should be greater than 0\r\n"),
+		st("BLMPOP -1 1 a FOO", "-ERR syntax error\r\n"),
+		st("BLMPOP x 0 a LEFT", "-ERR numkeys should be greater than 0\r\n"),
+		st("BLMPOP x 5 a LEFT", "-ERR syntax error\r\n"),
+		st("BLMPOP x 1 a LEFT", "-ERR timeout is not a float or out of range\r\n"),
+		st("BZMPOP x 1 k MIN COUNT 0", "-ERR count should be greater than 0\r\n"),
+		st("BZMPOP -1 1 k FOO", "-ERR syntax error\r\n"),
+		st("BZMPOP x 0 k MIN", "-ERR numkeys should be greater than 0\r\n"),
+		st("BZMPOP inf 1 k MIN", "-ERR timeout is negative\r\n"),
+	})
+}

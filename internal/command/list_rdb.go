@@ -36,10 +36,10 @@ func (lv *listValue) AppendRDB(dst []byte) (byte, []byte) {
 	return rdbTypeListQuicklist2, dst
 }
 
-// restoredList is an empty list for RESTORE, which takes the configured
-// node size at its first write (see listValue).
-func restoredList() *listValue {
-	return &listValue{List: *list.New(list.DefaultFill), fillPending: true}
+// restoredList is an empty list for RESTORE or a snapshot's load, with
+// the node size configured now, as Redis sets it when it loads the value.
+func restoredList(r *rdbReader) *listValue {
+	return &listValue{List: *list.New(int(r.config().Int("list-max-listpack-size")))}
 }
 
 // loadQuicklist reads an RDB_TYPE_LIST_QUICKLIST_2 value. Empty nodes are
@@ -49,7 +49,7 @@ func loadQuicklist(r *rdbReader) (*engine.Entry, error) {
 	if err != nil || enc {
 		return nil, errBadRDB
 	}
-	lv := restoredList()
+	lv := restoredList(r)
 	for range n {
 		container, enc, err := r.readLen()
 		if err != nil || enc {
@@ -80,7 +80,7 @@ func loadPlainList(r *rdbReader) (*engine.Entry, error) {
 	if err != nil || enc {
 		return nil, errBadRDB
 	}
-	lv := restoredList()
+	lv := restoredList(r)
 	for range n {
 		s, err := r.readString()
 		if err != nil {

@@ -459,3 +459,22 @@ func TestListMpop(t *testing.T) {
 		st3("LMPOP 1 nokey LEFT", lstNullArr2, strNull3),
 	})
 }
+
+// TestListRestoreFill: a restored list takes list-max-listpack-size as it
+// is when RESTORE runs, as Redis sets it when it loads the value, not when
+// the list is next written. DUMPs recorded from redis-server 7.0.
+func TestListRestoreFill(t *testing.T) {
+	abc := "\x12\x01\x02\x10\x10\x00\x00\x00\x03\x00\x81a\x02\x81b\x02\x81c\x02\xff\n\x00\xc8\x18\xb9\x0c\x953R\x9e"
+	// RDB_TYPE_LIST: "a", 5, pushed one by one into nodes of one.
+	old := "\x01\x02\x01a\xc0\x05\x0a\x00G\xa3w\x89\xf0\xcf\xbb\x97"
+	strRun(t, testserver.Start(t), []strStep{
+		st("CONFIG SET list-max-listpack-size -2", strOK),
+		{args: []string{"RESTORE", "r", "0", abc}, resp2: strOK},
+		st("CONFIG SET list-max-listpack-size 1", strOK),
+		st("RPUSH r d", ":4\r\n"),
+		st("DUMP r", "$33\r\n\x12\x01\x02\x13\x13\x00\x00\x00\x04\x00\x81a\x02\x81b\x02\x81c\x02\x81d\x02\xff\n\x00\xda\xf0,\x17\rR\xf7\xdf\r\n"),
+		{args: []string{"RESTORE", "old", "0", old}, resp2: strOK},
+		st("DUMP old", "$35\r\n\x12\x02\x02\n\n\x00\x00\x00\x01\x00\x81a\x02\xff\x02\x09\x09\x00\x00\x00\x01\x00\x05\x01\xff\n\x00g\x06S0^\xec\xa6\x03\r\n"),
+		st("CONFIG SET list-max-listpack-size -2", strOK),
+	})
+}

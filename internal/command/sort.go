@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/shoal-cache/shoal/internal/engine"
+	"github.com/shoal-cache/shoal/internal/types/list"
 	"github.com/shoal-cache/shoal/internal/types/zset"
 )
 
@@ -66,6 +67,14 @@ func sortGeneric(c *Ctx, readonly bool) {
 	e := v.Read(a.key)
 	if !sortable(c, e) {
 		return
+	}
+	if e != nil && e.Kind == engine.KindZSet {
+		// Redis's SORT (and SORT_RO) converts a listpack sorted set to a
+		// skiplist for good before it reads it, even when the sort then
+		// fails: OBJECT ENCODING and DUMP show it.
+		if z := e.Obj.(*zsetValue).set(); z.Encoding() == "listpack" {
+			v.Reencode(a.key, e, z.Expand)
+		}
 	}
 	if a.dontSort && e != nil && e.Kind == engine.KindSet && (a.store != nil || c.inScript()) {
 		a.dontSort, a.alpha, a.by = false, true, nil
@@ -163,7 +172,9 @@ func (c *Ctx) inScript() bool {
 func sortWindow(a sortArgs, n int64) (start, end int64) {
 	start = max(a.offset, 0)
 	end = n - 1
-	if a.count >= 0 {
+	// start+count-1 may pass MaxInt64: Redis's window then still ends at
+	// the last element, so compare before adding.
+	if a.count >= 0 && a.count-1 < end-start {
 		end = start + a.count - 1
 	}
 	if start >= n {
@@ -360,7 +371,13 @@ func storeSorted(c *Ctx, v engine.View, a sortArgs, window []sortItem) {
 			c.notifyDel(a.store)
 		}
 	} else {
-		pushValues(c, v, a.store, nil, nil, values, false)
+		// Redis builds the list with a quicklist's defaults, not
+		// list-max-listpack-size: it keeps 8 KB nodes for good.
+		lv := &listValue{List: *list.New(list.DefaultFill)}
+		for _, val := range values {
+			lv.Push(val, false)
+		}
+		v.Put(a.store, &engine.Entry{Kind: engine.KindList, Obj: lv}, 0)
 		c.notify(notifyList, "sortstore", a.store)
 	}
 	c.W.Int(int64(len(values)))

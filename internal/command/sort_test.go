@@ -100,3 +100,32 @@ func checkOneGeneration(t *testing.T, vals []string) {
 		}
 	}
 }
+
+// TestSortRedisQuirks: what Redis 7.0's SORT does beside sorting, with
+// replies recorded from redis-server 7.0. It turns a listpack sorted set
+// into a skiplist for good once the options are read (even SORT_RO, even
+// when the sort then fails); a LIMIT count that takes the window past
+// MaxInt64 still ends it at the last element; and STORE builds its list
+// with 8 KB nodes, whatever list-max-listpack-size says.
+func TestSortRedisQuirks(t *testing.T) {
+	strRun(t, testserver.Start(t), []strStep{
+		st("ZADD z 1 a 2 b", ":2\r\n"),
+		st("SORT z LIMIT x 1", "-ERR value is not an integer or out of range\r\n"),
+		st("OBJECT ENCODING z", "$8\r\nlistpack\r\n"),
+		st("SORT_RO z", "-ERR One or more scores can't be converted into double\r\n"),
+		st("OBJECT ENCODING z", "$8\r\nskiplist\r\n"),
+		st("ZADD n 1 1 2 2", ":2\r\n"),
+		st("SORT n BY nosort", "*2\r\n$1\r\n1\r\n$1\r\n2\r\n"),
+		st("OBJECT ENCODING n", "$8\r\nskiplist\r\n"),
+		st("DUMP n", "$32\r\n\x05\x02\xc0\x02\x00\x00\x00\x00\x00\x00\x00@\xc0\x01\x00\x00\x00\x00\x00\x00\xf0?\n\x00ZP\xdcn\xc9\x8f\x01(\r\n"),
+		st("RPUSH l 3 1 2", ":3\r\n"),
+		st("SORT l LIMIT 2 9223372036854775807", "*1\r\n$1\r\n3\r\n"),
+		st("SORT l BY nosort LIMIT 1 9223372036854775807", "*2\r\n$1\r\n1\r\n$1\r\n2\r\n"),
+		st("SORT n LIMIT 1 9223372036854775807", "*1\r\n$1\r\n2\r\n"),
+		st("CONFIG SET list-max-listpack-size 1", "+OK\r\n"),
+		st("SORT l STORE d", ":3\r\n"),
+		st("RPUSH d 4", ":4\r\n"),
+		st("DUMP d", "$29\r\n\x12\x01\x02\x0f\x0f\x00\x00\x00\x04\x00\x01\x01\x02\x01\x03\x01\x04\x01\xff\n\x00\xa0\xcd\x87\xbc\x80C\x8au\r\n"),
+		st("CONFIG SET list-max-listpack-size -2", "+OK\r\n"),
+	})
+}

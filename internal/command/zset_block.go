@@ -42,13 +42,13 @@ func bzpopGeneric(c *Ctx, max bool) {
 	c.block(keys, timeout, nullArrayReply)
 }
 
-// bzmpop is ZMPOP with a timeout first.
+// bzmpop is ZMPOP with a timeout first, read last as Redis reads it.
 func bzmpop(c *Ctx) {
-	timeout, ok := parseTimeout(c, c.Args[1])
+	a, ok := parseZMPop(c, c.Args[2:])
 	if !ok {
 		return
 	}
-	a, ok := parseZMPop(c, c.Args[2:])
+	timeout, ok := parseTimeout(c, c.Args[1])
 	if !ok {
 		return
 	}

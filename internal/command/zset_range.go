@@ -285,7 +285,29 @@ func zrangestore(c *Ctx) {
 			items = append(items, zset.Item{Member: string(m), Score: s})
 		})
 	}
+	unsignListpackZeros(items, a.kind == byRank, zsetLimits(c))
 	storeZSet(c, v, dst, items)
+}
+
+// unsignListpackZeros turns the scores of -0 into 0 where Redis's
+// ZRANGESTORE loses the sign. Redis adds the range to the destination one
+// member at a time, in the order read; the destination starts as a
+// listpack (but for a range by rank longer than zset-max-listpack-entries)
+// and turns into a skiplist at the first member that does not fit. A
+// listpack stores a score of -0 as the integer 0, so the members added
+// before that point come out with 0, those after with -0.
+func unsignListpackZeros(items []zset.Item, byRank bool, lim zset.Limits) {
+	if byRank && len(items) > lim.MaxEntries {
+		return
+	}
+	for i := range items {
+		if i+1 > lim.MaxEntries || len(items[i].Member) > lim.MaxValue {
+			return
+		}
+		if items[i].Score == 0 {
+			items[i].Score = 0 // -0 == 0: this clears the sign
+		}
+	}
 }
 
 // storeZSet makes dst a sorted set of items, or deletes it when there are

@@ -1,6 +1,8 @@
 package command_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/shoal-cache/shoal/internal/testserver"
@@ -531,5 +533,41 @@ func TestZSetArity(t *testing.T) {
 		st("ZINTERCARD 1", "-ERR wrong number of arguments for 'zintercard' command\r\n"),
 		st("ZRANK k a b", "-ERR wrong number of arguments for 'zrank' command\r\n"),
 		st("ZLEXCOUNT k -", "-ERR wrong number of arguments for 'zlexcount' command\r\n"),
+	})
+}
+
+// TestZSetNegativeZero: where Redis keeps a score of -0 and where it
+// loses the sign. A listpack stores -0 as the integer 0; a skiplist keeps
+// it, and INCR by 0 replies the sum (0) but keeps -0, which compares
+// equal. ZRANGESTORE adds to a listpack until a member does not fit (a
+// range by rank longer than zset-max-listpack-entries starts as a
+// skiplist), so the members added before that lose the sign.
+func TestZSetNegativeZero(t *testing.T) {
+	m := strings.Repeat("m", 65)
+	// scores is ZMSCORE d a b answering a's and b's scores.
+	scores := func(a, b string) strStep {
+		return st3("ZMSCORE d a b", fmt.Sprintf("*2\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n", len(a), a, len(b), b),
+			"*2\r\n,"+a+"\r\n,"+b+"\r\n")
+	}
+	srv := testserver.Start(t)
+	strRun(t, srv, []strStep{
+		st("CONFIG SET zset-max-listpack-entries 0", "+OK\r\n"),
+		st("ZADD z -0 m", ":1\r\n"),
+		st3("ZADD z INCR 0 m", "$1\r\n0\r\n", ",0\r\n"),
+		st3("ZINCRBY z 0 m", "$1\r\n0\r\n", ",0\r\n"),
+		st3("ZSCORE z m", "$2\r\n-0\r\n", ",-0\r\n"),
+		st("CONFIG SET zset-max-listpack-entries 128", "+OK\r\n"),
+		st("ZADD big 1 "+m, ":1\r\n"),
+		st("ZADD big -0 a -0 b", ":2\r\n"),
+		st("ZRANGESTORE d big 0 -1", ":3\r\n"),
+		scores("0", "0"),
+		st("ZRANGESTORE d big 0 -1 REV", ":3\r\n"),
+		scores("-0", "-0"),
+		st("CONFIG SET zset-max-listpack-entries 1", "+OK\r\n"),
+		st("ZRANGESTORE d big (-inf (2 BYSCORE", ":3\r\n"),
+		scores("0", "-0"),
+		st("ZRANGESTORE d big 0 -1", ":3\r\n"),
+		scores("-0", "-0"),
+		st("CONFIG SET zset-max-listpack-entries 128", "+OK\r\n"),
 	})
 }

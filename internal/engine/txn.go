@@ -405,6 +405,21 @@ func (v View) Modified(key []byte, e *Entry) {
 	sh.account()
 }
 
+// Reencode runs convert, which changes how e, the value at key, is held
+// but not what it holds (SORT turns a compact sorted set into the large
+// form, as Redis does), and accounts its size again. It is not a write:
+// the dirty counter, WATCH and the command's effects are not told. A
+// running snapshot saves the value first, as for a write in place.
+func (v View) Reencode(key []byte, e *Entry, convert func()) {
+	sh, local := v.locate(key)
+	if sh.snap != nil {
+		sh.preserve(local, key, e.loc)
+	}
+	convert()
+	sh.setObject(e.objID, e.Obj)
+	sh.account()
+}
+
 // modifiedString stores string e, whose record is at loc (index position
 // pos of slot local), as Modified says.
 func (sh *shard) modifiedString(local, pos int, loc slab.Loc, e *Entry) {

@@ -50,8 +50,8 @@ type generator struct {
 	start    time.Time
 	cmds     []weighted
 	total    int
-	payloads []string   // DUMP payloads Redis gave, for RESTORE
-	queue    [][]string // commands to send next, as they are, before drawing again
+	payloads []string // DUMP payloads Redis gave, for RESTORE
+	queued   [][]string
 }
 
 type weighted struct {
@@ -73,11 +73,16 @@ func newGenerator(seed uint64, have map[string]bool, gens []weighted) *generator
 	return g
 }
 
+// queue has next return args, as they are, after the command being
+// generated: for a command that must follow another (a blocking pop after
+// the push that keeps it from blocking).
+func (g *generator) queue(args ...string) { g.queued = append(g.queued, args) }
+
 // next returns the next command.
 func (g *generator) next() []string {
-	if len(g.queue) > 0 {
-		args := g.queue[0]
-		g.queue = g.queue[1:]
+	if len(g.queued) > 0 {
+		args := g.queued[0]
+		g.queued = g.queued[1:]
 		return args
 	}
 	n := g.rnd.IntN(g.total)

@@ -78,6 +78,20 @@ var listCases = []struct {
 		"LMPOP 1 a LEFT FOO", "LMPOP 9223372036854775807 a LEFT", "SET s v", "RPUSH c 1", "LMPOP 2 s c LEFT",
 		"LMPOP 2 c s LEFT", "LMPOP 2 missing s LEFT", "LMPOP 1 missing LEFT",
 	}},
+	{"list-restore-fill", []string{
+		// A restored list takes list-max-listpack-size as it is when
+		// RESTORE runs.
+		`RESTORE r 0 "\x12\x01\x02\x10\x10\x00\x00\x00\x03\x00\x81a\x02\x81b\x02\x81c\x02\xff\n\x00\xc8\x18\xb9\x0c\x953R\x9e"`,
+		"CONFIG SET list-max-listpack-size 1", "RPUSH r d", "DUMP r",
+		`RESTORE old 0 "\x01\x02\x01a\xc0\x05\x0a\x00G\xa3w\x89\xf0\xcf\xbb\x97"`, "DUMP old", "RPUSH old x", "DUMP old",
+		"CONFIG SET list-max-listpack-size -2", "RPUSH r e", "DUMP r",
+	}},
+	{"list-blocking-argument-order", []string{
+		// BLMPOP reads its timeout after the rest: none of these blocks.
+		"BLMPOP x 1 a LEFT COUNT 0", "BLMPOP -1 1 a FOO", "BLMPOP x 0 a LEFT", "BLMPOP x y a LEFT", "BLMPOP x 5 a LEFT",
+		"BLMPOP x 1 a LEFT", "BLMPOP -1 1 a LEFT COUNT 1 COUNT 1", "BLMPOP nan 1 a RIGHT COUNT", "BLMOVE a b FOO LEFT x",
+		"BLMOVE a b LEFT LEFT x", "BRPOPLPUSH a b -1", "BLPOP a inf", "BRPOP a 1e400",
+	}},
 	{"list-nodes", []string{
 		// 2726 one-byte strings fill an 8 KB node; the next one starts
 		// another; inserts near full nodes split and merge them.

@@ -222,7 +222,7 @@ var hashRandomGenerators = []weighted{
 			}
 			args = append(args, e)
 		}
-		g.queue = append(g.queue, cmd("LTRIM", hsSortList, "-8", "-1"))
+		g.queued = append(g.queued, cmd("LTRIM", hsSortList, "-8", "-1"))
 		return args
 	}},
 	{"sort", 3, genSortByHash},
@@ -264,7 +264,7 @@ func genSortByHash(g *generator) []string {
 	args = append(args, g.options(30, g.words("DESC"),
 		[]string{g.word("LIMIT"), g.pick("0", "1"), g.pick("2", "-1")},
 		[]string{g.word("STORE"), g.hsKey()})...)
-	g.queue = append(g.queue, args)
+	g.queued = append(g.queued, args)
 	return cmd("HSCAN", k, "0", "COUNT", "1000")
 }
 
@@ -302,7 +302,7 @@ var setRandomGenerators = []weighted{
 // negative count, for which redis-server would build a reply of that many
 // picks.
 func (g *generator) unmutated(k string, args []string) []string {
-	g.queue = append(g.queue, args)
+	g.queued = append(g.queued, args)
 	return cmd("TYPE", k)
 }
 
@@ -324,7 +324,7 @@ func genSpop(g *generator) []string {
 	default:
 		pop = append(pop, g.randCount())
 	}
-	g.queue = append(g.queue,
+	g.queued = append(g.queued,
 		cmd("COPY", k, hsBackup, "REPLACE"),
 		pop,
 		cmd("SCARD", k),
@@ -359,7 +359,7 @@ func genSortSet(g *generator) []string {
 	args = append(args, g.options(40, g.words("ALPHA"), g.words(g.pick("ASC", "DESC")),
 		[]string{g.word("LIMIT"), g.pick("0", "1", "-1"), g.pick("2", "5", "-1")},
 		[]string{g.word("STORE"), g.hsKey()})...)
-	g.queue = append(g.queue, args)
+	g.queued = append(g.queued, args)
 	return cmd("SSCAN", k, "0", "COUNT", "1000")
 }
 

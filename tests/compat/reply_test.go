@@ -303,6 +303,10 @@ func compareFor(args []string) comparer {
 		return unordered
 	case "scan":
 		return scanned
+	case "zscan":
+		return zscanned
+	case "zrandmember":
+		return zrandmembers(args)
 	case "ttl", "expiretime":
 		return within(1)
 	case "pttl", "pexpiretime":

@@ -86,6 +86,27 @@ var sortCases = []struct {
 		"SORT l BY nosort STORE l", "LRANGE l 0 -1", "SORT l DESC STORE l", "LRANGE l 0 -1",
 		"SET w_1 9", "SORT l GET w_* STORE w_1", "LRANGE w_1 0 -1",
 	}},
+	{"sort-zset-encoding", []string{
+		// SORT turns a listpack sorted set into a skiplist once its
+		// options are read, even SORT_RO and even when it then fails; it
+		// is not a write (WATCH does not see it).
+		"ZADD z 1 a 2 b", "SORT z LIMIT x 1", "OBJECT ENCODING z", "SORT z FOO", "OBJECT ENCODING z", "WATCH z",
+		"SORT_RO z", "MULTI", "PING", "EXEC", "OBJECT ENCODING z", "DUMP z", "ZADD z 3 c", "OBJECT ENCODING z",
+		"ZADD n 1 1 2 2", "SORT n BY nosort", "OBJECT ENCODING n", "DUMP n", "ZADD w 1 1", "SORT w LIMIT 0 0",
+		"OBJECT ENCODING w", "ZREM w 1", "ZADD w 1 x", "OBJECT ENCODING w",
+	}},
+	{"sort-limit-overflow", []string{
+		"RPUSH l 3 1 2", "SORT l LIMIT 2 9223372036854775807", "SORT l LIMIT 1 9223372036854775806",
+		"SORT l BY nosort LIMIT 2 9223372036854775807", "SORT l LIMIT 9223372036854775807 9223372036854775807",
+		"ZADD z 1 a 2 b 3 c", "SORT z ALPHA LIMIT 2 9223372036854775807", "SORT z BY nosort LIMIT 2 9223372036854775807",
+		"SORT z BY nosort DESC LIMIT 1 9223372036854775807", "SORT l LIMIT 2 9223372036854775807 STORE d", "LRANGE d 0 -1",
+	}},
+	{"sort-store-fill", []string{
+		// STORE builds its list with 8 KB nodes, whatever
+		// list-max-listpack-size says, and the list keeps them.
+		"CONFIG SET list-max-listpack-size 1", "RPUSH l 3 1 2", "DUMP l", "SORT l STORE d", "DUMP d", "RPUSH d 4 5",
+		"DUMP d", "CONFIG SET list-max-listpack-size -2",
+	}},
 	{"sort-wrongtype", []string{
 		"SET str v", "SORT str", "SORT str STORE dst", "SORT_RO str", "HSET h f v", "SORT h BY nosort",
 		"RPUSH l 1", "SORT str LIMIT 0", "SORT l STORE str", "TYPE str", "LRANGE str 0 -1",

@@ -89,6 +89,22 @@ var zsetCases = []struct {
 		"ZINTER 2 inf1 inf2 WITHSCORES", "ZUNION 2 inf1 a WEIGHTS 0 1 WITHSCORES", "ZUNION 2 a b WEIGHTS inf -inf WITHSCORES",
 		"ZADD p 0.1 m", "ZADD q 0.2 m", "ZADD r 0.3 m", "ZUNION 3 p q r WITHSCORES", "ZUNION 3 r q p WITHSCORES",
 	}},
+	{"zset-negative-zero", []string{
+		// A listpack stores -0 as 0, a skiplist keeps it; INCR by 0
+		// replies 0 and keeps -0; ZRANGESTORE adds to a listpack until a
+		// member does not fit.
+		"CONFIG SET zset-max-listpack-entries 0", "ZADD z -0 m", "ZADD z INCR 0 m", "ZINCRBY z 0 m", "ZSCORE z m",
+		"ZADD z INCR -0 m", "DUMP z", "CONFIG SET zset-max-listpack-entries 128", "ZADD big 1 mmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmm",
+		"ZADD big -0 a -0 b", "ZRANGESTORE d big 0 -1", "DUMP d", "ZRANGESTORE d big 0 -1 REV", "DUMP d",
+		"ZRANGESTORE d big -inf +inf BYSCORE", "ZMSCORE d a b", "ZRANGESTORE d big +inf -inf BYSCORE REV", "ZMSCORE d a b",
+		"CONFIG SET zset-max-listpack-entries 1", "ZRANGESTORE d big (-inf (2 BYSCORE", "ZMSCORE d a b",
+		"ZRANGESTORE d big 0 -1", "ZMSCORE d a b", "ZRANGESTORE d big [a [b BYLEX", "ZMSCORE d a b",
+		"CONFIG SET zset-max-listpack-entries 128", "ZUNIONSTORE u 1 big", "DUMP u", "ZPOPMIN u",
+	}},
+	{"zset-blocking-argument-order", []string{
+		"BZMPOP x 1 k MIN COUNT 0", "BZMPOP -1 1 k FOO", "BZMPOP x 0 k MIN", "BZMPOP inf 1 k MIN", "BZMPOP 1e400 1 k MAX COUNT -1",
+		"BZPOPMIN k x", "BZPOPMAX k -1",
+	}},
 	{"zrangestore", []string{
 		"ZADD sr 1 a 2 b 3 c 4 d 5 e", "ZRANGESTORE dst sr 0 2", "ZRANGE dst 0 -1 WITHSCORES", "ZRANGESTORE dst sr 0 2 WITHSCORES",
 		"ZRANGESTORE dst sr (1 4 BYSCORE REV", "ZRANGESTORE dst sr 4 (1 BYSCORE REV", "ZRANGE dst 0 -1 WITHSCORES",

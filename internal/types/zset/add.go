@@ -28,7 +28,8 @@ const (
 )
 
 // Add sets member's score as Redis's zsetAdd does with the flags, and
-// returns what it did and the member's score afterwards (for INCR). The
+// returns what it did and the score INCR replies: the member's score
+// afterwards, or the one asked for when that equals the stored one. The
 // score must not be NaN. A compact set that would outgrow lim converts
 // first.
 func (z *ZSet) Add(member []byte, score float64, f AddFlags, lim Limits) (AddResult, float64) {
@@ -62,7 +63,9 @@ func (z *ZSet) Add(member []byte, score float64, f AddFlags, lim Limits) (AddRes
 		return Skipped, cur
 	}
 	if score == cur {
-		return Unchanged, cur
+		// The new score, not the stored one: Redis's INCR replies 0 for
+		// -0 + 0 and keeps -0, which compares equal.
+		return Unchanged, score
 	}
 	if n != nil {
 		z.big.setScore(n, score)

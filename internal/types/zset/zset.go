@@ -103,6 +103,15 @@ func (l *large) setScore(e *entry, score float64) {
 	l.tree.insert(score, e.member)
 }
 
+// Expand turns a compact set into the large form, whatever its size, as
+// Redis's SORT turns a listpack sorted set into a skiplist before reading
+// it. A large set stays as it is.
+func (z *ZSet) Expand() {
+	if z.big == nil {
+		z.toLarge()
+	}
+}
+
 // toLarge converts the compact form.
 func (z *ZSet) toLarge() {
 	l := newLarge(z.small.n)

@@ -252,3 +252,18 @@ func TestRanges(t *testing.T) {
 		}
 	}
 }
+
+// TestAddIncrNegativeZero: INCR by 0 on a score of -0 changes nothing but
+// returns the sum, 0, which Redis's ZADD INCR and ZINCRBY reply.
+func TestAddIncrNegativeZero(t *testing.T) {
+	lim := Limits{0, 0} // large form: a compact set stores -0 as 0
+	z := New()
+	z.Add([]byte("m"), math.Copysign(0, -1), 0, lim)
+	res, s := z.Add([]byte("m"), 0, Incr, lim)
+	if res != Unchanged || s != 0 || math.Signbit(s) {
+		t.Fatalf("INCR 0 on -0: %v %v, want Unchanged 0", res, s)
+	}
+	if got, _ := z.Score([]byte("m")); !math.Signbit(got) {
+		t.Fatalf("stored score %v, want -0 kept", got)
+	}
+}
