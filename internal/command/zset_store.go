@@ -240,7 +240,10 @@ func zinter(srcs []zsource, agg aggregate, countOnly bool, limit int64) ([]zset.
 					return true
 				}
 			}
-			agg.apply(&score, weighted(other, srcs[j].weight))
+			// Redis turns only the first product's NaN (0 * inf) into 0;
+			// the others' go to the aggregate as they are: a SUM becomes
+			// NaN, which it turns into 0, and MIN and MAX keep theirs.
+			agg.apply(&score, other*srcs[j].weight)
 		}
 		count++
 		if !countOnly {

@@ -571,3 +571,24 @@ func TestZSetNegativeZero(t *testing.T) {
 		st("CONFIG SET zset-max-listpack-entries 128", "+OK\r\n"),
 	})
 }
+
+// TestZInterNaN: in an intersection Redis turns only the first set's
+// product of score and weight into 0 when it is NaN (0 * inf); the later
+// ones reach the aggregate as NaN, so a SUM becomes NaN, which it turns
+// into 0, and MIN and MAX keep what they had. A union zeroes every NaN
+// product. Replies recorded from redis-server 7.0.
+func TestZInterNaN(t *testing.T) {
+	strRun(t, testserver.Start(t), []strStep{
+		st("ZADD a 5 m", ":1\r\n"),
+		st("ZADD b 0 m", ":1\r\n"),
+		st("ZADD c -3 m", ":1\r\n"),
+		st3("ZINTER 2 a b WEIGHTS 1 inf WITHSCORES", "*2\r\n$1\r\nm\r\n$1\r\n0\r\n", "*1\r\n*2\r\n$1\r\nm\r\n,0\r\n"),
+		st3("ZINTER 2 a b WEIGHTS 1 inf AGGREGATE MIN WITHSCORES", "*2\r\n$1\r\nm\r\n$1\r\n5\r\n", "*1\r\n*2\r\n$1\r\nm\r\n,5\r\n"),
+		st3("ZINTER 2 c b WEIGHTS 1 inf AGGREGATE MAX WITHSCORES", "*2\r\n$1\r\nm\r\n$2\r\n-3\r\n", "*1\r\n*2\r\n$1\r\nm\r\n,-3\r\n"),
+		st3("ZINTER 2 b a WEIGHTS inf 1 WITHSCORES", "*2\r\n$1\r\nm\r\n$1\r\n5\r\n", "*1\r\n*2\r\n$1\r\nm\r\n,5\r\n"),
+		st3("ZINTER 3 a b b WEIGHTS 1 inf -inf WITHSCORES", "*2\r\n$1\r\nm\r\n$1\r\n0\r\n", "*1\r\n*2\r\n$1\r\nm\r\n,0\r\n"),
+		st("ZINTERSTORE d 2 a b WEIGHTS 1 inf", ":1\r\n"),
+		st3("ZSCORE d m", "$1\r\n0\r\n", ",0\r\n"),
+		st3("ZUNION 2 a b WEIGHTS 1 inf AGGREGATE MIN WITHSCORES", "*2\r\n$1\r\nm\r\n$1\r\n0\r\n", "*1\r\n*2\r\n$1\r\nm\r\n,0\r\n"),
+	})
+}

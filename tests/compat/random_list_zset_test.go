@@ -162,7 +162,9 @@ func genLzSort(name string, numeric bool) func(g *generator) []string {
 		}
 		opts := g.options(30, g.words("DESC"), []string{g.word("LIMIT"), g.lzCount(), g.lzCount()}, by)
 		if alpha {
-			opts = append(opts, g.word("ALPHA"))
+			// First, where next's dropping of the last argument
+			// cannot take it.
+			opts = append([]string{g.word("ALPHA")}, opts...)
 		}
 		if name == "SORT" && g.chance(20) {
 			opts = append(opts, g.word("STORE"), g.lzKey())
@@ -602,9 +604,10 @@ func genLzZScan(g *generator) []string {
 	key := g.lzKey()
 	if g.chance(10) {
 		// Errors only: a cursor but 0 into a skiplist-encoded set
-		// finds what that server's hash table holds there.
+		// finds what that server's hash table holds there ("" and -1
+		// are cursors to strtoul).
 		if g.chance(50) {
-			return cmd("ZSCAN", key, g.pick("x", "18446744073709551616", "1.5", ""), g.word(g.pick("COUNT", "MATCH")), g.pick("10", "*"))
+			return cmd("ZSCAN", key, g.pick("x", "18446744073709551616", "1.5", " 0"), g.word(g.pick("COUNT", "MATCH")), g.pick("10", "*"))
 		}
 		return cmd("ZSCAN", key, "0", g.word(g.pick("COUNT", "TYPE")), g.pick("0", "x", "-1"))
 	}

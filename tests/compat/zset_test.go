@@ -101,6 +101,16 @@ var zsetCases = []struct {
 		"ZRANGESTORE d big 0 -1", "ZMSCORE d a b", "ZRANGESTORE d big [a [b BYLEX", "ZMSCORE d a b",
 		"CONFIG SET zset-max-listpack-entries 128", "ZUNIONSTORE u 1 big", "DUMP u", "ZPOPMIN u",
 	}},
+	{"zinter-nan", []string{
+		// Only the first set's NaN product (0 * inf) is 0 in an
+		// intersection; a later one makes a SUM 0 and leaves MIN and MAX.
+		"ZADD a 5 m", "ZADD b 0 m", "ZADD c -3 m", "ZINTER 2 a b WEIGHTS 1 inf WITHSCORES",
+		"ZINTER 2 a b WEIGHTS 1 inf AGGREGATE MIN WITHSCORES", "ZINTER 2 c b WEIGHTS 1 inf AGGREGATE MAX WITHSCORES",
+		"ZINTER 2 b a WEIGHTS inf 1 WITHSCORES", "ZINTER 3 a b b WEIGHTS 1 inf -inf WITHSCORES",
+		"ZINTER 3 a b b WEIGHTS 1 -inf inf AGGREGATE MAX WITHSCORES", "ZINTERSTORE d 2 a b WEIGHTS 1 inf", "ZSCORE d m",
+		"ZINTERSTORE d 2 c b WEIGHTS 1 inf AGGREGATE MIN", "ZSCORE d m", "ZUNION 2 a b WEIGHTS 1 inf AGGREGATE MIN WITHSCORES",
+		"ZINTERCARD 2 a b",
+	}},
 	{"zset-blocking-argument-order", []string{
 		"BZMPOP x 1 k MIN COUNT 0", "BZMPOP -1 1 k FOO", "BZMPOP x 0 k MIN", "BZMPOP inf 1 k MIN", "BZMPOP 1e400 1 k MAX COUNT -1",
 		"BZPOPMIN k x", "BZPOPMAX k -1",
