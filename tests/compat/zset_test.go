@@ -172,7 +172,8 @@ var zsetGenerators = []weighted{
 	{"zrank", 1, func(g *generator) []string { return cmd("ZRANK", g.key(), g.member()) }},
 	{"zrevrank", 1, func(g *generator) []string { return cmd("ZREVRANK", g.key(), g.member()) }},
 	{"zcount", 2, func(g *generator) []string { return cmd("ZCOUNT", g.key(), g.scoreBound(), g.scoreBound()) }},
-	{"zlexcount", 1, func(g *generator) []string { return cmd("ZLEXCOUNT", g.key(), g.lexBound(), g.lexBound()) }},
+	{"zlexcount", 1, func(g *generator) []string { return cmd("ZLEXCOUNT", g.lexKey(), g.lexBound(), g.lexBound()) }},
+	{"zadd", 2, func(g *generator) []string { return cmdv("ZADD", []string{g.lexKey(), "0"}, g.members(1, 1)...) }},
 	{"zrange", 5, genZRange},
 	{"zrangebyscore", 2, func(g *generator) []string { return g.zrangeOld("ZRANGEBYSCORE", g.scoreBound) }},
 	{"zrevrangebyscore", 1, func(g *generator) []string { return g.zrangeOld("ZREVRANGEBYSCORE", g.scoreBound) }},
@@ -186,7 +187,7 @@ var zsetGenerators = []weighted{
 	{"zremrangebyscore", 1, func(g *generator) []string {
 		return cmd("ZREMRANGEBYSCORE", g.key(), g.scoreBound(), g.scoreBound())
 	}},
-	{"zremrangebylex", 1, func(g *generator) []string { return cmd("ZREMRANGEBYLEX", g.key(), g.lexBound(), g.lexBound()) }},
+	{"zremrangebylex", 1, func(g *generator) []string { return cmd("ZREMRANGEBYLEX", g.lexKey(), g.lexBound(), g.lexBound()) }},
 	{"zpopmin", 1, func(g *generator) []string {
 		return cmdv("ZPOPMIN", []string{g.key()}, g.options(50, []string{g.index()})...)
 	}},
@@ -262,6 +263,7 @@ func genZAdd(g *generator) []string {
 }
 
 func genZRange(g *generator) []string {
+	key := g.key()
 	var min, max string
 	var opts []string
 	switch g.rnd.IntN(3) {
@@ -273,14 +275,19 @@ func genZRange(g *generator) []string {
 	default:
 		min, max = g.lexBound(), g.lexBound()
 		opts = append(opts, g.word("BYLEX"))
+		key = g.lexKey()
 	}
 	opts = append(opts, g.options(30, g.words("REV"), []string{g.word("LIMIT"), g.index(), g.index()}, g.words("WITHSCORES"))...)
-	return cmdv("ZRANGE", []string{g.key(), min, max}, opts...)
+	return cmdv("ZRANGE", []string{key, min, max}, opts...)
 }
 
 func (g *generator) zrangeOld(name string, bound func() string) []string {
 	opts := g.options(30, g.words("WITHSCORES"), []string{g.word("LIMIT"), g.index(), g.index()})
-	return cmdv(name, []string{g.key(), bound(), bound()}, opts...)
+	key := g.key()
+	if strings.HasSuffix(name, "LEX") {
+		key = g.lexKey() // all scores 0 (random_list_zset_test.go)
+	}
+	return cmdv(name, []string{key, bound(), bound()}, opts...)
 }
 
 func genZMPop(g *generator) []string {
