@@ -230,3 +230,35 @@ func TestModifiedAfterIndexChanged(t *testing.T) {
 		})
 	}
 }
+
+// TestStoreOverLapsedKeyExpiresIt: a store that replaces a key whose TTL
+// passed without reading it first (SET's PutString, a *STORE's Put)
+// counts the key as expired and reports it to the drop hook first, as
+// Redis's lookup before the write would; on a live key it does neither.
+func TestStoreOverLapsedKeyExpiresIt(t *testing.T) {
+	e, clock := newTestEngine(t)
+	var dropped []string
+	e.SetDropHook(func(db int, key []byte) { dropped = append(dropped, fmt.Sprint(db, ":", string(key))) })
+	now := clock.NowMs()
+	put(e, 0, "s", "v", now+100)
+	put(e, 0, "p", "v", now+100)
+	put(e, 0, "live", "v", now+10_000)
+	clock.Advance(200 * time.Millisecond)
+	tx := e.NewTxn()
+	v := tx.LockKeys(e.DB(0), [][]byte{[]byte("s"), []byte("p"), []byte("live")})
+	v.PutString([]byte("s"), []byte("new"), 0)
+	v.Put([]byte("p"), NewString([]byte("new")), 0)
+	v.PutString([]byte("live"), []byte("new"), 0)
+	tx.Unlock()
+	if got := e.Stats().ExpiredKeys; got != 2 {
+		t.Errorf("expired_keys = %d, want 2 (s and p)", got)
+	}
+	if fmt.Sprint(dropped) != "[0:s 0:p]" {
+		t.Errorf("drop hook told of %q, want s and p", dropped)
+	}
+	for _, k := range []string{"s", "p", "live"} {
+		if got := get(e, 0, k); got == nil || string(got.Str) != "new" {
+			t.Errorf("%s = %v after the store", k, got)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"encoding/binary"
 	"sync/atomic"
 
 	"github.com/shoal-cache/shoal/internal/slab"
@@ -49,19 +50,22 @@ func (n *keyNotices) notice(ev KeyEvent, db int, key []byte) {
 	}
 }
 
-// replacesExpired reports, when notices are wanted, whether the record
-// at old, which a store replaces without a lookup first (SET, MSET), has
-// expired, and tells the hook of its expiry: Redis's lookup would have
-// deleted it, so the store reads as expired then new. A replica's
-// expired keys wait for their primary's DEL.
+// replacesExpired reports whether the record at old, which a store
+// replaces without a lookup first (SET, MSET, the *STORE commands), had
+// lapsed. Redis's lookup before the write would have deleted it, so it
+// counts as an expiry as a lookup's would: expired_keys, a DEL for the
+// replicas and the log ahead of the store's own effect, and the expired
+// event; the store then creates the key anew. A replica's lapsed keys
+// wait for their primary's DEL.
 func (v View) replacesExpired(sh *shard, old slab.Loc) bool {
-	if sh.notices.want.Load()&(1<<KeyExpired|1<<KeyNew) == 0 || v.txn.eng.replica.Load() {
+	b := sh.arena.Bytes(old)
+	if b[recFlags]&flagTTL == 0 || v.txn.eng.replica.Load() {
 		return false
 	}
-	r := decodeRecord(sh.arena.Bytes(old))
-	if r.expireAt == 0 || r.expireAt > v.now {
+	if expireAt := int64(binary.LittleEndian.Uint64(b[recExpire:])); expireAt > v.now {
 		return false
 	}
-	sh.notices.notice(KeyExpired, sh.db, r.key)
+	sh.expired.Add(1)
+	sh.dropped(decodeRecord(b).key, KeyExpired)
 	return true
 }
