@@ -405,6 +405,68 @@ func TestMultiBlocking(t *testing.T) {
 			m.expect(p, "RPUSH", "ub", "v")
 			m.expect(a, "LPOP", "ub")
 		})
+		run("edges", func(m *multi, c func(string) *mconn) {
+			a, b, d, e, p := c("a"), c("b"), c("d"), c("e"), c("p")
+			// A pop by a served client touches a key another client
+			// watches.
+			m.expect(e, "WATCH", "wk")
+			m.block(a, 1, "BLPOP", "wk", "0")
+			m.expect(p, "RPUSH", "wk", "1")
+			m.read(a, "BLPOP wk 0", 1)
+			m.expect(e, "MULTI")
+			m.expect(e, "PING")
+			m.expect(e, "EXEC")
+			// BLMOVE whose destination holds the wrong type.
+			m.expect(p, "SET", "str", "v")
+			m.block(a, 1, "BLMOVE", "bm", "str", "LEFT", "LEFT", "0")
+			m.block(b, 2, "BLPOP", "bm", "0")
+			m.expect(p, "RPUSH", "bm", "x")
+			m.read(a, "BLMOVE bm str LEFT LEFT 0 (wrong-type destination)", 1)
+			m.read(b, "BLPOP bm 0", 1)
+			m.expect(p, "EXISTS", "bm")
+			// Another database does not serve; SELECT and MOVE do.
+			m.expect(d, "SELECT", "1")
+			m.block(d, 1, "BLPOP", "db", "0")
+			m.expect(p, "RPUSH", "db", "in0")
+			m.expect(p, "MOVE", "db", "1")
+			m.read(d, "BLPOP db 0 in db 1 (MOVE)", 1)
+			// A zset client on a key that becomes a list, and a list
+			// client on one that becomes a zset: both stay blocked.
+			m.block(a, 1, "BZPOPMIN", "ty", "0.1")
+			m.block(b, 2, "BLPOP", "tz", "0.1")
+			m.expect(p, "RPUSH", "ty", "l")
+			m.expect(p, "ZADD", "tz", "1", "m")
+			m.read(a, "BZPOPMIN ty 0.1 (a list came)", 1)
+			m.read(b, "BLPOP tz 0.1 (a zset came)", 1)
+			// One push serves a client blocked on two of the keys once.
+			m.block(a, 1, "BLPOP", "m1", "m2", "0")
+			m.block(b, 2, "BLMPOP", "0", "2", "m2", "m1", "LEFT", "COUNT", "3")
+			m.expect(p, "MULTI")
+			m.expect(p, "RPUSH", "m2", "b1", "b2")
+			m.expect(p, "RPUSH", "m1", "a1")
+			m.expect(p, "EXEC")
+			m.read(a, "BLPOP m1 m2 0", 1)
+			m.read(b, "BLMPOP 0 2 m2 m1 LEFT COUNT 3", 1)
+			m.expect(p, "LRANGE", "m1", "0", "-1")
+			// Waiters for a zset between waiters for a list: a push
+			// serves the list ones, and the zset ones keep their order.
+			m.block(a, 1, "BZPOPMIN", "k", "0")
+			m.block(b, 2, "BLPOP", "k", "0")
+			m.block(d, 3, "BLPOP", "k", "0.2")
+			m.block(e, 4, "BZPOPMIN", "k", "0.2")
+			m.expect(p, "RPUSH", "k", "x")
+			m.read(b, "BLPOP k 0", 1)
+			m.read(d, "BLPOP k 0.2 (nothing left)", 1)
+			m.expect(p, "DEL", "k")
+			m.expect(p, "ZADD", "k", "1", "m")
+			m.read(a, "BZPOPMIN k 0", 1)
+			m.read(e, "BZPOPMIN k 0.2", 1)
+			// DEL does not serve.
+			m.block(a, 1, "BLPOP", "gone", "0.1")
+			m.expect(p, "RPUSH", "other", "x")
+			m.expect(p, "DEL", "gone")
+			m.read(a, "BLPOP gone 0.1", 1)
+		})
 		run("disconnect", func(m *multi, c func(string) *mconn) {
 			a, b, p := c("a"), c("b"), c("p")
 			m.block(a, 1, "BLPOP", "dc", "0")
