@@ -3,6 +3,7 @@ package command
 import (
 	"bytes"
 	"math"
+	"strings"
 	"sync"
 	"time"
 
@@ -93,15 +94,17 @@ func (r *blockRegistry) removeLocked(b *blockedClient) bool {
 	return true
 }
 
-// claimFirst returns the longest-waiting client parked on key that no
-// other push is serving, marked as being served, or nil. Pushes on two
-// event loops may serve one key at once: each claims its own waiter, so
-// no client's command runs twice (popping twice, once for nothing).
-func (r *blockRegistry) claimFirst(key engine.ReadyKey) *blockedClient {
+// claimFirst returns the longest-waiting client parked on key for a
+// value of kind that no other push is serving, marked as being served, or
+// nil. Pushes on two event loops may serve one key at once: each claims
+// its own waiter, so no client's command runs twice (popping twice, once
+// for nothing). A client that waits for the other kind (BZPOPMIN on a key
+// that became a list) stays parked, as in Redis 7.0.
+func (r *blockRegistry) claimFirst(key engine.ReadyKey, kind engine.Kind) *blockedClient {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, b := range r.waiters[key] {
-		if !b.serving {
+		if !b.serving && waitsFor(b.spec) == kind {
 			b.serving = true
 			return b
 		}
@@ -173,15 +176,16 @@ func (c *Ctx) serveBlocked(ready []engine.ReadyKey) {
 	for len(ready) > 0 {
 		key := ready[0]
 		ready = ready[1:]
-		for {
-			b := reg.claimFirst(key)
+		kind, ok := readyKind(txn, c.Node.Engine.DB(key.DB), key.Key)
+		for ok {
+			b := reg.claimFirst(key, kind)
 			if b == nil {
 				break // none, or each is being served by another push
 			}
 			var out bytes.Buffer
 			w := resp.NewWriter(&out)
 			w.Proto = b.conn.Proto()
-			sc := &Ctx{Args: b.args, W: w, Conn: b.conn, Node: c.Node, Txn: txn, Stripe: c.Stripe, serving: true}
+			sc := &Ctx{Args: servedArgs(b, key.Key), W: w, Conn: b.conn, Node: c.Node, Txn: txn, Stripe: c.Stripe, serving: true}
 			c.Node.Table.run(sc, b.spec)
 			reg.mu.Lock()
 			b.serving = false
@@ -203,6 +207,47 @@ func (c *Ctx) serveBlocked(ready []engine.ReadyKey) {
 			ready = append(ready, txn.TakeReady()...)
 		}
 	}
+}
+
+// readyKind returns the kind of the value at key, if it is one that
+// blocked clients pop (a list or a sorted set).
+func readyKind(txn *engine.Txn, db *engine.DB, key string) (engine.Kind, bool) {
+	k := []byte(key)
+	v := txn.LockKeys(db, [][]byte{k})
+	defer txn.Unlock()
+	e := v.Peek(k)
+	if e == nil || e.Kind != engine.KindList && e.Kind != engine.KindZSet {
+		return 0, false
+	}
+	return e.Kind, true
+}
+
+// waitsFor returns the kind of value a parked command pops.
+func waitsFor(spec *Spec) engine.Kind {
+	if strings.HasPrefix(spec.Name, "bz") {
+		return engine.KindZSet
+	}
+	return engine.KindList
+}
+
+// servedArgs returns the parked command of b narrowed to the key being
+// served: Redis 7.0 serves a client from the key that became ready, not
+// from the first of its keys that holds something (BLPOP a b 0 blocked,
+// then a MULTI that pushes to b and then to a: the client gets b's).
+func servedArgs(b *blockedClient, key string) [][]byte {
+	a := b.args
+	switch b.spec.Name {
+	case "blpop", "brpop", "bzpopmin", "bzpopmax":
+		return [][]byte{a[0], []byte(key), a[len(a)-1]}
+	case "blmpop", "bzmpop":
+		n, ok := parseInt(a[2])
+		if !ok || n < 1 || int64(len(a)) < 3+n {
+			return a
+		}
+		out := [][]byte{a[0], a[1], []byte("1"), []byte(key)}
+		return append(out, a[3+n:]...)
+	}
+	return a // BLMOVE, BRPOPLPUSH: one source key
 }
 
 // replyBytes renders one reply in protocol proto.
