@@ -94,6 +94,13 @@ func (r *blockRegistry) removeLocked(b *blockedClient) bool {
 	return true
 }
 
+// waiting reports whether any client is parked on key.
+func (r *blockRegistry) waiting(key engine.ReadyKey) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.waiters[key]) > 0
+}
+
 // claimFirst returns the longest-waiting client parked on key for a
 // value of kind that no other push is serving, marked as being served, or
 // nil. Pushes on two event loops may serve one key at once: each claims
@@ -176,6 +183,9 @@ func (c *Ctx) serveBlocked(ready []engine.ReadyKey) {
 	for len(ready) > 0 {
 		key := ready[0]
 		ready = ready[1:]
+		if !reg.waiting(key) {
+			continue // most keys a push creates: no one to look the kind up for
+		}
 		kind, ok := readyKind(txn, c.Node.Engine.DB(key.DB), key.Key)
 		for ok {
 			b := reg.claimFirst(key, kind)
