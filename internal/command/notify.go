@@ -17,10 +17,11 @@ import (
 // expired, evicted, created, or missed by a read) comes through the
 // engine's key hook (KeyNotice). Messages reach subscribers as PUBLISH's
 // do, each in its own protocol; the publishing client itself, if it
-// subscribed, gets them pushed after the command's reply.
+// subscribed, gets them pushed after the replies of the batch it sent.
 //
-// Notifications are off by default: then c.notify costs one atomic load,
-// and the engine's hook is not called at all.
+// Notifications are off by default: then c.notify costs two atomic loads
+// (the hot configuration and its flags), and the engine's hook is not
+// called at all.
 
 // The classes of events, as notify-keyspace-events names them.
 const (

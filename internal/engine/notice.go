@@ -1,11 +1,6 @@
 package engine
 
-import (
-	"encoding/binary"
-	"sync/atomic"
-
-	"github.com/shoal-cache/shoal/internal/slab"
-)
+import "sync/atomic"
 
 // Key notices feed keyspace notifications: what happens to a key beside
 // the command's own change, which only the engine sees. Expiry (lazy or
@@ -48,24 +43,4 @@ func (n *keyNotices) notice(ev KeyEvent, db int, key []byte) {
 	if n.want.Load()&(1<<ev) != 0 && n.hook != nil {
 		n.hook(ev, db, key)
 	}
-}
-
-// replacesExpired reports whether the record at old, which a store
-// replaces without a lookup first (SET, MSET, the *STORE commands), had
-// lapsed. Redis's lookup before the write would have deleted it, so it
-// counts as an expiry as a lookup's would: expired_keys, a DEL for the
-// replicas and the log ahead of the store's own effect, and the expired
-// event; the store then creates the key anew. A replica's lapsed keys
-// wait for their primary's DEL.
-func (v View) replacesExpired(sh *shard, old slab.Loc) bool {
-	b := sh.arena.Bytes(old)
-	if b[recFlags]&flagTTL == 0 || v.txn.eng.replica.Load() {
-		return false
-	}
-	if expireAt := int64(binary.LittleEndian.Uint64(b[recExpire:])); expireAt > v.now {
-		return false
-	}
-	sh.expired.Add(1)
-	sh.dropped(decodeRecord(b).key, KeyExpired)
-	return true
 }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"bytes"
+	"encoding/binary"
 	"math/rand/v2"
 
 	"github.com/shoal-cache/shoal/internal/slab"
@@ -308,12 +309,32 @@ func (v View) PutString(key, val []byte, expireAt int64) {
 	r.setTTL(expireAt)
 	created := old == slab.Nil || v.replacesExpired(sh, old)
 	sh.store(local, h, pos, old, &r)
-	if created {
+	if created && !v.txn.quiet {
 		sh.notices.notice(KeyNew, sh.db, key)
 	}
 	sh.changed(key)
 	v.txn.changes++
 	sh.account()
+}
+
+// replacesExpired reports whether the record at old, which a store
+// replaces without a lookup first (SET, MSET, the *STORE commands), had
+// lapsed. Redis's lookup before the write would have deleted it, so it
+// counts as an expiry as a lookup's would: expired_keys, a DEL for the
+// replicas and the log ahead of the store's own effect, and the expired
+// event; the store then creates the key anew. A replica's lapsed keys
+// wait for their primary's DEL.
+func (v View) replacesExpired(sh *shard, old slab.Loc) bool {
+	b := sh.arena.Bytes(old)
+	if b[recFlags]&flagTTL == 0 || v.txn.eng.replica.Load() {
+		return false
+	}
+	if expireAt := int64(binary.LittleEndian.Uint64(b[recExpire:])); expireAt > v.now {
+		return false
+	}
+	sh.expired.Add(1)
+	sh.dropped(decodeRecord(b).key, KeyExpired)
+	return true
 }
 
 // Delete removes key and reports whether it existed (and was live).

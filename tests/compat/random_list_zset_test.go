@@ -215,8 +215,8 @@ var randomListGens = append([]weighted{
 	{"lmove", 3, func(g *generator) []string { return cmd("LMOVE", g.lzKey(), g.lzKey(), g.side(), g.side()) }},
 	{"rpoplpush", 2, func(g *generator) []string { return cmd("RPOPLPUSH", g.lzKey(), g.lzKey()) }},
 	{"lmpop", 3, func(g *generator) []string { return genLzMPop(g, "LMPOP", nil) }},
-	{"blpop", 2, genBPop("BLPOP")},
-	{"brpop", 2, genBPop("BRPOP")},
+	{"blpop", 2, genBPop("BLPOP", (*generator).pushFirst)},
+	{"brpop", 2, genBPop("BRPOP", (*generator).pushFirst)},
 	{"brpoplpush", 1, genBMove("BRPOPLPUSH")},
 	{"blmove", 1, genBMove("BLMOVE")},
 	{"blmpop", 2, genBLMPop},
@@ -272,9 +272,10 @@ func (g *generator) unmangled(args, instead []string) []string {
 	return instead
 }
 
-// genBPop is BLPOP or BRPOP on keys one of which was just pushed to, or a
-// form that fails before it could block.
-func genBPop(name string) func(g *generator) []string {
+// genBPop is a blocking pop (BLPOP, BRPOP, BZPOPMIN, BZPOPMAX) on keys
+// one of which fill (pushFirst, zaddFirst) was just given an element, or
+// a form that fails before it could block.
+func genBPop(name string, fill func(g *generator, key string) []string) func(g *generator) []string {
 	return func(g *generator) []string {
 		if g.chance(15) {
 			pop := cmd(name[1:], g.lzKey())
@@ -284,7 +285,7 @@ func genBPop(name string) func(g *generator) []string {
 			return g.unmangled(cmdv(g.word(name), g.lzKeys(1, 2), g.badTimeout()), pop)
 		}
 		sure := g.lzKey()
-		first := g.pushFirst(sure)
+		first := fill(g, sure)
 		keys := append(g.lzKeys(0, 2), sure)
 		g.rnd.Shuffle(len(keys), func(i, j int) { keys[i], keys[j] = keys[j], keys[i] })
 		g.queue(cmdv(g.word(name), keys, g.timeout())...)
@@ -367,8 +368,8 @@ var randomZsetGens = append([]weighted{
 		return cmdv("ZPOPMAX", []string{g.lzKey()}, g.options(50, []string{g.lzCount()})...)
 	}},
 	{"zmpop", 2, func(g *generator) []string { return genLzZMPop(g, "ZMPOP", nil) }},
-	{"bzpopmin", 1, genBZPop("BZPOPMIN")},
-	{"bzpopmax", 1, genBZPop("BZPOPMAX")},
+	{"bzpopmin", 1, genBPop("BZPOPMIN", (*generator).zaddFirst)},
+	{"bzpopmax", 1, genBPop("BZPOPMAX", (*generator).zaddFirst)},
 	{"bzmpop", 1, genBZMPop},
 	{"zunion", 2, genLzZSetOp("ZUNION", false)},
 	{"zinter", 2, genLzZSetOp("ZINTER", false)},
@@ -534,24 +535,6 @@ func (g *generator) zaddFirst(key string) []string {
 	add := cmd("ZADD", key, g.zValidScore(), g.zMember())
 	g.queue(add...)
 	return slices.Clone(add)
-}
-
-func genBZPop(name string) func(g *generator) []string {
-	return func(g *generator) []string {
-		if g.chance(15) {
-			pop := cmd(name[1:], g.lzKey())
-			if g.chance(30) {
-				return g.unmangled(cmd(g.word(name), pop[1]), pop)
-			}
-			return g.unmangled(cmdv(g.word(name), g.lzKeys(1, 2), g.badTimeout()), pop)
-		}
-		sure := g.lzKey()
-		first := g.zaddFirst(sure)
-		keys := append(g.lzKeys(0, 2), sure)
-		g.rnd.Shuffle(len(keys), func(i, j int) { keys[i], keys[j] = keys[j], keys[i] })
-		g.queue(cmdv(g.word(name), keys, g.timeout())...)
-		return first
-	}
 }
 
 func genBZMPop(g *generator) []string {
