@@ -77,6 +77,18 @@ func (m *monitors) feed(c *Ctx, spec *Spec, args [][]byte) {
 		line = appendRepr(line, a)
 	}
 	line = append(line, '\r', '\n')
+	// A script's command in a run that may still be stopped and run
+	// again (an attempt, a run beside others) is shown once the run ends,
+	// so a command run twice is shown once, as its redis.log lines are.
+	if sc, ok := c.Conn.(*scriptConn); ok && sc.host != nil && sc.host.holding() {
+		sc.host.logs = append(sc.host.logs, scriptLog{monitor: line})
+		return
+	}
+	m.send(c, line)
+}
+
+// send pushes a monitor line from the client of c to the monitors.
+func (m *monitors) send(c *Ctx, line []byte) {
 	m.mu.Lock()
 	list := m.list
 	m.mu.Unlock()

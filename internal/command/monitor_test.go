@@ -67,3 +67,26 @@ func TestMonitor(t *testing.T) {
 		t.Errorf("GET after RESET = %q", got)
 	}
 }
+
+// TestMonitorScriptRunAgain: a script stopped on its event loop (it ran
+// past its first millisecond) and run again from its start shows each
+// command it called once, as Redis, which runs it once, does.
+func TestMonitorScriptRunAgain(t *testing.T) {
+	srv := testserver.Start(t)
+	m, c := srv.Raw(t), srv.Raw(t)
+	if got := m.Do("MONITOR"); got != "+OK\r\n" {
+		t.Fatalf("MONITOR = %q", got)
+	}
+	script := "redis.call('get', 'k') local i = 0 while i < 2000000 do i = i + 1 end return redis.call('get', 'j')"
+	if got := c.Do("EVAL", script, "0"); got != "$-1\r\n" {
+		t.Fatalf("EVAL = %q", got)
+	}
+	c.Do("PING")
+	want := []string{`"EVAL" "` + script + `" "0"`, `"get" "k"`, `"get" "j"`, `"PING"`}
+	for _, w := range want {
+		got := m.ReadLine()
+		if !regexp.MustCompile(`^\+\d+\.\d{6} \[0 [^\]]+\] ` + regexp.QuoteMeta(w) + `$`).MatchString(got) {
+			t.Fatalf("monitor line %q, want %s", got, w)
+		}
+	}
+}

@@ -22,7 +22,7 @@ import (
 // shown it quick: then it runs on its event loop again, to its end, its
 // effects allowed (runInline). What a stopped attempt leaves behind: its
 // reads counted twice in keyspace hits and command statistics; its
-// redis.log lines are dropped, math.random is rewound. A function (FCALL)
+// redis.log and MONITOR lines are dropped, math.random is rewound. A function (FCALL)
 // is never attempted: the locals of its library live on from call to
 // call, and a function run again would change them twice; it starts on
 // the goroutine, and runs on its event loop once shown quick.

@@ -27,7 +27,8 @@ type scriptHost struct {
 	started time.Time
 	// errors counts the error replies of the commands called.
 	errors int
-	// logs holds the redis.log lines of an attempt until it ends.
+	// logs holds the redis.log and MONITOR lines of an attempt until it
+	// ends.
 	logs []scriptLog
 	// last is the command called last: scripts tend to call the same
 	// ones, and comparing its name is cheaper than the table lookup.
@@ -39,9 +40,12 @@ type scriptHost struct {
 	startDB int
 }
 
+// scriptLog is a redis.log line, or a MONITOR line (monitor) of a
+// command the script called, held until the run ends.
 type scriptLog struct {
-	level int
-	msg   string
+	level   int
+	msg     string
+	monitor []byte
 }
 
 // effects are the flags of commands whose effect an attempt on the event
@@ -68,7 +72,7 @@ func (h *scriptHost) reset(c *Ctx, job *scriptJob, r *scriptRun) {
 	} else {
 		h.started = time.Now()
 	}
-	h.conn = scriptConn{Conn: c.Conn, db: c.Conn.DB(), proto: 2}
+	h.conn = scriptConn{Conn: c.Conn, db: c.Conn.DB(), proto: 2, host: h}
 	h.startDB = h.conn.db
 	h.inner = Ctx{W: h.inner.W, Conn: &h.conn, Node: c.Node, Txn: job.txn, Stripe: c.Stripe, inExec: true, batch: c.batch}
 }
@@ -184,16 +188,26 @@ func (h *scriptHost) CommandExists(args [][]byte) bool {
 // attempt the script runs in, or its run beside other commands, ends
 // (one abandoned runs again behind the gate, which logs them).
 func (h *scriptHost) Log(level int, msg string) {
-	if h.pinned || h.run != nil && h.run.attempt.Load() != attemptNone {
-		h.logs = append(h.logs, scriptLog{level, msg})
+	if h.holding() {
+		h.logs = append(h.logs, scriptLog{level: level, msg: msg})
 		return
 	}
 	h.log(level, msg)
 }
 
+// holding reports whether the script runs where it may be stopped and
+// run again from its start: what it shows of itself waits for the end.
+func (h *scriptHost) holding() bool {
+	return h.pinned || h.run != nil && h.run.attempt.Load() != attemptNone
+}
+
 // flushLogs writes the lines of an attempt that got to its end.
 func (h *scriptHost) flushLogs() {
 	for _, l := range h.logs {
+		if l.monitor != nil {
+			h.node.monitors.send(&h.inner, l.monitor)
+			continue
+		}
 		h.log(l.level, l.msg)
 	}
 	h.logs = h.logs[:0]
@@ -221,6 +235,7 @@ func (h *scriptHost) log(level int, msg string) {
 type scriptConn struct {
 	Conn
 	db, proto int
+	host      *scriptHost
 }
 
 func (s *scriptConn) DB() int              { return s.db }
