@@ -179,8 +179,9 @@ type Ctx struct {
 
 	// effect is what the running command propagates instead of its Args
 	// (propagateAs), propagated whether it was, batch where EXEC and
-	// scripts collect effects, commit the Txn's OnCommit for this Ctx
-	// (effects.go).
+	// scripts collect effects (effects, kept from one to the next, unless
+	// the batch is a script's caller's), commit the Txn's OnCommit for
+	// this Ctx (effects.go).
 	effect     [][]byte
 	propagated bool
 	fedPos     int64
@@ -190,6 +191,7 @@ type Ctx struct {
 	// loading is set for the Replayer's commands.
 	loading bool
 	batch   *effectBatch
+	effects effectBatch
 	commit  func()
 }
 

@@ -32,7 +32,7 @@ type EffectSink interface {
 	// FeedBlock receives the commands of EXEC or a script, cmds[i] run
 	// in database dbs[i], as one MULTI ... EXEC block that no command of
 	// another client comes into (scripts run beside other commands), and
-	// returns the position after it.
+	// returns the position after it. cmds may be reused once it returns.
 	FeedBlock(dbs []int, cmds [][][]byte) int64
 	// AwaitDurable arranges for done to run, from any goroutine, once the
 	// stream up to pos is as safe as the node promises before it
@@ -43,10 +43,33 @@ type EffectSink interface {
 	Durable(pos int64) bool
 }
 
-// effectBatch collects the effects of EXEC or a script.
+// effectBatch collects the effects of EXEC or a script. A connection
+// keeps its batch from one EXEC or script to the next, as the sink copies
+// what it is fed: a short script's run would otherwise allocate its batch
+// and a copy of each effect, several percent of its cost.
 type effectBatch struct {
 	dbs  []int
 	cmds [][][]byte
+	// args and bytes back the effects' argument lists and arguments. An
+	// append that moves them leaves the effects already added on the old
+	// arrays, which stay valid.
+	args  [][]byte
+	bytes []byte
+}
+
+// maxKeptEffects is the most bytes of effects a connection's batch keeps
+// for the next one: a script that wrote a lot does not pin its effects.
+const maxKeptEffects = 64 << 10
+
+// reset empties b for the next EXEC or script.
+func (b *effectBatch) reset() {
+	if cap(b.bytes) > maxKeptEffects || cap(b.args) > maxKeptEffects/16 {
+		*b = effectBatch{}
+		return
+	}
+	clear(b.cmds)
+	clear(b.args)
+	b.dbs, b.cmds, b.args, b.bytes = b.dbs[:0], b.cmds[:0], b.args[:0], b.bytes[:0]
 }
 
 // propagateAs makes args the command's effect instead of its own text.
@@ -103,7 +126,14 @@ func (c *Ctx) commitNow() {
 
 func (b *effectBatch) add(db int, args [][]byte) {
 	b.dbs = append(b.dbs, db)
-	b.cmds = append(b.cmds, cloneArgs(args))
+	first := len(b.args)
+	for _, a := range args {
+		b.bytes = append(b.bytes, a...)
+		end := len(b.bytes)
+		b.args = append(b.args, b.bytes[end-len(a):end:end])
+	}
+	end := len(b.args)
+	b.cmds = append(b.cmds, b.args[first:end:end])
 }
 
 // beginEffects starts collecting the effects of EXEC or a script run by
@@ -112,7 +142,8 @@ func (c *Ctx) beginEffects() *effectBatch {
 	if c.Node.Effects() == nil || c.batch != nil { // a script inside EXEC
 		return nil
 	}
-	b := &effectBatch{}
+	b := &c.effects
+	b.reset()
 	c.batch = b
 	return b
 }

@@ -12,6 +12,7 @@ type hotConfig struct {
 	slowerThan, slowMaxLen config.Live
 	latencyThreshold       config.Live
 	notify                 config.Live // notify-keyspace-events (notify.go)
+	busyReply              config.Live // busy-reply-threshold, read by each script run
 }
 
 // hot returns the node's hotConfig, made on first use: Node is built by
@@ -30,6 +31,7 @@ func (n *Node) hot() *hotConfig {
 			slowMaxLen:       c.Live("slowlog-max-len"),
 			latencyThreshold: c.Live("latency-monitor-threshold"),
 			notify:           c.Live("notify-keyspace-events"),
+			busyReply:        c.Live("busy-reply-threshold"),
 		}
 	})
 	return n.hotCfg

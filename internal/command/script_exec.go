@@ -154,7 +154,7 @@ func (c *Ctx) runScript(parsed scriptJob) {
 // busy-reply-threshold of 0 a script turns busy only after a millisecond
 // or so.
 func (c *Ctx) busyThreshold() time.Duration {
-	return max(time.Duration(c.Node.Config.Int("busy-reply-threshold"))*time.Millisecond, time.Millisecond)
+	return max(time.Duration(c.Node.hot().busyReply.Int())*time.Millisecond, time.Millisecond)
 }
 
 // runInline runs job, a script known to write, or a function, that is

@@ -74,14 +74,15 @@ func (h *scriptHost) reset(c *Ctx, job *scriptJob, r *scriptRun) {
 	}
 	h.conn = scriptConn{Conn: c.Conn, db: c.Conn.DB(), proto: 2, host: h}
 	h.startDB = h.conn.db
-	h.inner = Ctx{W: h.inner.W, Conn: &h.conn, Node: c.Node, Txn: job.txn, Stripe: c.Stripe, inExec: true, batch: c.batch}
+	// commit, bound to h.inner, is kept: making it costs an allocation.
+	h.inner = Ctx{W: h.inner.W, commit: h.inner.commit, Conn: &h.conn, Node: c.Node, Txn: job.txn, Stripe: c.Stripe, inExec: true, batch: c.batch}
 }
 
 // release drops what h holds of the script that ended.
 func (h *scriptHost) release() {
 	h.c, h.job, h.run = nil, nil, nil
 	h.conn = scriptConn{}
-	h.inner = Ctx{W: h.inner.W}
+	h.inner = Ctx{W: h.inner.W, commit: h.inner.commit}
 }
 
 // Call runs one command for the script.

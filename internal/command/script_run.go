@@ -174,11 +174,15 @@ type scriptRun struct {
 	// held is the job of a run outside EXEC, kept here to save an
 	// allocation (job points to it).
 	held scriptJob
-	// done is the context's channel, closed by stop; it points to
-	// firstDone until an attempt is restarted.
-	done      atomic.Pointer[chan struct{}]
-	firstDone chan struct{}
-	stopped   atomic.Bool
+	// done is the context's channel: nil, read as neverDone, until stop
+	// points it to closedDone (restart sets it back). The VM reads it at
+	// every instruction. after holds what AfterFunc registered: gopher-lua's
+	// coroutines derive their contexts from the run's, and a context
+	// derived from one that is not an afterFuncer costs a goroutine.
+	done    atomic.Pointer[chan struct{}]
+	stopped atomic.Bool
+	afterMu sync.Mutex
+	after   []*afterStop
 	// wrote is set once the script called a write command: SCRIPT KILL
 	// then refuses, as the dataset would be left half changed.
 	wrote atomic.Bool
@@ -219,16 +223,55 @@ const (
 	attemptStopped
 )
 
-func newScriptRun() *scriptRun {
-	r := &scriptRun{firstDone: make(chan struct{})}
-	r.done.Store(&r.firstDone)
-	return r
-}
+func newScriptRun() *scriptRun { return &scriptRun{} }
+
+// neverDone is the channel of a run not stopped, and closedDone that of
+// one stopped: swapping them, and not closing a channel of the run's
+// own, saves making one for each run.
+var (
+	neverDone  = make(chan struct{})
+	closedDone = func() chan struct{} {
+		done := make(chan struct{})
+		close(done)
+		return done
+	}()
+)
 
 // Deadline, Done, Err and Value make the run a context.Context.
 func (r *scriptRun) Deadline() (time.Time, bool) { return time.Time{}, false }
-func (r *scriptRun) Done() <-chan struct{}       { return *r.done.Load() }
 func (r *scriptRun) Value(any) any               { return nil }
+
+func (r *scriptRun) Done() <-chan struct{} {
+	if done := r.done.Load(); done != nil {
+		return *done
+	}
+	return neverDone
+}
+
+// afterStop is a function AfterFunc registered; done is set once it was
+// called or unregistered.
+type afterStop struct {
+	f    func()
+	done atomic.Bool
+}
+
+// AfterFunc arranges for f to run on its own goroutine once the run is
+// stopped, as context.AfterFunc does, and returns what unregisters it
+// (true if it did before f was called). context.WithCancel uses it
+// instead of starting a goroutine to watch Done.
+func (r *scriptRun) AfterFunc(f func()) (stop func() bool) {
+	a := &afterStop{f: f}
+	r.afterMu.Lock()
+	if r.stopped.Load() {
+		r.afterMu.Unlock()
+		a.done.Store(true)
+		go f()
+		return func() bool { return false }
+	}
+	r.after = append(r.after, a)
+	r.afterMu.Unlock()
+	return func() bool { return a.done.CompareAndSwap(false, true) }
+}
 
 func (r *scriptRun) Err() error {
 	if r.stopped.Load() {
@@ -239,16 +282,25 @@ func (r *scriptRun) Err() error {
 
 // stop cancels the run's context.
 func (r *scriptRun) stop() {
-	if r.stopped.CompareAndSwap(false, true) {
-		close(*r.done.Load())
+	if !r.stopped.CompareAndSwap(false, true) {
+		return
+	}
+	r.done.Store(&closedDone)
+	r.afterMu.Lock()
+	after := r.after
+	r.after = nil
+	r.afterMu.Unlock()
+	for _, a := range after {
+		if a.done.CompareAndSwap(false, true) {
+			go a.f()
+		}
 	}
 }
 
 // restart gives a run whose attempt was stopped a live context again.
 // Nothing else stops a run during its attempt: it cannot be busy yet.
 func (r *scriptRun) restart() {
-	done := make(chan struct{})
-	r.done.Store(&done)
+	r.done.Store(nil)
 	r.stopped.Store(false)
 }
 
