@@ -48,12 +48,14 @@ func runServer(cfg *config.Config) error {
 		return err
 	}
 	defer closeLog()
+	// The signals are ours before the node says it is ready: a SIGTERM
+	// right after that line would otherwise kill the process unsaved.
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
 	n := node.New(cfg, log)
 	if err := n.Start(); err != nil {
 		return err
 	}
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
 	select {
 	case s := <-sig:
 		log.Info("received signal, shutting down", "signal", s.String())

@@ -272,7 +272,7 @@ func clientKill(c *Ctx) {
 }
 
 // clientHelp is Redis 7.0's text, word for word: it also names the
-// subcommands Shoal does not have yet (PAUSE, TRACKING, ...), and not
+// subcommands Shoal does not have yet (TRACKING, CACHING), and not
 // SETINFO, which Redis added in 7.2.
 func clientHelp(c *Ctx) {
 	replyHelp(c, "CLIENT", []string{
@@ -337,6 +337,8 @@ func clientCommand() *Spec {
 			{Name: "getname", Arity: 2, Flags: self, Summary: "Get the current connection name", Since: "2.6.9", Handler: clientGetName},
 			{Name: "setinfo", Arity: 4, Flags: self, Summary: "Set client or connection specific info", Since: "7.2.0", Handler: clientSetInfo},
 			{Name: "unblock", Arity: -3, Flags: admin, Summary: "Unblock a client blocked in a blocking command from a different connection", Since: "5.0.0", Handler: clientUnblock},
+			{Name: "pause", Arity: -3, Flags: admin, Summary: "Stop processing commands from clients for some time", Since: "3.0.0", Handler: clientPause},
+			{Name: "unpause", Arity: 2, Flags: admin, Summary: "Resume processing of clients that were paused", Since: "6.2.0", Handler: clientUnpause},
 			{Name: "no-evict", Arity: 3, Flags: admin, Summary: "Set client eviction mode for the current connection", Since: "7.0.0", Handler: clientNoEvict},
 			{Name: "help", Arity: 2, Flags: Loading | Stale, Summary: "Show helpful text about the different subcommands", Since: "5.0.0", Handler: clientHelp},
 			{Name: "reply", Arity: 3, Flags: self, Summary: "Instruct the server whether to reply to commands", Since: "3.2.0", Handler: clientReply},

@@ -44,6 +44,12 @@ type Conn interface {
 	// waiting command's reply and resumes the connection.
 	Block()
 	Unblock(reply []byte)
+	// Postpone parks the connection with the command it is running, which
+	// has not run (CLIENT PAUSE); Resume, from any goroutine, has the
+	// connection run it again on its loop, then the input that came
+	// meanwhile.
+	Postpone()
+	Resume()
 	// CloseAfterReply closes the connection once the pending replies are
 	// flushed (QUIT).
 	CloseAfterReply()
@@ -121,6 +127,8 @@ type Node struct {
 	scripts scriptEngine
 	// persist is the state of snapshots and loading (save.go).
 	persist persistState
+	// pause is CLIENT PAUSE's (pause.go).
+	pause pauseState
 	// hotOnce makes hotCfg (hotconfig.go).
 	hotOnce  sync.Once
 	hotCfg   *hotConfig
@@ -146,6 +154,10 @@ type Ctx struct {
 	failed bool
 	// monitoring: the connection ran MONITOR (monitor.go).
 	monitoring bool
+	// replicaLink: the connection is a replica's, streaming (PSYNC).
+	replicaLink bool
+	// postponed is the command a pause holds back (pause.go).
+	postponed [][]byte
 	// batchStart is when the batch's input arrived, and sinceBatch how
 	// long after it the next command starts (when the one before ended).
 	// A command's wall-clock time and its duration both derive from one
@@ -245,6 +257,9 @@ func (t *Table) Exec(c *Ctx) {
 	pass := c.passScript(spec)
 	if pass == refuseBusy {
 		c.reject(spec, c.Node.scripts.busyError())
+		return
+	}
+	if c.Node.pause.mode.Load() != int32(pauseNone) && c.pauseHolds(spec) {
 		return
 	}
 	if c.multi != nil && !runsInMulti(spec) {

@@ -57,13 +57,20 @@ type effectBatch struct {
 	bytes []byte
 }
 
-// maxKeptEffects is the most bytes of effects a connection's batch keeps
-// for the next one: a script that wrote a lot does not pin its effects.
-const maxKeptEffects = 64 << 10
+// maxKeptEffects is the most bytes a connection's batch keeps for the
+// next one: a transaction or script that wrote a lot does not pin its
+// effects (the sinks copied them) while the connection idles.
+const maxKeptEffects = 16 << 10
 
-// reset empties b for the next EXEC or script.
-func (b *effectBatch) reset() {
-	if cap(b.bytes) > maxKeptEffects || cap(b.args) > maxKeptEffects/16 {
+// size is what b's arrays take.
+func (b *effectBatch) size() int {
+	return cap(b.bytes) + 24*(cap(b.args)+cap(b.cmds)) + 8*cap(b.dbs)
+}
+
+// release empties b for the next EXEC or script, letting its arrays go
+// if they grew past maxKeptEffects.
+func (b *effectBatch) release() {
+	if b.size() > maxKeptEffects {
 		*b = effectBatch{}
 		return
 	}
@@ -143,7 +150,7 @@ func (c *Ctx) beginEffects() *effectBatch {
 		return nil
 	}
 	b := &c.effects
-	b.reset()
+	b.release()
 	c.batch = b
 	return b
 }
@@ -155,6 +162,7 @@ func (c *Ctx) endEffects(b *effectBatch) {
 		return
 	}
 	c.batch = nil
+	defer b.release()
 	if len(b.cmds) == 0 {
 		return
 	}

@@ -15,7 +15,7 @@ import (
 func TestEffectBatchCopiesAndIsReused(t *testing.T) {
 	var b effectBatch
 	for round := range 3 {
-		b.reset()
+		b.release()
 		arg := make([]byte, 5)
 		var want [][][]byte
 		for i := range 200 {
@@ -39,9 +39,16 @@ func TestEffectBatchCopiesAndIsReused(t *testing.T) {
 	}
 	big := make([]byte, maxKeptEffects+1)
 	b.add(0, [][]byte{[]byte("SET"), []byte("k"), big})
-	b.reset()
-	if cap(b.bytes) != 0 || len(b.cmds) != 0 {
-		t.Fatalf("after a batch of %d bytes, reset kept %d bytes and %d effects", len(big), cap(b.bytes), len(b.cmds))
+	b.release()
+	if b.size() != 0 || len(b.cmds) != 0 {
+		t.Fatalf("after a batch of %d bytes, release kept %d bytes and %d effects", len(big), b.size(), len(b.cmds))
+	}
+	for i := range 2000 { // many small effects: their lists count too
+		b.add(0, [][]byte{[]byte("INCR"), fmt.Appendf(nil, "k%d", i)})
+	}
+	b.release()
+	if b.size() != 0 {
+		t.Fatalf("after 2000 effects, release kept %d bytes", b.size())
 	}
 }
 
@@ -81,6 +88,12 @@ func TestScriptRunContext(t *testing.T) {
 	defer cancelLate()
 	if late.Err() != context.Canceled {
 		t.Fatal("a context derived from a stopped run is live")
+	}
+	// A context derived from the stopped run is cancelled on a goroutine;
+	// restart waits for it, as it reads Err.
+	for range 50 {
+		_, cancel := context.WithCancel(r)
+		defer cancel()
 	}
 	r.restart()
 	if r.Err() != nil {

@@ -319,6 +319,8 @@ func functionCommands() []*Spec {
 		f := Flags(NoScript | Stale | SkipMonitor | NoMandatoryKeys)
 		if ro {
 			f |= ReadOnly
+		} else {
+			f |= MayReplicate
 		}
 		return &Spec{Name: name, Arity: -3, Flags: f, Group: grp, Summary: summary, Since: "7.0.0", Handler: h, ownsGate: true}
 	}

@@ -299,8 +299,8 @@ func pubsubCommands() []*Spec {
 		{Name: "punsubscribe", Arity: -1, Flags: sub, Group: "pubsub", Summary: "Stop listening for messages posted to channels matching the given patterns", Since: "2.0.0", Handler: punsubscribe},
 		{Name: "ssubscribe", Arity: -2, Flags: sub, FirstKey: 1, LastKey: -1, Step: 1, Group: "pubsub", Summary: "Listen for messages published to the given shard channels", Since: "7.0.0", Handler: ssubscribe},
 		{Name: "sunsubscribe", Arity: -1, Flags: sub, FirstKey: 1, LastKey: -1, Step: 1, Group: "pubsub", Summary: "Stop listening for messages posted to the given shard channels", Since: "7.0.0", Handler: sunsubscribe},
-		{Name: "publish", Arity: 3, Flags: PubSub | Loading | Stale | Fast, Group: "pubsub", Summary: "Post a message to a channel", Since: "2.0.0", Handler: publish},
-		{Name: "spublish", Arity: 3, Flags: PubSub | Loading | Stale | Fast, FirstKey: 1, LastKey: 1, Step: 1, Group: "pubsub", Summary: "Post a message to a shard channel", Since: "7.0.0", Handler: spublish},
+		{Name: "publish", Arity: 3, Flags: PubSub | Loading | Stale | Fast | MayReplicate, Group: "pubsub", Summary: "Post a message to a channel", Since: "2.0.0", Handler: publish},
+		{Name: "spublish", Arity: 3, Flags: PubSub | Loading | Stale | Fast | MayReplicate, FirstKey: 1, LastKey: 1, Step: 1, Group: "pubsub", Summary: "Post a message to a shard channel", Since: "7.0.0", Handler: spublish},
 		{Name: "pubsub", Arity: -2, Group: "pubsub", Summary: "A container for Pub/Sub commands", Since: "2.8.0",
 			Subcommands: []*Spec{
 				{Name: "channels", Arity: -2, Flags: introspect, Summary: "List active channels", Since: "2.8.0",

@@ -62,6 +62,8 @@ func (c *replayConn) LocalAddr() string     { return "" }
 func (c *replayConn) Kill()                 {}
 func (c *replayConn) Block()                {}
 func (c *replayConn) Unblock([]byte)        {}
+func (c *replayConn) Postpone()             {}
+func (c *replayConn) Resume()               {}
 func (c *replayConn) CloseAfterReply()      {}
 func (c *replayConn) NoteCommand(*Spec)     {}
 func (c *replayConn) Reset()                { c.db = 0 }

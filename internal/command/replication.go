@@ -214,7 +214,9 @@ func startSync(c *Ctx, id string, off int64, legacy bool) {
 	}
 	if err := c.Node.Repl.PSync(c.Conn, st.StartStream(), id, off, legacy); err != nil {
 		c.Error(err.Error())
+		return
 	}
+	c.replicaLink = true
 }
 
 // wait is WAIT numreplicas timeout: it blocks the client until that many

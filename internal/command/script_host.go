@@ -246,4 +246,6 @@ func (s *scriptConn) SetProto(p int)       { s.proto = p }
 func (s *scriptConn) NoteCommand(*Spec)    {}
 func (s *scriptConn) Block()               {}
 func (s *scriptConn) Unblock(reply []byte) {}
+func (s *scriptConn) Postpone()            {}
+func (s *scriptConn) Resume()              {}
 func (s *scriptConn) CloseAfterReply()     {}

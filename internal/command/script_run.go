@@ -2,6 +2,7 @@ package command
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -183,6 +184,9 @@ type scriptRun struct {
 	stopped atomic.Bool
 	afterMu sync.Mutex
 	after   []*afterStop
+	// late are the calls AfterFunc started for a run already stopped:
+	// restart waits for them, as they read Err.
+	late sync.WaitGroup
 	// wrote is set once the script called a write command: SCRIPT KILL
 	// then refuses, as the dataset would be left half changed.
 	wrote atomic.Bool
@@ -255,18 +259,26 @@ type afterStop struct {
 	done atomic.Bool
 }
 
-// AfterFunc arranges for f to run on its own goroutine once the run is
-// stopped, as context.AfterFunc does, and returns what unregisters it
-// (true if it did before f was called). context.WithCancel uses it
-// instead of starting a goroutine to watch Done.
+// AfterFunc arranges for f to run once the run is stopped and returns
+// what unregisters it (true if it did before f was called).
+// context.WithCancel uses it instead of starting a goroutine to watch
+// Done; its f cancels the derived context with the run's Err. stop calls
+// f itself, before a restart can clear Err; on a run already stopped f
+// runs on a goroutine of its own, as context.AfterFunc's does (the
+// caller holds the derived context's lock), which restart waits for.
 func (r *scriptRun) AfterFunc(f func()) (stop func() bool) {
 	a := &afterStop{f: f}
 	r.afterMu.Lock()
 	if r.stopped.Load() {
 		r.afterMu.Unlock()
 		a.done.Store(true)
-		go f()
+		r.late.Go(f)
 		return func() bool { return false }
+	}
+	if len(r.after) == cap(r.after) && len(r.after) >= 8 {
+		// Drop the unregistered before the list grows: a long script
+		// that makes many coroutines leaves them behind.
+		r.after = slices.DeleteFunc(r.after, func(a *afterStop) bool { return a.done.Load() })
 	}
 	r.after = append(r.after, a)
 	r.afterMu.Unlock()
@@ -292,7 +304,7 @@ func (r *scriptRun) stop() {
 	r.afterMu.Unlock()
 	for _, a := range after {
 		if a.done.CompareAndSwap(false, true) {
-			go a.f()
+			a.f()
 		}
 	}
 }
@@ -300,6 +312,7 @@ func (r *scriptRun) stop() {
 // restart gives a run whose attempt was stopped a live context again.
 // Nothing else stops a run during its attempt: it cannot be busy yet.
 func (r *scriptRun) restart() {
+	r.late.Wait()
 	r.done.Store(nil)
 	r.stopped.Store(false)
 }

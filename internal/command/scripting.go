@@ -178,6 +178,8 @@ func scriptingCommands() []*Spec {
 		f := Flags(flags)
 		if ro {
 			f |= ReadOnly
+		} else {
+			f |= MayReplicate
 		}
 		return &Spec{Name: name, Arity: -3, Flags: f, Group: grp, Summary: summary, Since: since, Handler: h, ownsGate: true}
 	}

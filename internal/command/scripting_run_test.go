@@ -526,6 +526,27 @@ func TestScriptPublishesOnce(t *testing.T) {
 	}
 }
 
+// TestScriptCoroutineThenWrite: a script seen for the first time is
+// attempted, and stopped and run again when it writes; one that made a
+// coroutine before its write has the coroutine's context cancelled by the
+// stop. The cancel must be done before the run starts again (it reads the
+// run's error, which the restart clears): it crashed the server.
+func TestScriptCoroutineThenWrite(t *testing.T) {
+	s := testserver.Start(t)
+	ctx := context.Background()
+	c := s.Client(t)
+	const runs = 1000
+	for i := range runs {
+		script := "local co = coroutine.create(function() end) redis.call('INCR', KEYS[1]) return " + strconv.Itoa(i)
+		if n, err := c.Eval(ctx, script, []string{"n"}).Int(); err != nil || n != i {
+			t.Fatalf("run %d: %d %v", i, n, err)
+		}
+	}
+	if n := c.Get(ctx, "n").Val(); n != strconv.Itoa(runs) {
+		t.Fatalf("n is %s after %d runs", n, runs)
+	}
+}
+
 // TestScriptKillInCoroutine: a script looping inside a coroutine turns
 // busy and is killed like any other (Lua's coroutines run under the
 // script's limits), with Redis's error.

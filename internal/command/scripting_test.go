@@ -184,6 +184,10 @@ func TestEvalErrorsAndSandbox(t *testing.T) {
 		{[]string{"EVAL_RO", "return redis.call('set','a','b')", "1", "a"}, "-ERR Write commands are not allowed from read-only scripts. script: ff967d0ae0e68b4f9e360fa91c54598bc25ad9b6, on @user_script:1.\r\n", ""},
 		{[]string{"EVAL_RO", "return redis.call('get','a')", "1", "a"}, "$-1\r\n", "_\r\n"},
 		{[]string{"EVAL_RO", "return redis.pcall('del','a')", "0"}, "-ERR Write commands are not allowed from read-only scripts.\r\n", ""},
+		// PUBLISH may replicate (Redis's may_replicate flag): a read-only
+		// script may not.
+		{[]string{"EVAL_RO", "return redis.call('publish','c','m')", "0"}, "-ERR Write commands are not allowed from read-only scripts. script: 3a955b6d325623c001913b7b9046420fd9d06fc8, on @user_script:1.\r\n", ""},
+		{[]string{"EVAL_RO", "return redis.pcall('spublish','c','m')", "0"}, "-ERR Write commands are not allowed from read-only scripts.\r\n", ""},
 		{[]string{"EVAL", "#!lua flags=no-writes\nreturn redis.call('set','a','b')", "0"}, "-ERR Write commands are not allowed from read-only scripts. script: 6acb400a50fe96e33eca4e0af6e9dcfb21193726, on @user_script:2.\r\n", ""},
 		{[]string{"EVAL", "#!lua\nreturn redis.call('set','a','b')", "0"}, "+OK\r\n", ""},
 		{[]string{"EVAL_RO", "#!lua\nreturn 1", "0"}, "-ERR Can not execute a script with write flag using *_ro command.\r\n", ""},

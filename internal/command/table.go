@@ -38,11 +38,12 @@ const (
 var flagNames = []string{"write", "readonly", "denyoom", "admin", "pubsub", "noscript", "blocking",
 	"loading", "stale", "skip_monitor", "skip_slowlog", "fast", "no_auth", "may_replicate", "no_mandatory_keys", "no_async_loading", "no_multi", "allow_busy"}
 
-// Names returns the flag names in Redis's spelling.
+// Names returns the flag names in Redis's spelling, but may_replicate,
+// which Redis keeps out of COMMAND INFO.
 func (f Flags) Names() []string {
 	var out []string
 	for i, n := range flagNames {
-		if f&(1<<i) != 0 {
+		if f&(1<<i) != 0 && Flags(1<<i) != MayReplicate {
 			out = append(out, n)
 		}
 	}

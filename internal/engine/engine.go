@@ -52,6 +52,9 @@ type Engine struct {
 	snapshot atomic.Pointer[Snapshot]
 	// replica is set while the node is a replica (replica.go).
 	replica atomic.Bool
+	// paused holds expiry and eviction while clients are paused
+	// (replica.go).
+	paused atomic.Bool
 }
 
 // Stats are the keyspace counters INFO stats reports.
@@ -280,7 +283,7 @@ func (db *DB) ScanSlot(slot int, fn func(key []byte, e *Entry) bool) {
 	sh := db.shards[db.shardOfSlot(slot)]
 	local := db.localSlot(slot)
 	now := db.eng.clock.NowMs()
-	replica := db.eng.replica.Load()
+	replica := db.eng.holdsExpired()
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	if sh.slots == nil || sh.slots[local].count == 0 {

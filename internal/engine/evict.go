@@ -94,6 +94,9 @@ func (e *Engine) FreeMemory(budget time.Duration) bool {
 	if s.MaxMemory == 0 || e.ignoresMaxMemory(s) || e.UsedMemory() <= s.MaxMemory {
 		return true
 	}
+	if e.paused.Load() {
+		return true // a pause holds the dataset still: Redis evicts nothing then
+	}
 	if s.Policy == NoEviction {
 		return false
 	}

@@ -33,8 +33,8 @@ func (e *Engine) RunActiveExpiry(ctx context.Context, hz func() int) {
 			return
 		case <-time.After(wait):
 		}
-		if e.replica.Load() {
-			continue // a replica's keys expire by its primary's DEL
+		if e.holdsExpired() {
+			continue // a replica's keys expire by its primary's DEL; a pause holds them
 		}
 		_, backlog = e.activeExpireCycle(period * expireCPUPercent / 100)
 	}

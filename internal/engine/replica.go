@@ -68,3 +68,14 @@ func (v View) PeekRaw(key []byte) *Entry {
 	sh.fill(e, loc, &r)
 	return e
 }
+
+// Paused keyspace. While clients are paused (CLIENT PAUSE) keys do not
+// expire and are not evicted, as on a replica: a lapsed key reads as
+// missing but stays, so the dataset holds still.
+
+// SetPaused turns the pause's hold on expiry and eviction on or off.
+func (e *Engine) SetPaused(on bool) { e.paused.Store(on) }
+
+// holdsExpired reports whether logically expired keys stay: on a replica,
+// or while clients are paused.
+func (e *Engine) holdsExpired() bool { return e.replica.Load() || e.paused.Load() }

@@ -209,8 +209,8 @@ func (v View) peek(key []byte) (*Entry, *shard) {
 	}
 	r := decodeRecord(sh.arena.Bytes(loc))
 	if r.expireAt != 0 && r.expireAt <= v.now && !v.txn.seesExpired() {
-		if v.txn.eng.replica.Load() {
-			return nil, sh // a replica hides it; its primary deletes it
+		if v.txn.eng.holdsExpired() {
+			return nil, sh // a replica hides it (its primary deletes it), as does a pause
 		}
 		sh.deleteAt(local, pos, loc, &r)
 		sh.expired.Add(1)
@@ -326,7 +326,7 @@ func (v View) PutString(key, val []byte, expireAt int64) {
 // wait for their primary's DEL.
 func (v View) replacesExpired(sh *shard, old slab.Loc) bool {
 	b := sh.arena.Bytes(old)
-	if b[recFlags]&flagTTL == 0 || v.txn.eng.replica.Load() {
+	if b[recFlags]&flagTTL == 0 || v.txn.eng.holdsExpired() {
 		return false
 	}
 	if expireAt := int64(binary.LittleEndian.Uint64(b[recExpire:])); expireAt > v.now {
@@ -480,7 +480,7 @@ const lfuInitVal = 5
 func (db *DB) RandomKey() (string, bool) {
 	n := len(db.shards)
 	start := rand.IntN(n)
-	replica := db.eng.replica.Load()
+	replica := db.eng.holdsExpired()
 	expired := ""
 	for i := range n {
 		sh := db.shards[(start+i)%n]

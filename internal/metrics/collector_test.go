@@ -37,6 +37,8 @@ func (fakeConn) Kill()                     {}
 func (fakeConn) CloseAfterReply()          {}
 func (fakeConn) Block()                    {}
 func (fakeConn) Unblock([]byte)            {}
+func (fakeConn) Postpone()                 {}
+func (fakeConn) Resume()                   {}
 func (fakeConn) NoteCommand(*command.Spec) {}
 func (fakeConn) Reset()                    {}
 func (fakeConn) Push([]byte)               {}

@@ -88,6 +88,14 @@ func Compile(body string) (*Script, error) {
 // parseShebang reads a "#!lua flags=a,b" first line as Redis 7.0 does and
 // returns the code to compile: the body with that line blanked, so that
 // line numbers stay the body's.
+// ShebangFlags returns the flags body's shebang declares and whether it
+// has one, without compiling it (what a pause needs to know of an EVAL).
+func ShebangFlags(body string) (Flags, bool, error) {
+	s := &Script{Body: body}
+	_, err := s.parseShebang()
+	return s.Flags, s.Shebang, err
+}
+
 func (s *Script) parseShebang() (string, error) {
 	if !strings.HasPrefix(s.Body, "#!") {
 		return s.Body, nil

@@ -274,6 +274,31 @@ func (c *conn) Unblock(reply []byte) {
 	})
 }
 
+// Postpone parks the connection with the command it is running, which
+// did not run (command.Conn): Resume runs it.
+func (c *conn) Postpone() { c.blocked.Store(true) }
+
+// Resume runs the postponed command on the connection's loop, then the
+// commands that came in meanwhile, unless it parks the connection again.
+func (c *conn) Resume() {
+	_ = c.gc.AsyncWrite(nil, func(_ *netloop.Conn, err error) {
+		args := c.ctx.TakePostponed()
+		if err != nil || args == nil || c.killed.Load() {
+			return
+		}
+		c.blocked.Store(false)
+		c.ctx.StartBatch(time.Now())
+		c.exec(args)
+		if c.blocked.Load() {
+			c.endBatch()
+			return
+		}
+		if c.traffic(nil) {
+			c.gc.Close()
+		}
+	})
+}
+
 // awaitDurable parks the connection with its pending replies when its
 // writes are not yet as durable as the node promises before it answers
 // (appendfsync always): they are sent, and the connection's further input

@@ -124,10 +124,10 @@ func TestGracefulShutdownOnSIGTERM(t *testing.T) {
 	p.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case err := <-p.exited:
+		p.exited <- err // for the cleanup's wait
 		if err != nil {
 			t.Fatalf("exit after SIGTERM: %v", err)
 		}
-		p.exited <- nil
 	case <-time.After(5 * time.Second):
 		t.Fatal("server did not stop on SIGTERM")
 	}
