@@ -158,6 +158,9 @@ type Ctx struct {
 	replicaLink bool
 	// postponed is the command a pause holds back (pause.go).
 	postponed [][]byte
+	// watchedLapsed are the watched keys that had lapsed, kept by a
+	// replica or a pause, when WATCH looked at them (multi.go).
+	watchedLapsed map[watchedKey]bool
 	// batchStart is when the batch's input arrived, and sinceBatch how
 	// long after it the next command starts (when the one before ended).
 	// A command's wall-clock time and its duration both derive from one

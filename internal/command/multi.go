@@ -124,12 +124,26 @@ func (c *Ctx) watchBroken() bool {
 		return false
 	}
 	dbs, keys := c.Node.Engine.WatchedKeys(&c.watcher)
+	lapsed := false
 	for i, k := range keys {
 		db := c.Node.Engine.DB(dbs[i])
-		c.Txn.LockKey(db, []byte(k)).Peek([]byte(k))
+		v := c.Txn.LockKey(db, []byte(k))
+		// A replica, or a node whose clients are paused, keeps a lapsed
+		// key: it reads as missing but looking deletes nothing. It
+		// counts as changed unless it had lapsed when it was watched, as
+		// Redis's isWatchedKeyExpired has it.
+		if v.Peek([]byte(k)) == nil && v.PeekRaw([]byte(k)) != nil && !c.watchedLapsed[watchedKey{dbs[i], k}] {
+			lapsed = true
+		}
 		c.Txn.Unlock()
 	}
-	return c.watcher.Dirty()
+	return lapsed || c.watcher.Dirty()
+}
+
+// watchedKey names a watched key in its database.
+type watchedKey struct {
+	db  int
+	key string
 }
 
 func watch(c *Ctx) {
@@ -142,7 +156,12 @@ func watch(c *Ctx) {
 		// Looking first deletes a key that already expired, so that its
 		// later reclaiming does not count as a change.
 		v := c.Txn.LockKey(db, k)
-		v.Peek(k)
+		if v.Peek(k) == nil && v.PeekRaw(k) != nil {
+			if c.watchedLapsed == nil {
+				c.watchedLapsed = map[watchedKey]bool{}
+			}
+			c.watchedLapsed[watchedKey{db.Index(), string(k)}] = true
+		}
 		c.Node.Engine.Watch(&c.watcher, db.Index(), k)
 		c.Txn.Unlock()
 	}
@@ -158,6 +177,7 @@ func (c *Ctx) unwatch() {
 	if c.watcher.Watching() || c.watcher.Dirty() {
 		c.Node.Engine.Unwatch(&c.watcher)
 	}
+	c.watchedLapsed = nil
 }
 
 // MultiState reports, for CLIENT LIST, the commands queued in the open

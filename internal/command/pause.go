@@ -19,10 +19,9 @@ import (
 // a lapsed key reads as missing but stays, so that the dataset is still
 // when an operator (or a failover) reads the replication offset.
 //
-// A second pause replaces the first unless the first is both longer and
-// at least as strict, as in Redis; one that is less strict than before,
-// or ends, lets the held connections run their commands again (a command
-// still held by the new pause parks again).
+// Two pauses make one, as in Redis 7.0: the stricter mode of the two
+// until the later end. Only the end (its time, or CLIENT UNPAUSE) lets
+// the held connections run their commands again.
 
 // pauseMode is what a pause holds back.
 type pauseMode int32
@@ -68,6 +67,9 @@ func (c *Ctx) pauseHolds(spec *Spec) bool {
 	return true
 }
 
+// Postponed reports whether a pause holds the connection's command.
+func (c *Ctx) Postponed() bool { return c.postponed != nil }
+
 // TakePostponed returns the command CLIENT PAUSE held back, nil if none,
 // for the connection to run it again.
 func (c *Ctx) TakePostponed() [][]byte {
@@ -83,7 +85,7 @@ func (c *Ctx) TakePostponed() [][]byte {
 // write or publish.
 func (c *Ctx) pauseNeeds(spec *Spec) Flags {
 	needs := spec.Flags
-	if spec.exclusive && c.multi != nil {
+	if spec.Name == "exec" && c.multi != nil {
 		needs |= c.multi.flags
 	}
 	if !spec.ownsGate || spec.Flags&MayReplicate == 0 || len(c.Args) < 2 {
@@ -114,47 +116,57 @@ func (c *Ctx) pauseNeeds(spec *Spec) Flags {
 	return needs
 }
 
-// set starts or changes the pause: mode until the Unix ms until.
+// set starts a pause of mode until the Unix ms until, or makes the one
+// in force stricter or longer.
 func (p *pauseState) set(n *Node, mode pauseMode, until int64) {
 	p.mu.Lock()
-	old := pauseMode(p.mode.Load())
-	if old != pauseNone && p.until > until && old >= mode {
-		p.mu.Unlock()
-		return // the pause in force is longer and as strict
+	defer p.mu.Unlock()
+	if old := pauseMode(p.mode.Load()); old != pauseNone {
+		mode, until = max(mode, old), max(until, p.until)
 	}
 	p.mode.Store(int32(mode))
 	p.until = until
 	n.Engine.SetPaused(true)
+	p.armLocked(n)
+}
+
+// maxPauseWait is the longest the end's timer waits at once: a timeout
+// near 2^63 ms would overflow a Duration.
+const maxPauseWait = 24 * time.Hour
+
+// armLocked sets the timer for the pause's end. The caller holds mu.
+func (p *pauseState) armLocked(n *Node) {
 	if p.timer != nil {
 		p.timer.Stop()
 	}
-	wait := time.Duration(max(0, until-time.Now().UnixMilli())) * time.Millisecond
+	wait := time.Duration(min(max(0, p.until-time.Now().UnixMilli()), maxPauseWait.Milliseconds())) * time.Millisecond
 	p.timer = time.AfterFunc(wait, func() { p.expire(n) })
-	var resume []Conn
-	if mode < old {
-		resume, p.waiting = p.waiting, nil
-	}
-	p.mu.Unlock()
-	for _, conn := range resume {
-		conn.Resume()
-	}
 }
 
 // expire ends the pause if its time has come (its timer fired).
 func (p *pauseState) expire(n *Node) {
 	p.mu.Lock()
-	if now := time.Now().UnixMilli(); pauseMode(p.mode.Load()) != pauseNone && now < p.until {
-		p.timer = time.AfterFunc(time.Duration(p.until-now)*time.Millisecond, func() { p.expire(n) })
+	if pauseMode(p.mode.Load()) != pauseNone && time.Now().UnixMilli() < p.until {
+		p.armLocked(n)
 		p.mu.Unlock()
 		return
 	}
+	resume := p.endLocked(n)
 	p.mu.Unlock()
-	p.end(n)
+	resumeAll(resume)
 }
 
 // end lifts the pause and lets the held connections run.
 func (p *pauseState) end(n *Node) {
 	p.mu.Lock()
+	resume := p.endLocked(n)
+	p.mu.Unlock()
+	resumeAll(resume)
+}
+
+// endLocked lifts the pause and returns the held connections. The caller
+// holds mu.
+func (p *pauseState) endLocked(n *Node) []Conn {
 	p.mode.Store(int32(pauseNone))
 	p.until = 0
 	if p.timer != nil {
@@ -164,8 +176,13 @@ func (p *pauseState) end(n *Node) {
 	n.Engine.SetPaused(false)
 	resume := p.waiting
 	p.waiting = nil
-	p.mu.Unlock()
-	for _, conn := range resume {
+	return resume
+}
+
+// resumeAll has the held connections run their commands, in the order
+// they came.
+func resumeAll(conns []Conn) {
+	for _, conn := range conns {
 		conn.Resume()
 	}
 }

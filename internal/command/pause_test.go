@@ -197,3 +197,80 @@ func TestClientPauseHoldsExpiry(t *testing.T) {
 		t.Fatal("the key's expiry was not counted after the pause")
 	}
 }
+
+// TestClientPauseCombines: a second pause makes the one in force no
+// shorter and no weaker (Redis 7.0 keeps the stricter mode until the
+// later end), so a short pause cannot end a long one.
+func TestClientPauseCombines(t *testing.T) {
+	s := testserver.Start(t)
+	ctx := context.Background()
+	admin := s.Client(t)
+	admin.Do(ctx, "CLIENT", "PAUSE", "60000", "WRITE")
+	admin.Do(ctx, "CLIENT", "PAUSE", "0", "WRITE")
+	admin.Do(ctx, "CLIENT", "PAUSE", "9223372036854775807", "WRITE") // wraps to the past
+	set := held(s.Client(t), "SET", "k", "v")
+	stillHeld(t, "SET after a shorter second pause", set, 200*time.Millisecond)
+	admin.Do(ctx, "CLIENT", "UNPAUSE")
+	if r := released(t, "SET", set); r.Err() != nil {
+		t.Fatal(r.Err())
+	}
+}
+
+// TestClientPauseHeldConnection: a held client keeps what it asked of its
+// connection: QUIT closes it when it runs, without running what was
+// pipelined after it, and CLIENT REPLY SKIP drops the held command's
+// reply, not the next one's.
+func TestClientPauseHeldConnection(t *testing.T) {
+	s := testserver.Start(t)
+	ctx := context.Background()
+	admin := s.Client(t)
+
+	skipper := s.Raw(t)
+	skipper.Send("*3\r\n$6\r\nCLIENT\r\n$5\r\nREPLY\r\n$4\r\nSKIP\r\n")
+	admin.Do(ctx, "CLIENT", "PAUSE", "60000", "WRITE")
+	skipper.Send("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n*1\r\n$4\r\nPING\r\n")
+	waitBlockedClients(t, admin, "1")
+	admin.Do(ctx, "CLIENT", "UNPAUSE")
+	if r := skipper.ReadReply(); r != "+PONG\r\n" {
+		t.Fatalf("after CLIENT REPLY SKIP and a held SET, the first reply is %q, want PING's", r)
+	}
+	if v := admin.Get(ctx, "k").Val(); v != "v" {
+		t.Fatalf("the held SET did not run: k is %q", v)
+	}
+
+	admin.Do(ctx, "CLIENT", "PAUSE", "300", "ALL")
+	quitter := s.Raw(t)
+	quitter.Send("*1\r\n$4\r\nQUIT\r\n*3\r\n$3\r\nSET\r\n$2\r\nq1\r\n$1\r\nx\r\n")
+	if r := quitter.ReadReply(); r != "+OK\r\n" {
+		t.Fatalf("held QUIT answered %q", r)
+	}
+	if !quitter.Closed(5 * time.Second) {
+		t.Fatal("the connection stayed open after its held QUIT ran")
+	}
+	if n := admin.Exists(ctx, "q1").Val(); n != 0 {
+		t.Fatal("the command pipelined after a held QUIT ran")
+	}
+}
+
+// TestClientPauseWatch: a watched key that lapses during a pause (kept,
+// reading as missing) fails the EXEC, as its deletion would have.
+func TestClientPauseWatch(t *testing.T) {
+	s := testserver.Start(t)
+	ctx := context.Background()
+	admin := s.Client(t)
+	c := s.Client(t)
+	c.Set(ctx, "w", "v", 200*time.Millisecond)
+	err := c.Watch(ctx, func(tx *redis.Tx) error {
+		admin.Do(ctx, "CLIENT", "PAUSE", "60000", "WRITE")
+		time.Sleep(400 * time.Millisecond)
+		_, err := tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			p.Get(ctx, "w")
+			return nil
+		})
+		return err
+	}, "w")
+	admin.Do(ctx, "CLIENT", "UNPAUSE")
+	if err != redis.TxFailedErr {
+		t.Fatalf("EXEC after the watched key lapsed during a pause: %v, want %v", err, redis.TxFailedErr)
+	}
+}

@@ -289,11 +289,13 @@ func (c *conn) Resume() {
 		c.blocked.Store(false)
 		c.ctx.StartBatch(time.Now())
 		c.exec(args)
-		if c.blocked.Load() {
+		switch {
+		case c.closeAfter || c.killed.Load(): // QUIT, or CLIENT KILL of itself
+			c.wr.Flush()
+			c.gc.Close()
+		case c.blocked.Load():
 			c.endBatch()
-			return
-		}
-		if c.traffic(nil) {
+		case c.traffic(nil):
 			c.gc.Close()
 		}
 	})
@@ -346,6 +348,10 @@ func (c *conn) exec(args [][]byte) {
 	mark, skip := c.wr.Len(), c.skipReply
 	c.skipReply = false
 	c.srv.node.Table.Exec(&c.ctx)
+	if skip && c.ctx.Postponed() {
+		c.skipReply = true // CLIENT REPLY SKIP is for the command when it runs
+		return
+	}
 	if c.repliesOff || skip {
 		c.wr.Truncate(mark)
 	}
