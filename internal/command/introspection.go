@@ -251,7 +251,11 @@ func getKeysGeneric(c *Ctx, withFlags bool) {
 		return
 	}
 	pos, ok := keyPositions(s, args)
-	if !ok || len(pos) == 0 {
+	fallback := false
+	if !ok {
+		pos, fallback = numkeysFallback(s, args)
+	}
+	if len(pos) == 0 {
 		// A command that may take no key (EVAL, FCALL) has none.
 		if s.Flags&NoMandatoryKeys != 0 {
 			c.W.Array(0)
@@ -268,6 +272,11 @@ func getKeysGeneric(c *Ctx, withFlags bool) {
 		}
 		c.W.Array(2)
 		c.W.Bulk(args[p])
+		if fallback {
+			// genericGetKeys gives its keys no flags.
+			writeFlagSet(c.W, nil)
+			continue
+		}
 		writeFlagSet(c.W, keyFlagsAt(s, args, p))
 	}
 }

@@ -170,6 +170,28 @@ func TestCommandGetKeysErrors(t *testing.T) {
 	})
 }
 
+// TestCommandGetKeysNumkeysFallback covers what COMMAND GETKEYS gives
+// when numkeys is no integer string2ll takes: Redis 7.0 falls back to
+// its getkeys function, which reads numkeys with atoi (as int, so
+// 4294967297 is 1), lists the destination after the other keys and
+// gives no flags.
+func TestCommandGetKeysNumkeysFallback(t *testing.T) {
+	s := testserver.Start(t)
+	srvCheck(t, s, []srvCase{
+		{[]string{"COMMAND", "GETKEYS", "zunion", "1.5", "a", "WEIGHTS", "0.5"}, "*1\r\n$1\r\na\r\n", ""},
+		{[]string{"COMMAND", "GETKEYS", "zunion", " 2", "a", "b"}, "*2\r\n$1\r\na\r\n$1\r\nb\r\n", ""},
+		{[]string{"COMMAND", "GETKEYS", "zunion", "3x", "a", "b"}, "-ERR Invalid arguments specified for command\r\n", ""},
+		{[]string{"COMMAND", "GETKEYS", "zunion", "4294967297x", "a", "b"}, "*1\r\n$1\r\na\r\n", ""},
+		{[]string{"COMMAND", "GETKEYS", "zunion", "2147483649x", "a", "b"}, "-ERR Invalid arguments specified for command\r\n", ""},
+		{[]string{"COMMAND", "GETKEYS", "zunion", "99999999999999999999", "a"}, "-ERR Invalid arguments specified for command\r\n", ""},
+		{[]string{"COMMAND", "GETKEYSANDFLAGS", "zunionstore", "d", "1.9", "a", "b"}, "*2\r\n*2\r\n$1\r\na\r\n*0\r\n*2\r\n$1\r\nd\r\n*0\r\n",
+			"*2\r\n*2\r\n$1\r\na\r\n~0\r\n*2\r\n$1\r\nd\r\n~0\r\n"},
+		{[]string{"COMMAND", "GETKEYS", "eval", "s", "01", "a"}, "*1\r\n$1\r\na\r\n", ""},
+		{[]string{"COMMAND", "GETKEYS", "eval", "s", "-1", "a"}, "*0\r\n", ""},
+		{[]string{"COMMAND", "GETKEYS", "blmpop", "0", "+1", "a", "left"}, "*1\r\n$1\r\na\r\n", ""},
+	})
+}
+
 func TestCommandHelp(t *testing.T) {
 	s := testserver.Start(t)
 	srvCheck(t, s, []srvCase{

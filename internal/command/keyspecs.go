@@ -1,6 +1,7 @@
 package command
 
 import (
+	"math"
 	"slices"
 	"strings"
 
@@ -90,6 +91,85 @@ func keyPositions(s *Spec, args [][]byte) ([]int, bool) {
 	}
 	slices.Sort(all)
 	return slices.Compact(all), true
+}
+
+// numkeysFallback returns the keys of a command with a numkeys argument
+// (ZUNION, ZUNIONSTORE, EVAL, LMPOP...) as Redis 7.0's getkeys function
+// for it (genericGetKeys) finds them, and whether COMMAND GETKEYS falls
+// back to it: Redis does when the key spec cannot be read because numkeys
+// is not an integer that string2ll takes, or is negative. That function
+// reads numkeys with atoi, so "1.5", "01", "+2", " 2" and "4294967297x"
+// (1 as an int) count; it lists the counted keys first and the
+// destination (ZUNIONSTORE's) after them, and none when the count is
+// below 1 or more than the arguments that follow.
+func numkeysFallback(s *Spec, args [][]byte) ([]int, bool) {
+	var num keySpec
+	store := 0
+	for _, k := range keySpecsOf(s) {
+		switch {
+		case k.Keynum:
+			num = k
+		case !k.Unknown:
+			store = k.Index
+		}
+	}
+	at := num.Index + num.KeynumIdx
+	if !num.Keynum || at >= len(args) {
+		return nil, false
+	}
+	if n, ok := parseInt(args[at]); ok && n >= 0 {
+		return nil, false
+	}
+	n := atoi(args[at])
+	first, step := at+num.FirstKey, max(num.Step, 1)
+	if n < 1 || int(n) > (len(args)-first)/step {
+		return nil, true
+	}
+	var pos []int
+	for i := range int(n) {
+		pos = append(pos, first+i*step)
+	}
+	if store > 0 {
+		pos = append(pos, store)
+	}
+	return pos, true
+}
+
+// atoi is C's atoi as glibc has it, (int)strtol(b, NULL, 10): leading
+// space, a sign and the digits up to the first other byte, clamped to
+// 64 bits and then cut to 32.
+func atoi(b []byte) int32 {
+	i := 0
+	for i < len(b) && isSpace(b[i]) {
+		i++
+	}
+	neg := false
+	if i < len(b) && (b[i] == '+' || b[i] == '-') {
+		neg = b[i] == '-'
+		i++
+	}
+	var v uint64
+	over := false
+	for ; i < len(b) && '0' <= b[i] && b[i] <= '9'; i++ {
+		d := uint64(b[i] - '0')
+		if v > (math.MaxUint64-d)/10 {
+			over = true
+			continue
+		}
+		v = v*10 + d
+	}
+	var n int64
+	switch {
+	case !neg && (over || v > math.MaxInt64):
+		n = math.MaxInt64
+	case neg && (over || v > 1<<63):
+		n = math.MinInt64
+	case neg:
+		n = int64(-v)
+	default:
+		n = int64(v)
+	}
+	return int32(n)
 }
 
 // keySpecsOf returns the command's key specs: its own list when its keys

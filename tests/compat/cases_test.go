@@ -205,6 +205,19 @@ var cases = []struct {
 		"COMMAND GETKEYSANDFLAGS object freq a", "COMMAND GETKEYSANDFLAGS append a b", "COMMAND GETKEYSANDFLAGS msetnx a 1",
 		"COMMAND INFO get set", "COMMAND INFO bitop copy rename getex bitfield", "COMMAND INFO ping echo quit", "COMMAND INFO nosuch", "COMMAND INFO client|id", "COMMAND INFO GET", "COMMAND HELP", "COMMAND FOO",
 	}},
+	// Keys behind a numkeys that is no integer string2ll takes: Redis
+	// falls back to its getkeys function, which reads numkeys with atoi,
+	// lists a destination after the keys and gives them no flags.
+	{"getkeys-numkeys", []string{
+		"COMMAND GETKEYS zunion 1.5 a WEIGHTS 0.5", "COMMAND GETKEYS zunion 2x a b", "COMMAND GETKEYS zunion \" 2\" a b",
+		"COMMAND GETKEYS zunion +1 a b", "COMMAND GETKEYS zunion 01 a", "COMMAND GETKEYS zunion 3x a b", "COMMAND GETKEYS zunion -0 a",
+		"COMMAND GETKEYS zunion -1 a", "COMMAND GETKEYS zunion 0 a", "COMMAND GETKEYS zunion \"\" a", "COMMAND GETKEYS zunion 0x10 a",
+		"COMMAND GETKEYS zunion 4294967297x a b", "COMMAND GETKEYS zunion 2147483649x a b", "COMMAND GETKEYS zunion 99999999999999999999 a",
+		"COMMAND GETKEYSANDFLAGS zunionstore d 1.9 a b", "COMMAND GETKEYSANDFLAGS zunionstore d 1 a", "COMMAND GETKEYS zinterstore d 2. a b",
+		"COMMAND GETKEYS eval s 1.5 a", "COMMAND GETKEYS eval s 3x a", "COMMAND GETKEYSANDFLAGS fcall_ro f \"1 \" a b",
+		"COMMAND GETKEYS lmpop 1e0 a left", "COMMAND GETKEYS blmpop 0 +2 a b left", "COMMAND GETKEYS zmpop 1.5 a min",
+		"COMMAND GETKEYSANDFLAGS bzmpop 0 01 a min", "COMMAND GETKEYS sintercard \"\t1\" a", "COMMAND GETKEYS zintercard 2.5 a b",
+	}},
 	{"errors", []string{
 		"GET", "GET a b", "get", "SET a", "NOSUCH", "NOSUCH a \"b c\"", "\"\"", "OBJECT FOO", "object",
 		"CONFIG GET", "CLIENT KILL", "MGET", "BITOP", "BITOP AND", "BITOP AND d", "PEXPIREAT k", "RENAME a",
