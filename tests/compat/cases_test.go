@@ -208,6 +208,13 @@ var cases = []struct {
 	// Keys behind a numkeys that is no integer string2ll takes: Redis
 	// falls back to its getkeys function, which reads numkeys with atoi,
 	// lists a destination after the keys and gives them no flags.
+	// CLIENT PAUSE's argument errors, and pauses that end at once (a zero
+	// timeout, one that wraps the clock): the commands after them run.
+	{"client-pause", []string{
+		"CLIENT PAUSE 1.5", "CLIENT PAUSE -1", "CLIENT PAUSE x", "CLIENT PAUSE 10 reads", "CLIENT PAUSE 10 write x",
+		"CLIENT PAUSE", "CLIENT UNPAUSE x", "CLIENT PAUSE 0", "SET k v", "CLIENT PAUSE 0 WRITE", "INCR n",
+		"CLIENT PAUSE 9223372036854775807 write", "GET k", "CLIENT UNPAUSE", "EVAL_RO \"return redis.call('publish','c','m')\" 0",
+	}},
 	{"getkeys-numkeys", []string{
 		"COMMAND GETKEYS zunion 1.5 a WEIGHTS 0.5", "COMMAND GETKEYS zunion 2x a b", "COMMAND GETKEYS zunion \" 2\" a b",
 		"COMMAND GETKEYS zunion +1 a b", "COMMAND GETKEYS zunion 01 a", "COMMAND GETKEYS zunion 3x a b", "COMMAND GETKEYS zunion -0 a",
