@@ -1,7 +1,6 @@
 package command
 
 import (
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -193,8 +192,8 @@ func clientPause(c *Ctx) {
 		c.Errorf("ERR unknown subcommand or wrong number of arguments for '%s'. Try CLIENT HELP.", truncate(c.Args[1], 128))
 		return
 	}
-	timeout, err := strconv.ParseInt(string(c.Args[2]), 10, 64)
-	if err != nil {
+	timeout, ok := parseInt(c.Args[2])
+	if !ok {
 		c.Error("ERR timeout is not an integer or out of range")
 		return
 	}

@@ -59,18 +59,6 @@ func released(t *testing.T, what string, done <-chan *redis.Cmd) *redis.Cmd {
 	}
 }
 
-// waitBlockedClients waits until INFO clients reports n blocked clients.
-func waitBlockedClients(t *testing.T, c *redis.Client, n string) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(c.Info(context.Background(), "clients").Val(), "blocked_clients:"+n+"\r\n") {
-		if time.Now().After(deadline) {
-			t.Fatalf("blocked_clients never reached %s", n)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 // TestClientPauseWrite: a WRITE pause holds back writes, scripts that may
 // write, PUBLISH and an EXEC that queued a write, in the order they came,
 // and lets reads, read-only scripts and read-only transactions run; the
@@ -85,18 +73,18 @@ func TestClientPauseWrite(t *testing.T) {
 	}
 
 	setFirst := held(s.Client(t), "SET", "k", "first")
-	waitBlockedClients(t, admin, "1")
+	waitBlocked(t, admin, 1)
 	setSecond := held(s.Client(t), "SET", "k", "second")
 	evalWrite := held(s.Client(t), "EVAL", "return redis.call('INCR', 'n')", "0")
 	publish := held(s.Client(t), "PUBLISH", "ch", "m")
-	waitBlockedClients(t, admin, "4")
+	waitBlocked(t, admin, 4)
 
 	tx := s.Client(t)
 	pipe := tx.TxPipeline()
 	pipe.Set(ctx, "t", "1", 0)
 	execDone := make(chan error, 1)
 	go func() { _, err := pipe.Exec(ctx); execDone <- err }()
-	waitBlockedClients(t, admin, "5")
+	waitBlocked(t, admin, 5)
 
 	// Reads, read-only scripts and read-only transactions run.
 	if v := admin.Get(ctx, "k").Val(); v != "before" {
@@ -141,7 +129,7 @@ func TestClientPauseWrite(t *testing.T) {
 	if v := admin.Get(ctx, "n").Val(); v != "1" {
 		t.Fatalf("n is %q after the held EVAL", v)
 	}
-	waitBlockedClients(t, admin, "0")
+	waitBlocked(t, admin, 0)
 }
 
 // TestClientPauseAll: an ALL pause holds every client's commands, CLIENT
@@ -229,7 +217,7 @@ func TestClientPauseHeldConnection(t *testing.T) {
 	skipper.Send("*3\r\n$6\r\nCLIENT\r\n$5\r\nREPLY\r\n$4\r\nSKIP\r\n")
 	admin.Do(ctx, "CLIENT", "PAUSE", "60000", "WRITE")
 	skipper.Send("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n*1\r\n$4\r\nPING\r\n")
-	waitBlockedClients(t, admin, "1")
+	waitBlocked(t, admin, 1)
 	admin.Do(ctx, "CLIENT", "UNPAUSE")
 	if r := skipper.ReadReply(); r != "+PONG\r\n" {
 		t.Fatalf("after CLIENT REPLY SKIP and a held SET, the first reply is %q, want PING's", r)

@@ -211,7 +211,7 @@ var cases = []struct {
 	// CLIENT PAUSE's argument errors, and pauses that end at once (a zero
 	// timeout, one that wraps the clock): the commands after them run.
 	{"client-pause", []string{
-		"CLIENT PAUSE 1.5", "CLIENT PAUSE -1", "CLIENT PAUSE x", "CLIENT PAUSE 10 reads", "CLIENT PAUSE 10 write x",
+		"CLIENT PAUSE 1.5", "CLIENT PAUSE -1", "CLIENT PAUSE x", "CLIENT PAUSE +5", "CLIENT PAUSE 05", "CLIENT PAUSE \" 5\"", "CLIENT PAUSE 10 reads", "CLIENT PAUSE 10 write x",
 		"CLIENT PAUSE", "CLIENT UNPAUSE x", "CLIENT PAUSE 0", "SET k v", "CLIENT PAUSE 0 WRITE", "INCR n",
 		"CLIENT PAUSE 9223372036854775807 write", "GET k", "CLIENT UNPAUSE", "EVAL_RO \"return redis.call('publish','c','m')\" 0",
 	}},
