@@ -160,10 +160,13 @@ func (l *Link) run() {
 			continue
 		}
 		err = l.stream.Write(data)
+		batch := l.s.Settings().AsyncBatch
 		// One write in flight at a time: the effects that arrive while the
 		// loop sends this one go out together in the next, as Redis's
-		// beforeSleep gathers an event-loop iteration's.
-		if w, ok := l.stream.(sentWaiter); ok && err == nil && !direct && !more {
+		// beforeSleep gathers an event-loop iteration's. With a batch
+		// window the wait below outlasts the loop's write: waiting for it
+		// too would only cost a wake-up.
+		if w, ok := l.stream.(sentWaiter); ok && err == nil && !direct && !more && batch == 0 {
 			l.s.mu.Lock()
 			l.gathering = true // fed need not wake run meanwhile
 			l.s.mu.Unlock()
@@ -173,7 +176,6 @@ func (l *Link) run() {
 		// goroutine only sends what a loop left, and a sync-mode write
 		// waits for it. With more waiting already (a replica catching
 		// up, effects larger than a read), it goes on without a pause.
-		batch := l.s.Settings().AsyncBatch
 		gather := batch > 0 && !direct && !more
 		l.s.mu.Lock()
 		l.writing = false
