@@ -312,12 +312,33 @@ func parseTimeout(c *Ctx, arg []byte) (time.Duration, bool) {
 	return time.Duration(ms) * time.Millisecond, true
 }
 
+// parseMsTimeout reads a timeout in milliseconds (WAIT, CLIENT PAUSE) as
+// Redis's getTimeoutFromObjectOrReply does, replying its error if any.
+func parseMsTimeout(c *Ctx, arg []byte) (int64, bool) {
+	ms, ok := parseInt(arg)
+	if !ok {
+		c.Error("ERR timeout is not an integer or out of range")
+		return 0, false
+	}
+	if ms < 0 {
+		c.Error(errTimeoutNegative)
+		return 0, false
+	}
+	return ms, true
+}
+
+// clientSyntaxError is Redis's reply to a CLIENT subcommand given
+// arguments it does not take.
+func clientSyntaxError(c *Ctx) {
+	c.Errorf("ERR unknown subcommand or wrong number of arguments for '%s'. Try CLIENT HELP.", truncate(c.Args[1], 128))
+}
+
 // clientUnblock is CLIENT UNBLOCK id [TIMEOUT|ERROR]: the client blocked
 // in a blocking command gets its timeout reply, or with ERROR Redis's
 // UNBLOCKED error; the reply is 1 if the client was blocked, else 0.
 func clientUnblock(c *Ctx) {
 	if len(c.Args) > 4 {
-		c.Errorf("ERR unknown subcommand or wrong number of arguments for '%s'. Try CLIENT HELP.", truncate(c.Args[1], 128))
+		clientSyntaxError(c)
 		return
 	}
 	asError := false

@@ -189,16 +189,11 @@ func resumeAll(conns []Conn) {
 // clientPause is CLIENT PAUSE timeout [WRITE|ALL].
 func clientPause(c *Ctx) {
 	if len(c.Args) > 4 {
-		c.Errorf("ERR unknown subcommand or wrong number of arguments for '%s'. Try CLIENT HELP.", truncate(c.Args[1], 128))
+		clientSyntaxError(c)
 		return
 	}
-	timeout, ok := parseInt(c.Args[2])
+	timeout, ok := parseMsTimeout(c, c.Args[2])
 	if !ok {
-		c.Error("ERR timeout is not an integer or out of range")
-		return
-	}
-	if timeout < 0 {
-		c.Error("ERR timeout is negative")
 		return
 	}
 	mode := pauseAll

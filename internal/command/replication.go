@@ -234,13 +234,8 @@ func wait(c *Ctx) {
 		c.Error(errNotInteger)
 		return
 	}
-	timeout, ok := parseInt(c.Args[2])
+	timeout, ok := parseMsTimeout(c, c.Args[2])
 	if !ok {
-		c.Error("ERR timeout is not an integer or out of range")
-		return
-	}
-	if timeout < 0 {
-		c.Error("ERR timeout is negative")
 		return
 	}
 	if repl == nil {
