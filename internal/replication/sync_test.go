@@ -1,9 +1,12 @@
 package replication_test
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
+	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -98,5 +101,57 @@ func TestSyncModeWithoutReplicaFails(t *testing.T) {
 	}
 	if v := r.c.Get(ctx, "k").Val(); v != "v2" {
 		t.Fatalf("the replica has %q once the write was acknowledged", v)
+	}
+}
+
+// TestSyncModeHoldsRepliesBeforeAParkedCommand: in a pipeline whose
+// last command parks the client (a blocking pop with nothing to pop, a
+// command held by CLIENT PAUSE), the replies before it wait for their
+// writes to be replicated like any other: without a replica the SET's
+// reply is sync mode's error, not +OK, and it comes before the parked
+// command's own reply.
+func TestSyncModeHoldsRepliesBeforeAParkedCommand(t *testing.T) {
+	p := start(t, "", "replication-mode sync", "sync-replication-timeout 300")
+	for _, tc := range []struct {
+		name, pipeline string
+		after          func() // ends the parking
+		want           []string
+	}{
+		{
+			name:     "blocking pop",
+			pipeline: "SET k v\r\nBLPOP list 0.1\r\n", // times out before the SET fails
+			want:     []string{"-NOREPLICAS", "*-1"},
+		},
+		{
+			name:     "paused write",
+			pipeline: "SET k v\r\nCLIENT PAUSE 500 WRITE\r\nSET k2 v\r\n",
+			want:     []string{"-NOREPLICAS", "-NOREPLICAS", "-NOREPLICAS"},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := net.Dial("tcp", p.Addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			begin := time.Now()
+			if _, err := io.WriteString(c, tc.pipeline); err != nil {
+				t.Fatal(err)
+			}
+			c.SetReadDeadline(time.Now().Add(5 * time.Second))
+			rd := bufio.NewReader(c)
+			for i, want := range tc.want {
+				line, err := rd.ReadString('\n')
+				if err != nil {
+					t.Fatalf("reply %d: %v", i, err)
+				}
+				if !strings.HasPrefix(line, want) {
+					t.Fatalf("reply %d is %q, want %s…", i, line, want)
+				}
+				if i == 0 && time.Since(begin) < 250*time.Millisecond {
+					t.Fatalf("first reply after %v, before sync-replication-timeout", time.Since(begin))
+				}
+			}
+		})
 	}
 }

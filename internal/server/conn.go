@@ -66,6 +66,11 @@ type conn struct {
 	// held counts the commands whose replies are buffered, not yet sent
 	// (replica.go: a failed sync-mode wait replaces each by an error).
 	held int
+	// earlier is set while replies that came before a parked command wait
+	// for their writes to be durable (holdEarlier); resumed holds what
+	// the connection does once they are out. Loop only.
+	earlier bool
+	resumed func()
 	// repliesOff and skipReply are CLIENT REPLY OFF and SKIP. Loop only.
 	repliesOff, skipReply bool
 
@@ -168,6 +173,7 @@ func (c *conn) runBatch(data []byte) bool {
 			c.exec(args)
 			if c.blocked.Load() {
 				c.keep(c.in.data)
+				c.holdEarlier()
 				return c.endBatch()
 			}
 			if c.closeAfter || c.killed.Load() {
@@ -262,14 +268,9 @@ func (c *conn) Block() { c.blocked.Store(true) }
 // is queued on the connection's event loop like a pub/sub message, so the
 // two keep their order; the callback runs on the loop once it is out.
 func (c *conn) Unblock(reply []byte) {
-	_ = c.gc.AsyncWrite(reply, func(_ *netloop.Conn, err error) {
-		if err != nil {
-			return
-		}
-		c.srv.netOut.Add(c.loop.stripe, int64(len(reply)))
-		c.blocked.Store(false)
-		if c.traffic(nil) {
-			c.gc.Close()
+	_ = c.gc.AsyncWrite(nil, func(_ *netloop.Conn, err error) {
+		if err == nil {
+			c.afterEarlier(func() { c.unblockHere(reply) })
 		}
 	})
 }
@@ -282,23 +283,30 @@ func (c *conn) Postpone() { c.blocked.Store(true) }
 // commands that came in meanwhile, unless it parks the connection again.
 func (c *conn) Resume() {
 	_ = c.gc.AsyncWrite(nil, func(_ *netloop.Conn, err error) {
-		args := c.ctx.TakePostponed()
-		if err != nil || args == nil || c.killed.Load() {
-			return
-		}
-		c.blocked.Store(false)
-		c.ctx.StartBatch(time.Now())
-		c.exec(args)
-		switch {
-		case c.closeAfter || c.killed.Load(): // QUIT, or CLIENT KILL of itself
-			c.wr.Flush()
-			c.gc.Close()
-		case c.blocked.Load():
-			c.endBatch()
-		case c.traffic(nil):
-			c.gc.Close()
+		if err == nil {
+			c.afterEarlier(c.resume)
 		}
 	})
+}
+
+func (c *conn) resume() {
+	args := c.ctx.TakePostponed()
+	if args == nil || c.killed.Load() {
+		return
+	}
+	c.blocked.Store(false)
+	c.ctx.StartBatch(time.Now())
+	c.exec(args)
+	switch {
+	case c.closeAfter || c.killed.Load(): // QUIT, or CLIENT KILL of itself
+		c.wr.Flush()
+		c.gc.Close()
+	case c.blocked.Load():
+		c.holdEarlier()
+		c.endBatch()
+	case c.traffic(nil):
+		c.gc.Close()
+	}
 }
 
 // awaitDurable parks the connection with its pending replies when its
@@ -315,12 +323,60 @@ func (c *conn) awaitDurable() bool {
 	reply := c.wr.Take()
 	held := c.held
 	c.held = 0
-	if c.awaitSink(sink, pos, reply, held) {
+	if awaitSink(sink, pos, reply, held, c.release) {
 		return true
 	}
 	c.blocked.Store(false)
 	c.wr.Raw(reply)
 	return false
+}
+
+// holdEarlier is awaitDurable for a batch whose last command parked the
+// connection (a blocking command with nothing to pop, a command held by
+// CLIENT PAUSE): the replies of the commands before it wait for their
+// writes to be durable, as any reply does, and the parked command's own
+// reply, when it comes, waits for them (afterEarlier), so the client
+// hears nothing out of order and no write before it is durable.
+func (c *conn) holdEarlier() {
+	pos := c.ctx.TakeEffectPos()
+	sink := c.srv.node.Effects()
+	if pos == 0 || sink == nil || sink.Durable(pos) {
+		return
+	}
+	reply := c.wr.Take()
+	held := c.held - 1 // the parked command has no reply yet
+	c.held = 0
+	c.earlier = true
+	if !awaitSink(sink, pos, reply, held, func(reply []byte, _ any) { c.earlierOut(reply) }) {
+		c.earlier = false
+		c.wr.Raw(reply)
+	}
+}
+
+// earlierOut sends the replies holdEarlier held, from any goroutine, and
+// then what waited for them.
+func (c *conn) earlierOut(reply []byte) {
+	_ = c.gc.AsyncWrite(reply, func(_ *netloop.Conn, err error) {
+		if err != nil {
+			return
+		}
+		c.srv.netOut.Add(c.loop.stripe, int64(len(reply)))
+		c.earlier = false
+		if then := c.resumed; then != nil {
+			c.resumed = nil
+			then()
+		}
+	})
+}
+
+// afterEarlier runs then on the loop now, or once the replies
+// holdEarlier held are out.
+func (c *conn) afterEarlier(then func()) {
+	if c.earlier {
+		c.resumed = then
+		return
+	}
+	then()
 }
 
 // endBatch flushes the replies and enforces the query buffer limit on

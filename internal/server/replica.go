@@ -209,26 +209,26 @@ func (s *replStream) closeSock() {
 // Alive reports whether the connection is still open.
 func (s *replStream) Alive() bool { return !s.c.killed.Load() }
 
-// awaitSink waits for the sink to make pos durable, then sends reply. A
-// sink that may give up (sync replication) replaces the held replies, one
-// per command, by its error: nothing is acknowledged that is not
-// replicated.
-func (c *conn) awaitSink(sink command.EffectSink, pos int64, reply []byte, held int) bool {
+// awaitSink waits for the sink to make pos durable, then hands reply to
+// deliver, from any goroutine, with the replica stream whose
+// acknowledgement released it (or nil). A sink that may give up (sync
+// replication) replaces the held replies, one per command, by its error:
+// nothing is acknowledged that is not replicated.
+func awaitSink(sink command.EffectSink, pos int64, reply []byte, held int, deliver func(reply []byte, by any)) bool {
 	fail := func(msg string) {
 		var errs []byte
 		for range max(1, held) {
 			errs = append(append(append(errs, '-'), msg...), '\r', '\n')
 		}
-		c.Unblock(errs)
+		deliver(errs, nil)
 	}
 	if rs, ok := sink.(releasingSink); ok {
-		return rs.AwaitReleased(pos, func(by any) { c.release(reply, by) }, fail)
+		return rs.AwaitReleased(pos, func(by any) { deliver(reply, by) }, fail)
 	}
-	fs, ok := sink.(command.FallibleSink)
-	if !ok {
-		return sink.AwaitDurable(pos, func() { c.Unblock(reply) })
+	if fs, ok := sink.(command.FallibleSink); ok {
+		return fs.AwaitDurableOrFail(pos, func() { deliver(reply, nil) }, fail)
 	}
-	return fs.AwaitDurableOrFail(pos, func() { c.Unblock(reply) }, fail)
+	return sink.AwaitDurable(pos, func() { deliver(reply, nil) })
 }
 
 // releasingSink is a sink that tells a held write what released it: the
