@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
@@ -26,6 +27,15 @@ type Script struct {
 	Shebang bool
 
 	proto *lua.FunctionProto
+	// setsGlobals says the code assigns a global somewhere (a SETGLOBAL
+	// in any of its functions): such a script runs with the read-only
+	// view of the globals as its environment, which refuses the write as
+	// Redis does. Any other runs with the globals table itself, which it
+	// can only read: each global it reads is then one table lookup, not
+	// a miss on the view and a metatable's __index. No function in the
+	// sandbox hands out a function's environment (getfenv, setfenv and
+	// debug are gone), and loadstring's chunks take the view (LState.Env).
+	setsGlobals bool
 	// fns holds the script's function in each VM, by the VM's slot, made
 	// at its first run there: a chunk has no upvalues, and nothing of a
 	// run stays in it. VMs that run at the same time have different
@@ -82,7 +92,19 @@ func Compile(body string) (*Script, error) {
 	// A script's chunk has no Lua 5.0 "arg" table in Redis (reading arg
 	// is a nonexistent global), and building one costs three maps a run.
 	s.proto.IsVarArg &^= lua.VarArgNeedsArg
+	s.setsGlobals = setsGlobals(s.proto)
 	return s, nil
+}
+
+// setsGlobals reports whether p or a function defined in it assigns a
+// global.
+func setsGlobals(p *lua.FunctionProto) bool {
+	for _, inst := range p.Code {
+		if int(inst>>26) == lua.OP_SETGLOBAL { // gopher-lua's opGetOpCode
+			return true
+		}
+	}
+	return slices.ContainsFunc(p.FunctionPrototypes, setsGlobals)
 }
 
 // parseShebang reads a "#!lua flags=a,b" first line as Redis 7.0 does and

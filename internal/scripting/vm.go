@@ -125,6 +125,9 @@ func (vm *VM) Run(ctx context.Context, s *Script, keys, argv [][]byte, host Host
 	if made.of != vm {
 		made.fn, made.of = L.NewFunctionFromProto(s.proto), vm
 		made.fn.Env = vm.env
+		if !s.setsGlobals {
+			made.fn.Env = vm.globals
+		}
 	}
 	return vm.invoke(ctx, host, s.SHA, made.fn)
 }

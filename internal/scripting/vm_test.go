@@ -148,6 +148,13 @@ func TestSandboxEscapes(t *testing.T) {
 		"cjson.encode = nil",
 		"table.insert = nil",
 		"coroutine.wrap = nil",
+		// A script that assigns no global runs with the globals table
+		// itself as its environment (Script.setsGlobals): one whose
+		// assignment is in a nested function must not.
+		"local function f() x = 1 end f()",
+		"local function f() return function() x = 1 end end f()()",
+		"coroutine.wrap(function() loadstring('x = 1')() end)()",
+		"local g = _G g.x = 1",
 	} {
 		got := eval(t, vm, h, 2, script, nil, nil)
 		if !strings.Contains(got, "Attempt to modify a readonly table") {
