@@ -435,6 +435,60 @@ def pubsub(r):
     run("numsub after close", lambda: (time.sleep(0.1), r.pubsub_numsub("l"))[1])
 
 
+def notifications(r):
+    """Keyspace notifications, MONITOR and other things an application
+    watches a server with."""
+    port = r.connection_pool.connection_kwargs["port"]
+    run("notify config", lambda: (r.config_set("notify-keyspace-events", "KEA"), r.config_get("notify-keyspace-events")))
+    p = r.pubsub(ignore_subscribe_messages=True)
+    p.psubscribe("__key*__:*")
+    p.get_message(timeout=1)
+    r.set("nk", "v", px=100)
+    r.hset("nh", "f", "v")
+    r.lpush("nl", "a")
+    r.lpop("nl")
+    r.delete("nk2")
+    r.rename("nh", "nh2")
+    r.expire("nh2", 100)
+    time.sleep(0.3)
+    r.get("nk")  # expires it now, if the active cycle has not
+    msgs = []
+    for _ in range(40):
+        m = p.get_message(timeout=0.2)
+        if m is None:
+            break
+        msgs.append((m["channel"], m["data"]))
+    run("keyspace events", lambda: msgs)
+    p.close()
+    run("notify off", lambda: r.config_set("notify-keyspace-events", ""))
+    other = redis.Redis(port=port, client_name="watched")
+    with r.monitor() as m:
+        other.set("mon", 'say "hi"\n\x01')
+        other.eval("return redis.call('get', KEYS[1])", 1, "mon")
+        other.execute_command("SELECT", 3)
+        other.get("x")
+        seen = [m.next_command() for _ in range(5)]
+    other.close()
+    run("monitor", lambda: [(c["db"], c["client_type"], c["command"], type(c["time"]).__name__) for c in seen])
+    run("sort", lambda: (r.rpush("so", 3, 1, 2), r.sort("so"), r.sort("so", desc=True, start=0, num=2), r.mset({"w_1": 30, "w_2": 20, "w_3": 10, "o_1": "a", "o_2": "b", "o_3": "c"}),
+                         r.sort("so", by="w_*", get=["#", "o_*"]), r.sort("so", by="w_*", get="o_*", groups=False), r.sort("so", store="sorted"), r.lrange("sorted", 0, -1),
+                         r.sort_ro("so", alpha=True), r.sort("so", get=["#", "o_*"], groups=True)))
+    run("set exat pxat", lambda: (r.set("ea", 1, exat=int(time.time()) + 100), 98 <= r.ttl("ea") <= 100, r.set("pa", 1, pxat=int(time.time() * 1000) + 100000), 98 <= r.ttl("pa") <= 100,
+                                  r.expire("ea", 50, lt=True), r.ttl("ea")))
+    run("client pause", lambda: (r.client_pause(100), timed(lambda: redis.Redis(port=port).set("paused", 1), 0.05, 2), r.client_unpause()))
+    run("client kill addr", lambda: (lambda o: (o.ping(), r.client_kill([c["addr"] for c in r.client_list() if c["name"] == "victim"][0]), err_of(o.ping)))(redis.Redis(port=port, client_name="victim", retry_on_timeout=False)))
+    run("config resetstat", lambda: (r.config_resetstat(), r.info("stats")["total_commands_processed"] <= 2, sorted(r.info("commandstats"))))
+    # Not a small integer: Redis shares one object among all keys holding
+    # 0..9999 (maxmemory 0), whose counter every such key's reads move.
+    run("object freq lfu", lambda: (r.config_set("maxmemory-policy", "allkeys-lfu"), r.set("lfu", "v"), r.object("freq", "lfu"), r.get("lfu"), r.object("freq", "lfu") >= 5,
+                                    r.config_set("maxmemory-policy", "noeviction")))
+    run("wait", lambda: r.wait(0, 100))
+    run("getbit bitfield_ro", lambda: (r.set("bfr", "a"), r.getbit("bfr", 1), r.execute_command("BITFIELD_RO", "bfr", "GET", "u8", 0, "GET", "u4", 4)))
+    run("function stats dump", lambda: (r.function_load("#!lua name=l2\nredis.register_function('f2', function() return 1 end)"), type(r.function_dump()).__name__,
+                                        r.function_stats(), r.function_flush(), r.function_list()))
+    run("latency", lambda: (r.execute_command("LATENCY", "LATEST"), r.execute_command("LATENCY", "HISTORY", "command")))
+
+
 def scripting(r):
     r.script_flush()
     s = r.register_script("redis.call('incr', KEYS[1]); return {KEYS[1], ARGV[1], tonumber(redis.call('get', KEYS[1]))}")
@@ -638,7 +692,7 @@ def main():
     r = connect(args)
     r.flushall()
     auth(args)
-    for family in (strings, hashes, lists, sets, zsets, scans, pipelines, pubsub, scripting):
+    for family in (strings, hashes, lists, sets, zsets, scans, pipelines, pubsub, notifications, scripting):
         r.flushall()
         family(r)
     r.flushall()
