@@ -2,8 +2,10 @@ package command_test
 
 import (
 	"context"
+	"net"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -191,6 +193,38 @@ func TestClientKillByID(t *testing.T) {
 	// never the old connection.
 	if newID, err := victim.ClientID(ctx).Result(); err == nil && newID == id {
 		t.Fatalf("killed connection %d still answers", id)
+	}
+}
+
+// TestClientKillClosesBeforeReply: as in Redis, which frees the client it
+// kills before it replies, the victim's socket is closed by the time the
+// killer has its answer, even while the victim's event loop is busy (here
+// in DEBUG SLEEP). A client library that takes the killed connection from
+// its pool right after sees it closed and dials again (redis-py does)
+// instead of sending a command into it.
+func TestClientKillClosesBeforeReply(t *testing.T) {
+	s := testserver.Start(t, "io-threads 2", "io-threads-adaptive no")
+	victim := s.Raw(t)
+	id := strings.TrimSpace(strings.TrimPrefix(victim.Do("CLIENT", "ID"), ":"))
+	victim.Send("*3\r\n$5\r\nDEBUG\r\n$5\r\nSLEEP\r\n$3\r\n0.5\r\n")
+	time.Sleep(100 * time.Millisecond) // the victim's loop sleeps
+	admin := s.Client2(t)              // on the other loop: it has fewer clients
+	if n, err := admin.ClientKillByFilter(context.Background(), "ID", id).Result(); err != nil || n != 1 {
+		t.Fatalf("CLIENT KILL ID %s = %d, %v; want 1", id, n, err)
+	}
+	// One read that does not wait: end of stream, or EAGAIN while open.
+	rc, err := victim.Conn.(*net.TCPConn).SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	var rerr error
+	rc.Read(func(fd uintptr) bool {
+		n, rerr = syscall.Read(int(fd), make([]byte, 64))
+		return true
+	})
+	if n != 0 || rerr != nil {
+		t.Fatalf("victim's socket after CLIENT KILL replied: read %d bytes, %v; want it closed", n, rerr)
 	}
 }
 

@@ -34,6 +34,7 @@ type Conn struct {
 	spare     []queued // the drained queue's array, for reuse (owner only)
 	scheduled bool     // on a loop's ready list for its queue
 	closing   bool
+	fdClosed  bool // the descriptor is closed: Shutdown must not touch it
 }
 
 type queued struct {
@@ -112,6 +113,18 @@ func (c *Conn) AsyncWrite(p []byte, done func(c *Conn, err error)) error {
 func (c *Conn) Close() error {
 	c.enqueue(func() { c.closing = true })
 	return nil
+}
+
+// Shutdown ends the connection at once, from any goroutine: the peer sees
+// it closed before Shutdown returns, as a client Redis frees is, and what
+// was not written yet is dropped. The loop then closes it as Close does.
+func (c *Conn) Shutdown() {
+	c.mu.Lock()
+	if !c.fdClosed {
+		syscall.Shutdown(c.fd, syscall.SHUT_RDWR)
+	}
+	c.mu.Unlock()
+	c.Close()
 }
 
 // enqueue runs add under mu, unless the connection is closing, and has
@@ -199,9 +212,10 @@ func (c *Conn) close(err error) {
 		l.nconns.Add(-1)
 		l.srv.lastClosed()
 	}
-	syscall.Close(c.fd)
 	c.out = nil
 	c.mu.Lock()
+	syscall.Close(c.fd)
+	c.fdClosed = true
 	c.closing = true
 	work := c.queue
 	c.queue = nil

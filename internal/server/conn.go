@@ -483,13 +483,15 @@ func (c *conn) SetLib(name, version string) {
 func (c *conn) Addr() string      { return c.addr }
 func (c *conn) LocalAddr() string { return c.laddr }
 
-// Kill closes the connection; safe from any goroutine. Its subscriptions
-// go at once, as Redis frees a killed client at once: PUBSUB NUMSUB right
-// after CLIENT KILL does not count it.
+// Kill closes the connection; safe from any goroutine. It goes at once,
+// as Redis frees a killed client at once: its subscriptions (PUBSUB
+// NUMSUB right after CLIENT KILL does not count it) and its socket, which
+// the peer sees closed before CLIENT KILL replies, even while the
+// connection's loop is busy.
 func (c *conn) Kill() {
 	if c.killed.CompareAndSwap(false, true) {
 		c.ctx.DropSubscriptions()
-		c.gc.Close()
+		c.gc.Shutdown()
 	}
 }
 

@@ -1,4 +1,4 @@
-package compat
+package testserver
 
 import (
 	"os/exec"

@@ -1,6 +1,6 @@
 //go:build !linux
 
-package compat
+package testserver
 
 import "os/exec"
 
