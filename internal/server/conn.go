@@ -495,6 +495,16 @@ func (c *conn) Kill() {
 	}
 }
 
+// closeGently is Kill for a connection whose queued output must still
+// go out first: the replication stream a stopping primary closes ends
+// with writes its clients were told were done.
+func (c *conn) closeGently() {
+	if c.killed.CompareAndSwap(false, true) {
+		c.ctx.DropSubscriptions()
+		c.gc.Close()
+	}
+}
+
 func (c *conn) CloseAfterReply() { c.closeAfter = true }
 
 func (c *conn) Reset() {

@@ -187,9 +187,10 @@ func (s *replStream) TryWrite(p []byte) (int, error) {
 	return n, errors.Join(err, werr)
 }
 
-// Close closes the connection and the stream's socket.
+// Close closes the connection, after what is queued for it, and the
+// stream's socket.
 func (s *replStream) Close() {
-	s.c.Kill()
+	s.c.closeGently()
 	s.closeSock()
 }
 
