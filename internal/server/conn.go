@@ -340,11 +340,11 @@ func (c *conn) awaitDurable() bool {
 func (c *conn) holdEarlier() {
 	pos := c.ctx.TakeEffectPos()
 	sink := c.srv.node.Effects()
-	if pos == 0 || sink == nil || sink.Durable(pos) {
+	held := c.held - 1 // the parked command has no reply yet
+	if pos == 0 || held <= 0 || sink == nil || sink.Durable(pos) {
 		return
 	}
 	reply := c.wr.Take()
-	held := c.held - 1 // the parked command has no reply yet
 	c.held = 0
 	c.earlier = true
 	if !awaitSink(sink, pos, reply, held, func(reply []byte, _ any) { c.earlierOut(reply) }) {
