@@ -6,6 +6,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/shoal-cache/shoal/internal/resp"
 )
 
 // MONITOR, as Redis 7.0 shows it: every command a client runs, but for
@@ -74,7 +76,7 @@ func (m *monitors) feed(c *Ctx, spec *Spec, args [][]byte) {
 		if i >= redactFrom {
 			a = []byte("(redacted)")
 		}
-		line = appendRepr(line, a)
+		line = resp.AppendRepr(line, a)
 	}
 	line = append(line, '\r', '\n')
 	// A script's command in a run that may still be stopped and run
@@ -99,35 +101,6 @@ func (m *monitors) send(c *Ctx, line []byte) {
 			mc.Push(line)
 		}
 	}
-}
-
-// appendRepr appends s quoted as Redis's sdscatrepr does.
-func appendRepr(b, s []byte) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	for _, ch := range s {
-		switch ch {
-		case '\\', '"':
-			b = append(b, '\\', ch)
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\r':
-			b = append(b, '\\', 'r')
-		case '\t':
-			b = append(b, '\\', 't')
-		case '\a':
-			b = append(b, '\\', 'a')
-		case '\b':
-			b = append(b, '\\', 'b')
-		default:
-			if ch >= 0x20 && ch < 0x7f {
-				b = append(b, ch)
-			} else {
-				b = append(b, '\\', 'x', hex[ch>>4], hex[ch&15])
-			}
-		}
-	}
-	return append(b, '"')
 }
 
 func monitorCmd(c *Ctx) {
