@@ -66,6 +66,8 @@ type Config struct {
 	setMu sync.Mutex
 	// watchers are told after every successful Set.
 	watchers []func()
+	// saveLoaded is set once start-up read a save line (addSavePoints).
+	saveLoaded bool
 }
 
 // Watch registers fn to run after every successful CONFIG SET, so that
@@ -195,6 +197,9 @@ func (c *Config) Load(name string, args []string) error {
 	value := strings.Join(args, " ")
 	if err := p.validate(value); err != nil {
 		return err
+	}
+	if p.name == "save" {
+		value = c.addSavePoints(value)
 	}
 	return p.set(value)
 }

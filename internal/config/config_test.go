@@ -236,3 +236,41 @@ func TestNotifyKeyspaceEvents(t *testing.T) {
 		t.Errorf("a refused value changed the setting to %q", got)
 	}
 }
+
+// TestSaveLinesAddUp checks that save lines read at start-up add up, as
+// redis-server 7.0 reads them (each expectation was checked against it):
+// the first replaces the default schedule, save "" clears what came
+// before, and the flags' lines add to the file's.
+func TestSaveLinesAddUp(t *testing.T) {
+	tests := []struct {
+		file  string
+		flags []string
+		want  string
+	}{
+		{"port 7000\n", nil, "3600 1 300 100 60 10000"},
+		{"save 900 1\n", nil, "900 1"},
+		{"save 900 1\nsave 300 10\n", nil, "900 1 300 10"},
+		{"save 900 1\nsave \"\"\nsave 300 10 200 3\n", nil, "300 10 200 3"},
+		{"save 900 1\n", []string{"--save", "60 5"}, "900 1 60 5"},
+		{"save 900 1\n", []string{"--save", "", "--save", "70 7"}, "70 7"},
+		{"port 7000\n", []string{"--save", ""}, ""},
+	}
+	for _, tt := range tests {
+		file := filepath.Join(t.TempDir(), "shoal.conf")
+		if err := os.WriteFile(file, []byte(tt.file), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		c, err := FromArgs(append([]string{file}, tt.flags...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := c.String("save"); got != tt.want {
+			t.Errorf("file %q, flags %q: save = %q, want %q", tt.file, tt.flags, got, tt.want)
+		}
+	}
+	// CONFIG SET replaces the schedule.
+	c := Default()
+	if err := c.Set([][2]string{{"save", "10 1"}}); err != nil || c.String("save") != "10 1" {
+		t.Fatalf("CONFIG SET save 10 1: %v, save = %q", err, c.String("save"))
+	}
+}

@@ -36,6 +36,20 @@ func ParseSavePoints(v string) ([]SavePoint, error) {
 	return out, nil
 }
 
+// addSavePoints returns the schedule after a save line read at start-up.
+// As Redis reads them, the save lines of the file and the flags add up:
+// the first replaces the default schedule, each next one adds its points,
+// and save "" clears the points before it. (CONFIG SET save replaces.)
+func (c *Config) addSavePoints(v string) string {
+	first := !c.saveLoaded
+	c.saveLoaded = true
+	old := c.String("save")
+	if first || v == "" || old == "" {
+		return v
+	}
+	return old + " " + v
+}
+
 func checkSavePoints(v string) error {
 	_, err := ParseSavePoints(v)
 	return err
