@@ -1,7 +1,8 @@
 // Package config holds a node's settings: every directive a Shoal node
 // understands, with Redis's names, defaults, syntax and error texts. The
-// same table serves the config file, the --name value flags, CONFIG GET and
-// CONFIG SET, so a setting cannot exist in one and be missing in another.
+// same table serves the config file, the --name value flags, CONFIG GET,
+// CONFIG SET and CONFIG REWRITE (rewrite.go), so a setting cannot exist in
+// one and be missing in another.
 //
 // Values are stored already parsed; numeric ones in atomics, so the hot path
 // (every connection reading proto-max-bulk-len or timeout) takes no lock.
@@ -53,6 +54,11 @@ type param struct {
 	// parseFlags and formatFlags read and print a kindFlags value.
 	parseFlags  func(string) (int64, error)
 	formatFlags func(int64) string
+	// rewrite writes the directive into a rewritten config file when its
+	// kind's way (fileLines) is not Redis's for it.
+	rewrite func(p *param, value string) []fileLine
+	// defValue is the default as CONFIG GET shows it.
+	defValue string
 
 	num atomic.Int64 // kindInt, kindMemory, kindBool (0/1), kindEnum (index), kindFlags
 	str atomic.Pointer[string]
@@ -68,6 +74,9 @@ type Config struct {
 	watchers []func()
 	// saveLoaded is set once start-up read a save line (addSavePoints).
 	saveLoaded bool
+	// file is the absolute path of the config file the node was started
+	// with, "" if none: the file CONFIG REWRITE rewrites.
+	file string
 }
 
 // Watch registers fn to run after every successful CONFIG SET, so that
@@ -92,6 +101,7 @@ func Default() *Config {
 		if err := p.set(p.def); err != nil {
 			panic(fmt.Sprintf("config: default of %s: %v", p.name, err))
 		}
+		p.defValue = p.get()
 	}
 	return c
 }

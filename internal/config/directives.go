@@ -10,7 +10,7 @@ import (
 // flag, and in CONFIG GET/SET at once.
 func directives() []*param {
 	return append([]*param{
-		{name: "bind", kind: kindString, def: "127.0.0.1", immutable: true},
+		{name: "bind", kind: kindString, def: "127.0.0.1", immutable: true, rewrite: rewriteBind},
 		{name: "port", kind: kindInt, def: "6379", min: 0, max: 65535, immutable: true},
 		{name: "databases", kind: kindInt, def: "16", min: 1, max: math.MaxInt32, immutable: true},
 		{name: "shards", kind: kindInt, def: "0", min: 0, max: 4096, immutable: true},
@@ -30,7 +30,7 @@ func directives() []*param {
 		// up: "class hard soft soft_seconds" for normal, slave (replica)
 		// and pubsub clients, as Redis 7.0 reads and prints it.
 		{name: "client-output-buffer-limit", kind: kindString, def: "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
-			check: checkBufferLimits, merge: mergeBufferLimits},
+			check: checkBufferLimits, merge: mergeBufferLimits, rewrite: rewriteBufferLimits},
 		{name: "maxmemory", kind: kindMemory, def: "0", min: 0, max: math.MaxInt64},
 		{name: "maxmemory-policy", kind: kindEnum, def: "noeviction", enum: []string{"volatile-lru", "volatile-lfu",
 			"volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"}},
@@ -51,12 +51,12 @@ func directives() []*param {
 		{name: "hz", kind: kindInt, def: "10", min: 0, max: math.MaxInt32, normalize: clampHz},
 		{name: "loglevel", kind: kindEnum, def: "notice", enum: []string{"debug", "verbose", "notice", "warning"}},
 		{name: "logfile", kind: kindString, def: "", immutable: true},
-		{name: "dir", kind: kindString, def: ".", check: checkDir, normalize: absDir},
-		{name: "requirepass", kind: kindString, def: ""},
+		{name: "dir", kind: kindString, def: ".", check: checkDir, normalize: absDir, rewrite: rewriteAlways},
+		{name: "requirepass", kind: kindString, def: "", rewrite: rewriteUnlessEmpty},
 		// save is the snapshot schedule: pairs of "seconds changes", a
 		// background save after that many seconds with at least that many
 		// changes; "" disables it. Redis 7.0's default.
-		{name: "save", kind: kindString, def: "3600 1 300 100 60 10000", check: checkSavePoints},
+		{name: "save", kind: kindString, def: "3600 1 300 100 60 10000", check: checkSavePoints, rewrite: rewriteSavePoints},
 		{name: "dbfilename", kind: kindString, def: "dump.rdb", check: checkFileName},
 		{name: "rdbcompression", kind: kindBool, def: "yes"},
 		{name: "rdbchecksum", kind: kindBool, def: "yes"},

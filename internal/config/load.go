@@ -3,7 +3,9 @@ package config
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/shoal-cache/shoal/internal/resp"
@@ -71,14 +73,28 @@ func quote(s string) string {
 }
 
 // LoadFile applies a Redis-style config file: one "name value" directive a
-// line, # comments, quoted values.
+// line, # comments, quoted values. It remembers the file's absolute path,
+// as redis-server does, for CONFIG REWRITE.
 func (c *Config) LoadFile(path string) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("Fatal error, can't open config file '%s': %v", path, err)
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(f)
+	c.file = path
+	if abs, err := filepath.Abs(path); err == nil {
+		c.file = abs
+	}
+	return c.load(f, path)
+}
+
+// File returns the absolute path of the config file the node was started
+// with, or "" when it was started with flags only.
+func (c *Config) File() string { return c.file }
+
+// load applies the directives read from r; source names it in errors.
+func (c *Config) load(r io.Reader, source string) error {
+	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSpace(sc.Text())
@@ -86,7 +102,7 @@ func (c *Config) LoadFile(path string) error {
 			continue
 		}
 		if err := c.loadLine(line); err != nil {
-			return &LoadError{Source: path, Line: n, Text: line, Reason: err.Error()}
+			return &LoadError{Source: source, Line: n, Text: line, Reason: err.Error()}
 		}
 	}
 	return sc.Err()

@@ -66,6 +66,22 @@ func mergeBufferLimits(old, v string) string {
 	return strings.Join(parts, " ")
 }
 
+// rewriteBufferLimits writes a line per client class, in the order CONFIG
+// GET lists them, as Redis does: "client-output-buffer-limit replica 256mb
+// 64mb 60" (the replica class under its new name, sizes in units). A class
+// at its default is written only where the old file has a line left.
+func rewriteBufferLimits(p *param, value string) []fileLine {
+	limits, _ := parseBufferLimits(value, [numClasses]OutputBufferLimit{})
+	defaults, _ := parseBufferLimits(p.defValue, [numClasses]OutputBufferLimit{})
+	names := [numClasses]string{"normal", "replica", "pubsub"}
+	lines := make([]fileLine, numClasses)
+	for i, l := range limits {
+		lines[i] = fileLine{fmt.Sprintf("%s %s %s %s %d", p.name, names[i], formatMemory(l.Hard), formatMemory(l.Soft), l.SoftSeconds),
+			l != defaults[i]}
+	}
+	return lines
+}
+
 // parseBufferLimits applies the groups of v over limits, in order. Redis
 // splits the value on single spaces, so two spaces in a row make an empty
 // argument (which reads as 0).

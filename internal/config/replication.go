@@ -11,9 +11,9 @@ func replicationDirectives() []*param {
 	return []*param{
 		// replicaof is "host port" (slaveof its old name), read at start;
 		// REPLICAOF changes the role at run time.
-		{name: "replicaof", alias: "slaveof", kind: kindString, def: "", immutable: true},
-		{name: "masterauth", kind: kindString, def: ""},
-		{name: "masteruser", kind: kindString, def: ""},
+		{name: "replicaof", alias: "slaveof", kind: kindString, def: "", immutable: true, rewrite: rewriteReplicaOf},
+		{name: "masterauth", kind: kindString, def: "", rewrite: rewriteUnlessEmpty},
+		{name: "masteruser", kind: kindString, def: "", rewrite: rewriteUnlessEmpty},
 		{name: "replica-read-only", alias: "slave-read-only", kind: kindBool, def: "yes"},
 		{name: "replica-serve-stale-data", alias: "slave-serve-stale-data", kind: kindBool, def: "yes"},
 		{name: "repl-backlog-size", kind: kindMemory, def: "1048576", min: 1, max: math.MaxInt64, normalize: clampBacklogSize},
@@ -22,7 +22,7 @@ func replicationDirectives() []*param {
 		{name: "repl-ping-replica-period", alias: "repl-ping-slave-period", kind: kindInt, def: "10", min: 1, max: math.MaxInt32},
 		{name: "min-replicas-to-write", alias: "min-slaves-to-write", kind: kindInt, def: "0", min: 0, max: math.MaxInt32},
 		{name: "min-replicas-max-lag", alias: "min-slaves-max-lag", kind: kindInt, def: "10", min: 0, max: math.MaxInt32},
-		{name: "replica-announce-ip", alias: "slave-announce-ip", kind: kindString, def: ""},
+		{name: "replica-announce-ip", alias: "slave-announce-ip", kind: kindString, def: "", rewrite: rewriteUnlessEmpty},
 		{name: "replica-announce-port", alias: "slave-announce-port", kind: kindInt, def: "0", min: 0, max: 65535},
 		{name: "replica-priority", alias: "slave-priority", kind: kindInt, def: "100", min: 0, max: math.MaxInt32},
 		{name: "replica-announced", kind: kindBool, def: "yes"},

@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -48,6 +49,21 @@ func (c *Config) addSavePoints(v string) string {
 		return v
 	}
 	return old + " " + v
+}
+
+// rewriteSavePoints writes the schedule as Redis does, whatever it is: a
+// save line per point, or save "" for none (so that a restart does not
+// fall back to the default schedule).
+func rewriteSavePoints(p *param, value string) []fileLine {
+	points, _ := ParseSavePoints(value)
+	if len(points) == 0 {
+		return []fileLine{{p.name + ` ""`, true}}
+	}
+	lines := make([]fileLine, len(points))
+	for i, sp := range points {
+		lines[i] = fileLine{fmt.Sprintf("%s %d %d", p.name, sp.Seconds, sp.Changes), true}
+	}
+	return lines
 }
 
 func checkSavePoints(v string) error {
