@@ -99,6 +99,26 @@ func StartProcessErr(t testing.TB, directives ...string) (*Process, error) {
 		name, value, _ := strings.Cut(d, " ")
 		args = append(args, "--"+name, value)
 	}
+	return startProcess(t, args)
+}
+
+// StartProcessFile runs `shoal server FILE`, the config file and no
+// flags, and waits until the node accepts connections. The file is the
+// test's to make fit: "port 0" for a free port, "metrics-addr \"\"" so
+// that nodes do not compete for the metrics port, and a dir of the
+// test's own.
+func StartProcessFile(t testing.TB, file string) *Process {
+	t.Helper()
+	p, err := startProcess(t, []string{"server", file})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// startProcess runs the binary with args and waits for its ready line.
+func startProcess(t testing.TB, args []string) (*Process, error) {
+	t.Helper()
 	p := &Process{cmd: exec.Command(Binary(t), args...), done: make(chan struct{})}
 	stderr, err := p.cmd.StderrPipe()
 	if err != nil {
