@@ -1,7 +1,11 @@
 package command
 
 import (
+	"errors"
+	"strconv"
 	"strings"
+
+	"github.com/shoal-cache/shoal/internal/config"
 )
 
 // CONFIG: read and change the node's directives at run time. The
@@ -69,11 +73,33 @@ func configResetStat(c *Ctx, st *serverState) {
 	c.W.OK()
 }
 
-// configRewrite cannot rewrite anything: the config package does not
-// remember which file it was loaded from, so like a redis-server started
-// without one, the node says so.
+// configRewrite rewrites the config file the node was started with so
+// that it holds the live configuration (config.Config.Rewrite); started
+// without one, the node says so, as Redis does. The primary written is the
+// one the node follows now, which REPLICAOF may have changed.
 func configRewrite(c *Ctx) {
-	c.Error("ERR The server is running without a config file")
+	cfg := c.Node.Config
+	replicaOf := cfg.String("replicaof")
+	if c.Node.Repl != nil {
+		replicaOf = ""
+		if r := c.Node.Repl.Role(); r.Replica {
+			replicaOf = r.Host + " " + strconv.Itoa(r.Port)
+		}
+	}
+	switch err := cfg.Rewrite(replicaOf); {
+	case errors.Is(err, config.ErrNoConfigFile):
+		c.Error("ERR " + err.Error())
+	case err != nil:
+		reason := err.Error()
+		if rerr := (*config.RewriteError)(nil); errors.As(err, &rerr) {
+			reason = rerr.Reason()
+		}
+		c.Node.Log.Warn("CONFIG REWRITE failed", "file", cfg.File(), "error", err)
+		c.Error("ERR Rewriting config file: " + reason)
+	default:
+		c.Node.Log.Info("CONFIG REWRITE executed with success", "file", cfg.File())
+		c.W.OK()
+	}
 }
 
 func configHelp(c *Ctx) {
