@@ -77,12 +77,12 @@ func directives() []*param {
 		// encoding, with Redis 7.0's names, old names (aliases) and
 		// compiled-in defaults.
 		{name: "hash-max-listpack-entries", alias: "hash-max-ziplist-entries", kind: kindInt, def: "512", min: 0, max: math.MaxInt64},
-		{name: "hash-max-listpack-value", alias: "hash-max-ziplist-value", kind: kindInt, def: "64", min: 0, max: math.MaxInt64},
+		{name: "hash-max-listpack-value", alias: "hash-max-ziplist-value", kind: kindMemory, def: "64", min: 0, max: math.MaxInt64},
 		{name: "list-max-listpack-size", alias: "list-max-ziplist-size", kind: kindInt, def: "-2", min: math.MinInt32, max: math.MaxInt32},
 		{name: "list-compress-depth", kind: kindInt, def: "0", min: 0, max: math.MaxInt32},
 		{name: "set-max-intset-entries", kind: kindInt, def: "512", min: 0, max: math.MaxInt64},
 		{name: "zset-max-listpack-entries", alias: "zset-max-ziplist-entries", kind: kindInt, def: "128", min: 0, max: math.MaxInt64},
-		{name: "zset-max-listpack-value", alias: "zset-max-ziplist-value", kind: kindInt, def: "64", min: 0, max: math.MaxInt64},
+		{name: "zset-max-listpack-value", alias: "zset-max-ziplist-value", kind: kindMemory, def: "64", min: 0, max: math.MaxInt64},
 		// busy-reply-threshold is how long (ms) a script runs before other
 		// clients are told BUSY and SCRIPT KILL may stop it.
 		{name: "busy-reply-threshold", alias: "lua-time-limit", kind: kindInt, def: "5000", min: 0, max: math.MaxInt64},
