@@ -188,6 +188,12 @@ var cases = []struct {
 		"CONFIG GET notify-keyspace-events", "CONFIG SET notify-keyspace-events K!", "CONFIG SET notify-keyspace-events Ag$lshzxeKEtmd",
 		"CONFIG GET notify-keyspace-events", "CONFIG SET notify-keyspace-events \"\"", "CONFIG GET notify-keyspace-events",
 	}},
+	{"config-sizes", []string{
+		"CONFIG SET hash-max-listpack-value 1kb", "CONFIG GET hash-max-listpack-value", "CONFIG SET zset-max-listpack-value 2k",
+		"CONFIG GET zset-max-listpack-value", "CONFIG SET hash-max-listpack-value -1", "CONFIG SET zset-max-listpack-value x",
+		"CONFIG SET hash-max-listpack-entries 1kb", "CONFIG SET hash-max-listpack-value 64", "CONFIG SET zset-max-listpack-value 64",
+		"CONFIG GET *-max-listpack-value",
+	}},
 	{"server", []string{
 		"SET a 1", "SELECT 1", "SET b 2", "DBSIZE", "SWAPDB 0 1", "DBSIZE", "GET b", "SWAPDB 0 16", "SWAPDB x 1", "SWAPDB 0 -1",
 		"SWAPDB 1 1", "SELECT 0", "GET a", "FLUSHDB ASYNC", "FLUSHDB SYNC", "FLUSHDB foo", "FLUSHDB a b", "FLUSHALL foo",
