@@ -12,8 +12,20 @@ import (
 // (Table.Exec, as a log being replayed does: no network). GET is about
 // the cheapest command there is, so the accounting every command pays
 // (commandstats, the latency histogram) is the largest share of it here.
-func BenchmarkExecGet(b *testing.B) {
-	n := &Node{Engine: engine.New(engine.Options{}), Config: config.Default(), Table: NewTable()}
+func BenchmarkExecGet(b *testing.B) { benchmarkExecGet(b, config.Default()) }
+
+// BenchmarkExecGetUntracked is BenchmarkExecGet with latency-tracking
+// off: the difference is what recording the latency histogram costs.
+func BenchmarkExecGetUntracked(b *testing.B) {
+	cfg := config.Default()
+	if err := cfg.Set([][2]string{{"latency-tracking", "no"}}); err != nil {
+		b.Fatal(err)
+	}
+	benchmarkExecGet(b, cfg)
+}
+
+func benchmarkExecGet(b *testing.B, cfg *config.Config) {
+	n := &Node{Engine: engine.New(engine.Options{}), Config: cfg, Table: NewTable()}
 	r := n.NewReplayer()
 	keys := make([][]byte, 1024)
 	for i := range keys {
