@@ -379,7 +379,7 @@ func clientUnblock(c *Ctx) {
 	st.calls.Add(1)
 	st.usec.Add(us)
 	if c.Node.hot().latencyTracking.Int() != 0 {
-		st.recordLatency(us)
+		st.latencyCounts().Record(us)
 	}
 	if asError {
 		const unblocked = "UNBLOCKED client unblocked via CLIENT UNBLOCK"

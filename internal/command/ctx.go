@@ -390,7 +390,7 @@ func (t *Table) run(c *Ctx, spec *Spec) {
 	}
 	hot := c.Node.hot()
 	if hot.latencyTracking.Int() != 0 {
-		st.recordLatency(us)
+		st.latencyCounts().Record(us)
 	}
 	if spec.latency != nil {
 		spec.latency.ObserveLatency(c.Stripe, took)

@@ -26,14 +26,14 @@ import (
 // latency-tracking says, survives CONFIG RESETSTAT, and has bucket bounds
 // in nanoseconds that whole-microsecond counts cannot split.
 
-// recordLatency counts one call of us microseconds in the stripe's share
-// of the histogram.
-func (x *cmdCell) recordLatency(us int64) {
-	h := x.latency.Load()
-	if h == nil {
-		h = x.newLatency()
+// latencyCounts returns the stripe's share of the histogram, to Record a
+// call in. It and Record inline into Table.run: past a stripe's first
+// call the hot path makes no call for them.
+func (x *cmdCell) latencyCounts() *hdrhist.Counts {
+	if h := x.latency.Load(); h != nil {
+		return h
 	}
-	h.Record(us)
+	return x.newLatency()
 }
 
 // newLatency returns the stripe's share of the histogram, allocating it

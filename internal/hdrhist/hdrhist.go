@@ -70,10 +70,14 @@ func (c *Counts) Record(us int64) { c.n[slotOf(us)].Add(1) }
 // clamped to maxValue. A negative duration (none is) counts as the
 // longest.
 func slotOf(us int64) int {
-	u := uint64(us)
-	if u < dedicated {
-		return int(u)
+	if uint64(us) < dedicated {
+		return int(us)
 	}
+	return sharedSlot(uint64(us))
+}
+
+// sharedSlot is slotOf from dedicated µs on.
+func sharedSlot(u uint64) int {
 	v := min(u, maxValue/1000) * 1000
 	b := bits.Len64(v) - (halfCountLog + 1)
 	// countsIndex, with the bucket's base and offset folded together.
