@@ -28,6 +28,9 @@ type blockedClient struct {
 	keys []string
 	spec *Spec
 	args [][]byte // copied
+	// took is how long the command ran before it parked: the duration a
+	// timeout or CLIENT UNBLOCK counts for it, as Redis's does.
+	took time.Duration
 	// timer delivers the timeout; nil when the client waits forever.
 	timer *time.Timer
 	// timeoutReply is what the client gets on timeout (a null array for
@@ -41,9 +44,13 @@ type blockedClient struct {
 }
 
 // timedOut answers a client taken out of the queues because its time
-// ran out; the command counts as called then, as in Redis.
+// ran out; the command counts as called then, as in Redis, where a
+// timeout is left out of the latency histogram (it is in with CLIENT
+// UNBLOCK).
 func (b *blockedClient) timedOut() {
-	b.spec.stats.on(0).calls.Add(1) // on a timer's goroutine, no loop's
+	st := b.spec.stats.on(0) // on a timer's goroutine, no loop's
+	st.calls.Add(1)
+	st.usec.Add(b.took.Microseconds())
 	b.conn.Unblock(replyBytes(b.conn.Proto(), b.timeoutReply))
 }
 
@@ -137,7 +144,8 @@ func (c *Ctx) block(keys [][]byte, timeout time.Duration, timeoutReply func(w *r
 		c.wouldBlock = true
 		return
 	}
-	b := &blockedClient{conn: c.Conn, db: c.Conn.DB(), spec: c.spec, args: cloneArgs(c.Args), timeoutReply: timeoutReply}
+	b := &blockedClient{conn: c.Conn, db: c.Conn.DB(), spec: c.spec, args: cloneArgs(c.Args), timeoutReply: timeoutReply,
+		took: time.Since(c.batchStart) - c.sinceBatch} // sinceBatch is when the command started
 	for _, k := range keys {
 		b.keys = append(b.keys, string(k))
 	}
@@ -367,11 +375,16 @@ func clientUnblock(c *Ctx) {
 		return
 	}
 	reply := b.timeoutReply
-	b.spec.stats.on(c.Stripe).calls.Add(1)
+	st, us := b.spec.stats.on(c.Stripe), b.took.Microseconds()
+	st.calls.Add(1)
+	st.usec.Add(us)
+	if c.Node.hot().latencyTracking.Int() != 0 {
+		st.latencyCounts().Record(us)
+	}
 	if asError {
 		const unblocked = "UNBLOCKED client unblocked via CLIENT UNBLOCK"
 		reply = func(w *resp.Writer) { w.Error(unblocked) }
-		b.spec.stats.on(c.Stripe).failed.Add(1)
+		st.failed.Add(1)
 		c.Node.Table.countError(unblocked)
 	}
 	b.conn.Unblock(replyBytes(b.conn.Proto(), reply))

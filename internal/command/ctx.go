@@ -381,18 +381,22 @@ func (t *Table) run(c *Ctx, spec *Spec) {
 	if c.parked || c.wouldBlock {
 		return
 	}
+	us := took.Microseconds()
 	st := spec.stats.on(c.Stripe)
-	st.usec.Add(took.Microseconds())
+	st.usec.Add(us)
 	st.calls.Add(1)
 	if c.failed {
 		st.failed.Add(1)
 	}
+	hot := c.Node.hot()
+	if hot.latencyTracking.Int() != 0 {
+		st.latencyCounts().Record(us)
+	}
 	if spec.latency != nil {
 		spec.latency.ObserveLatency(c.Stripe, took)
 	}
-	hot := c.Node.hot()
-	if th := hot.slowerThan.Int(); th >= 0 && took.Microseconds() >= th && spec.Flags&SkipSlowlog == 0 {
-		c.Node.slowlog.add(c, took.Microseconds(), hot.slowMaxLen.Int())
+	if th := hot.slowerThan.Int(); th >= 0 && us >= th && spec.Flags&SkipSlowlog == 0 {
+		c.Node.slowlog.add(c, us, hot.slowMaxLen.Int())
 	}
 	if th := hot.latencyThreshold.Int(); th > 0 && took.Milliseconds() >= th {
 		c.Node.latency.add(latencyEventOf(spec), took.Milliseconds())

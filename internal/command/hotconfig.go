@@ -11,6 +11,7 @@ type hotConfig struct {
 	zsetEntries, zsetValue config.Live
 	slowerThan, slowMaxLen config.Live
 	latencyThreshold       config.Live
+	latencyTracking        config.Live // latency-tracking (latency_tracking.go)
 	notify                 config.Live // notify-keyspace-events (notify.go)
 	busyReply              config.Live // busy-reply-threshold, read by each script run
 }
@@ -30,6 +31,7 @@ func (n *Node) hot() *hotConfig {
 			slowerThan:       c.Live("slowlog-log-slower-than"),
 			slowMaxLen:       c.Live("slowlog-max-len"),
 			latencyThreshold: c.Live("latency-monitor-threshold"),
+			latencyTracking:  c.Live("latency-tracking"),
 			notify:           c.Live("notify-keyspace-events"),
 			busyReply:        c.Live("busy-reply-threshold"),
 		}

@@ -43,9 +43,7 @@ var infoSections = []infoSection{
 	{"module_list", "Modules", func(*infoWriter, *Ctx, *serverState) {}},
 	{"commandstats", "Commandstats", infoCommandStats},
 	{"errorstats", "Errorstats", infoErrorStats},
-	// Shoal keeps no per-command latency histograms yet: the section is
-	// there, empty.
-	{"latencystats", "Latencystats", func(*infoWriter, *Ctx, *serverState) {}},
+	{"latencystats", "Latencystats", infoLatencyStats},
 	{"cluster", "Cluster", infoCluster},
 	{"keyspace", "Keyspace", infoKeyspace},
 }

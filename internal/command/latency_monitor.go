@@ -12,8 +12,9 @@ import (
 // Shoal has: a command that ran for at least latency-monitor-threshold
 // milliseconds is a "command" event ("fast-command" for a command flagged
 // fast). Each event keeps its last latencySamples seconds, one sample a
-// second (the second's worst), and its all-time worst. LATENCY GRAPH and
-// LATENCY HISTOGRAM answer that Shoal does not support them.
+// second (the second's worst), and its all-time worst. LATENCY GRAPH
+// answers that Shoal does not support it; LATENCY HISTOGRAM is latency
+// tracking's (latency_tracking.go).
 
 const latencySamples = 160
 
@@ -145,10 +146,6 @@ func latencyGraph(c *Ctx) {
 		return
 	}
 	c.Error("ERR LATENCY GRAPH is not supported by Shoal; LATENCY HISTORY has the samples")
-}
-
-func latencyHistogram(c *Ctx) {
-	c.Error("ERR LATENCY HISTOGRAM is not supported by Shoal; INFO latencystats and /metrics have the per-command latencies")
 }
 
 func latencyDoctor(c *Ctx) {

@@ -9,8 +9,8 @@ import (
 
 // TestLatencyMonitor: a command past latency-monitor-threshold is a
 // "command" event in LATENCY LATEST and HISTORY, DOCTOR reports it (and
-// says when monitoring is off), RESET forgets it, and GRAPH and HISTOGRAM
-// say what they do not do.
+// says when monitoring is off), RESET forgets it, and GRAPH says what it
+// does not do. (HISTOGRAM is latency tracking's: latency_tracking_test.go.)
 func TestLatencyMonitor(t *testing.T) {
 	srv := testserver.Start(t)
 	r := srv.Raw(t)
@@ -45,9 +45,6 @@ func TestLatencyMonitor(t *testing.T) {
 	}
 	if got := r.Do("LATENCY", "GRAPH", "nothing"); got != "-ERR No samples available for event 'nothing'\r\n" {
 		t.Errorf("LATENCY GRAPH of an unknown event: %q", got)
-	}
-	if got := r.Do("LATENCY", "HISTOGRAM"); !strings.HasPrefix(got, "-ERR LATENCY HISTOGRAM is not supported") {
-		t.Errorf("LATENCY HISTOGRAM: %q", got)
 	}
 	if got := r.Do("LATENCY", "RESET", "command", "nothing"); got != ":1\r\n" {
 		t.Errorf("LATENCY RESET command nothing: %q", got)

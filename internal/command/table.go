@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/shoal-cache/shoal/internal/hdrhist"
 	"github.com/shoal-cache/shoal/internal/stripe"
 )
 
@@ -112,7 +113,11 @@ type cmdStats struct {
 
 type cmdCell struct {
 	calls, usec, rejected, failed atomic.Int64
-	_                             [32]byte // to a cache line
+	// latency is the stripe's share of the command's latency histogram
+	// (latency_tracking.go), nil until the command first runs on the
+	// stripe with latency-tracking on.
+	latency atomic.Pointer[hdrhist.Counts]
+	_       [24]byte // to a cache line
 }
 
 // on returns the counters of stripe s.
@@ -135,6 +140,7 @@ func (st *cmdStats) reset() {
 		x.usec.Store(0)
 		x.rejected.Store(0)
 		x.failed.Store(0)
+		x.latency.Store(nil)
 	}
 }
 

@@ -30,6 +30,9 @@ const (
 	// kindFlags is a set of flags stored as bits and printed as the
 	// directive's own format says (notify-keyspace-events).
 	kindFlags
+	// kindPercentiles is a list of numbers from 0 to 100, stored as
+	// given (percentiles.go).
+	kindPercentiles
 )
 
 // param is one directive.
@@ -201,7 +204,7 @@ func (c *Config) Set(pairs [][2]string) error {
 // immutable directives may still be set.
 func (c *Config) Load(name string, args []string) error {
 	p, ok := c.params[strings.ToLower(name)]
-	if !ok || len(args) != 1 && p.name != "save" && p.name != "bind" && p.name != "client-output-buffer-limit" && p.name != "replicaof" {
+	if !ok || len(args) != 1 && p.name != "save" && p.name != "bind" && p.name != "client-output-buffer-limit" && p.name != "replicaof" && p.kind != kindPercentiles {
 		return fmt.Errorf("Bad directive or wrong number of arguments")
 	}
 	value := strings.Join(args, " ")
@@ -227,6 +230,8 @@ func (p *param) get() string {
 		return p.enum[p.num.Load()]
 	case kindFlags:
 		return p.formatFlags(p.num.Load())
+	case kindPercentiles:
+		return formatPercentiles(*p.str.Load())
 	}
 	return *p.str.Load()
 }
@@ -287,6 +292,9 @@ func (p *param) parse(v string) (int64, error) {
 		return 0, fmt.Errorf("argument(s) must be one of the following: %s", strings.Join(p.enum, ", "))
 	case kindFlags:
 		return p.parseFlags(v)
+	case kindPercentiles:
+		_, err := parsePercentiles(p.name, v)
+		return 0, err
 	}
 	return 0, nil
 }

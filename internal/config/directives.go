@@ -44,6 +44,11 @@ func directives() []*param {
 		{name: "slowlog-max-len", kind: kindInt, def: "128", min: 0, max: math.MaxInt64},
 		// latency-monitor-threshold is in milliseconds; 0 is off.
 		{name: "latency-monitor-threshold", kind: kindInt, def: "0", min: 0, max: math.MaxInt64},
+		// latency-tracking keeps a latency histogram per command (INFO
+		// latencystats, LATENCY HISTOGRAM); the percentiles are those
+		// INFO latencystats prints.
+		{name: "latency-tracking", kind: kindBool, def: "yes"},
+		{name: "latency-tracking-info-percentiles", kind: kindPercentiles, def: "50 99 99.9"},
 		// notify-keyspace-events: which keyspace notifications are
 		// published (flag characters, "" for none, the default).
 		{name: "notify-keyspace-events", kind: kindFlags, def: "",

@@ -212,8 +212,9 @@ var infoCounters = map[string]bool{"keyspace_hits": true, "keyspace_misses": tru
 
 // sameInfoCounters compares the counters of an INFO reply: infoCounters,
 // every errorstat line, the calls and rejected and failed calls of every
-// commandstat line, and the keys and expires of every keyspace line.
-// Times, memory and the order of lines are left out.
+// commandstat line, the keys and expires of every keyspace line, and
+// the section titles; of each latencystats line, the command and the
+// percentile labels. Times, memory and the order of lines are left out.
 func sameInfoCounters(a, b reply) bool {
 	if a.kind == '-' || b.kind == '-' || a.kind != b.kind {
 		return exact(a, b)
@@ -226,15 +227,29 @@ func infoCounterLines(text string) []string {
 	for _, line := range strings.Split(text, "\r\n") {
 		name, value, ok := strings.Cut(line, ":")
 		switch {
+		case strings.HasPrefix(line, "# "):
+			out = append(out, line)
 		case !ok:
 		case infoCounters[name], strings.HasPrefix(name, "errorstat_"):
 			out = append(out, line)
 		case strings.HasPrefix(name, "cmdstat_"), strings.HasPrefix(name, "db"):
 			out = append(out, name+":"+keepFields(value, "calls", "rejected_calls", "failed_calls", "keys", "expires"))
+		case strings.HasPrefix(name, "latency_percentiles_usec_"):
+			out = append(out, name+":"+fieldNames(value))
 		}
 	}
 	slices.Sort(out)
 	return out
+}
+
+// fieldNames keeps the names of the fields of "a=1,b=2": "a,b".
+func fieldNames(value string) string {
+	var names []string
+	for _, f := range strings.Split(value, ",") {
+		name, _, _ := strings.Cut(f, "=")
+		names = append(names, name)
+	}
+	return strings.Join(names, ",")
 }
 
 // keepFields keeps the named fields of "a=1,b=2".
@@ -317,6 +332,10 @@ func compareFor(args []string) comparer {
 		return sameKind
 	case "hello":
 		return masking("id")
+	case "latency":
+		if sub == "histogram" {
+			return latencyHistograms
+		}
 	case "config":
 		if sub == "get" {
 			return pairsUnordered
