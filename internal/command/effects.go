@@ -114,6 +114,12 @@ func (c *Ctx) unblockWhenDurable(conn Conn, pos int64, reply []byte) {
 	conn.Unblock(reply)
 }
 
+// EffectPos is what TakeEffectPos would return now, without taking it.
+// The connection's loop reads it before each command: once a command has
+// parked the connection, a script it left running on a goroutine of its
+// own owns the Ctx.
+func (c *Ctx) EffectPos() int64 { return c.fedPos }
+
 // TakeEffectPos returns the stream position of the last effect the
 // connection's commands fed since the last call, 0 if none: the
 // connection's replies wait until the sink has made it durable.

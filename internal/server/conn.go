@@ -170,10 +170,11 @@ func (c *conn) runBatch(data []byte) bool {
 			if len(args) == 0 {
 				continue
 			}
+			earlier := c.ctx.EffectPos()
 			c.exec(args)
 			if c.blocked.Load() {
 				c.keep(c.in.data)
-				c.holdEarlier()
+				c.holdEarlier(earlier)
 				return c.endBatch()
 			}
 			if c.closeAfter || c.killed.Load() {
@@ -302,7 +303,6 @@ func (c *conn) resume() {
 		c.wr.Flush()
 		c.gc.Close()
 	case c.blocked.Load():
-		c.holdEarlier()
 		c.endBatch()
 	case c.traffic(nil):
 		c.gc.Close()
@@ -333,12 +333,14 @@ func (c *conn) awaitDurable() bool {
 
 // holdEarlier is awaitDurable for a batch whose last command parked the
 // connection (a blocking command with nothing to pop, a command held by
-// CLIENT PAUSE): the replies of the commands before it wait for their
-// writes to be durable, as any reply does, and the parked command's own
-// reply, when it comes, waits for them (afterEarlier), so the client
-// hears nothing out of order and no write before it is durable.
-func (c *conn) holdEarlier() {
-	pos := c.ctx.TakeEffectPos()
+// CLIENT PAUSE, a script that turned busy): the replies of the commands
+// before it wait for their writes, up to pos (read before the parking
+// command ran: the Ctx may now be a busy script's), to be durable, as any
+// reply does, and the parked command's own reply, when it comes, waits
+// for them (afterEarlier), so the client hears nothing out of order and
+// no write before it is durable. The position stays for the next
+// TakeEffectPos, which finds it durable.
+func (c *conn) holdEarlier(pos int64) {
 	sink := c.srv.node.Effects()
 	held := c.held - 1 // the parked command has no reply yet
 	if pos == 0 || held <= 0 || sink == nil || sink.Durable(pos) {
