@@ -187,6 +187,12 @@ type scriptRun struct {
 	// late are the calls AfterFunc started for a run already stopped:
 	// restart waits for them, as they read Err.
 	late sync.WaitGroup
+	// stopping is held, shared, by each stop while it calls the
+	// functions AfterFunc registered, which read Err: restart takes it
+	// alone, so that a stop on another goroutine (the attempt's timer)
+	// does not call one after restart cleared Err ("context: internal
+	// error: missing cancel error").
+	stopping sync.RWMutex
 	// wrote is set once the script called a write command: SCRIPT KILL
 	// then refuses, as the dataset would be left half changed.
 	wrote atomic.Bool
@@ -294,6 +300,8 @@ func (r *scriptRun) Err() error {
 
 // stop cancels the run's context.
 func (r *scriptRun) stop() {
+	r.stopping.RLock()
+	defer r.stopping.RUnlock()
 	if !r.stopped.CompareAndSwap(false, true) {
 		return
 	}
@@ -312,6 +320,11 @@ func (r *scriptRun) stop() {
 // restart gives a run whose attempt was stopped a live context again.
 // Nothing else stops a run during its attempt: it cannot be busy yet.
 func (r *scriptRun) restart() {
+	r.stopping.Lock()
+	defer r.stopping.Unlock()
+	// No AfterFunc may start a late call between the wait and the reset.
+	r.afterMu.Lock()
+	defer r.afterMu.Unlock()
 	r.late.Wait()
 	r.done.Store(nil)
 	r.stopped.Store(false)
