@@ -302,6 +302,23 @@ func (r *scriptRun) Err() error {
 func (r *scriptRun) stop() {
 	r.stopping.RLock()
 	defer r.stopping.RUnlock()
+	r.stopLocked()
+}
+
+// stopAttempt is stop for the attempt endAttempt ended. Once that attempt
+// is over (attemptScript set it back to none and restarted the run, which
+// a stop from the attempt's timer may have waited for), it stops nothing:
+// it would stop the run that follows, as if killed.
+func (r *scriptRun) stopAttempt() {
+	r.stopping.RLock()
+	defer r.stopping.RUnlock()
+	if r.attempt.Load() == attemptStopped {
+		r.stopLocked()
+	}
+}
+
+// stopLocked is stop; the caller holds stopping shared.
+func (r *scriptRun) stopLocked() {
 	if !r.stopped.CompareAndSwap(false, true) {
 		return
 	}
@@ -336,7 +353,7 @@ func (r *scriptRun) restart() {
 func (r *scriptRun) endAttempt(effect bool) bool {
 	if r.attempt.CompareAndSwap(attemptRunning, attemptStopped) {
 		r.effectStopped.Store(effect)
-		r.stop()
+		r.stopAttempt()
 		return false
 	}
 	return r.attempt.Load() == attemptNone
