@@ -22,6 +22,12 @@ func configGet(c *Ctx) {
 		}
 	}
 	cfg := c.Node.Config
+	value := func(name, v string) string {
+		if name == "replicaof" || name == "slaveof" {
+			return liveReplicaOf(c)
+		}
+		return v
+	}
 	for _, arg := range c.Args[2:] {
 		pattern := string(arg)
 		// As Redis, an argument without glob characters is a name, looked
@@ -29,12 +35,12 @@ func configGet(c *Ctx) {
 		// ("CONFIG GET MaxClients" replies "MaxClients").
 		if !strings.ContainsAny(pattern, "*?[") {
 			if name := lowerString(pattern); cfg.Has(name) {
-				add(pattern, name, cfg.String(name))
+				add(pattern, name, value(name, cfg.String(name)))
 			}
 			continue
 		}
 		for _, kv := range cfg.Match([]string{pattern}, configGlob) {
-			add(kv[0], kv[0], kv[1])
+			add(kv[0], kv[0], value(kv[0], kv[1]))
 		}
 	}
 	c.W.Map(len(pairs))
@@ -79,14 +85,7 @@ func configResetStat(c *Ctx, st *serverState) {
 // one the node follows now, which REPLICAOF may have changed.
 func configRewrite(c *Ctx) {
 	cfg := c.Node.Config
-	replicaOf := cfg.String("replicaof")
-	if c.Node.Repl != nil {
-		replicaOf = ""
-		if r := c.Node.Repl.Role(); r.Replica {
-			replicaOf = r.Host + " " + strconv.Itoa(r.Port)
-		}
-	}
-	switch err := cfg.Rewrite(replicaOf); {
+	switch err := cfg.Rewrite(liveReplicaOf(c)); {
 	case errors.Is(err, config.ErrNoConfigFile):
 		c.Error("ERR " + err.Error())
 	case err != nil:
@@ -147,4 +146,18 @@ func configCommand(st *serverState) *Spec {
 			{Name: "rewrite", Arity: 2, Flags: sub, Summary: "Rewrite the configuration file with the in memory configuration", Since: "2.8.0", Handler: configRewrite},
 			{Name: "help", Arity: 2, Flags: Loading | Stale, Summary: "Show helpful text about the different subcommands", Since: "5.0.0", Handler: configHelp},
 		}}
+}
+
+// liveReplicaOf is the replicaof directive's value as the node stands:
+// "host port" of the primary it follows now, which REPLICAOF may have
+// changed since start, or "" on a primary (CONFIG GET and CONFIG REWRITE
+// show it so, as Redis does).
+func liveReplicaOf(c *Ctx) string {
+	if c.Node.Repl == nil {
+		return c.Node.Config.String("replicaof")
+	}
+	if r := c.Node.Repl.Role(); r.Replica {
+		return r.Host + " " + strconv.Itoa(r.Port)
+	}
+	return ""
 }

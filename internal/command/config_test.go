@@ -1,6 +1,7 @@
 package command_test
 
 import (
+	"context"
 	"net"
 	"strings"
 	"testing"
@@ -141,4 +142,39 @@ func TestConfigHelp(t *testing.T) {
 			"+HELP\r\n" +
 			"+    Prints this help.\r\n", ""},
 	})
+}
+
+// TestConfigGetReplicaOfIsLive: CONFIG GET replicaof (and its old name
+// slaveof) shows the primary the node follows now, as Redis does, not the
+// directive it started with.
+func TestConfigGetReplicaOfIsLive(t *testing.T) {
+	s := testserver.Start(t)
+	c := s.Client(t)
+	ctx := context.Background()
+	get := func(name string) string {
+		t.Helper()
+		v, err := c.ConfigGet(ctx, name).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v[name]
+	}
+	if v := get("replicaof"); v != "" {
+		t.Fatalf("replicaof on a primary: %q", v)
+	}
+	// Nothing listens on port 1: the link never comes up, the role is set.
+	if err := c.Do(ctx, "REPLICAOF", "127.0.0.1", "1").Err(); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"replicaof", "slaveof"} {
+		if v := get(name); v != "127.0.0.1 1" {
+			t.Fatalf("%s after REPLICAOF 127.0.0.1 1: %q", name, v)
+		}
+	}
+	if err := c.Do(ctx, "REPLICAOF", "NO", "ONE").Err(); err != nil {
+		t.Fatal(err)
+	}
+	if v := get("replicaof"); v != "" {
+		t.Fatalf("replicaof after REPLICAOF NO ONE: %q", v)
+	}
 }
