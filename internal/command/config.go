@@ -2,6 +2,7 @@ package command
 
 import (
 	"errors"
+	"net"
 	"strconv"
 	"strings"
 
@@ -60,11 +61,26 @@ func configSet(c *Ctx) {
 	for i := 0; i < len(args); i += 2 {
 		pairs = append(pairs, [2]string{string(args[i]), string(args[i+1])})
 	}
-	if err := c.Node.Config.Set(pairs); err != nil {
+	if err := c.Node.Config.SetChecked(pairs, protectedAllowed(c)); err != nil {
 		c.Error(err.Error())
 		return
 	}
 	c.W.OK()
+}
+
+// protectedAllowed reports whether enable-protected-configs lets this
+// client change the protected directives (dir, dbfilename): yes, or local
+// for a client on the loopback interface, as Redis's allowProtectedAction.
+func protectedAllowed(c *Ctx) bool {
+	switch c.Node.Config.String("enable-protected-configs") {
+	case "yes":
+		return true
+	case "local":
+		host, _, err := net.SplitHostPort(c.Conn.Addr())
+		ip := net.ParseIP(host)
+		return err == nil && ip != nil && ip.IsLoopback()
+	}
+	return false
 }
 
 // configResetStat zeroes what INFO counts: keyspace, command, error and

@@ -410,7 +410,7 @@ func TestFlushAllAbortsBGSAVE(t *testing.T) {
 
 func TestMISCONFAfterFailedBGSAVE(t *testing.T) {
 	dir := t.TempDir()
-	s := testserver.Start(t, "dir "+dir)
+	s := testserver.Start(t, "dir "+dir, "enable-protected-configs yes")
 	c := s.Client(t)
 	ctx := context.Background()
 	c.Set(ctx, "k", "v", 0)
@@ -465,7 +465,7 @@ func TestShutdownSaves(t *testing.T) {
 
 func TestShutdownRefusedWhenSaveFails(t *testing.T) {
 	dir := t.TempDir()
-	s := testserver.Start(t, "dir "+dir)
+	s := testserver.Start(t, "dir "+dir, "enable-protected-configs yes")
 	r := s.Raw(t)
 	sub := filepath.Join(dir, "sub")
 	os.Mkdir(sub, 0o700)

@@ -46,6 +46,9 @@ type param struct {
 	min, max  int64
 	enum      []string
 	immutable bool
+	// protected directives may be changed by CONFIG SET only as
+	// enable-protected-configs allows (SetChecked).
+	protected bool
 	// check validates a new string value beyond its kind (e.g. dir exists).
 	check func(string) error
 	// normalize rewrites an accepted value to what is stored (hz clamped
@@ -161,31 +164,39 @@ func (c *Config) Match(patterns []string, match func(pattern, name string) bool)
 	return out
 }
 
-// Set changes directives at run time (CONFIG SET). Either every pair is
-// applied or none is; the error text is Redis's.
-func (c *Config) Set(pairs [][2]string) error {
+// Set changes directives at run time as the node itself may: protected
+// ones too (SetChecked).
+func (c *Config) Set(pairs [][2]string) error { return c.SetChecked(pairs, true) }
+
+// SetChecked changes directives at run time (CONFIG SET); protected ones
+// only when allowProtected. Either every pair is applied or none is; the
+// error text is Redis's.
+func (c *Config) SetChecked(pairs [][2]string, allowProtected bool) error {
 	c.setMu.Lock()
 	defer c.setMu.Unlock()
-	// Like Redis, an unknown name anywhere is reported before any other
-	// problem with the pairs.
-	for _, kv := range pairs {
-		if _, ok := c.params[strings.ToLower(kv[0])]; !ok {
-			return fmt.Errorf("ERR Unknown option or number of arguments for CONFIG SET - '%s'", kv[0])
-		}
-	}
+	// As Redis 7.0, the names are looked at first, in order, and the
+	// first that is unknown, given twice, immutable or protected is the
+	// error; the values are parsed after.
 	seen := map[string]bool{}
 	for _, kv := range pairs {
 		// As in Redis, a directive and its alias may both be given; the
 		// last one wins.
 		name := strings.ToLower(kv[0])
-		p := c.params[name]
-		if seen[name] {
+		p, ok := c.params[name]
+		switch {
+		case !ok:
+			return fmt.Errorf("ERR Unknown option or number of arguments for CONFIG SET - '%s'", kv[0])
+		case seen[name]:
 			return fmt.Errorf("ERR CONFIG SET failed (possibly related to argument '%s') - duplicate parameter", kv[0])
+		case p.immutable:
+			return fmt.Errorf("ERR CONFIG SET failed (possibly related to argument '%s') - can't set immutable config", kv[0])
+		case p.protected && !allowProtected:
+			return fmt.Errorf("ERR CONFIG SET failed (possibly related to argument '%s') - can't set protected config", kv[0])
 		}
 		seen[name] = true
-		if p.immutable {
-			return fmt.Errorf("ERR CONFIG SET failed (possibly related to argument '%s') - can't set immutable config", kv[0])
-		}
+	}
+	for _, kv := range pairs {
+		p := c.params[strings.ToLower(kv[0])]
 		if err := p.validate(kv[1]); err != nil {
 			return fmt.Errorf("ERR CONFIG SET failed (possibly related to argument '%s') - %v", kv[0], err)
 		}

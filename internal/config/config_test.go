@@ -34,7 +34,11 @@ func TestSetErrorsMatchRedis(t *testing.T) {
 	}{
 		{[][2]string{{"foo", "bar"}}, "ERR Unknown option or number of arguments for CONFIG SET - 'foo'"},
 		{[][2]string{{"databases", "3"}}, "ERR CONFIG SET failed (possibly related to argument 'databases') - can't set immutable config"},
-		{[][2]string{{"databases", "3"}, {"foo", "1"}}, "ERR Unknown option or number of arguments for CONFIG SET - 'foo'"},
+		// The names are looked at in order: the first problem is the error.
+		{[][2]string{{"databases", "3"}, {"foo", "1"}}, "ERR CONFIG SET failed (possibly related to argument 'databases') - can't set immutable config"},
+		{[][2]string{{"foo", "1"}, {"databases", "3"}}, "ERR Unknown option or number of arguments for CONFIG SET - 'foo'"},
+		{[][2]string{{"hz", "abc"}, {"foo", "1"}}, "ERR Unknown option or number of arguments for CONFIG SET - 'foo'"},
+		{[][2]string{{"maxmemory", "1"}, {"maxmemory", "2"}, {"foo", "1"}}, "ERR CONFIG SET failed (possibly related to argument 'maxmemory') - duplicate parameter"},
 		{[][2]string{{"hz", "abc"}}, "ERR CONFIG SET failed (possibly related to argument 'hz') - argument couldn't be parsed into an integer"},
 		{[][2]string{{"loglevel", "loud"}}, "ERR CONFIG SET failed (possibly related to argument 'loglevel') - argument(s) must be one of the following: debug, verbose, notice, warning"},
 		{[][2]string{{"maxclients", "0"}}, "ERR CONFIG SET failed (possibly related to argument 'maxclients') - argument must be between 1 and 4294967295 inclusive"},
@@ -45,6 +49,17 @@ func TestSetErrorsMatchRedis(t *testing.T) {
 		if err == nil || err.Error() != tt.err {
 			t.Errorf("Set(%v) = %v, want %q", tt.pairs, err, tt.err)
 		}
+	}
+	// dir and dbfilename are protected: CONFIG SET refuses them unless
+	// enable-protected-configs allows, before it looks at later names.
+	protected := "ERR CONFIG SET failed (possibly related to argument 'dir') - can't set protected config"
+	for _, pairs := range [][][2]string{{{"dir", "/tmp"}}, {{"dir", "/tmp"}, {"nosuch", "1"}}, {{"hz", "abc"}, {"dir", "/tmp"}}} {
+		if err := Default().SetChecked(pairs, false); err == nil || err.Error() != protected {
+			t.Errorf("SetChecked(%v, false) = %v, want %q", pairs, err, protected)
+		}
+	}
+	if err := Default().SetChecked([][2]string{{"dbfilename", "x.rdb"}}, true); err != nil {
+		t.Errorf("SetChecked(dbfilename, true) = %v", err)
 	}
 }
 

@@ -56,13 +56,17 @@ func directives() []*param {
 		{name: "hz", kind: kindInt, def: "10", min: 0, max: math.MaxInt32, normalize: clampHz},
 		{name: "loglevel", kind: kindEnum, def: "notice", enum: []string{"debug", "verbose", "notice", "warning"}},
 		{name: "logfile", kind: kindString, def: "", immutable: true},
-		{name: "dir", kind: kindString, def: ".", check: checkDir, normalize: absDir, rewrite: rewriteAlways},
+		{name: "dir", kind: kindString, def: ".", check: checkDir, normalize: absDir, rewrite: rewriteAlways, protected: true},
 		{name: "requirepass", kind: kindString, def: "", rewrite: rewriteUnlessEmpty},
 		// save is the snapshot schedule: pairs of "seconds changes", a
 		// background save after that many seconds with at least that many
 		// changes; "" disables it. Redis 7.0's default.
 		{name: "save", kind: kindString, def: "3600 1 300 100 60 10000", check: checkSavePoints, rewrite: rewriteSavePoints},
-		{name: "dbfilename", kind: kindString, def: "dump.rdb", check: checkFileName},
+		{name: "dbfilename", kind: kindString, def: "dump.rdb", check: checkFileName, protected: true},
+		// enable-protected-configs decides whether CONFIG SET may change
+		// the protected directives (where the node writes its files): no,
+		// yes, or local (clients on the loopback interface), as Redis 7.0.
+		{name: "enable-protected-configs", kind: kindEnum, def: "no", enum: []string{"no", "yes", "local"}, immutable: true},
 		{name: "rdbcompression", kind: kindBool, def: "yes"},
 		{name: "rdbchecksum", kind: kindBool, def: "yes"},
 		{name: "stop-writes-on-bgsave-error", kind: kindBool, def: "yes"},

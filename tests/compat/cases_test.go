@@ -188,6 +188,12 @@ var cases = []struct {
 		"CONFIG GET notify-keyspace-events", "CONFIG SET notify-keyspace-events K!", "CONFIG SET notify-keyspace-events Ag$lshzxeKEtmd",
 		"CONFIG GET notify-keyspace-events", "CONFIG SET notify-keyspace-events \"\"", "CONFIG GET notify-keyspace-events",
 	}},
+	{"config-protected", []string{
+		"CONFIG SET dir /tmp", "CONFIG SET dbfilename x.rdb", "CONFIG GET enable-protected-configs",
+		"CONFIG SET enable-protected-configs yes", "CONFIG SET dir /tmp nosuch 1", "CONFIG SET nosuch 1 dir /tmp",
+		"CONFIG SET hz abc dir /tmp", "CONFIG SET databases 1 nosuch 1", "CONFIG SET maxmemory 1 maxmemory 2 nosuch 1",
+		"CONFIG GET dbfilename",
+	}},
 	{"config-sizes", []string{
 		"CONFIG SET hash-max-listpack-value 1kb", "CONFIG GET hash-max-listpack-value", "CONFIG SET zset-max-listpack-value 2k",
 		"CONFIG GET zset-max-listpack-value", "CONFIG SET hash-max-listpack-value -1", "CONFIG SET zset-max-listpack-value x",
