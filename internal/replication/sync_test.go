@@ -196,3 +196,21 @@ func TestSyncModeAfterHeldRepliesFail(t *testing.T) {
 		}
 	}
 }
+
+// TestSyncModeBusyScriptWriteFails: a script that turned busy (its
+// client parked) and wrote has its reply held for the write like any
+// other: without a replica it is sync mode's error, not the script's
+// reply, as for a script that did not turn busy.
+func TestSyncModeBusyScriptWriteFails(t *testing.T) {
+	p := start(t, "", "replication-mode sync", "sync-replication-timeout 200", "busy-reply-threshold 10")
+	ctx := context.Background()
+	for _, body := range []string{
+		"redis.call('set', 'k', 'v') return 'done'",
+		"local i = 0 while i < 3000000 do i = i + 1 end redis.call('set', 'k', 'v') return 'done'",
+	} {
+		err := p.c.Eval(ctx, body, nil).Err()
+		if err == nil || !strings.HasPrefix(err.Error(), "NOREPLICAS") {
+			t.Errorf("%q: %v, want NOREPLICAS", body, err)
+		}
+	}
+}
