@@ -374,3 +374,20 @@ func TestClientReply(t *testing.T) {
 		t.Errorf("CLIENT TRACKINGINFO = %q", got)
 	}
 }
+
+// TestClientReplyBlockedCommand: a blocking command parked under CLIENT
+// REPLY OFF or SKIP has its reply dropped when it is unblocked (here by
+// its timeout), as redis-server 7.0 does: only the replies after it come.
+func TestClientReplyBlockedCommand(t *testing.T) {
+	s := testserver.Start(t)
+	for _, tc := range []struct{ pipeline, want string }{
+		{"CLIENT REPLY OFF\r\nBLPOP list 0.1\r\nCLIENT REPLY ON\r\nPING\r\n", "+OK\r\n"}, // redis-server 7.0.15: +OK +PONG
+		{"CLIENT REPLY SKIP\r\nBLPOP list 0.1\r\nPING\r\n", "+PONG\r\n"},               // redis-server 7.0.15: +PONG
+	} {
+		r := s.Raw(t)
+		r.Send(tc.pipeline)
+		if got := r.ReadReply(); got != tc.want {
+			t.Errorf("%q: first reply %q, want %q", tc.pipeline, got, tc.want)
+		}
+	}
+}

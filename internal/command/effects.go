@@ -106,9 +106,21 @@ func (c *Ctx) commitEffects() {
 // waits for (up to pos, 0 for none) are as durable as the node promises:
 // a blocked pop served by another client's push, a script that ran past
 // busy-reply-threshold.
+// A sink that may give up (sync replication) has the reply replaced by
+// its error, as a reply on the connection's loop is: nothing is
+// acknowledged that is not replicated.
 func (c *Ctx) unblockWhenDurable(conn Conn, pos int64, reply []byte) {
-	if sink := c.Node.Effects(); pos != 0 && sink != nil && !sink.Durable(pos) &&
-		sink.AwaitDurable(pos, func() { conn.Unblock(reply) }) {
+	sink := c.Node.Effects()
+	if pos == 0 || sink == nil || sink.Durable(pos) {
+		conn.Unblock(reply)
+		return
+	}
+	done := func() { conn.Unblock(reply) }
+	if fs, ok := sink.(FallibleSink); ok {
+		if fs.AwaitDurableOrFail(pos, done, func(msg string) { conn.Unblock([]byte("-" + msg + "\r\n")) }) {
+			return
+		}
+	} else if sink.AwaitDurable(pos, done) {
 		return
 	}
 	conn.Unblock(reply)

@@ -155,3 +155,62 @@ func TestSyncModeHoldsRepliesBeforeAParkedCommand(t *testing.T) {
 		})
 	}
 }
+
+// TestSyncModeAfterHeldRepliesFail: once the replies held before a
+// parked command failed (no replica), the commands after the parked one
+// that write nothing are answered at once: the failed position is not
+// waited for, and failed, a second time. One error replaces each held
+// reply: a command whose reply CLIENT REPLY SKIP dropped (and CLIENT
+// REPLY SKIP itself, which answers nothing) gets none.
+func TestSyncModeAfterHeldRepliesFail(t *testing.T) {
+	p := start(t, "", "replication-mode sync", "sync-replication-timeout 300")
+	for _, tc := range []struct {
+		pipeline string
+		want     []string
+	}{
+		{"SET k v\r\nBLPOP list 0.1\r\nPING\r\n", []string{"-NOREPLICAS", "*-1", "+PONG"}},
+		{"SET k v\r\nCLIENT REPLY SKIP\r\nSET k2 v\r\nBLPOP list 0.1\r\nPING\r\n", []string{"-NOREPLICAS", "*-1", "+PONG"}},
+	} {
+		c, err := net.Dial("tcp", p.Addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		begin := time.Now()
+		if _, err := io.WriteString(c, tc.pipeline); err != nil {
+			t.Fatal(err)
+		}
+		c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		rd := bufio.NewReader(c)
+		for i, want := range tc.want {
+			line, err := rd.ReadString('\n')
+			if err != nil {
+				t.Fatalf("%q: reply %d: %v", tc.pipeline, i, err)
+			}
+			if !strings.HasPrefix(line, want) {
+				t.Fatalf("%q: reply %d is %q after %v, want %s…", tc.pipeline, i, line, time.Since(begin), want)
+			}
+		}
+		if el := time.Since(begin); el > 550*time.Millisecond {
+			t.Errorf("%q: last reply after %v: waited for the failed write again", tc.pipeline, el)
+		}
+	}
+}
+
+// TestSyncModeBusyScriptWriteFails: a script that turned busy (its
+// client parked) and wrote has its reply held for the write like any
+// other: without a replica it is sync mode's error, not the script's
+// reply, as for a script that did not turn busy.
+func TestSyncModeBusyScriptWriteFails(t *testing.T) {
+	p := start(t, "", "replication-mode sync", "sync-replication-timeout 200", "busy-reply-threshold 10")
+	ctx := context.Background()
+	for _, body := range []string{
+		"redis.call('set', 'k', 'v') return 'done'",
+		"local i = 0 while i < 3000000 do i = i + 1 end redis.call('set', 'k', 'v') return 'done'",
+	} {
+		err := p.c.Eval(ctx, body, nil).Err()
+		if err == nil || !strings.HasPrefix(err.Error(), "NOREPLICAS") {
+			t.Errorf("%q: %v, want NOREPLICAS", body, err)
+		}
+	}
+}

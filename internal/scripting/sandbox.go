@@ -254,6 +254,20 @@ func (vm *VM) patchTable(t *lua.LTable) {
 		L.RaiseError("'setn' is obsolete")
 		return 0
 	}))
+	// insert, remove and sort write their table raw: on a read-only
+	// view they would fill the view itself, which every later script
+	// reads through (table.insert(_G, x) then _G[1]). Redis refuses.
+	for _, name := range []string{"insert", "remove", "sort"} {
+		fn := t.RawGetString(name).(*lua.LFunction).GFunction
+		t.RawSetString(name, L.NewFunction(func(L *lua.LState) int {
+			if tb, ok := L.Get(1).(*lua.LTable); ok {
+				if _, ro := vm.readOnly[tb]; ro {
+					L.Error(lua.LString(errReadOnly), 0)
+				}
+			}
+			return fn(L)
+		}))
+	}
 }
 
 func tableForeach(L *lua.LState) int {

@@ -155,6 +155,12 @@ func TestSandboxEscapes(t *testing.T) {
 		"local function f() return function() x = 1 end end f()()",
 		"coroutine.wrap(function() loadstring('x = 1')() end)()",
 		"local g = _G g.x = 1",
+		// table's writers on a read-only view (they write raw).
+		"table.insert(_G, 'x')",
+		"table.insert(string, 'x')",
+		"table.insert(redis, 1, 'x')",
+		"table.remove(_G)",
+		"table.sort(cjson)",
 	} {
 		got := eval(t, vm, h, 2, script, nil, nil)
 		if !strings.Contains(got, "Attempt to modify a readonly table") {
@@ -163,6 +169,11 @@ func TestSandboxEscapes(t *testing.T) {
 	}
 	check := "return {type(rawget(_G, 'x')), ('a'):upper(), type(redis.call), type(math.random), type(cjson.encode), type(table.insert)}"
 	if got := eval(t, vm, h, 2, check, nil, nil); got != "*6\r\n$3\r\nnil\r\n$1\r\nA\r\n$8\r\nfunction\r\n$8\r\nfunction\r\n$8\r\nfunction\r\n$8\r\nfunction\r\n" {
+		t.Fatalf("the sandbox changed: %q", got)
+	}
+	// What table's writers could have left in the views themselves.
+	check = "local ok = pcall(function() return _G[1] end) return {tostring(ok), type(string[1]), type(redis[1]), type(next(cjson))}"
+	if got := eval(t, vm, h, 2, check, nil, nil); got != "*4\r\n$5\r\nfalse\r\n$3\r\nnil\r\n$3\r\nnil\r\n$6\r\nstring\r\n" {
 		t.Fatalf("the sandbox changed: %q", got)
 	}
 }

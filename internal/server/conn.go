@@ -71,6 +71,13 @@ type conn struct {
 	// the connection does once they are out. Loop only.
 	earlier bool
 	resumed func()
+	// earlierPos is the position holdEarlier held the replies for: once
+	// they are out (sent or failed), the connection's next
+	// TakeEffectPos must not wait for it again. Loop only.
+	earlierPos int64
+	// dropParked says the parked command's reply is dropped when it
+	// comes: it parked under CLIENT REPLY OFF or SKIP. Loop only.
+	dropParked bool
 	// repliesOff and skipReply are CLIENT REPLY OFF and SKIP. Loop only.
 	repliesOff, skipReply bool
 
@@ -170,11 +177,11 @@ func (c *conn) runBatch(data []byte) bool {
 			if len(args) == 0 {
 				continue
 			}
-			earlier := c.ctx.EffectPos()
+			earlier, before := c.ctx.EffectPos(), c.held
 			c.exec(args)
 			if c.blocked.Load() {
 				c.keep(c.in.data)
-				c.holdEarlier(earlier)
+				c.holdEarlier(earlier, before)
 				return c.endBatch()
 			}
 			if c.closeAfter || c.killed.Load() {
@@ -271,7 +278,13 @@ func (c *conn) Block() { c.blocked.Store(true) }
 func (c *conn) Unblock(reply []byte) {
 	_ = c.gc.AsyncWrite(nil, func(_ *netloop.Conn, err error) {
 		if err == nil {
-			c.afterEarlier(func() { c.unblockHere(reply) })
+			c.afterEarlier(func() {
+				if c.dropParked { // parked under CLIENT REPLY OFF or SKIP
+					c.dropParked = false
+					reply = nil
+				}
+				c.unblockHere(reply)
+			})
 		}
 	})
 }
@@ -340,15 +353,17 @@ func (c *conn) awaitDurable() bool {
 // for them (afterEarlier), so the client hears nothing out of order and
 // no write before it is durable. The position stays for the next
 // TakeEffectPos, which finds it durable.
-func (c *conn) holdEarlier(pos int64) {
+func (c *conn) holdEarlier(pos int64, held int) {
 	sink := c.srv.node.Effects()
-	held := c.held - 1 // the parked command has no reply yet
+	// held counts the replies before the parked command, which has none
+	// yet.
 	if pos == 0 || held <= 0 || sink == nil || sink.Durable(pos) {
 		return
 	}
 	reply := c.wr.Take()
 	c.held = 0
 	c.earlier = true
+	c.earlierPos = pos
 	if !awaitSink(sink, pos, reply, held, func(reply []byte, _ any) { c.earlierOut(reply) }) {
 		c.earlier = false
 		c.wr.Raw(reply)
@@ -366,6 +381,7 @@ func (c *conn) earlierOut(reply []byte) {
 		c.earlier = false
 		if then := c.resumed; then != nil {
 			c.resumed = nil
+			c.forgetEarlier()
 			then()
 		}
 	})
@@ -378,7 +394,20 @@ func (c *conn) afterEarlier(then func()) {
 		c.resumed = then
 		return
 	}
+	c.forgetEarlier()
 	then()
+}
+
+// forgetEarlier takes the position holdEarlier held the replies for,
+// once they are out and the parked command is done (the Ctx is the
+// loop's again), unless a later effect replaced it: made durable, taking
+// it changes nothing; failed (sync mode without replicas), the commands
+// after the parked one must not wait for it, and fail, again.
+func (c *conn) forgetEarlier() {
+	if c.earlierPos != 0 && c.ctx.EffectPos() == c.earlierPos {
+		c.ctx.TakeEffectPos()
+	}
+	c.earlierPos = 0
 }
 
 // endBatch flushes the replies and enforces the query buffer limit on
@@ -401,17 +430,27 @@ func (c *conn) endBatch() bool {
 }
 
 func (c *conn) exec(args [][]byte) {
-	c.held++
 	c.ctx.Args = args
 	mark, skip := c.wr.Len(), c.skipReply
 	c.skipReply = false
 	c.srv.node.Table.Exec(&c.ctx)
-	if skip && c.ctx.Postponed() {
-		c.skipReply = true // CLIENT REPLY SKIP is for the command when it runs
+	if c.ctx.Postponed() {
+		c.skipReply = skip // CLIENT REPLY SKIP is for the command when it runs
 		return
 	}
-	if c.repliesOff || skip {
+	dropped := c.repliesOff || skip
+	if c.blocked.Load() {
+		// Its reply comes later (Unblock), and goes the same way.
+		c.dropParked = dropped
+	}
+	if dropped {
 		c.wr.Truncate(mark)
+	}
+	if c.wr.Len() != mark {
+		// held counts replies, not commands: a failed sync-mode wait
+		// replaces each by an error, and adds none for a command that
+		// answered nothing (CLIENT REPLY OFF, one parked).
+		c.held++
 	}
 }
 
