@@ -276,9 +276,15 @@ func (r *scriptRun) AfterFunc(f func()) (stop func() bool) {
 	a := &afterStop{f: f}
 	r.afterMu.Lock()
 	if r.stopped.Load() {
+		// Counted under afterMu: restart, which holds it while it waits
+		// for late calls, cannot miss this one.
+		r.late.Add(1)
 		r.afterMu.Unlock()
 		a.done.Store(true)
-		r.late.Go(f)
+		go func() {
+			defer r.late.Done()
+			f()
+		}()
 		return func() bool { return false }
 	}
 	if len(r.after) == cap(r.after) && len(r.after) >= 8 {
