@@ -382,7 +382,7 @@ func TestClientReplyBlockedCommand(t *testing.T) {
 	s := testserver.Start(t)
 	for _, tc := range []struct{ pipeline, want string }{
 		{"CLIENT REPLY OFF\r\nBLPOP list 0.1\r\nCLIENT REPLY ON\r\nPING\r\n", "+OK\r\n"}, // redis-server 7.0.15: +OK +PONG
-		{"CLIENT REPLY SKIP\r\nBLPOP list 0.1\r\nPING\r\n", "+PONG\r\n"},               // redis-server 7.0.15: +PONG
+		{"CLIENT REPLY SKIP\r\nBLPOP list 0.1\r\nPING\r\n", "+PONG\r\n"},                 // redis-server 7.0.15: +PONG
 	} {
 		r := s.Raw(t)
 		r.Send(tc.pipeline)
