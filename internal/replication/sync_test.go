@@ -129,28 +129,9 @@ func TestSyncModeHoldsRepliesBeforeAParkedCommand(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c, err := net.Dial("tcp", p.Addr)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer c.Close()
-			begin := time.Now()
-			if _, err := io.WriteString(c, tc.pipeline); err != nil {
-				t.Fatal(err)
-			}
-			c.SetReadDeadline(time.Now().Add(5 * time.Second))
-			rd := bufio.NewReader(c)
-			for i, want := range tc.want {
-				line, err := rd.ReadString('\n')
-				if err != nil {
-					t.Fatalf("reply %d: %v", i, err)
-				}
-				if !strings.HasPrefix(line, want) {
-					t.Fatalf("reply %d is %q, want %s…", i, line, want)
-				}
-				if i == 0 && time.Since(begin) < 250*time.Millisecond {
-					t.Fatalf("first reply after %v, before sync-replication-timeout", time.Since(begin))
-				}
+			replies := pipelineReplies(t, p.Addr, tc.pipeline, tc.want)
+			if replies[0] < 250*time.Millisecond {
+				t.Fatalf("first reply after %v, before sync-replication-timeout", replies[0])
 			}
 		})
 	}
@@ -171,27 +152,8 @@ func TestSyncModeAfterHeldRepliesFail(t *testing.T) {
 		{"SET k v\r\nBLPOP list 0.1\r\nPING\r\n", []string{"-NOREPLICAS", "*-1", "+PONG"}},
 		{"SET k v\r\nCLIENT REPLY SKIP\r\nSET k2 v\r\nBLPOP list 0.1\r\nPING\r\n", []string{"-NOREPLICAS", "*-1", "+PONG"}},
 	} {
-		c, err := net.Dial("tcp", p.Addr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
-		begin := time.Now()
-		if _, err := io.WriteString(c, tc.pipeline); err != nil {
-			t.Fatal(err)
-		}
-		c.SetReadDeadline(time.Now().Add(5 * time.Second))
-		rd := bufio.NewReader(c)
-		for i, want := range tc.want {
-			line, err := rd.ReadString('\n')
-			if err != nil {
-				t.Fatalf("%q: reply %d: %v", tc.pipeline, i, err)
-			}
-			if !strings.HasPrefix(line, want) {
-				t.Fatalf("%q: reply %d is %q after %v, want %s…", tc.pipeline, i, line, time.Since(begin), want)
-			}
-		}
-		if el := time.Since(begin); el > 550*time.Millisecond {
+		replies := pipelineReplies(t, p.Addr, tc.pipeline, tc.want)
+		if el := replies[len(replies)-1]; el > 550*time.Millisecond {
 			t.Errorf("%q: last reply after %v: waited for the failed write again", tc.pipeline, el)
 		}
 	}
@@ -213,4 +175,34 @@ func TestSyncModeBusyScriptWriteFails(t *testing.T) {
 			t.Errorf("%q: %v, want NOREPLICAS", body, err)
 		}
 	}
+}
+
+// pipelineReplies sends pipeline on a connection of its own to addr and
+// reads one line a reply, each of which must start as want says; it
+// returns when each came, from the send.
+func pipelineReplies(t *testing.T, addr, pipeline string, want []string) []time.Duration {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	begin := time.Now()
+	if _, err := io.WriteString(c, pipeline); err != nil {
+		t.Fatal(err)
+	}
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	rd := bufio.NewReader(c)
+	var at []time.Duration
+	for i, w := range want {
+		line, err := rd.ReadString('\n')
+		if err != nil {
+			t.Fatalf("%q: reply %d: %v", pipeline, i, err)
+		}
+		if !strings.HasPrefix(line, w) {
+			t.Fatalf("%q: reply %d is %q after %v, want %s…", pipeline, i, line, time.Since(begin), w)
+		}
+		at = append(at, time.Since(begin))
+	}
+	return at
 }
