@@ -27,10 +27,24 @@ func openFDs(t *testing.T) int {
 // waitFDs waits until the process has want descriptors open.
 func waitFDs(t *testing.T, want int, what string) {
 	t.Helper()
+	waitFDsUntil(t, func(n int) bool { return n == want }, fmt.Sprint(want), what)
+}
+
+// waitFDsClosed waits until the process has at most before descriptors
+// open: whatever was opened since is closed. At most, not exactly: the
+// test process's other descriptors (a client pool's idle connection, the
+// runtime's) may close meanwhile (seen once in four -race runs).
+func waitFDsClosed(t *testing.T, before int, what string) {
+	t.Helper()
+	waitFDsUntil(t, func(n int) bool { return n <= before }, fmt.Sprint("at most ", before), what)
+}
+
+func waitFDsUntil(t *testing.T, ok func(int) bool, want, what string) {
+	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
-	for openFDs(t) != want {
+	for !ok(openFDs(t)) {
 		if time.Now().After(deadline) {
-			t.Fatalf("%s: %d descriptors open, want %d", what, openFDs(t), want)
+			t.Fatalf("%s: %d descriptors open, want %s", what, openFDs(t), want)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -259,7 +273,7 @@ func testReplicaSocketClosed(t *testing.T, mode string) {
 			}
 			waitFDs(t, want, "streaming")
 			drops[name](t, f)
-			waitFDs(t, before, "after the replica went")
+			waitFDsClosed(t, before, "after the replica went")
 			if got := c.Get(ctx, "k").Val(); got != "v" {
 				t.Fatalf("GET k: %q", got)
 			}
@@ -292,6 +306,6 @@ func TestReplicaPathFollowsMode(t *testing.T) {
 		}
 		waitFDs(t, want, mode)
 		f.r.Conn.Close()
-		waitFDs(t, before, mode+": after the replica went")
+		waitFDsClosed(t, before, mode+": after the replica went")
 	}
 }
