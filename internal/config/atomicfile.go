@@ -2,11 +2,10 @@ package config
 
 import (
 	"errors"
-	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"strings"
 	"syscall"
+
+	"github.com/shoal-cache/shoal/internal/persist"
 )
 
 // RewriteError is why CONFIG REWRITE failed: the step (Op) and the
@@ -34,70 +33,21 @@ func (e *RewriteError) Reason() string {
 }
 
 // writeFileAtomic replaces the file at path with content as Redis's
-// rewriteConfigOverwriteFile does: it writes a temporary file beside it
-// (path.XXXXXX, mode 0644 less the umask), fsyncs it, renames it over
-// path and fsyncs the directory. Until the rename path is untouched, and a
-// failure removes the temporary file; only the directory's fsync can fail
-// after the new file is in place, and then it is reported all the same.
+// rewriteConfigOverwriteFile does, through persist.AtomicFile: a temporary
+// file beside it (mode 0644 less the umask), fsynced, renamed over path,
+// and the directory fsynced. Until the rename path is untouched, and a
+// failure removes the temporary file.
 func writeFileAtomic(path string, content []byte) error {
-	f, err := createTemp(path)
+	f, err := persist.CreateAtomic(path)
 	if err != nil {
 		return &RewriteError{Op: "create a temporary config file", Err: err}
 	}
-	tmp := f.Name()
-	if err := writeAndClose(f, content); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return &RewriteError{Op: "rename the temporary config file", Err: err}
-	}
-	if err := syncDir(filepath.Dir(path)); err != nil {
-		return &RewriteError{Op: "fsync the config file's directory", Err: err}
-	}
-	return nil
-}
-
-// createTemp creates path.XXXXXX (six random letters or digits, as
-// mkstemp makes them) for writing, a new file.
-func createTemp(path string) (*os.File, error) {
-	const letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-	for range 100 {
-		suffix := make([]byte, 6)
-		for i := range suffix {
-			suffix[i] = letters[rand.IntN(len(letters))]
-		}
-		f, err := os.OpenFile(path+"."+string(suffix), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-		if !errors.Is(err, os.ErrExist) {
-			return f, err
-		}
-	}
-	return nil, &os.PathError{Op: "create", Path: path + ".XXXXXX", Err: syscall.EEXIST}
-}
-
-// writeAndClose writes content to f, fsyncs and closes it.
-func writeAndClose(f *os.File, content []byte) error {
 	if _, err := f.Write(content); err != nil {
-		f.Close()
+		f.Abort()
 		return &RewriteError{Op: "write the temporary config file", Err: err}
 	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return &RewriteError{Op: "fsync the temporary config file", Err: err}
-	}
-	if err := f.Close(); err != nil {
-		return &RewriteError{Op: "close the temporary config file", Err: err}
+	if err := f.Commit(); err != nil {
+		return &RewriteError{Op: "write the config file", Err: err}
 	}
 	return nil
-}
-
-// syncDir fsyncs a directory, so that a rename in it survives a crash.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }
