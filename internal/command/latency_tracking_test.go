@@ -3,6 +3,7 @@ package command_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math/bits"
 	"regexp"
 	"slices"
@@ -111,21 +112,9 @@ func callsOf(hs map[string]histogram) map[string]int64 {
 
 func sameCalls(t *testing.T, what string, got map[string]histogram, want map[string]int64) {
 	t.Helper()
-	if g := callsOf(got); !mapsEqual(g, want) {
+	if g := callsOf(got); !maps.Equal(g, want) {
 		t.Errorf("%s: calls %v, want %v", what, g, want)
 	}
-}
-
-func mapsEqual(a, b map[string]int64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
 }
 
 func do(t *testing.T, c *redis.Client, args ...any) any {

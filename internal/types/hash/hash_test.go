@@ -2,6 +2,7 @@ package hash
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"runtime"
 	"slices"
@@ -61,7 +62,7 @@ func TestConversion(t *testing.T) {
 			if got := h.Encoding(); got != tc.want {
 				t.Errorf("encoding %s, want %s", got, tc.want)
 			}
-			if got := fields(t, h); !mapsEqual(got, want) {
+			if got := fields(t, h); !maps.Equal(got, want) {
 				t.Errorf("fields %v, want %v", got, want)
 			}
 		})
@@ -101,18 +102,6 @@ func TestConversion(t *testing.T) {
 	})
 }
 
-func mapsEqual(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
-}
-
 // TestAgainstMap runs random sets and deletes on both encodings and
 // compares with a map after each step.
 func TestAgainstMap(t *testing.T) {
@@ -138,7 +127,7 @@ func TestAgainstMap(t *testing.T) {
 					model[f] = v
 				}
 				if step%97 == 0 {
-					if got := fields(t, h); !mapsEqual(got, model) {
+					if got := fields(t, h); !maps.Equal(got, model) {
 						t.Fatalf("step %d: hash differs from the model", step)
 					}
 				}
@@ -146,7 +135,7 @@ func TestAgainstMap(t *testing.T) {
 					t.Fatalf("step %d: Exists(%q) wrong", step, f)
 				}
 			}
-			if got := fields(t, h); !mapsEqual(got, model) {
+			if got := fields(t, h); !maps.Equal(got, model) {
 				t.Fatalf("final hash differs from the model")
 			}
 		})
@@ -271,7 +260,7 @@ func TestClone(t *testing.T) {
 		c := h.Clone()
 		h.Set([]byte("a"), []byte("2"), lim)
 		h.Set([]byte("b"), []byte("3"), lim)
-		if got := fields(t, c); !mapsEqual(got, map[string]string{"a": "1"}) {
+		if got := fields(t, c); !maps.Equal(got, map[string]string{"a": "1"}) {
 			t.Errorf("%s clone changed with the original: %v", c.Encoding(), got)
 		}
 	}
