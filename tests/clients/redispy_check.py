@@ -28,6 +28,15 @@ import redis
 STREAM_ID = re.compile(rb"^\d+-\d+$")
 
 
+
+def run_threads(target, n):
+    """Runs target(0) ... target(n-1) on threads of their own, all at once, and waits for them."""
+    threads = [threading.Thread(target=target, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
 def canon(v):
     """canon returns v with the order Redis does not promise taken out:
     dicts by key, sets sorted, recursively."""
@@ -657,11 +666,7 @@ def pool(port):
         except Exception as e:
             errors.append(err(e))
 
-    threads = [threading.Thread(target=work, args=(n,)) for n in range(20)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_threads(work, 20)
     run("pool threads", lambda: (errors, r.get("ctr"), len(pool._available_connections) + len(pool._in_use_connections) <= 20))
     bp = redis.BlockingConnectionPool(port=port, max_connections=3, timeout=5)
     br = redis.Redis(connection_pool=bp)
@@ -673,11 +678,7 @@ def pool(port):
         except Exception as e:
             out.append(err(e))
 
-    threads = [threading.Thread(target=blocking_work, args=(n,)) for n in range(9)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_threads(blocking_work, 9)
     run("blocking pool", lambda: (out, len(bp._connections) <= 3))
     pool.disconnect()
     bp.disconnect()
