@@ -351,8 +351,8 @@ func (c *conn) awaitDurable() bool {
 // command ran: the Ctx may now be a busy script's), to be durable, as any
 // reply does, and the parked command's own reply, when it comes, waits
 // for them (afterEarlier), so the client hears nothing out of order and
-// no write before it is durable. The position stays for the next
-// TakeEffectPos, which finds it durable.
+// no write before it is durable. The position stays in the Ctx until
+// the parked command is done; forgetEarlier then takes it.
 func (c *conn) holdEarlier(pos int64, held int) {
 	sink := c.srv.node.Effects()
 	// held counts the replies before the parked command, which has none
