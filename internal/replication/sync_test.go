@@ -206,3 +206,27 @@ func pipelineReplies(t *testing.T, addr, pipeline string, want []string) []time.
 	}
 	return at
 }
+
+// TestSyncModeRepliesOffHoldsNothing: under CLIENT REPLY OFF a write whose
+// wait fails has no reply to replace: the client hears no error for it,
+// and its next reply (once replies are on again) is that command's own.
+func TestSyncModeRepliesOffHoldsNothing(t *testing.T) {
+	p := start(t, "", "replication-mode sync", "sync-replication-timeout 200")
+	c, err := net.Dial("tcp", p.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := io.WriteString(c, "CLIENT REPLY OFF\r\nSET k v\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(400 * time.Millisecond) // past the failed wait
+	if _, err := io.WriteString(c, "CLIENT REPLY ON\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	line, err := bufio.NewReader(c).ReadString('\n')
+	if err != nil || line != "+OK\r\n" {
+		t.Fatalf("first reply after CLIENT REPLY ON: %q, %v; want +OK", line, err)
+	}
+}

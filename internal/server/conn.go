@@ -329,7 +329,9 @@ func (c *conn) resume() {
 func (c *conn) awaitDurable() bool {
 	pos := c.ctx.TakeEffectPos()
 	sink := c.srv.node.Effects()
-	if pos == 0 || sink == nil || sink.Durable(pos) {
+	// No reply held (CLIENT REPLY OFF): nothing is acknowledged, nothing
+	// waits.
+	if pos == 0 || c.held == 0 || sink == nil || sink.Durable(pos) {
 		return false
 	}
 	c.blocked.Store(true)

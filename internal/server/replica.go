@@ -213,12 +213,12 @@ func (s *replStream) Alive() bool { return !s.c.killed.Load() }
 // awaitSink waits for the sink to make pos durable, then hands reply to
 // deliver, from any goroutine, with the replica stream whose
 // acknowledgement released it (or nil). A sink that may give up (sync
-// replication) replaces the held replies, one per command, by its error:
+// replication) replaces the held replies, each by its error:
 // nothing is acknowledged that is not replicated.
 func awaitSink(sink command.EffectSink, pos int64, reply []byte, held int, deliver func(reply []byte, by any)) bool {
 	fail := func(msg string) {
 		var errs []byte
-		for range max(1, held) {
+		for range held {
 			errs = append(append(append(errs, '-'), msg...), '\r', '\n')
 		}
 		deliver(errs, nil)
