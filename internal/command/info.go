@@ -424,6 +424,7 @@ func infoStats(w *infoWriter, c *Ctx, st *serverState) {
 	w.int("expired_keys", es.ExpiredKeys)
 	w.float("expired_stale_perc", 0)
 	w.int("expired_time_cap_reached_count", 0)
+	w.int("expire_cycle_cpu_milliseconds", es.ExpireCycleTime.Milliseconds())
 	w.int("evicted_keys", es.EvictedKeys)
 	w.int("evicted_clients", 0)
 	w.int("total_eviction_exceeded_time", 0)
@@ -442,6 +443,8 @@ func infoStats(w *infoWriter, c *Ctx, st *serverState) {
 	}
 	w.int("total_error_replies", totalErrors(c.Node.Table))
 	w.int("dump_payload_sanitizations", 0)
+	w.int("total_reads_processed", cs.Reads)
+	w.int("total_writes_processed", cs.Writes)
 	w.int("io_threaded_reads_processed", 0)
 	w.int("io_threaded_writes_processed", 0)
 }
