@@ -231,12 +231,22 @@ func infoMemory(w *infoWriter, c *Ctx, st *serverState) {
 	w.int("used_memory_startup", m.startup)
 	w.int("used_memory_dataset", m.dataset)
 	w.str("used_memory_dataset_perc", formatPercent(m.datasetPerc))
+	w.int("allocator_allocated", m.alloc.allocated)
+	w.int("allocator_active", m.alloc.active)
+	w.int("allocator_resident", m.alloc.resident)
 	if total := totalSystemMemory(); total > 0 {
 		w.bytes("total_system_memory", total)
 	}
 	infoScriptMemory(w, c)
 	w.bytes("maxmemory", configInt(c, "maxmemory", 0))
 	w.str("maxmemory_policy", configString(c, "maxmemory-policy", "noeviction"))
+	frag, rss, overhead, fragBytes, rssBytes, overheadBytes := m.allocatorRatios()
+	w.float("allocator_frag_ratio", float64(frag))
+	w.int("allocator_frag_bytes", fragBytes)
+	w.float("allocator_rss_ratio", float64(rss))
+	w.int("allocator_rss_bytes", rssBytes)
+	w.float("rss_overhead_ratio", float64(overhead))
+	w.int("rss_overhead_bytes", overheadBytes)
 	w.float("mem_fragmentation_ratio", float64(m.frag))
 	w.int("mem_fragmentation_bytes", m.fragBytes)
 	for _, f := range []string{"mem_not_counted_for_evict", "mem_replication_backlog", "mem_total_replication_buffers", "mem_clients_slaves"} {
