@@ -72,6 +72,10 @@ type ClientStats struct {
 	TotalConnections, Rejected      int64
 	NetInputBytes, NetOutputBytes   int64
 	MaxInputBuffer, MaxOutputBuffer int64
+	// Reads counts the read events from clients, Writes the writes of
+	// replies to them (Redis's calls of readQueryFromClient and
+	// writeToClient).
+	Reads, Writes int64
 	// NetReplOutputBytes is what went to replicas (not counted in
 	// NetOutputBytes, as in Redis).
 	NetReplOutputBytes int64

@@ -4,6 +4,7 @@ import (
 	"crypto/sha1"
 	"encoding/binary"
 	"encoding/hex"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -16,7 +17,8 @@ import (
 // from the values' contents as Redis computes it (debug.c), so it depends
 // on neither encodings nor order and a node and its replicas, or Shoal and
 // Redis holding the same data, give the same one. Unlike Redis, DEBUG is
-// allowed without enable-debug-command (only these subcommands exist).
+// allowed without enable-debug-command (only these subcommands exist),
+// with OBJECT, SET-ACTIVE-EXPIRE, SLEEP and HELP beside them.
 
 type digest [20]byte
 
@@ -129,11 +131,61 @@ func debugCmd(c *Ctx) {
 			time.Sleep(d)
 		}
 		c.W.OK()
+	case is(c.Args[1], "object") && len(c.Args) == 3:
+		debugObject(c)
+	case is(c.Args[1], "set-active-expire") && len(c.Args) == 3:
+		// As Redis: atoi, so anything but a non-zero number turns it off.
+		c.Node.Engine.SetActiveExpiry(atoi(c.Args[2]) != 0)
+		c.W.OK()
 	case is(c.Args[1], "help") && len(c.Args) == 2:
 		replyHelp(c, "DEBUG", debugHelp)
 	default:
 		c.Errorf("ERR unknown subcommand or wrong number of arguments for '%s'. Try DEBUG HELP.", c.Args[1])
 	}
+}
+
+// debugObject replies Redis's one-line description of a value. The
+// address is the Go entry's, serializedlength the value's RDB encoding
+// (DUMP's payload without its type byte and footer), lru Redis's 24-bit
+// clock of the last access, or under an LFU policy the minute of the last
+// decay and the counter, as Redis keeps both in that field. A list adds
+// its quicklist's figures; Shoal never compresses nodes.
+func debugObject(c *Ctx) {
+	key := c.Args[2]
+	v := c.Txn.LockKey(c.DB(), key)
+	defer c.Txn.Unlock()
+	e := v.PeekRaw(key)
+	if e == nil {
+		c.Error("ERR no such key")
+		return
+	}
+	refcount := 1
+	if encodingOf(e) == "int" {
+		if n, _ := parseInt(e.Str); n >= 0 && n < sharedIntegers {
+			refcount = sharedRefcount
+		}
+	}
+	serialized := 0
+	if p, ok := dumpPayload(e); ok {
+		serialized = len(p) - 1 - 2 - 8 // type byte, RDB version, CRC-64
+	}
+	lru := int64(e.AccessTime()) & (1<<24 - 1)
+	if lfuPolicy(c) {
+		lru = (int64(e.AccessTime())/60&0xffff)<<8 | int64(e.Freq())
+	}
+	idle := max(v.Now()/1000-int64(e.AccessTime()), 0)
+	line := fmt.Sprintf("Value at:%p refcount:%d encoding:%s serializedlength:%d lru:%d lru_seconds_idle:%d",
+		e, refcount, encodingOf(e), serialized, lru, idle)
+	if l, ok := e.Obj.(*listValue); ok {
+		var size int
+		for lp := range l.Listpacks() {
+			size += len(lp)
+		}
+		nodes := l.Nodes()
+		line += fmt.Sprintf(" ql_nodes:%d ql_avg_node:%.2f ql_listpack_max:%d ql_compressed:0 ql_uncompressed_size:%d",
+			nodes, float64(l.Len())/float64(nodes), l.Fill(), size)
+	}
+	c.W.Simple(line)
 }
 
 // debugHelp is Redis's DEBUG HELP text for the subcommands Shoal has.
@@ -142,6 +194,12 @@ var debugHelp = []string{
 	"    Output a hex signature representing the current DB content.",
 	"DIGEST-VALUE <key> [<key> ...]",
 	"    Output a hex signature of the values of all the specified keys.",
+	"OBJECT <key>",
+	"    Show low level info about `key` and associated value.",
+	"SET-ACTIVE-EXPIRE <0|1>",
+	"    Setting it to 0 disables expiring keys in background when they are not",
+	"    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
+	"    default.",
 	"SLEEP <seconds>",
 	"    Stop the server for <seconds>. Decimals allowed.",
 }

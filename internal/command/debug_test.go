@@ -59,8 +59,9 @@ func TestDebugHelp(t *testing.T) {
 		t.Fatalf("DEBUG POPULATE: %v", err)
 	}
 	lines, err := c.Do(ctx, "DEBUG", "HELP").StringSlice()
-	if err != nil || len(lines) != 9 || lines[0] != "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:" ||
-		lines[1] != "DIGEST" || lines[5] != "SLEEP <seconds>" || lines[7] != "HELP" {
+	if err != nil || len(lines) != 15 || lines[0] != "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:" ||
+		lines[1] != "DIGEST" || lines[5] != "OBJECT <key>" || lines[7] != "SET-ACTIVE-EXPIRE <0|1>" ||
+		lines[11] != "SLEEP <seconds>" || lines[13] != "HELP" {
 		t.Fatalf("DEBUG HELP: %q %v", lines, err)
 	}
 }

@@ -231,12 +231,22 @@ func infoMemory(w *infoWriter, c *Ctx, st *serverState) {
 	w.int("used_memory_startup", m.startup)
 	w.int("used_memory_dataset", m.dataset)
 	w.str("used_memory_dataset_perc", formatPercent(m.datasetPerc))
+	w.int("allocator_allocated", m.alloc.allocated)
+	w.int("allocator_active", m.alloc.active)
+	w.int("allocator_resident", m.alloc.resident)
 	if total := totalSystemMemory(); total > 0 {
 		w.bytes("total_system_memory", total)
 	}
 	infoScriptMemory(w, c)
 	w.bytes("maxmemory", configInt(c, "maxmemory", 0))
 	w.str("maxmemory_policy", configString(c, "maxmemory-policy", "noeviction"))
+	frag, rss, overhead, fragBytes, rssBytes, overheadBytes := m.allocatorRatios()
+	w.float("allocator_frag_ratio", float64(frag))
+	w.int("allocator_frag_bytes", fragBytes)
+	w.float("allocator_rss_ratio", float64(rss))
+	w.int("allocator_rss_bytes", rssBytes)
+	w.float("rss_overhead_ratio", float64(overhead))
+	w.int("rss_overhead_bytes", overheadBytes)
 	w.float("mem_fragmentation_ratio", float64(m.frag))
 	w.int("mem_fragmentation_bytes", m.fragBytes)
 	for _, f := range []string{"mem_not_counted_for_evict", "mem_replication_backlog", "mem_total_replication_buffers", "mem_clients_slaves"} {
@@ -424,6 +434,7 @@ func infoStats(w *infoWriter, c *Ctx, st *serverState) {
 	w.int("expired_keys", es.ExpiredKeys)
 	w.float("expired_stale_perc", 0)
 	w.int("expired_time_cap_reached_count", 0)
+	w.int("expire_cycle_cpu_milliseconds", es.ExpireCycleTime.Milliseconds())
 	w.int("evicted_keys", es.EvictedKeys)
 	w.int("evicted_clients", 0)
 	w.int("total_eviction_exceeded_time", 0)
@@ -442,6 +453,8 @@ func infoStats(w *infoWriter, c *Ctx, st *serverState) {
 	}
 	w.int("total_error_replies", totalErrors(c.Node.Table))
 	w.int("dump_payload_sanitizations", 0)
+	w.int("total_reads_processed", cs.Reads)
+	w.int("total_writes_processed", cs.Writes)
 	w.int("io_threaded_reads_processed", 0)
 	w.int("io_threaded_writes_processed", 0)
 }

@@ -12,8 +12,8 @@ import (
 // MEMORY: where the node's memory goes. Every figure comes from the
 // engine's per-key accounting (the one maxmemory is enforced against), the
 // process's resident set and the Go runtime; what Shoal cannot measure
-// honestly (jemalloc's allocator.* figures, Lua caches) is left out or
-// reported as the nothing it is. docs/memory.md explains each figure.
+// honestly (Lua caches) is reported as the nothing it is. The allocator
+// figures Redis takes from jemalloc are the Go runtime's (goAllocator). docs/memory.md explains each figure.
 
 // memoryOverhead is Shoal's counterpart of Redis's redisMemOverhead: the
 // breakdown of used_memory that MEMORY STATS, MEMORY DOCTOR and INFO
@@ -37,6 +37,32 @@ type memoryOverhead struct {
 	datasetPerc, peakPerc float32
 	frag                  float32
 	fragBytes             int64
+	alloc                 allocatorUse
+}
+
+// allocatorUse is Redis's allocator_allocated, _active and _resident, from
+// the Go runtime's heap: the bytes of heap objects, the bytes of the spans
+// holding them, and what the runtime has mapped and not given back.
+type allocatorUse struct{ allocated, active, resident int64 }
+
+// goAllocator reads allocatorUse from runtime/metrics, which, unlike
+// ReadMemStats, does not stop the world.
+func goAllocator() allocatorUse {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/memory/classes/heap/unused:bytes"},
+		{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
+	metrics.Read(s)
+	objects, unused := int64(metricUint(s[0])), int64(metricUint(s[1]))
+	return allocatorUse{allocated: objects, active: objects + unused, resident: int64(metricUint(s[2]) - metricUint(s[3]))}
+}
+
+// allocatorRatios are Redis's allocator fragmentation (active over
+// allocated), allocator RSS (resident over active) and RSS overhead (the
+// process's RSS over resident), each as a ratio and a difference.
+func (m memoryOverhead) allocatorRatios() (frag, rss, overhead float32, fragBytes, rssBytes, overheadBytes int64) {
+	a := m.alloc
+	ratio := func(x, y int64) float32 { return float32(x) / float32(max(y, 1)) }
+	return ratio(a.active, a.allocated), ratio(a.resident, a.active), ratio(m.rss, a.resident),
+		a.active - a.allocated, a.resident - a.active, m.rss - a.resident
 }
 
 // dbOverhead is the per-key bookkeeping of one non-empty database.
@@ -76,6 +102,7 @@ func memoryBreakdown(c *Ctx, st *serverState) memoryOverhead {
 	m.peakPerc = float32(float64(m.total) * 100 / float64(max(m.peak, 1)))
 	m.frag = float32(m.rss) / float32(max(m.total, 1))
 	m.fragBytes = m.rss - m.total
+	m.alloc = goAllocator()
 	return m
 }
 
@@ -142,13 +169,12 @@ func memoryUsage(c *Ctx) {
 }
 
 // memoryStats replies with Redis's map of memory figures, in its order.
-// Redis's allocator.* and allocator-*/rss-overhead.* entries describe
-// jemalloc's arenas, which a Go process has no counterpart of: they are
-// left out.
+// The allocator.* and allocator-*/rss-overhead.* entries are the Go
+// runtime's heap where Redis's are jemalloc's arenas.
 func memoryStats(c *Ctx, st *serverState) {
 	m := memoryBreakdown(c, st)
 	w := c.W
-	w.Map(18 + len(m.dbs))
+	w.Map(27 + len(m.dbs))
 	field := func(name string, v int64) {
 		w.BulkString(name)
 		w.Int(v)
@@ -179,6 +205,19 @@ func memoryStats(c *Ctx, st *serverState) {
 	w.Double(float64(m.datasetPerc))
 	w.BulkString("peak.percentage")
 	w.Double(float64(m.peakPerc))
+	field("allocator.allocated", m.alloc.allocated)
+	field("allocator.active", m.alloc.active)
+	field("allocator.resident", m.alloc.resident)
+	frag, rss, overhead, fragBytes, rssBytes, overheadBytes := m.allocatorRatios()
+	for _, f := range []struct {
+		name  string
+		ratio float32
+		bytes int64
+	}{{"allocator-fragmentation", frag, fragBytes}, {"allocator-rss", rss, rssBytes}, {"rss-overhead", overhead, overheadBytes}} {
+		w.BulkString(f.name + ".ratio")
+		w.Double(float64(f.ratio))
+		field(f.name+".bytes", f.bytes)
+	}
 	w.BulkString("fragmentation")
 	w.Double(float64(m.frag))
 	field("fragmentation.bytes", m.fragBytes)

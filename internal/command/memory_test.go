@@ -135,12 +135,14 @@ func infoMemoryInt(t *testing.T, rdb *redis.Client, name string) int64 {
 }
 
 // memoryStatsNames are MEMORY STATS's keys in Redis 7.0's order, with the
-// db.N entries going where dbs stands; Redis's allocator entries, which
-// describe jemalloc, are left out.
+// db.N entries going where dbs stands; the allocator entries are the Go
+// heap's.
 var memoryStatsNames = []string{"peak.allocated", "total.allocated", "startup.allocated", "replication.backlog",
 	"clients.slaves", "clients.normal", "cluster.links", "aof.buffer", "lua.caches", "functions.caches", "dbs",
 	"overhead.total", "keys.count", "keys.bytes-per-key", "dataset.bytes", "dataset.percentage", "peak.percentage",
-	"fragmentation", "fragmentation.bytes"}
+	"allocator.allocated", "allocator.active", "allocator.resident", "allocator-fragmentation.ratio",
+	"allocator-fragmentation.bytes", "allocator-rss.ratio", "allocator-rss.bytes", "rss-overhead.ratio",
+	"rss-overhead.bytes", "fragmentation", "fragmentation.bytes"}
 
 func TestMemoryStats(t *testing.T) {
 	s := testserver.Start(t)
@@ -207,7 +209,9 @@ func TestMemoryStats(t *testing.T) {
 	}
 	if n("keys.count") != 5 || n("total.allocated") != eng.UsedMemory() || n("startup.allocated") != eng.BaselineMemory() ||
 		n("peak.allocated") < n("total.allocated") || n("overhead.total")+n("dataset.bytes") != n("total.allocated") ||
-		n("keys.bytes-per-key") != (n("total.allocated")-n("startup.allocated"))/5 || n("clients.normal") <= 0 {
+		n("keys.bytes-per-key") != (n("total.allocated")-n("startup.allocated"))/5 || n("clients.normal") <= 0 ||
+		n("allocator.allocated") <= 0 || n("allocator.active") < n("allocator.allocated") ||
+		n("allocator-fragmentation.bytes") != n("allocator.active")-n("allocator.allocated") {
 		t.Errorf("MEMORY STATS figures do not add up: %v", stats)
 	}
 	for _, name := range []string{"replication.backlog", "clients.slaves", "cluster.links", "aof.buffer", "lua.caches", "functions.caches"} {

@@ -10,6 +10,7 @@ package config
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -317,26 +318,31 @@ func (p *param) inRange(n int64) error {
 	return nil
 }
 
-// ParseMemory parses a size as Redis's memtoull does: a plain number of
-// bytes, or one with a unit: k/m/g (powers of 1000) or kb/mb/gb (of 1024),
-// in any case.
+// ParseMemory parses a size as Redis 7.0's memtoull does: digits, then
+// no unit, b, k/m/g (powers of 1000) or kb/mb/gb (of 1024), in any case.
+// Its quirks are Redis's: no digits read as 0 ("", "mb"), a sign is not a
+// digit ("+5", "-0" are refused), and the result is an unsigned 64-bit
+// number that saturates while reading digits and wraps when multiplied.
+// The bits come back as an int64, so a size past 2^63-1 is negative and
+// fails a signed range check, as Redis's cast to long long does.
 func ParseMemory(v string) (int64, bool) {
-	s := strings.ToLower(v)
-	mul := int64(1)
-	for _, u := range []struct {
-		suffix string
-		mul    int64
-	}{{"gb", 1 << 30}, {"mb", 1 << 20}, {"kb", 1 << 10}, {"g", 1e9}, {"m", 1e6}, {"k", 1e3}, {"b", 1}} {
-		if strings.HasSuffix(s, u.suffix) {
-			s, mul = strings.TrimSuffix(s, u.suffix), u.mul
-			break
-		}
+	digits := 0
+	for digits < len(v) && v[digits] >= '0' && v[digits] <= '9' {
+		digits++
 	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 0 || n > (1<<63-1)/mul {
+	units := map[string]uint64{"": 1, "b": 1, "k": 1e3, "kb": 1 << 10, "m": 1e6, "mb": 1 << 20, "g": 1e9, "gb": 1 << 30}
+	mul, ok := units[strings.ToLower(v[digits:])]
+	if !ok || digits >= 128 { // Redis copies the digits into a 128-byte buffer
 		return 0, false
 	}
-	return n * mul, true
+	var n uint64
+	if digits > 0 {
+		var err error
+		if n, err = strconv.ParseUint(v[:digits], 10, 64); err != nil {
+			n = math.MaxUint64 // strtoull's ERANGE result, which Redis does not check
+		}
+	}
+	return int64(n * mul), true
 }
 
 func clampHz(v string) string {

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"math"
 	"os"
 	"path"
 	"path/filepath"
@@ -17,7 +18,11 @@ func TestParseMemory(t *testing.T) {
 	}{
 		{"0", 0, true}, {"100", 100, true}, {"1k", 1000, true}, {"1kb", 1024, true},
 		{"100mb", 100 << 20, true}, {"2GB", 2 << 30, true}, {"1g", 1e9, true}, {"5b", 5, true},
-		{"", 0, false}, {"mb", 0, false}, {"-1", 0, false}, {"1.5gb", 0, false}, {"10xb", 0, false},
+		{"", 0, true}, {"mb", 0, true}, {"007k", 7000, true}, {"-1", 0, false}, {"-0", 0, false}, {"+5", 0, false},
+		{" 5", 0, false}, {"1.5gb", 0, false}, {"10xb", 0, false}, {"1tb", 0, false},
+		// Past 2^64 strtoull saturates; a product wraps; both as Redis.
+		{"99999999999999999999", -1, true}, {"99999999999gb", -3306282043331051520, true},
+		{"9223372036854775808", math.MinInt64, true},
 	}
 	for _, tt := range tests {
 		got, ok := ParseMemory(tt.in)

@@ -61,7 +61,7 @@ const minBacklogSize = 16 << 10
 // then says 16384.
 func clampBacklogSize(v string) string {
 	n, ok := ParseMemory(v)
-	if !ok || n >= minBacklogSize {
+	if !ok || n < 1 || n >= minBacklogSize { // below 1 fails the range check first
 		return v
 	}
 	return strconv.Itoa(minBacklogSize)

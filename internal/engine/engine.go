@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/shoal-cache/shoal/internal/slab"
 )
@@ -42,8 +43,13 @@ type Engine struct {
 	// expireNext is the shard (db × shards + shard) where the active
 	// expiry cycle resumes; only that cycle's goroutine uses it.
 	expireNext int
-	shardBits  int
-	clock      Clock
+	// expireCycleUs is the wall time the active expiry cycles took, in
+	// microseconds (INFO's expire_cycle_cpu_milliseconds);
+	// activeExpiryOff stops the cycle (DEBUG SET-ACTIVE-EXPIRE 0).
+	expireCycleUs   atomic.Int64
+	activeExpiryOff atomic.Bool
+	shardBits       int
+	clock           Clock
 	// onDrop is told of keys the engine removes by itself (effects.go).
 	onDrop DropHook
 	// notices is told of expired, evicted, new and missed keys (notice.go).
@@ -60,6 +66,8 @@ type Engine struct {
 // Stats are the keyspace counters INFO stats reports.
 type Stats struct {
 	Hits, Misses, ExpiredKeys, EvictedKeys int64
+	// ExpireCycleTime is the time spent in active expiry cycles.
+	ExpireCycleTime time.Duration
 }
 
 // New returns an empty keyspace.
@@ -111,6 +119,7 @@ func (e *Engine) Stats() Stats {
 		s.ExpiredKeys += sh.expired.Load()
 	})
 	s.EvictedKeys = e.evicted.Load()
+	s.ExpireCycleTime = time.Duration(e.expireCycleUs.Load()) * time.Microsecond
 	return s
 }
 
@@ -122,6 +131,7 @@ func (e *Engine) ResetStats() {
 		sh.expired.Store(0)
 	})
 	e.evicted.Store(0)
+	e.expireCycleUs.Store(0)
 }
 
 // Dirty returns the number of changes made to the keyspace since start,

@@ -33,12 +33,20 @@ func (e *Engine) RunActiveExpiry(ctx context.Context, hz func() int) {
 			return
 		case <-time.After(wait):
 		}
-		if e.holdsExpired() {
-			continue // a replica's keys expire by its primary's DEL; a pause holds them
+		if e.holdsExpired() || e.activeExpiryOff.Load() {
+			// A replica's keys expire by its primary's DEL; a pause holds
+			// them; DEBUG SET-ACTIVE-EXPIRE 0 leaves them to be read.
+			continue
 		}
+		start := time.Now()
 		_, backlog = e.activeExpireCycle(period * expireCPUPercent / 100)
+		e.expireCycleUs.Add(time.Since(start).Microseconds())
 	}
 }
+
+// SetActiveExpiry turns the active expiry cycle on or off (DEBUG
+// SET-ACTIVE-EXPIRE); keys still expire when they are read.
+func (e *Engine) SetActiveExpiry(on bool) { e.activeExpiryOff.Store(!on) }
 
 // ActiveExpireCycle runs one cycle over every database and shard, for at
 // most budget, and returns the number of keys it deleted. It must not be

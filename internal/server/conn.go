@@ -114,8 +114,14 @@ type outbound struct{ c *conn }
 
 func (o outbound) Write(p []byte) (int, error) {
 	n, err := o.c.gc.Write(p)
-	o.c.srv.netOut.Add(o.c.loop.stripe, int64(n))
+	o.c.wrote(int64(n))
 	return n, err
+}
+
+// wrote counts n bytes of replies written to the client in one write.
+func (c *conn) wrote(n int64) {
+	c.srv.netOut.Add(c.loop.stripe, n)
+	c.srv.writes.Add(c.loop.stripe, 1)
 }
 
 // moved follows the connection to the event loop it now runs on
@@ -379,7 +385,7 @@ func (c *conn) earlierOut(reply []byte) {
 		if err != nil {
 			return
 		}
-		c.srv.netOut.Add(c.loop.stripe, int64(len(reply)))
+		c.wrote(int64(len(reply)))
 		c.earlier = false
 		if then := c.resumed; then != nil {
 			c.resumed = nil

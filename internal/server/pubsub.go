@@ -52,7 +52,7 @@ func (c *conn) Push(msg []byte) {
 	err := c.gc.AsyncWrite(msg, func(gc *netloop.Conn, err error) {
 		queued := c.push.queued.Add(-n)
 		if err == nil {
-			c.srv.netOut.Add(c.loop.stripe, n)
+			c.wrote(n)
 			c.checkOutputLimit(uint64(gc.OutboundBuffered()) + uint64(queued))
 		}
 	})

@@ -270,7 +270,7 @@ func (c *conn) unblockHere(reply []byte) {
 		return
 	}
 	n, _ := c.gc.Write(reply)
-	c.srv.netOut.Add(c.loop.stripe, int64(n))
+	c.wrote(int64(n))
 	c.blocked.Store(false)
 	if c.traffic(nil) {
 		c.gc.Close()

@@ -62,6 +62,9 @@ type Server struct {
 	netIn, netOut        *stripe.Counter // by event loop: every batch adds
 	netReplOut           atomic.Int64    // to replicas (replica.go)
 	loopStates           []*loopState    // by netloop.Loop.ID (replica.go)
+	// reads and writes count read events and reply writes to clients,
+	// INFO's total_reads_processed and total_writes_processed.
+	reads, writes *stripe.Counter
 	// maxBulk and queryLimit are read on every batch.
 	maxBulk, queryLimit config.Live
 }
@@ -70,7 +73,7 @@ type Server struct {
 // the node's client registry.
 func New(node *command.Node) *Server {
 	s := &Server{node: node, log: node.Log, conns: map[int64]*conn{},
-		netIn: new(stripe.Counter), netOut: new(stripe.Counter),
+		netIn: new(stripe.Counter), netOut: new(stripe.Counter), reads: new(stripe.Counter), writes: new(stripe.Counter),
 		stopped: make(chan struct{}),
 		maxBulk: node.Config.Live("proto-max-bulk-len"), queryLimit: node.Config.Live("client-query-buffer-limit")}
 	node.Clients = s
@@ -128,6 +131,7 @@ func (s *Server) OnData(gc *netloop.Conn, data []byte) bool {
 		return true
 	}
 	s.netIn.Add(c.loop.stripe, int64(len(data)))
+	s.reads.Add(c.loop.stripe, 1)
 	return c.traffic(data)
 }
 
@@ -239,6 +243,7 @@ func (s *Server) Stats() command.ClientStats {
 	st.Rejected = s.rejected.Load()
 	st.NetInputBytes = s.netIn.Load()
 	st.NetOutputBytes = s.netOut.Load()
+	st.Reads, st.Writes = s.reads.Load(), s.writes.Load()
 	st.NetReplOutputBytes = s.netReplOut.Load()
 	if s.eng != nil {
 		st.EventLoops, st.ActiveLoops, st.LoopMoves = s.eng.Loops(), s.eng.Active(), s.eng.Moves()
@@ -252,6 +257,8 @@ func (s *Server) ResetStats() {
 	s.rejected.Store(0)
 	s.netIn.Reset()
 	s.netOut.Reset()
+	s.reads.Reset()
+	s.writes.Reset()
 	s.netReplOut.Store(0)
 }
 
