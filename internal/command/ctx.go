@@ -331,7 +331,7 @@ func (c *Ctx) memoryFor(flags Flags) bool {
 		return true // a log replays what was accepted when it was written
 	}
 	eng := c.Node.Engine
-	return flags&DenyOOM == 0 || !eng.OverMaxMemory() || eng.FreeMemory(eng.Eviction().EvictionBudget())
+	return flags&DenyOOM == 0 || !eng.OutOfMemory()
 }
 
 // reject refuses spec before it runs, as Redis's rejectCommand does: the

@@ -71,6 +71,11 @@ func TestNoEvictionIsBackpressure(t *testing.T) {
 			t.Fatal("no OOM after 10 MB of writes with 512 KB of room")
 		}
 	}
+	// The time spent over the limit is counted from the refusal on.
+	time.Sleep(60 * time.Millisecond)
+	if cur := evInfoInt(t, c, "stats", "current_eviction_exceeded_time"); cur < 50 {
+		t.Fatalf("current_eviction_exceeded_time = %d ms, 60 ms after the first OOM", cur)
+	}
 	// Reads, DEL and EXPIRE keep working when full; other writes that need
 	// memory are refused.
 	if v, err := c.Get(ctx, "k:0").Result(); err != nil || v != kb {
@@ -92,6 +97,19 @@ func TestNoEvictionIsBackpressure(t *testing.T) {
 	}
 	if n := evInfoInt(t, c, "stats", "evicted_keys"); n != 0 {
 		t.Fatalf("noeviction evicted %d keys", n)
+	}
+	// The write that found room again closed the period; the total keeps it.
+	if cur := evInfoInt(t, c, "stats", "current_eviction_exceeded_time"); cur != 0 {
+		t.Fatalf("current_eviction_exceeded_time = %d ms under the limit, want 0", cur)
+	}
+	if total := evInfoInt(t, c, "stats", "total_eviction_exceeded_time"); total < 50 {
+		t.Fatalf("total_eviction_exceeded_time = %d ms, want at least the 60 ms slept", total)
+	}
+	if err := c.ConfigResetStat(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if total := evInfoInt(t, c, "stats", "total_eviction_exceeded_time"); total != 0 {
+		t.Fatalf("total_eviction_exceeded_time = %d after CONFIG RESETSTAT", total)
 	}
 }
 

@@ -49,7 +49,7 @@ func parseFcall(c *Ctx, readOnly bool) (scriptJob, bool) {
 		return scriptJob{}, false
 	}
 	eng := c.Node.Engine
-	oom := eng.OverMaxMemory() && !eng.FreeMemory(eng.Eviction().EvictionBudget())
+	oom := eng.OutOfMemory()
 	if oom && fn.Flags&(scripting.AllowOOM|scripting.NoWrites) == 0 {
 		c.Error(errOOM)
 		return scriptJob{}, false

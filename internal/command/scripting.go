@@ -63,7 +63,7 @@ func parseEval(c *Ctx, bySHA, readOnly bool) (scriptJob, bool) {
 	// Redis's order: what its command flags (the shebang's) refuse, then
 	// what the run's preparation does.
 	eng := c.Node.Engine
-	oom := eng.OverMaxMemory() && !eng.FreeMemory(eng.Eviction().EvictionBudget())
+	oom := eng.OutOfMemory()
 	if oom && s.Shebang && s.Flags&(scripting.AllowOOM|scripting.NoWrites) == 0 {
 		c.Error(errOOM)
 		return scriptJob{}, false

@@ -33,6 +33,9 @@ type Engine struct {
 	baseline atomic.Int64
 	eviction atomicEviction
 	evicted  atomic.Int64
+	// exceededSince (ns from monoBase, +1 so that 0 means none) and
+	// exceededTotal time used memory over maxmemory (evict.go).
+	exceededSince, exceededTotal atomic.Int64
 	// dataset is the sum of every shard's used bytes (memory.go).
 	dataset atomic.Int64
 	// evictMu lets one command at a time evict, so that concurrent writers
@@ -132,6 +135,8 @@ func (e *Engine) ResetStats() {
 	})
 	e.evicted.Store(0)
 	e.expireCycleUs.Store(0)
+	e.exceededTotal.Store(0)
+	e.exceededSince.Store(0) // as Redis's resetServerStats: a period under way starts again at the next check
 }
 
 // Dirty returns the number of changes made to the keyspace since start,

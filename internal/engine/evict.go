@@ -83,21 +83,34 @@ func (e *Engine) ignoresMaxMemory(s *EvictionSettings) bool {
 	return s.ReplicaIgnore && e.replica.Load()
 }
 
+// OutOfMemory makes room for a command that may grow memory, as Redis's
+// performEvictions does before it: it reports whether memory stays over
+// maxmemory with nothing the policy may evict (the command gets OOM).
+func (e *Engine) OutOfMemory() bool {
+	if !e.OverMaxMemory() {
+		e.endExceeded()
+		return false
+	}
+	return !e.FreeMemory(e.eviction.Load().EvictionBudget())
+}
+
 // FreeMemory evicts keys by the policy until used memory is back under
 // maxmemory or budget has passed. It reports false when memory is over the
 // limit and the policy has nothing it may evict: the caller answers OOM.
 // Running out of budget with keys evicted reports true, as Redis lets the
 // command through while eviction is still under way. It must be called
-// without shard locks held.
+// without any shard lock held.
 func (e *Engine) FreeMemory(budget time.Duration) bool {
 	s := e.eviction.Load()
 	if s.MaxMemory == 0 || e.ignoresMaxMemory(s) || e.UsedMemory() <= s.MaxMemory {
+		e.endExceeded()
 		return true
 	}
 	if e.paused.Load() {
 		return true // a pause holds the dataset still: Redis evicts nothing then
 	}
 	if s.Policy == NoEviction {
+		e.startExceeded()
 		return false
 	}
 	deadline := time.Now().Add(budget)
@@ -106,14 +119,52 @@ func (e *Engine) FreeMemory(budget time.Duration) bool {
 	evicted := 0
 	for e.UsedMemory() > s.MaxMemory {
 		if !e.evictOne(s) {
+			e.startExceeded()
 			return evicted > 0
 		}
 		evicted++
 		if evicted%16 == 0 && time.Now().After(deadline) {
+			e.startExceeded() // still over: eviction goes on at the next write
 			return true
 		}
 	}
+	e.endExceeded()
 	return true
+}
+
+// monoBase is what the eviction-exceeded times are measured from: a
+// reading with Go's monotonic clock, which wall-clock steps do not move.
+var monoBase = time.Now()
+
+// startExceeded notes that used memory is over maxmemory and eviction
+// has not brought it under, unless that was already noted: Redis's
+// stat_last_eviction_exceeded_time.
+func (e *Engine) startExceeded() {
+	if e.exceededSince.Load() == 0 {
+		e.exceededSince.CompareAndSwap(0, int64(time.Since(monoBase))+1)
+	}
+}
+
+// endExceeded closes a period over maxmemory, if one is open, adding it
+// to the total (Redis's stat_total_eviction_exceeded_time).
+func (e *Engine) endExceeded() {
+	since := e.exceededSince.Load()
+	if since == 0 || !e.exceededSince.CompareAndSwap(since, 0) {
+		return
+	}
+	e.exceededTotal.Add(int64(time.Since(monoBase)) + 1 - since)
+}
+
+// EvictionExceeded returns the time used memory has spent over maxmemory
+// that eviction could not bring it under: in all, and in the period under
+// way (0 when none is), INFO stats' total_eviction_exceeded_time and
+// current_eviction_exceeded_time. Periods end at the next command that
+// checks memory, as Redis's do.
+func (e *Engine) EvictionExceeded() (total, current time.Duration) {
+	if since := e.exceededSince.Load(); since != 0 {
+		current = time.Since(monoBase) + 1 - time.Duration(since)
+	}
+	return time.Duration(e.exceededTotal.Load()) + current, current
 }
 
 // evictOne deletes the best candidate the policy finds, and reports
