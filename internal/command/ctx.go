@@ -191,6 +191,14 @@ type Ctx struct {
 
 	// subs are the connection's Pub/Sub subscriptions.
 	subs pubsub.Subscriber[Conn]
+	// scriptPushes are the Pub/Sub messages to this client that the
+	// script it runs published, encoded, to go ahead of the script's
+	// reply (pushToSelf).
+	scriptPushes []byte
+	// heldPushes are the keyspace notifications to this client that its
+	// command sent, encoded, to go after the command's reply
+	// (repliesBeforeNotifying).
+	heldPushes []byte
 
 	// lastSpec is the command the connection ran last: clients tend to
 	// repeat one, and comparing its name is cheaper than the table lookup.
@@ -380,6 +388,10 @@ func (t *Table) run(c *Ctx, spec *Spec) {
 	spec.Handler(c)
 	c.Txn.Commit() // a handler that did not unlock through the Txn
 	c.Txn.OnCommit = outer
+	if len(c.heldPushes) > 0 {
+		c.W.Raw(c.heldPushes)
+		c.heldPushes = c.heldPushes[:0]
+	}
 	c.sinceBatch = time.Since(c.batchStart)
 	took := c.sinceBatch - start
 	if c.parked || c.wouldBlock {

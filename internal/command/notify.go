@@ -16,8 +16,11 @@ import (
 // the change, with the event's class; what only the engine sees (a key
 // expired, evicted, created, or missed by a read) comes through the
 // engine's key hook (KeyNotice). Messages reach subscribers as PUBLISH's
-// do, each in its own protocol; the publishing client itself, if it
-// subscribed, gets them pushed after the replies of the batch it sent.
+// do, each in its own protocol; the client whose command caused one, if
+// it subscribed, gets it in its reply stream where Redis puts it (before
+// the reply of a command that notifies before replying). Those from the
+// engine's hook know no client: that client gets them pushed after the
+// replies of the batch it sent.
 //
 // Notifications are off by default: then c.notify costs two atomic loads
 // (the hot configuration and its flags), and the engine's hook is not
@@ -38,14 +41,14 @@ const (
 // database, if notify-keyspace-events asks for it.
 func (c *Ctx) notify(class int64, event string, key []byte) {
 	if flags := c.Node.hot().notify.Int(); flags&class != 0 && flags&notifyChannels != 0 {
-		c.Node.publishKeyEvent(flags, event, key, c.Conn.DB())
+		c.Node.publishKeyEvent(c, flags, event, key, c.Conn.DB())
 	}
 }
 
 // notifyIn is notify for a key of database db (MOVE's destination).
 func (c *Ctx) notifyIn(db int, class int64, event string, key []byte) {
 	if flags := c.Node.hot().notify.Int(); flags&class != 0 && flags&notifyChannels != 0 {
-		c.Node.publishKeyEvent(flags, event, key, db)
+		c.Node.publishKeyEvent(c, flags, event, key, db)
 	}
 }
 
@@ -68,8 +71,21 @@ func (c *Ctx) notifyLeft(class int64, event string, key []byte, left int) {
 // where the engine sees an overwrite.
 func (c *Ctx) notifyReplaced(v engine.View, key []byte) {
 	if flags := c.Node.hot().notify.Int(); flags&config.NotifyNew != 0 && flags&notifyChannels != 0 && v.Peek(key) != nil {
-		c.Node.publishKeyEvent(flags, "new", key, v.DB().Index())
+		c.Node.publishKeyEvent(c, flags, "new", key, v.DB().Index())
 	}
+}
+
+// repliesBeforeNotifying are the commands whose handlers in Redis 7.0
+// write the reply before they notify, so that a client subscribed to
+// their events (RESP3) reads the reply first; the others notify first.
+// Where Redis's order depends on the path taken, the common path's is
+// kept (SINTERSTORE of a missing key notifies "del" first in Redis).
+var repliesBeforeNotifying = map[string]bool{
+	"expire": true, "pexpire": true, "expireat": true, "pexpireat": true,
+	"lpush": true, "rpush": true, "lpushx": true, "rpushx": true, "lset": true,
+	"hset": true, "hsetnx": true, "hmset": true, "hincrby": true, "hincrbyfloat": true,
+	"sinterstore": true, "sunionstore": true, "sdiffstore": true,
+	"zadd": true, "zincrby": true, "zunionstore": true, "zinterstore": true, "zdiffstore": true, "zrangestore": true,
 }
 
 // keyEventNames are the engine's key events as Redis names them, with
@@ -89,7 +105,7 @@ var keyEventNames = [...]struct {
 func (n *Node) KeyNotice(ev engine.KeyEvent, db int, key []byte) {
 	e := keyEventNames[ev]
 	if flags := n.hot().notify.Int(); flags&e.class != 0 {
-		n.publishKeyEvent(flags, e.name, key, db)
+		n.publishKeyEvent(nil, flags, e.name, key, db)
 	}
 }
 
@@ -114,23 +130,23 @@ func (n *Node) WatchKeyspaceEvents() {
 }
 
 // publishKeyEvent publishes event on key of database db to the channels
-// flags ask for: keyspace first, then keyevent, as Redis orders them.
-func (n *Node) publishKeyEvent(flags int64, event string, key []byte, db int) {
+// flags ask for: keyspace first, then keyevent, as Redis orders them. by
+// is the command that caused it, nil for the engine's own events.
+func (n *Node) publishKeyEvent(by *Ctx, flags int64, event string, key []byte, db int) {
 	var buf [128]byte
 	if flags&config.NotifyKeyspace != 0 {
 		ch := append(strconv.AppendInt(append(buf[:0], "__keyspace@"...), int64(db), 10), "__:"...)
-		n.publishEvent(append(ch, key...), []byte(event))
+		n.publishEvent(by, append(ch, key...), []byte(event))
 	}
 	if flags&config.NotifyKeyevent != 0 {
 		ch := append(strconv.AppendInt(append(buf[:0], "__keyevent@"...), int64(db), 10), "__:"...)
-		n.publishEvent(append(ch, event...), key)
+		n.publishEvent(by, append(ch, event...), key)
 	}
 }
 
-// publishEvent publishes payload on channel as PUBLISH would, from no
-// client: the publisher's own connection gets it pushed like any other.
-func (n *Node) publishEvent(channel, payload []byte) {
-	d := delivery{channel: channel, payload: payload}
+// publishEvent publishes payload on channel as PUBLISH run by by would.
+func (n *Node) publishEvent(by *Ctx, channel, payload []byte) {
+	d := delivery{c: by, channel: channel, payload: payload}
 	n.PubSub.Publish(pubsub.Channel, string(channel), matchChannel, d.deliver)
 }
 

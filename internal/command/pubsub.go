@@ -9,9 +9,9 @@ import (
 // Pub/Sub: SUBSCRIBE, PSUBSCRIBE and SSUBSCRIBE add the connection to the
 // node's registry; PUBLISH and SPUBLISH find the receivers there and push
 // each a message in its own protocol (Conn.Push queues it on the
-// receiver's event loop). A message to the publishing connection itself
-// goes into its reply stream instead, ahead of PUBLISH's reply, as Redis
-// orders them.
+// receiver's event loop). A message to the client running the command
+// goes into its own reply stream instead, where Redis appends it: ahead
+// of PUBLISH's reply, inside EXEC's array, ahead of a script's reply.
 //
 // A RESP2 connection with a subscription is in subscribed mode: only the
 // (P|S)(UN)SUBSCRIBE commands, PING, QUIT and RESET run, and PING answers
@@ -179,14 +179,7 @@ type delivery struct {
 }
 
 func (d *delivery) deliver(s *pubsub.Subscriber[Conn], via pubsub.Kind, pattern string) {
-	if d.c != nil && s.Owner == d.c.Conn {
-		d.c.W.Push(messageLen(via))
-		d.c.W.BulkString(messageKinds[via])
-		if via == pubsub.Pattern {
-			d.c.W.BulkString(pattern)
-		}
-		d.c.W.Bulk(d.channel)
-		d.c.W.Bulk(d.payload)
+	if d.c != nil && d.c.pushToSelf(s.Owner, via, pattern, d.channel, d.payload) {
 		return
 	}
 	if via != d.via || pattern != d.pattern {
@@ -198,6 +191,39 @@ func (d *delivery) deliver(s *pubsub.Subscriber[Conn], via pubsub.Kind, pattern 
 		d.frames[i] = encodeMessage(proto, via, pattern, d.channel, d.payload)
 	}
 	s.Owner.Push(d.frames[i])
+}
+
+// pushToSelf writes a message whose receiver, owner, is the client
+// running the command into that client's reply stream, and reports
+// whether it was. A script's commands write their replies for the
+// script: a message to its caller waits in scriptPushes for the script's
+// reply to follow it (writeScriptReply). A keyspace notification of a
+// command that Redis replies to before notifying waits in heldPushes for
+// the command's reply (Table.run).
+func (c *Ctx) pushToSelf(owner Conn, via pubsub.Kind, pattern string, channel, payload []byte) bool {
+	if sc, ok := c.Conn.(*scriptConn); ok {
+		if owner != sc.Conn {
+			return false
+		}
+		caller := sc.host.c
+		caller.scriptPushes = appendMessage(caller.scriptPushes, owner.Proto(), via, pattern, channel, payload)
+		return true
+	}
+	if owner != c.Conn {
+		return false
+	}
+	if c.spec != nil && repliesBeforeNotifying[c.spec.Name] {
+		c.heldPushes = appendMessage(c.heldPushes, owner.Proto(), via, pattern, channel, payload)
+		return true
+	}
+	c.W.Push(messageLen(via))
+	c.W.BulkString(messageKinds[via])
+	if via == pubsub.Pattern {
+		c.W.BulkString(pattern)
+	}
+	c.W.Bulk(channel)
+	c.W.Bulk(payload)
+	return true
 }
 
 var messageKinds = [...]string{pubsub.Channel: "message", pubsub.Pattern: "pmessage", pubsub.Shard: "smessage"}
@@ -214,9 +240,13 @@ func messageLen(via pubsub.Kind) int {
 // the channel and the payload. It is built here rather than by a
 // resp.Writer because it goes to another connection.
 func encodeMessage(proto int, via pubsub.Kind, pattern string, channel, payload []byte) []byte {
+	size := 4 + 3*(16+2) + len(messageKinds[via]) + len(pattern) + len(channel) + len(payload)
+	return appendMessage(make([]byte, 0, size), proto, via, pattern, channel, payload)
+}
+
+// appendMessage appends the message encodeMessage makes to b.
+func appendMessage(b []byte, proto int, via pubsub.Kind, pattern string, channel, payload []byte) []byte {
 	kind := messageKinds[via]
-	size := 4 + 3*(16+2) + len(kind) + len(pattern) + len(channel) + len(payload)
-	b := make([]byte, 0, size)
 	if proto >= 3 {
 		b = append(b, '>')
 	} else {

@@ -312,6 +312,8 @@ func (e *scriptEngine) executeOn(vm *scripting.VM, h *scriptHost, c *Ctx, job *s
 	defer c.endEffects(effects)
 	h.reset(c, job, r)
 	defer h.release()
+	// A run stopped and run again publishes again.
+	c.scriptPushes = c.scriptPushes[:0]
 	var ctx context.Context // none inside EXEC
 	if r != nil {
 		ctx = r
@@ -428,10 +430,15 @@ func (h *scriptHint) note(took time.Duration, busy bool) {
 	}
 }
 
-// writeScriptReply writes the script's result to w and reports whether
-// it holds an error. Errors count in INFO errorstats as in Redis: one
+// writeScriptReply writes the Pub/Sub messages the script sent its
+// caller, then the script's result, to w and reports whether the result
+// holds an error. Errors count in INFO errorstats as in Redis: one
 // that a command in the script replied was counted then.
 func (c *Ctx) writeScriptReply(w *resp.Writer, res *scripting.Result) (failed bool) {
+	if len(c.scriptPushes) > 0 {
+		w.Raw(c.scriptPushes)
+		c.scriptPushes = c.scriptPushes[:0]
+	}
 	res.Write(w, func(msg string, counted bool) {
 		failed = true
 		w.Error(msg)
