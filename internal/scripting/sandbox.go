@@ -66,6 +66,7 @@ func (vm *VM) patchBase(g *lua.LTable) {
 		"setmetatable": vm.setmetatable,
 		"gcinfo":       gcinfo,
 		"loadstring":   vm.loadString,
+		"unpack":       luaUnpack,
 	}
 	for name, fn := range fns {
 		g.RawSetString(name, L.NewFunction(fn))
@@ -300,6 +301,38 @@ func tableForeachi(L *lua.LState) int {
 		L.Pop(1)
 	}
 	return 0
+}
+
+// maxCStack is Lua 5.1's LUAI_MAXCSTACK: the most values a C function
+// may have on its stack, its arguments included.
+const maxCStack = 8000
+
+// luaUnpack is unpack(t [, i [, j]]) as Lua 5.1's: it refuses to return
+// more values than a C function's stack holds (7,999 of a table when
+// called with one argument), and its bounds are C ints, so a range whose
+// length overflows one is refused too. gopher-lua's grows its stack
+// until it overflows, with another error.
+func luaUnpack(L *lua.LState) int {
+	if L.GetTop() == 0 {
+		argError(L, 1, "unpack", "table expected, got no value")
+	}
+	t := L.CheckTable(1)
+	// luaL_optint: the number truncated to a C long, then to an int.
+	first := int32(L.OptInt(2, 1))
+	last := int32(L.OptInt(3, t.Len()))
+	if first > last {
+		return 0
+	}
+	n := last - first + 1 // wraps as the C int does: n <= 0 is an overflow
+	if n <= 0 || int(n)+L.GetTop() > maxCStack {
+		L.RaiseError("too many results to unpack")
+	}
+	for i := first; ; i++ {
+		L.Push(t.RawGetInt(int(i)))
+		if i == last {
+			return int(n)
+		}
+	}
 }
 
 // luaError is error(msg [, level]) as Lua 5.1's: a number message gets

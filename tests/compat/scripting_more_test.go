@@ -31,6 +31,16 @@ var scriptingMoreCases = []struct {
 		`EVAL "return redis.replicate_commands()" 0`, `EVAL "return redis.breakpoint()" 0`, `EVAL "return redis.debug('x')" 0`,
 		`EVAL "return redis.acl_check_cmd('get', 'k')" 0`, `EVAL "return redis.acl_check_cmd('nosuch')" 0`,
 	}},
+	{"eval-unpack", []string{
+		`EVAL "return {unpack({1,2,3})}" 0`, `EVAL "return {unpack({1,2,3}, 2)}" 0`, `EVAL "return {unpack({1,2,3}, 3, 1)}" 0`,
+		`EVAL "return {unpack({1,2,3}, -2, 2)}" 0`, `EVAL "return {unpack({1,2,3}, 1.9, 2.9)}" 0`, `EVAL "return {unpack({1,2,3}, 1e10)}" 0`,
+		`EVAL "return {unpack({1,2,3}, 0, 2147483647)}" 0`, `EVAL "return {unpack({1,2,3}, -2147483648, -2)}" 0`,
+		`EVAL "return {unpack({1,2,3}, -2147483648, -2147483648)}" 0`, `EVAL "return unpack()" 0`, `EVAL "return unpack(nil)" 0`,
+		`EVAL "local a = {} for i=1,7999 do a[i] = i end return redis.call('rpush', KEYS[1], unpack(a))" 1 unpacked`,
+		`EVAL "local a = {} for i=1,8000 do a[i] = i end return #{unpack(a)}" 0`,
+		`EVAL "local a = {} for i=1,7997 do a[i] = i end return #{unpack(a, 1, 7997)}" 0`,
+		`EVAL "local a = {} for i=1,7998 do a[i] = i end return #{unpack(a, 1, 7998)}" 0`,
+	}},
 	{"eval-values", []string{
 		`EVAL "return 0.5" 0`, `EVAL "return -0.5" 0`, `EVAL "return 2^53" 0`, `EVAL "return 2^63" 0`, `EVAL "return -2^63" 0`,
 		`EVAL "return 1/0" 0`, `EVAL "return -1/0" 0`, `EVAL "return 0/0" 0`, `EVAL "return {1/0}" 0`,
