@@ -60,8 +60,8 @@ type Follower struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 
-	state    atomic.Value // string
-	lastIO   atomic.Int64 // Unix ms of the last byte from the primary
+	state   atomic.Value // string
+	lastIO  atomic.Int64 // Unix ms of the last byte from the primary
 	syncing atomic.Bool
 	// syncSize is the size of the full sync's snapshot as Redis reports
 	// it (master_sync_total_bytes): -1 until its header came, 0 in the
