@@ -2,11 +2,12 @@ package command
 
 import (
 	"errors"
-
+	"fmt"
 	"strconv"
 	"time"
 
 	disk "github.com/shoal-cache/shoal/internal/persist"
+	"github.com/shoal-cache/shoal/internal/resp"
 	"github.com/shoal-cache/shoal/internal/scripting"
 )
 
@@ -26,8 +27,10 @@ type Replication interface {
 	Role() RoleInfo
 	// InfoFields are INFO replication's fields, in order.
 	InfoFields() [][2]string
-	// Handshake records what a replica told in REPLCONF.
-	Handshake(connID int64, port int, capaEOF bool)
+	// Handshake records what a replica told in REPLCONF: its listening
+	// port (-1: not told), the address it announces ("": not told) and
+	// whether it takes the EOF-marker form of a full sync.
+	Handshake(connID int64, port int, ip string, capaEOF bool)
 	// PSync starts streaming to a replica (PSYNC, or SYNC when legacy);
 	// it returns an error to reply when it cannot.
 	PSync(conn Conn, stream ReplStream, id string, offset int64, legacy bool) error
@@ -145,7 +148,9 @@ func role(c *Ctx) {
 }
 
 // replconf is REPLCONF option value ...: what a replica tells its primary.
-// ACK has no reply; GETACK is for replicas (their link handles it).
+// ACK has no reply; GETACK is for replicas (their link handles it). The
+// options are checked one by one, as Redis does: an error stops at its
+// option, ACK and GETACK end the command without a reply.
 func replconf(c *Ctx) {
 	if len(c.Args)%2 == 0 {
 		c.Error(errSyntax)
@@ -157,7 +162,7 @@ func replconf(c *Ctx) {
 		c.W.Simple(strconv.Itoa(b2i(c.Node.Config.String("replication-mode") == "sync")))
 		return
 	}
-	port, capaEOF := -1, false
+	port, ip, capaEOF := -1, "", false
 	for i := 1; i < len(c.Args); i += 2 {
 		opt, val := c.Args[i], c.Args[i+1]
 		switch {
@@ -175,18 +180,58 @@ func replconf(c *Ctx) {
 				return
 			}
 			port = int(n)
+		case is(opt, "ip-address"):
+			if len(val) >= maxAnnouncedIP {
+				c.Errorf("ERR REPLCONF ip-address provided by replica instance is too long: %d bytes", len(val))
+				return
+			}
+			ip = string(val)
 		case is(opt, "capa"):
 			capaEOF = capaEOF || is(val, "eof")
-		case is(opt, "ip-address"), is(opt, "rdb-only"), is(opt, "rdb-filter-only"):
+		case is(opt, "rdb-only"):
+			if n, ok := parseInt(val); !ok {
+				c.Error(errNotInteger)
+				return
+			} else if n != 0 && n != 1 {
+				c.Error("ERR value is out of range, value must between 0 and 1")
+				return
+			}
+		case is(opt, "rdb-filter-only"):
+			if msg := rdbFilterRefusal(val); msg != "" {
+				c.Error(msg)
+				return
+			}
 		default:
-			c.Errorf("ERR Unrecognized REPLCONF option: %s", val)
+			c.Errorf("ERR Unrecognized REPLCONF option: %s", opt)
 			return
 		}
 	}
 	if repl != nil {
-		repl.Handshake(c.Conn.ID(), port, capaEOF)
+		repl.Handshake(c.Conn.ID(), port, ip, capaEOF)
 	}
 	c.W.OK()
+}
+
+// maxAnnouncedIP bounds REPLCONF ip-address as Redis's NET_HOST_STR_LEN
+// does (the text plus its NUL must fit 256 bytes).
+const maxAnnouncedIP = 256
+
+// rdbFilterRefusal is Redis's error for a REPLCONF rdb-filter-only value
+// it would refuse, "" for one it takes: a list, split as redis-cli splits
+// a line, of filters among which only "functions" exists. Shoal sends a
+// full snapshot whatever the filter (redis-cli --functions-rdb reads the
+// functions out of it).
+func rdbFilterRefusal(val []byte) string {
+	filters, ok := resp.SplitArgs(val, nil)
+	if !ok {
+		return "ERR Missing rdb-filter-only values"
+	}
+	for _, f := range filters {
+		if !is(f, "functions") {
+			return fmt.Sprintf("ERR Unsupported rdb-filter-only option: %s", f)
+		}
+	}
+	return ""
 }
 
 // psync is PSYNC replid offset, and sync is SYNC: the connection becomes

@@ -48,6 +48,7 @@ type replFlags struct {
 
 type handshake struct {
 	port    int
+	ip      string // REPLCONF ip-address: shown instead of the peer's
 	capaEOF bool
 }
 
@@ -212,6 +213,8 @@ func (h replicaHost) ListeningPort() int {
 	return h.n.cmd.TCPPort
 }
 
+func (h replicaHost) AnnounceIP() string { return h.n.cfg.String("replica-announce-ip") }
+
 func (h replicaHost) MasterAuth() (string, string) {
 	return h.n.cfg.String("masteruser"), h.n.cfg.String("masterauth")
 }
@@ -300,18 +303,25 @@ func (r replControl) Role() command.RoleInfo {
 	}
 	ri := command.RoleInfo{Offset: st.Offset()}
 	for _, l := range st.LinkInfo() {
+		// Redis lists only the replicas past their full sync.
+		if l.State != replication.LinkOnline.String() {
+			continue
+		}
 		ri.Replicas = append(ri.Replicas, command.ReplicaInfo{IP: l.Addr, Port: l.Port, Offset: l.Offset})
 	}
 	return ri
 }
 
-func (r replControl) Handshake(connID int64, port int, capaEOF bool) {
+func (r replControl) Handshake(connID int64, port int, ip string, capaEOF bool) {
 	n := r.n
 	n.repl.hsMu.Lock()
 	defer n.repl.hsMu.Unlock()
 	hs := n.repl.handshakes[connID]
 	if port >= 0 {
 		hs.port = port
+	}
+	if ip != "" {
+		hs.ip = ip
 	}
 	hs.capaEOF = hs.capaEOF || capaEOF
 	if len(n.repl.handshakes) > 10000 { // connections that never sent PSYNC
@@ -330,6 +340,9 @@ func (r replControl) PSync(conn command.Conn, stream command.ReplStream, id stri
 	delete(n.repl.handshakes, conn.ID())
 	n.repl.hsMu.Unlock()
 	host, _, _ := net.SplitHostPort(conn.Addr())
+	if hs.ip != "" {
+		host = hs.ip
+	}
 	req := replication.Request{ConnID: conn.ID(), Addr: host, Port: hs.port, ID: id, Offset: off,
 		CapaEOF: hs.capaEOF, Legacy: legacy, Stream: stream}
 	l, partial := n.repl.st.PSync(req)
@@ -479,24 +492,25 @@ func (r replControl) followerFields(f *replication.Follower, add func(string, an
 	add("master_link_status", map[bool]string{true: "up", false: "down"}[s.Up])
 	add("master_last_io_seconds_ago", s.LastIOSecs)
 	add("master_sync_in_progress", b2i(s.SyncInProgress))
-	if s.SyncInProgress {
-		left, perc := int64(-1), "-nan"
-		if s.SyncTotal > 0 {
-			left = s.SyncTotal - s.SyncRead
-			perc = fmt.Sprintf("%.2f", float64(s.SyncRead)*100/float64(s.SyncTotal))
-		}
-		add("master_sync_total_bytes", s.SyncTotal)
-		add("master_sync_read_bytes", s.SyncRead)
-		add("master_sync_left_bytes", left)
-		add("master_sync_perc", perc)
-		add("master_sync_last_io_seconds_ago", s.LastIOSecs)
-	}
 	off := int64(-1)
 	if r.n.repl.st.Active() {
 		off = s.AppliedTo
 	}
 	add("slave_read_repl_offset", off)
 	add("slave_repl_offset", off)
+	if s.SyncInProgress {
+		// Redis's arithmetic, signs and all: -1 bytes in all until the
+		// snapshot's header comes, 0 in the EOF-marker form.
+		perc := 0.0
+		if s.SyncTotal != 0 {
+			perc = float64(s.SyncRead) / float64(s.SyncTotal) * 100
+		}
+		add("master_sync_total_bytes", s.SyncTotal)
+		add("master_sync_read_bytes", s.SyncRead)
+		add("master_sync_left_bytes", s.SyncTotal-s.SyncRead)
+		add("master_sync_perc", fmt.Sprintf("%.2f", perc))
+		add("master_sync_last_io_seconds_ago", s.SyncLastIOSecs)
+	}
 	if !s.Up {
 		add("master_link_down_since_seconds", s.DownSinceSecs)
 	}

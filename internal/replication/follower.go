@@ -22,6 +22,9 @@ import (
 type Host interface {
 	// ListeningPort is the port this node serves clients on.
 	ListeningPort() int
+	// AnnounceIP is the address the primary should show for this node
+	// (replica-announce-ip), "" for the one it sees.
+	AnnounceIP() string
 	// MasterAuth is masterauth / masteruser ("" when unset).
 	MasterAuth() (user, pass string)
 	// TempDir is where a full sync's snapshot is written before loading.
@@ -57,10 +60,13 @@ type Follower struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 
-	state    atomic.Value // string
-	lastIO   atomic.Int64 // Unix ms of the last byte from the primary
-	syncing  atomic.Bool
-	syncSize atomic.Int64 // -1: unknown (EOF-marker form)
+	state   atomic.Value // string
+	lastIO  atomic.Int64 // Unix ms of the last byte from the primary
+	syncing atomic.Bool
+	// syncSize is the size of the full sync's snapshot as Redis reports
+	// it (master_sync_total_bytes): -1 until its header came, 0 in the
+	// EOF-marker form, else the length.
+	syncSize atomic.Int64
 	syncRead atomic.Int64
 	// consent lets the next full sync replace a dataset with an empty
 	// one (an operator's REPLICAOF); without it such a sync is refused.
@@ -114,6 +120,7 @@ type Status struct {
 	DownSinceSecs         int64
 	SyncInProgress        bool
 	SyncTotal, SyncRead   int64
+	SyncLastIOSecs        int64 // since the last byte of the full sync
 	ReadOffset, AppliedTo int64
 }
 
@@ -122,6 +129,9 @@ func (f *Follower) Status() Status {
 	now := time.Now().UnixMilli()
 	st := Status{Up: f.State() == FollowConnected, LastIOSecs: -1, DownSinceSecs: -1,
 		SyncInProgress: f.syncing.Load(), SyncTotal: f.syncSize.Load(), SyncRead: f.syncRead.Load()}
+	if st.SyncInProgress {
+		st.SyncLastIOSecs = (now - f.lastIO.Load()) / 1000
+	}
 	if st.Up {
 		st.LastIOSecs = (now - f.lastIO.Load()) / 1000
 	} else if d := f.s.downSince(); d != 0 {
@@ -269,6 +279,11 @@ func (f *Follower) handshake(l *linkIO) error {
 	if err := l.expect("REPLCONF", "listening-port", strconv.Itoa(f.host.ListeningPort())); err != nil {
 		return err
 	}
+	if ip := f.host.AnnounceIP(); ip != "" {
+		if err := l.expect("REPLCONF", "ip-address", ip); err != nil {
+			return err
+		}
+	}
 	if err := l.expect("REPLCONF", "capa", "eof", "capa", "psync2"); err != nil {
 		return err
 	}
@@ -335,6 +350,8 @@ func (f *Follower) psync(l *linkIO) (*fullStart, error) {
 // fullSync receives the snapshot to a temporary file (the dataset is
 // served meanwhile), checks that it may replace the dataset, and loads it.
 func (f *Follower) fullSync(l *linkIO, start *fullStart) error {
+	f.syncSize.Store(-1)
+	f.syncRead.Store(0)
 	f.state.Store(FollowSync)
 	f.syncing.Store(true)
 	defer f.syncing.Store(false)
@@ -393,9 +410,8 @@ func (f *Follower) receive(l *linkIO) (string, error) {
 	}
 	defer tmp.Close()
 	w := bufio.NewWriterSize(tmp, 256<<10)
-	f.syncRead.Store(0)
 	if mark, ok := strings.CutPrefix(head, "$EOF:"); ok {
-		f.syncSize.Store(-1)
+		f.syncSize.Store(0)
 		err = f.copyToMark(l, w, []byte(mark))
 	} else {
 		n, perr := strconv.ParseInt(head[1:], 10, 64)
