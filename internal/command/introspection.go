@@ -137,12 +137,20 @@ func aclCategories(s *Spec) []string {
 	return cats
 }
 
-// writeCommandDocs writes the documentation COMMAND DOCS gives: summary,
-// version and group, and the same for each subcommand.
+// writeCommandDocs writes the documentation COMMAND DOCS gives: Redis
+// 7.0's (command_docs.go), or for a command it lacks the table's summary,
+// version and group; and the same for each subcommand.
 func writeCommandDocs(w *resp.Writer, s *Spec) {
 	fields := [][2]string{{"summary", s.Summary}, {"since", s.Since}, {"group", s.Group}}
+	doc := commandDocsByName()[s.FullName()]
+	if doc != nil {
+		fields = [][2]string{{"summary", doc.Summary}, {"since", doc.Since}, {"group", doc.Group}}
+	}
 	fields = slices.DeleteFunc(fields, func(f [2]string) bool { return f[1] == "" })
 	n := len(fields)
+	if doc != nil {
+		n += doc.len()
+	}
 	if len(s.Subcommands) > 0 {
 		n++
 	}
@@ -150,6 +158,9 @@ func writeCommandDocs(w *resp.Writer, s *Spec) {
 	for _, f := range fields {
 		w.BulkString(f[0])
 		w.BulkString(f[1])
+	}
+	if doc != nil {
+		doc.write(w)
 	}
 	if len(s.Subcommands) == 0 {
 		return

@@ -2,6 +2,7 @@ package command_test
 
 import (
 	"context"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -74,13 +75,25 @@ func TestCommandWithoutArgumentsListsAll(t *testing.T) {
 
 func TestCommandDocs(t *testing.T) {
 	s := testserver.Start(t)
-	const dbsize = "$6\r\ndbsize\r\n%3\r\n$7\r\nsummary\r\n$50\r\nReturn the number of keys in the selected database\r\n$5\r\nsince\r\n$5\r\n1.0.0\r\n$5\r\ngroup\r\n$6\r\nserver\r\n"
+	// Redis 7.0's bytes: its complexity, and for BRPOPLPUSH its doc flags
+	// and history as sets of simple and bulk strings, and its arguments.
+	const dbsize = "$6\r\ndbsize\r\n%4\r\n$7\r\nsummary\r\n$50\r\nReturn the number of keys in the selected database\r\n$5\r\nsince\r\n$5\r\n1.0.0\r\n$5\r\ngroup\r\n$6\r\nserver\r\n$10\r\ncomplexity\r\n$4\r\nO(1)\r\n"
+	const brpoplpush = "$10\r\nbrpoplpush\r\n%9\r\n$7\r\nsummary\r\n$98\r\nPop an element from a list, push it to another list and return it; or block until one is available\r\n" +
+		"$5\r\nsince\r\n$5\r\n2.2.0\r\n$5\r\ngroup\r\n$4\r\nlist\r\n$10\r\ncomplexity\r\n$4\r\nO(1)\r\n$9\r\ndoc_flags\r\n~1\r\n+deprecated\r\n" +
+		"$16\r\ndeprecated_since\r\n$5\r\n6.2.0\r\n$11\r\nreplaced_by\r\n$46\r\n`BLMOVE` with the `RIGHT` and `LEFT` arguments\r\n" +
+		"$7\r\nhistory\r\n~1\r\n*2\r\n$5\r\n6.0.0\r\n$59\r\n`timeout` is interpreted as a double instead of an integer.\r\n" +
+		"$9\r\narguments\r\n*3\r\n%3\r\n$4\r\nname\r\n$6\r\nsource\r\n$4\r\ntype\r\n$3\r\nkey\r\n$14\r\nkey_spec_index\r\n:0\r\n" +
+		"%3\r\n$4\r\nname\r\n$11\r\ndestination\r\n$4\r\ntype\r\n$3\r\nkey\r\n$14\r\nkey_spec_index\r\n:1\r\n%2\r\n$4\r\nname\r\n$7\r\ntimeout\r\n$4\r\ntype\r\n$6\r\ndouble\r\n"
+	// client|setinfo is Redis 7.2's: the table's summary, version and group
+	const setinfo = "$14\r\nclient|setinfo\r\n%3\r\n$7\r\nsummary\r\n$38\r\nSet client or connection specific info\r\n$5\r\nsince\r\n$5\r\n7.2.0\r\n$5\r\ngroup\r\n$10\r\nconnection\r\n"
 	srvCheck(t, s, []srvCase{
-		{[]string{"COMMAND", "DOCS", "nosuch", "DBSIZE"}, "*2\r\n" + strings.Replace(dbsize, "%3", "*6", 1), "%1\r\n" + dbsize},
+		{[]string{"COMMAND", "DOCS", "nosuch", "DBSIZE"}, "*2\r\n" + resp2Docs(dbsize), "%1\r\n" + dbsize},
 		{[]string{"COMMAND", "DOCS", "nosuch"}, "*0\r\n", "%0\r\n"},
 		{[]string{"COMMAND", "DOCS", "CLIENT|id"},
-			"*2\r\n$9\r\nclient|id\r\n*6\r\n$7\r\nsummary\r\n$48\r\nReturns the client ID for the current connection\r\n$5\r\nsince\r\n$5\r\n5.0.0\r\n$5\r\ngroup\r\n$10\r\nconnection\r\n",
-			"%1\r\n$9\r\nclient|id\r\n%3\r\n$7\r\nsummary\r\n$48\r\nReturns the client ID for the current connection\r\n$5\r\nsince\r\n$5\r\n5.0.0\r\n$5\r\ngroup\r\n$10\r\nconnection\r\n"},
+			"*2\r\n$9\r\nclient|id\r\n*8\r\n$7\r\nsummary\r\n$48\r\nReturns the client ID for the current connection\r\n$5\r\nsince\r\n$5\r\n5.0.0\r\n$5\r\ngroup\r\n$10\r\nconnection\r\n$10\r\ncomplexity\r\n$4\r\nO(1)\r\n",
+			"%1\r\n$9\r\nclient|id\r\n%4\r\n$7\r\nsummary\r\n$48\r\nReturns the client ID for the current connection\r\n$5\r\nsince\r\n$5\r\n5.0.0\r\n$5\r\ngroup\r\n$10\r\nconnection\r\n$10\r\ncomplexity\r\n$4\r\nO(1)\r\n"},
+		{[]string{"COMMAND", "DOCS", "brpoplpush"}, "*2\r\n" + resp2Docs(brpoplpush), "%1\r\n" + brpoplpush},
+		{[]string{"COMMAND", "DOCS", "client|setinfo"}, "*2\r\n" + resp2Docs(setinfo), "%1\r\n" + setinfo},
 	})
 	// A container's docs hold its subcommands' docs.
 	docs, err := s.Client(t).Do(context.Background(), "COMMAND", "DOCS", "config").Result()
@@ -207,5 +220,17 @@ func TestCommandHelp(t *testing.T) {
 			"+GETKEYS <full-command>\r\n+    Return the keys from a full Redis command.\r\n" +
 			"+GETKEYSANDFLAGS <full-command>\r\n+    Return the keys and the access flags from a full Redis command.\r\n" +
 			"+HELP\r\n+    Prints this help.\r\n", ""},
+	})
+}
+
+// resp2Docs is a COMMAND DOCS entry's RESP3 bytes as RESP2 has them: maps
+// as arrays of twice their length, sets as arrays.
+func resp2Docs(resp3 string) string {
+	return regexp.MustCompile(`(?m)^([%~])(\d+)\r$`).ReplaceAllStringFunc(resp3, func(h string) string {
+		n, _ := strconv.Atoi(h[1 : len(h)-1])
+		if h[0] == '%' {
+			n *= 2
+		}
+		return "*" + strconv.Itoa(n) + "\r"
 	})
 }
