@@ -47,10 +47,12 @@ func portOf(addr string) string { return addr[strings.LastIndexByte(addr, ':')+1
 
 // startTargets starts the reference redis-server pair first (skipping
 // when it is missing), then the Shoal pair, from the binary built from
-// this tree, as `shoal server --save ""` like the reference runs.
+// this tree, as `shoal server --save ""` like the reference runs. Redis
+// gets DEBUG, which Shoal allows without enable-debug-command (README),
+// for the steps that parse DEBUG OBJECT or sleep in a command.
 func startTargets(t *testing.T) (redis, shoal target) {
 	t.Helper()
-	redis = target{name: "redis", addr: testserver.StartRedis(t),
+	redis = target{name: "redis", addr: testserver.StartRedis(t, "enable-debug-command yes"),
 		authAddr: testserver.StartRedis(t, "requirepass "+password)}
 	shoal = target{name: "shoal", addr: testserver.StartProcess(t, "save ").Addr,
 		authAddr: testserver.StartProcess(t, "save ", "requirepass "+password).Addr}

@@ -116,6 +116,36 @@ function configValues(obj) {
   return out;
 }
 
+// memoryShape is MEMORY STATS as a client reads it: each field and the
+// kind of its value, the per-database entries by their field names.
+function memoryShape(v) {
+  const entries = v instanceof Map ? [...v] : Array.isArray(v) ? pairsOf(v) : Object.entries(v);
+  return Object.fromEntries(entries.map(([k, x]) => [String(k), String(k).startsWith('db.') ? Object.keys(x instanceof Map ? Object.fromEntries(x) : Array.isArray(x) ? Object.fromEntries(pairsOf(x)) : x).sort() : typeof x]));
+}
+function pairsOf(a) { const o = []; for (let i = 0; i < a.length; i += 2) o.push([a[i], a[i + 1]]); return o; }
+
+// histogramShape keeps of LATENCY HISTOGRAM what does not depend on
+// timing: each command's calls and its last (cumulative) bucket.
+function histogramShape(v) {
+  const out = {};
+  const entries = v instanceof Map ? [...v] : Array.isArray(v) ? pairsOf(v) : Object.entries(v);
+  for (const [name, e] of entries) {
+    const m = e instanceof Map ? Object.fromEntries(e) : Array.isArray(e) ? Object.fromEntries(pairsOf(e)) : e;
+    const h = m.histogram_usec ?? m.histogramUsec;
+    const buckets = h instanceof Map ? [...h.values()] : Array.isArray(h) ? pairsOf(h).map(([, c]) => c) : Object.values(h);
+    out[name] = [Object.keys(m).sort(), m.calls, buckets[buckets.length - 1]];
+  }
+  return out;
+}
+
+// withoutIds drops the HELLO fields that differ between any two
+// connections or builds.
+function withoutIds(h) {
+  const o = h instanceof Map ? Object.fromEntries(h) : Array.isArray(h) ? Object.fromEntries(pairsOf(h)) : { ...h };
+  delete o.id; delete o.version;
+  return o;
+}
+
 // ---- ioredis ----
 
 async function ioredis() {
@@ -265,7 +295,69 @@ async function ioredis() {
     conns.forEach((x) => x.disconnect());
     return c.get('ctr');
   });
+  // replies ioredis passes through (or, in RESP3, flattens) that
+  // applications read
+  await ioParsed(c, other);
   all.forEach((x) => x.disconnect());
+}
+
+async function ioParsed(c, other) {
+  const Redis = require('ioredis');
+  await c.flushall();
+  await run('hrandfield withvalues', async () => [await c.hset('hr1', 'f', 'v'), await c.hrandfield('hr1', 2, 'WITHVALUES'), await c.hrandfield('hr1', -2, 'WITHVALUES'), await c.hrandfield('nokey', 2, 'WITHVALUES')]);
+  await run('zrandmember withscores', async () => [await c.zadd('zr1', 1.5, 'only'), await c.zrandmember('zr1', 1, 'WITHSCORES'), await c.zrandmember('zr1', -2, 'WITHSCORES'), await c.zrandmember('nokey', 2)]);
+  await run('zset pair commands', async () => [await c.zadd('zw', 1, 'a', 2.5, 'b', 1e-5, 'c'), await c.zrevrange('zw', 0, -1, 'WITHSCORES'), await c.zrevrangebyscore('zw', '+inf', '-inf', 'WITHSCORES'),
+    await c.zpopmax('zw', 2), await c.zpopmin('zw'), await c.zadd('zx', 1, 'a', 2, 'b'), await c.zunion(2, 'zx', 'zx', 'WITHSCORES'), await c.zinter(2, 'zx', 'zx', 'WEIGHTS', 1, 0.5, 'WITHSCORES'),
+    await c.zdiff(2, 'zx', 'nokey', 'WITHSCORES'), await c.zrange('zx', '(1', '+inf', 'BYSCORE', 'WITHSCORES')]);
+  await run('srandmember spop', async () => [await c.sadd('sr1', 'only'), await c.srandmember('sr1'), await c.srandmember('sr1', 3), await c.srandmember('sr1', -2), await c.spop('sr1', 0), await c.srandmember('nokey', 2)]);
+  await run('lpos', async () => [await c.rpush('lp', ...'abcabcab'), await c.lpos('lp', 'b', 'RANK', -1), await c.lpos('lp', 'b', 'COUNT', 2, 'RANK', -1), await c.lpos('lp', 'c', 'MAXLEN', 2), await c.lpos('lp', 'z', 'COUNT', 0)]);
+  await run('lmpop blmpop', async () => [await c.rpush('bl', 1, 2, 3), await c.lmpop(2, 'nokey', 'bl', 'RIGHT', 'COUNT', 2), await c.blmpop(1, 1, 'bl', 'LEFT', 'COUNT', 5), await timed(() => c.blmpop(0.1, 1, 'bl', 'LEFT'), 0.05, 2)]);
+  await run('zmpop bzmpop bzpop', async () => [await c.zadd('bz', 1, 'a', 2.5, 'b', 3, 'c'), await c.zmpop(2, 'nokey', 'bz', 'MAX', 'COUNT', 2), await c.bzmpop(1, 1, 'bz', 'MIN', 'COUNT', 9),
+    await timed(() => c.bzmpop(0.1, 1, 'bz', 'MIN'), 0.05, 2), await c.zadd('bp', 1.5, 'a', 2, 'b'), await c.bzpopmax('bp', 1), await c.bzpopmin('nokey', 'bp', 1)]);
+  await run('zadd incr', async () => [await c.zadd('zi2', 'INCR', 1.5, 'a'), await c.zadd('zi2', 'XX', 'INCR', 1, 'b'), await c.zadd('zi2', 'GT', 'INCR', -1, 'a'), await c.zincrby('zi2', 0.25, 'a')]);
+  await run('lcs', async () => [await c.mset('l1', 'ohmytext', 'l2', 'mynewtext'), await c.lcs('l1', 'l2'), await c.lcs('l1', 'l2', 'LEN'), await c.lcs('l1', 'l2', 'IDX', 'MINMATCHLEN', 4, 'WITHMATCHLEN')]);
+  await run('sort_ro', async () => [await c.rpush('so', 3, 1, 2), await c.sort_ro('so'), await c.sort_ro('so', 'LIMIT', 0, 2, 'DESC'), await c.sort_ro('so', 'ALPHA')]);
+  await run('memory stats', async () => memoryShape(await c.memory('STATS')));
+  await run('latency histogram', async () => { await c.config('RESETSTAT'); await c.set('lh', 1); await c.set('lh', 2); await c.get('lh'); return histogramShape(await c.latency('HISTOGRAM', 'set', 'get')); });
+  await run('latency latest', async () => { await c.config('SET', 'latency-monitor-threshold', 1); await c.call('DEBUG', 'SLEEP', '0.02');
+    const l = await c.latency('LATEST'); const h = await c.latency('HISTORY', 'command'); await c.latency('RESET'); await c.config('SET', 'latency-monitor-threshold', 0);
+    return [l.map((e) => [e[0], typeof e[1], e[2] >= 20]), h.map((e) => [typeof e[0], e[1] >= 20])]; });
+  await run('role', async () => (await c.role()).slice(0, 3));
+  await run('hello', async () => withoutIds(await c.hello(resp)));
+  await run('function list', async () => [await c.function('LOAD', "#!lua name=plib\nredis.register_function{function_name='pf', callback=function() return 1 end, flags={'no-writes'}, description='d'}"),
+    await c.function('LIST', 'WITHCODE', 'LIBRARYNAME', 'p*'), await c.fcall_ro('pf', 0), await c.function('STATS'), await c.function('DELETE', 'plib')]);
+  await run('script exists', async () => [await c.script('LOAD', 'return 7'), await c.script('EXISTS', await c.script('LOAD', 'return 7'), 'f'.repeat(40))]);
+  await run('object', async () => [await c.set('emb', 'short'), typeof (await c.object('REFCOUNT', 'emb')), typeof (await c.object('IDLETIME', 'emb')), await c.object('IDLETIME', 'nokey'), await c.object('FREQ', 'emb').catch((e) => e)]);
+  await run('debug object', async () => { const d = await c.debug('OBJECT', 'emb'); return String(d).replace(/at:0x[0-9a-f]+ /, '').replace(/lru:\d+ lru_seconds_idle:\d+/, ''); });
+  await run('command getkeys', async () => [await c.command('GETKEYS', 'EVAL', 'return 1', 2, 'k1', 'k2', 'a'), await c.command('GETKEYSANDFLAGS', 'LMOVE', 'a', 'b', 'LEFT', 'RIGHT')]);
+  await run('config get', async () => [sorted(pairsOf(await c.config('GET', 'maxmemory-[ps]*'))), await c.config('GET', 'save'), await c.config('GET', 'nosuch')]);
+  await run('client no-evict getredir', async () => [await c.client('NO-EVICT', 'on'), await c.client('NO-EVICT', 'off'), await c.client('GETREDIR'), await c.client('TRACKINGINFO')]);
+  // sharded pub/sub
+  const sub = new Redis({ port, host: '127.0.0.1', protocol: resp, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  const got = [];
+  sub.on('smessage', (ch, m) => got.push(['smessage', ch, m]));
+  await run('ssubscribe', () => sub.ssubscribe('sh1', 'sh2'));
+  await run('shard numsub', async () => [await c.pubsub('SHARDNUMSUB', 'sh1', 'none'), (await c.pubsub('SHARDCHANNELS')).sort()]);
+  await run('spublish', async () => [await c.spublish('sh1', 'hi'), await c.spublish('none', 'x')]);
+  for (let i = 0; i < 100 && got.length < 1; i++) await sleep(10);
+  await run('smessages', () => got);
+  await run('sunsubscribe', () => sub.sunsubscribe());
+  sub.disconnect();
+  // MONITOR as ioredis parses it
+  const mon = await c.monitor();
+  const seen = [];
+  mon.on('monitor', (time, args, source, database) => seen.push([typeof time, args, database]));
+  await sleep(50);
+  await other.set('mon', 'say "hi"');
+  await other.get('mon');
+  for (let i = 0; i < 100 && seen.length < 2; i++) await sleep(10);
+  await run('monitor', () => seen.slice(0, 2));
+  mon.disconnect();
+  // keyPrefix applies to keys, scripts' KEYS too
+  const pre = new Redis({ port, host: '127.0.0.1', protocol: resp, keyPrefix: 'app:', maxRetriesPerRequest: 1, retryStrategy: () => null });
+  pre.defineCommand('getk', { numberOfKeys: 1, lua: 'return {KEYS[1], redis.call("get", KEYS[1])}' });
+  await run('keyPrefix', async () => [await pre.set('k', 'v'), await pre.getk('k'), await c.get('app:k'), (await pre.keys('app:*')).sort(), await pre.mget('k', 'nokey')]);
+  pre.disconnect();
 }
 
 // ---- node-redis ----
@@ -430,8 +522,51 @@ async function nodeRedis() {
     pool.destroy();
     return [v, blocked];
   });
+  await nrParsed(c);
   c.destroy();
   other.destroy();
+}
+
+async function nrParsed(c) {
+  await c.flushAll();
+  await run('hRandFieldCountWithValues', async () => [await c.hSet('hr1', 'f', 'v'), await c.hRandFieldCountWithValues('hr1', 2), await c.hRandFieldCountWithValues('hr1', -2), await c.hRandFieldCountWithValues('nokey', 2)]);
+  await run('zRandMemberCountWithScores', async () => [await c.zAdd('zr1', { score: 1.5, value: 'only' }), await c.zRandMemberCountWithScores('zr1', 1), await c.zRandMemberCountWithScores('zr1', -2)]);
+  await run('withscores variants', async () => [await c.zAdd('zx', [{ score: 1, value: 'a' }, { score: 2, value: 'b' }]), await c.zUnionWithScores(['zx', 'zx']), await c.zInterWithScores([{ key: 'zx', weight: 1 }, { key: 'zx', weight: 0.5 }]),
+    await c.zDiffWithScores(['zx', 'nokey']), await c.zPopMaxCount('zx', 2), await c.zPopMinCount('zx', 1)]);
+  await run('sRandMemberCount lPosCount', async () => [await c.sAdd('sr1', 'only'), await c.sRandMember('sr1'), await c.sRandMemberCount('sr1', -2), await c.rPush('lp', [...'abcabcab']),
+    await c.lPos('lp', 'b', { RANK: -1 }), await c.lPosCount('lp', 'b', 2, { RANK: -1 }), await c.lPos('lp', 'c', { MAXLEN: 2 }), await c.lPosCount('lp', 'z', 0)]);
+  await run('lmPop blmPop', async () => [await c.rPush('bl', ['1', '2', '3']), await c.lmPop(['nokey', 'bl'], 'RIGHT', { COUNT: 2 }), await c.blmPop(1, 'bl', 'LEFT', { COUNT: 5 }), await timed(() => c.blmPop(0.1, 'bl', 'LEFT'), 0.05, 2)]);
+  await run('zmPop bzmPop bzPop', async () => [await c.zAdd('bz', [{ score: 1, value: 'a' }, { score: 2.5, value: 'b' }, { score: 3, value: 'c' }]), await c.zmPop(['nokey', 'bz'], 'MAX', { COUNT: 2 }),
+    await c.bzmPop(1, 'bz', 'MIN', { COUNT: 9 }), await timed(() => c.bzmPop(0.1, 'bz', 'MIN'), 0.05, 2),
+    await c.zAdd('bp', [{ score: 1.5, value: 'a' }, { score: 2, value: 'b' }]), await c.bzPopMax('bp', 1), await c.bzPopMin(['nokey', 'bp'], 1)]);
+  await run('lcsIdx', async () => [await c.mSet({ l1: 'ohmytext', l2: 'mynewtext' }), await c.lcs('l1', 'l2'), await c.lcsLen('l1', 'l2'), await c.lcsIdx('l1', 'l2'), await c.lcsIdxWithMatchLen('l1', 'l2', { MINMATCHLEN: 4 })]);
+  await run('sortRo', async () => [await c.rPush('so', ['3', '1', '2']), await c.sortRo('so'), await c.sortRo('so', { LIMIT: { offset: 0, count: 2 }, DIRECTION: 'DESC' })]);
+  await run('memoryStats', async () => memoryShape(await c.memoryStats()));
+  await run('latencyHistogram', async () => { await c.configResetStat(); await c.set('lh', '1'); await c.set('lh', '2'); await c.get('lh'); return histogramShape(await c.latencyHistogram('set', 'get')); });
+  await run('latencyLatest', async () => { await c.configSet('latency-monitor-threshold', '1'); await c.sendCommand(['DEBUG', 'SLEEP', '0.02']);
+    const l = await c.latencyLatest(); const h = await c.latencyHistory('command'); await c.latencyReset(); await c.configSet('latency-monitor-threshold', '0');
+    return [l.map((e) => [e[0], typeof e[1], e[2] >= 20]), h.map((e) => [typeof e[0], e[1] >= 20])]; });
+  await run('role', async () => { const r = await c.role(); return [r.role, typeof r.replicationOffest, r.replicas]; });
+  await run('hello', async () => withoutIds(await c.hello(resp)));
+  await run('functionList', async () => [await c.functionLoad("#!lua name=plib\nredis.register_function{function_name='pf', callback=function() return 1 end, flags={'no-writes'}, description='d'}"),
+    await c.functionList({ LIBRARYNAME: 'p*' }), sorted(await c.functionListWithCode()), await c.fCallRo('pf'), await c.functionStats(), await c.functionDelete('plib')]);
+  await run('scriptExists', async () => [await c.scriptLoad('return 7'), await c.scriptExists([await c.scriptLoad('return 7'), 'f'.repeat(40)])]);
+  await run('object', async () => [await c.set('emb', 'short'), typeof (await c.objectRefCount('emb')), typeof (await c.objectIdleTime('emb')), await c.objectIdleTime('nokey'), await errOf(() => c.objectFreq('emb'))]);
+  await run('command getkeys', async () => [await c.commandGetKeys(['EVAL', 'return 1', '2', 'k1', 'k2', 'a']), await c.commandGetKeysAndFlags(['LMOVE', 'a', 'b', 'LEFT', 'RIGHT'])]);
+  await run('commandDocs some', () => c.commandDocs(['get', 'client|kill', 'set']));
+  await run('configGet', async () => [await c.configGet('maxmemory-[ps]*'), await c.configGet('save'), await c.configGet('nosuch')]);
+  await run('clientNoEvict', async () => [await c.clientNoEvict(true), await c.clientNoEvict(false), await c.sendCommand(['CLIENT', 'GETREDIR']), await c.sendCommand(['CLIENT', 'TRACKINGINFO'])]);
+  const sub = c.duplicate();
+  sub.on('error', () => {});
+  await sub.connect();
+  const got = [];
+  await run('sSubscribe', () => sub.sSubscribe(['sh1', 'sh2'], (m, ch) => got.push(['smessage', ch, m])));
+  await run('pubSubShardNumSub', async () => [await c.pubSubShardNumSub(['sh1', 'none']), (await c.pubSubShardChannels()).sort()]);
+  await run('sPublish', async () => [await c.sPublish('sh1', 'hi'), await c.sPublish('none', 'x')]);
+  for (let i = 0; i < 100 && got.length < 1; i++) await sleep(10);
+  await run('smessages', () => got);
+  await run('sUnsubscribe', () => sub.sUnsubscribe());
+  sub.destroy();
 }
 
 (async () => {

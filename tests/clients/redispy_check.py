@@ -633,6 +633,173 @@ def server(r, port):
     run("role", r.role)
 
 
+def parsed(r, port):
+    """Replies redis-py's response callbacks parse (client.py's
+    RESPONSE_CALLBACKS) and those its helpers (Lock, PubSub health checks)
+    depend on, beyond the families above."""
+    for k, v in (("int", 123), ("emb", "short"), ("raw", "x" * 50)):
+        r.set(k, v)
+    r.rpush("ol", "a", "b")
+    r.hset("oh", "a", 1)
+    r.sadd("os", 1, 2)
+    r.zadd("oz", {"a": 1})
+    # lru and lru_seconds_idle are clock readings; the rest is the value's
+    run("debug_object", lambda: [(lambda d: (sorted(d), {k: v for k, v in d.items() if k not in ("at", "lru", "lru_seconds_idle")},
+                                             type(d["lru"]).__name__))(r.debug_object(k)) for k in ("int", "emb", "raw", "oh", "os", "oz")])
+    run("debug_object list", lambda: (lambda d: (sorted(d), d["encoding"], d["refcount"], d["ql_nodes"], d["ql_listpack_max"]))(r.debug_object("ol")))
+    run("debug_object missing", lambda: err_of(lambda: r.debug_object("nokey")))
+    run("object types", lambda: [(lambda v: type(v).__name__)(r.object(t, "emb")) for t in ("encoding", "refcount", "idletime")] + [r.object("idletime", "nokey"), r.object("refcount", "nokey")])
+    run("memory_stats types", lambda: {k: typename(v) for k, v in r.memory_stats().items() if not k.startswith("db.")})
+    run("memory_stats db", lambda: {k: sorted(v) for k, v in r.memory_stats().items() if k.startswith("db.")})
+    run("memory_usage types", lambda: [r.memory_usage("nokey"), type(r.memory_usage("int")).__name__, err_of(lambda: r.memory_usage("ol", samples=-1))])
+    run("latency histogram", lambda: (r.config_resetstat(), r.set("lh", 1), r.set("lh", 2), r.get("lh"),
+                                      latency_histogram(r.execute_command("LATENCY HISTOGRAM", "set", "get", "nosuch"))))
+    run("latency histogram all", lambda: sorted(latency_histogram(r.execute_command("LATENCY HISTOGRAM"))))
+    run("latency event", lambda: (r.latency_reset() if hasattr(r, "latency_reset") else r.execute_command("LATENCY RESET"),
+                                  r.config_set("latency-monitor-threshold", 1), r.execute_command("DEBUG", "SLEEP", "0.02"),
+                                  [(e[0], type(e[1]).__name__, e[2] >= 20, e[3] >= 20) for e in r.execute_command("LATENCY LATEST")],
+                                  [(type(e[0]).__name__, e[1] >= 20) for e in r.execute_command("LATENCY HISTORY", "command")],
+                                  r.execute_command("LATENCY RESET", "command"), r.execute_command("LATENCY LATEST"), r.config_set("latency-monitor-threshold", 0)))
+    run("client trackinginfo", lambda: r.client_trackinginfo())
+    run("client getredir no-evict", lambda: (r.client_getredir(), r.client_no_evict("on"), r.client_no_evict("off"), err_of(lambda: r.client_no_evict("maybe"))))
+    blocked = redis.Redis(port=port, client_name="blocked")
+    out = []
+    for error in (False, True):
+        bid = blocked.client_id()
+        th = threading.Thread(target=lambda: out.append(err_of(lambda: blocked.blpop("nolist", timeout=5))))
+        th.start()
+        deadline = time.time() + 3
+        while not [c for c in r.client_list() if c["name"] == "blocked" and c["cmd"] == "blpop"] and time.time() < deadline:
+            time.sleep(0.02)
+        run(f"client_unblock error={error}", lambda: (r.client_unblock(bid, error=error), r.client_unblock(bid)))
+        th.join(timeout=5)
+    run("client_unblock blocked saw", lambda: out)
+    blocked.close()
+    reset = redis.Redis(port=port, client_name="toreset", db=3)
+    run("reset", lambda: (reset.execute_command("RESET"), (lambda c: (c["name"], c["db"], c["flags"]))(reset.client_info())))
+    reset.close()
+    run("hello 2 fields", lambda: (lambda h: {k: v for k, v in h.items() if k not in (b"id", b"version")})(
+        dict(zip(*[iter(r.execute_command("HELLO", "2", "SETNAME", "hello-check"))] * 2))))
+    # the default user has nopass: any password is accepted
+    run("hello errors", lambda: (err_of(lambda: r.execute_command("HELLO", "4")), (lambda h: h[:6] + h[8:])(r.execute_command("HELLO", "2", "AUTH", "default", "x")),
+                                 err_of(lambda: r.execute_command("HELLO", "2", "NOSUCH"))))
+    run("command_getkeys more", lambda: [err_of(lambda: r.command_getkeys(*a)) for a in (
+        ("EVAL", "return 1", "2", "k1", "k2", "a"), ("ZUNIONSTORE", "d", "2", "a", "b", "WEIGHTS", "1", "2"), ("SORT", "s", "BY", "w_*", "STORE", "dst"),
+        ("LMPOP", "2", "a", "b", "LEFT"), ("BLMOVE", "a", "b", "LEFT", "RIGHT", "0"), ("RENAME", "a", "b"), ("OBJECT", "ENCODING", "k"),
+        ("PING",), ("FCALL", "f", "1", "k"), ("SET", "a"))])
+    cmd_docs = pairs(r.execute_command("COMMAND DOCS"))
+    keys("command docs", {k: repr(canon(docs(v))) for k, v in cmd_docs.items() if k.encode() not in NOT_COMPARED})
+    run("command docs some", lambda: {k: docs(v) for k, v in pairs(r.execute_command("COMMAND DOCS", "get", "client|kill", "nosuch", "SET")).items()})
+    run("zrandmember withscores", lambda: (r.zadd("zr1", {"only": 1.5}), r.zrandmember("zr1", 1, withscores=True), r.zrandmember("zr1", -3, withscores=True),
+                                           r.zrandmember("zr1", 0, withscores=True), r.zrandmember("nokey", 2, withscores=True), r.zrandmember("nokey", 2)))
+    run("srandmember hrandfield", lambda: (r.sadd("sr1", "only"), r.srandmember("sr1"), r.srandmember("sr1", 3), r.srandmember("sr1", -3), r.srandmember("sr1", 0), r.srandmember("nokey", 2),
+                                           r.hset("hr1", "f", "v"), r.hrandfield("hr1", 2, withvalues=True), r.hrandfield("hr1", -2, withvalues=True), r.hrandfield("nokey", 2)))
+    run("spop count", lambda: (r.sadd("sp1", "only"), r.spop("sp1", 0), r.spop("sp1", 5), r.spop("nokey", 3), r.exists("sp1")))
+    run("lpos variants", lambda: (r.rpush("lp", *"abcabcab"), r.lpos("lp", "b", rank=-1), r.lpos("lp", "b", count=2, rank=-1), r.lpos("lp", "c", maxlen=2),
+                                  r.lpos("lp", "c", maxlen=3, count=0), r.lpos("lp", "z", count=2), r.lpos("nokey", "a", count=1), err_of(lambda: r.lpos("lp", "a", rank=0))))
+    run("blmpop", lambda: (r.rpush("bl", 1, 2, 3), r.blmpop(1, 2, "nokey", "bl", direction="RIGHT", count=2), r.blmpop(1, 1, "bl", direction="LEFT", count=5),
+                           timed(lambda: r.blmpop(0.1, 1, "bl", direction="LEFT"), 0.05, 2)))
+    run("bzmpop", lambda: (r.zadd("bz", {"a": 1, "b": 2.5, "c": 3}), r.bzmpop(1, 2, ["nokey", "bz"], max=True, count=2), r.bzmpop(1, 1, ["bz"], min=True, count=9),
+                           timed(lambda: r.bzmpop(0.1, 1, ["bz"], min=True), 0.05, 2)))
+    run("bzpop values", lambda: (r.zadd("bp", {"a": 1.5, "b": 2}), r.bzpopmax("bp", 1), r.bzpopmin(["nokey", "bp"], 1)))
+    run("zadd incr variants", lambda: (r.zadd("zi2", {"a": 1}), r.zadd("zi2", {"a": 1.5}, incr=True, xx=True), r.zadd("zi2", {"b": 1}, incr=True, xx=True),
+                                       r.zadd("zi2", {"a": 1}, incr=True, gt=True), r.zadd("zi2", {"a": -1}, incr=True, gt=True), r.zadd("zi2", {"a": "inf"}, incr=True),
+                                       err_of(lambda: r.zadd("zi2", {"a": "-inf"}, incr=True)), err_of(lambda: r.zadd("zi2", {"a": 1, "b": 2}, incr=True))))
+    run("zrange withscores variants", lambda: (r.zadd("zw", {"a": 1, "b": 2.5, "c": 1e-5, "d": -0.0}), r.zrevrange("zw", 0, -1, withscores=True), r.zrevrangebyscore("zw", "+inf", "-inf", withscores=True),
+                                               r.zrange("zw", "(0", 2, byscore=True, withscores=True), r.zrange("zw", 0, 1, desc=True, withscores=True, score_cast_func=int),
+                                               r.zpopmax("zw", 2), r.zpopmin("zw", 0), r.zintercard(2, ["zw", "zw"]), r.zintercard(2, ["zw", "zw"], limit=1)))
+    run("zrangestore zunion weights", lambda: (r.zadd("zx", {"a": 1, "b": 2}), r.zunion(["zx", "zx"], aggregate="SUM", withscores=True), r.zinter({"zx": 0.5, "nokey": 2}, withscores=True),
+                                               r.zunion({"zx": 0.5}, withscores=True), r.zrangestore("zxs", "zx", 0, 1, byscore=True, offset=1, num=1), r.zrange("zxs", 0, -1, withscores=True)))
+    run("function list variants", lambda: (r.function_load("#!lua name=plib\nredis.register_function{function_name='pf', callback=function() return 1 end, flags={'no-writes'}, description='d'}"),
+                                           r.function_list(library="p*", withcode=True), r.function_list(library="nomatch*"), r.fcall_ro("pf", 0),
+                                           err_of(lambda: r.fcall("nosuch", 0)), r.function_delete("plib"), err_of(lambda: r.function_delete("plib"))))
+    run("function restore", lambda: (r.function_load("#!lua name=rlib\nredis.register_function('rf', function() return 2 end)"), (lambda d: (r.function_flush(),
+                                     r.function_restore(d), r.fcall("rf", 0), err_of(lambda: r.function_restore(d)), r.function_restore(d, "REPLACE")))(r.function_dump())))
+    run("script exists many", lambda: (r.script_load("return 7"), r.script_exists(*[r.script_load("return 7"), "f" * 40, "nosha"])))
+    run("sort groups", lambda: (r.rpush("sg", 2, 1), r.mset({"sgo_1": "x", "sgo_2": "y"}), r.sort("sg", get=["#", "sgo_*", "nokey_*"], groups=True)))
+    run("slowlog args cut", lambda: (r.config_set("slowlog-log-slower-than", 0), r.slowlog_reset(), r.execute_command("RPUSH", "slowargs", *range(40)), r.set("s" * 200, "v"),
+                                     [e["command"] for e in r.slowlog_get(3)], r.config_set("slowlog-log-slower-than", 10000), r.slowlog_reset()))
+    run("config get parse", lambda: (r.config_get("save"), r.config_get("client-output-buffer-limit"), r.config_get("notify-keyspace-events"), r.config_get("nosuch*"),
+                                     r.config_get("maxmemory-policy"), r.config_get("appendfsync")))
+    run("role parse", lambda: (lambda v: (v[0], v[1] if v[0] == b"master" else None, v[2] if v[0] == b"master" else None))(r.role()))
+    run("time type", lambda: tuple(type(x).__name__ for x in r.time()))
+    lock_steps(r, port)
+    health_check(port)
+
+
+def pairs(flat):
+    return {(k.decode() if isinstance(k, bytes) else k): v for k, v in zip(flat[0::2], flat[1::2])}
+
+
+def docs(v):
+    """docs turns a COMMAND DOCS entry into dicts, so that the order of
+    subcommands (Redis's hash table's) does not count."""
+    if isinstance(v, list) and len(v) % 2 == 0 and all(isinstance(k, bytes) for k in v[0::2]):
+        d = pairs(v)
+        return {k: ({n: docs(x) for n, x in pairs(d[k]).items() if n.encode() not in NOT_COMPARED} if k == "subcommands" else docs(d[k])) for k in d}
+    if isinstance(v, list):
+        return [docs(x) for x in v]
+    return v
+
+
+def latency_histogram(v):
+    """latency_histogram keeps what does not depend on timing: each
+    command's fields and calls, and the last bucket counting every call."""
+    out = {}
+    for name, entry in pairs(v).items():
+        e = pairs(entry)
+        buckets = e.get("histogram_usec", [])
+        out[name] = (sorted(e), e.get("calls"), buckets[-1] if buckets else None)
+    return out
+
+
+def lock_steps(r, port):
+    """redis.lock.Lock runs Lua scripts (EVALSHA, falling back on NOSCRIPT)
+    for extend, reacquire and release."""
+    r.script_flush()
+    a = r.lock("lk1", timeout=2, thread_local=False)
+    run("lock acquire", lambda: (a.acquire(blocking=False), 1900 <= r.pttl("lk1") <= 2000, a.locked(), a.owned()))
+    run("lock extend", lambda: (a.extend(3), 4900 <= r.pttl("lk1") <= 5000, a.extend(1, replace_ttl=True), 900 <= r.pttl("lk1") <= 1000))
+    run("lock other", lambda: (lambda b: (b.acquire(blocking=False), b.owned(), err_of(b.release), err_of(lambda: b.extend(1))))(r.lock("lk1", thread_local=False)))
+    run("lock release twice", lambda: (a.release(), err_of(a.release), a.locked(), err_of(a.reacquire)))
+    b = r.lock("lk2", timeout=0.1, thread_local=False)
+    run("lock expired", lambda: (b.acquire(), time.sleep(0.2), b.locked(), err_of(lambda: b.extend(1)), err_of(b.release)))
+    c = r.lock("lk3", timeout=None, thread_local=False)
+    run("lock no timeout", lambda: (c.acquire(), r.ttl("lk3"), err_of(lambda: c.extend(1)), c.release()))
+    run("lock context", lambda: (lambda lk: [lk.__enter__() is lk, r.exists("lk4"), lk.__exit__(None, None, None), r.exists("lk4")])(r.lock("lk4", timeout=5)))
+    other = redis.Redis(port=port)
+    t = threading.Timer(0.2, lambda: other.delete("lk5"))
+    r.set("lk5", "held")
+    t.start()
+    run("lock blocking until freed", lambda: timed(lambda: r.lock("lk5", sleep=0.05).acquire(blocking_timeout=3), 0.1, 2))
+    t.join()
+    other.close()
+
+
+def health_check(port):
+    """A PubSub on a connection with health_check_interval pings the
+    server while subscribed (PING redis-py-health-check) and must read the
+    ['pong', 'redis-py-health-check'] reply back as its own, not as a
+    message."""
+    hc = redis.Redis(port=port, health_check_interval=1)
+    p = hc.pubsub()
+    p.subscribe("hc")
+    run("health check subscribe", lambda: p.get_message(timeout=2))
+    time.sleep(1.1)
+    run("health check while subscribed", lambda: (p.get_message(timeout=0.2), p.get_message(timeout=0.2)))
+    hc.publish("hc", "after")
+    run("health check message after", lambda: p.get_message(timeout=2))
+    p.ping()
+    run("pubsub ping no arg", lambda: p.get_message(timeout=2))
+    p.unsubscribe()
+    run("health check unsubscribe", lambda: p.get_message(timeout=2))
+    time.sleep(1.1)
+    p.subscribe("hc2")
+    run("health check resubscribe", lambda: (p.get_message(timeout=2), p.get_message(timeout=0.2)))
+    p.close()
+    hc.close()
+
+
 def raw_slowlog(r):
     conn = r.connection_pool.get_connection("SLOWLOG")
     try:
@@ -703,6 +870,9 @@ def main():
     server(r, args.port)
     info(r)
     pool(args.port)
+    # after pool, whose last step counts the connections left open
+    r.flushall()
+    parsed(r, args.port)
 
 
 if __name__ == "__main__":
