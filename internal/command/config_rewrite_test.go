@@ -94,6 +94,13 @@ func TestConfigRewriteReplicaOf(t *testing.T) {
 	}
 	rdb := rewriteClient(t, testserver.StartProcessFile(t, file).Addr, "")
 	ctx := context.Background()
+	// REPLICAOF answers LOADING while the first sync loads, as Redis's does.
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(rdb.Info(ctx, "replication").Val(), "master_link_status:up"); {
+		if time.Now().After(deadline) {
+			t.Fatal("the replica did not finish its first sync in 10 s")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	steps := []struct {
 		cmd  []any
 		want string
