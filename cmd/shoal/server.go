@@ -43,27 +43,62 @@ flags, which override the file: every directive is also a flag, as in
 }
 
 func runServer(cfg *config.Config) error {
+	if cfg.Bool("daemonize") && cfg.String("pidfile") == "" {
+		if err := cfg.Load("pidfile", []string{defaultPidFile}); err != nil {
+			return err
+		}
+	}
+	if cfg.Bool("daemonize") && !isDaemonChild() {
+		return daemonize()
+	}
 	log, closeLog, err := newLogger(cfg)
 	if err != nil {
+		tellParent(err)
 		return err
 	}
 	defer closeLog()
+	removePidFile := writePidFile(cfg.String("pidfile"), log)
+	defer removePidFile()
 	// The signals are ours before the node says it is ready: a SIGTERM
 	// right after that line would otherwise kill the process unsaved.
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
 	n := node.New(cfg, log)
 	if err := n.Start(); err != nil {
+		tellParent(err)
 		return err
 	}
-	select {
-	case s := <-sig:
-		log.Info("received signal, shutting down", "signal", s.String())
-		n.Stop()
-	case <-n.Done():
+	tellParent(nil)
+	sup := newSupervisor(cfg, log)
+	sup.ready(cfg.String("replicaof") != "")
+	for stopped := false; !stopped; {
+		select {
+		case s := <-sig:
+			stopped = stopOnSignal(n, cfg, s, log)
+		case <-n.Done():
+			stopped = true
+		}
 	}
+	sup.stopping()
 	log.Info("bye")
 	return nil
+}
+
+// stopOnSignal stops the node for SIGINT or SIGTERM with the flags of
+// shutdown-on-sigint or shutdown-on-sigterm. As in Redis, a save that
+// fails (without force) leaves the node running; it reports whether the
+// node stopped.
+func stopOnSignal(n *node.Node, cfg *config.Config, s os.Signal, log *slog.Logger) bool {
+	directive := "shutdown-on-sigterm"
+	if s == syscall.SIGINT {
+		directive = "shutdown-on-sigint"
+	}
+	log.Info("received signal, shutting down", "signal", s.String())
+	if err := n.StopOnSignal(cfg.Int(directive)); err != nil {
+		log.Warn("Errors trying to shut down the server. Check the logs for more information.", "error", err)
+		return false
+	}
+	return true
 }
 
 // newLogger logs to logfile (stderr when empty) at loglevel.

@@ -427,3 +427,15 @@ func (n *Node) SaveAfterFlushAll() {
 	n.persist.saves++
 	n.persist.mu.Unlock()
 }
+
+// SaveOnSignal saves before the node stops for SIGINT or SIGTERM, as
+// SHUTDOWN with the shutdown-on-sigint/sigterm flags would: with SAVE,
+// or when save points are set unless NOSAVE.
+func (n *Node) SaveOnSignal(save, noSave bool) error {
+	if !save && (noSave || !n.HasSavePoints()) || n.Loading() {
+		return nil
+	}
+	n.gate.lock()
+	defer n.gate.unlock()
+	return n.SaveOnShutdown()
+}

@@ -47,6 +47,9 @@ type param struct {
 	min, max  int64
 	enum      []string
 	immutable bool
+	// multiArg directives take several words in a config file line
+	// ("save 3600 1 300 100"), joined with spaces into one value.
+	multiArg bool
 	// protected directives may be changed by CONFIG SET only as
 	// enable-protected-configs allows (SetChecked).
 	protected bool
@@ -216,8 +219,11 @@ func (c *Config) SetChecked(pairs [][2]string, allowProtected bool) error {
 // immutable directives may still be set.
 func (c *Config) Load(name string, args []string) error {
 	p, ok := c.params[strings.ToLower(name)]
-	if !ok || len(args) != 1 && p.name != "save" && p.name != "bind" && p.name != "client-output-buffer-limit" && p.name != "replicaof" && p.kind != kindPercentiles {
-		return fmt.Errorf("Bad directive or wrong number of arguments")
+	if !ok {
+		return c.loadFileOnly(strings.ToLower(name), args)
+	}
+	if len(args) != 1 && !p.multiArg && p.kind != kindPercentiles {
+		return fmt.Errorf("wrong number of arguments")
 	}
 	value := strings.Join(args, " ")
 	if err := p.validate(value); err != nil {

@@ -2,6 +2,7 @@ package config
 
 import (
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -10,7 +11,7 @@ import (
 // flag, and in CONFIG GET/SET at once.
 func directives() []*param {
 	return append([]*param{
-		{name: "bind", kind: kindString, def: "127.0.0.1", immutable: true, rewrite: rewriteBind},
+		{name: "bind", kind: kindString, multiArg: true, def: "127.0.0.1", immutable: true, rewrite: rewriteBind},
 		{name: "port", kind: kindInt, def: "6379", min: 0, max: 65535, immutable: true},
 		{name: "databases", kind: kindInt, def: "16", min: 1, max: math.MaxInt32, immutable: true},
 		{name: "shards", kind: kindInt, def: "0", min: 0, max: 4096, immutable: true},
@@ -29,7 +30,7 @@ func directives() []*param {
 		// client-output-buffer-limit disconnects clients whose replies pile
 		// up: "class hard soft soft_seconds" for normal, slave (replica)
 		// and pubsub clients, as Redis 7.0 reads and prints it.
-		{name: "client-output-buffer-limit", kind: kindString, def: "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
+		{name: "client-output-buffer-limit", kind: kindString, multiArg: true, def: "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
 			check: checkBufferLimits, merge: mergeBufferLimits, rewrite: rewriteBufferLimits},
 		{name: "maxmemory", kind: kindMemory, def: "0", min: 0, max: math.MaxInt64},
 		{name: "maxmemory-policy", kind: kindEnum, def: "noeviction", enum: []string{"volatile-lru", "volatile-lfu",
@@ -61,21 +62,21 @@ func directives() []*param {
 		// save is the snapshot schedule: pairs of "seconds changes", a
 		// background save after that many seconds with at least that many
 		// changes; "" disables it. Redis 7.0's default.
-		{name: "save", kind: kindString, def: "3600 1 300 100 60 10000", check: checkSavePoints, rewrite: rewriteSavePoints},
+		{name: "save", kind: kindString, multiArg: true, def: "3600 1 300 100 60 10000", check: checkSavePoints, rewrite: rewriteSavePoints},
 		{name: "dbfilename", kind: kindString, def: "dump.rdb", check: checkFileName, protected: true},
 		// enable-protected-configs decides whether CONFIG SET may change
 		// the protected directives (where the node writes its files): no,
 		// yes, or local (clients on the loopback interface), as Redis 7.0.
 		{name: "enable-protected-configs", kind: kindEnum, def: "no", enum: []string{"no", "yes", "local"}, immutable: true},
 		{name: "rdbcompression", kind: kindBool, def: "yes"},
-		{name: "rdbchecksum", kind: kindBool, def: "yes"},
+		{name: "rdbchecksum", kind: kindBool, def: "yes", immutable: true},
 		{name: "stop-writes-on-bgsave-error", kind: kindBool, def: "yes"},
 		// The append-only log (internal/persist): Redis 7's names,
 		// defaults and multi-part layout.
 		{name: "appendonly", kind: kindBool, def: "no"},
 		{name: "appendfilename", kind: kindString, def: "appendonly.aof", immutable: true, check: checkAOFName},
 		{name: "appenddirname", kind: kindString, def: "appendonlydir", immutable: true, check: checkAOFName},
-		{name: "appendfsync", kind: kindEnum, def: "everysec", enum: []string{"always", "everysec", "no"}},
+		{name: "appendfsync", kind: kindEnum, def: "everysec", enum: []string{"everysec", "always", "no"}},
 		{name: "aof-load-truncated", kind: kindBool, def: "yes"},
 		// A log's base is always a snapshot (an RDB preamble).
 		{name: "aof-use-rdb-preamble", kind: kindBool, def: "yes", check: onlyYes},
@@ -97,7 +98,7 @@ func directives() []*param {
 		{name: "busy-reply-threshold", alias: "lua-time-limit", kind: kindInt, def: "5000", min: 0, max: math.MaxInt64},
 		// metrics-addr is where /metrics serves Prometheus; empty disables it.
 		{name: "metrics-addr", kind: kindString, def: "127.0.0.1:9121", immutable: true},
-	}, replicationDirectives()...)
+	}, slices.Concat(replicationDirectives(), processDirectives(), inertDirectives(), unsupportedDirectives())...)
 }
 
 // checkAOFName refuses paths: the log's names are plain file names

@@ -102,6 +102,9 @@ func (c *Config) load(r io.Reader, source string) error {
 			continue
 		}
 		if err := c.loadLine(line); err != nil {
+			if le, ok := err.(*LoadError); ok { // in an included file
+				return le
+			}
 			return &LoadError{Source: source, Line: n, Text: line, Reason: err.Error()}
 		}
 	}

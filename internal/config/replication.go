@@ -11,7 +11,7 @@ func replicationDirectives() []*param {
 	return []*param{
 		// replicaof is "host port" (slaveof its old name), read at start;
 		// REPLICAOF changes the role at run time.
-		{name: "replicaof", alias: "slaveof", kind: kindString, def: "", immutable: true, rewrite: rewriteReplicaOf},
+		{name: "replicaof", alias: "slaveof", kind: kindString, multiArg: true, def: "", immutable: true, rewrite: rewriteReplicaOf},
 		{name: "masterauth", kind: kindString, def: "", rewrite: rewriteUnlessEmpty},
 		{name: "masteruser", kind: kindString, def: "", rewrite: rewriteUnlessEmpty},
 		{name: "replica-read-only", alias: "slave-read-only", kind: kindBool, def: "yes"},
@@ -32,6 +32,9 @@ func replicationDirectives() []*param {
 		{name: "repl-diskless-load", kind: kindEnum, def: "disabled", enum: []string{"disabled", "on-empty-db", "swapdb"}},
 		{name: "replica-lazy-flush", alias: "slave-lazy-flush", kind: kindBool, def: "no"},
 		{name: "replica-ignore-maxmemory", alias: "slave-ignore-maxmemory", kind: kindBool, def: "yes"},
+		// bind-source-addr is the address a replica connects to its
+		// primary from.
+		{name: "bind-source-addr", kind: kindString, def: "", rewrite: rewriteUnlessEmpty},
 		{name: "repl-disable-tcp-nodelay", kind: kindBool, def: "no"},
 		// replica-ignore-disk-write-errors is accepted and shown; a
 		// replica never refuses its primary's stream for a disk error.

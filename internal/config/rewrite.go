@@ -92,6 +92,10 @@ func (c *Config) readOldFile(old []byte) *rewriteState {
 			continue
 		}
 		p := c.lineParam(line)
+		if p == nil && fileOnly(firstWord(line)) {
+			r.lines = append(r.lines, line)
+			continue
+		}
 		if p == nil {
 			r.lines = append(r.lines, "# ??? "+line)
 			continue
@@ -109,6 +113,13 @@ func (c *Config) lineParam(line string) *param {
 		return nil
 	}
 	return c.params[strings.ToLower(string(words[0]))]
+}
+
+// firstWord is a config file line's directive name.
+func firstWord(line string) string {
+	name, _, _ := strings.Cut(line, " ")
+	name, _, _ = strings.Cut(name, "\t")
+	return name
 }
 
 // put writes a line of the named directive: in place of the first old

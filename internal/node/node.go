@@ -231,3 +231,16 @@ func (n *Node) Stop() {
 
 // Done is closed once the node has stopped (also after SHUTDOWN).
 func (n *Node) Done() <-chan struct{} { return n.stopped }
+
+// StopOnSignal stops the node for SIGINT or SIGTERM as Redis 7.0 does,
+// with flags from shutdown-on-sigint or shutdown-on-sigterm: it saves
+// first when SHUTDOWN would, and when that save fails it keeps running
+// (unless force) and returns the error.
+func (n *Node) StopOnSignal(flags int64) error {
+	err := n.cmd.SaveOnSignal(flags&config.ShutdownSave != 0, flags&config.ShutdownNoSave != 0)
+	if err != nil && flags&config.ShutdownForce == 0 {
+		return err
+	}
+	n.Stop()
+	return nil
+}

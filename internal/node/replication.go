@@ -87,6 +87,7 @@ func (n *Node) replSettings() replication.Settings {
 		SyncTimeout:     time.Duration(c.Int("sync-replication-timeout")) * time.Millisecond,
 		OutputHardLimit: int64(limit.Hard),
 		AsyncBatch:      time.Duration(c.Int("repl-async-batch-usec")) * time.Microsecond,
+		SourceAddr:      c.String("bind-source-addr"),
 	}
 }
 

@@ -168,6 +168,9 @@ func (f *Follower) session(ctx context.Context) error {
 	f.state.Store(FollowConnecting)
 	set := f.s.Settings()
 	d := net.Dialer{Timeout: set.Timeout}
+	if ip := net.ParseIP(set.SourceAddr); ip != nil {
+		d.LocalAddr = &net.TCPAddr{IP: ip}
+	}
 	conn, err := d.DialContext(ctx, "tcp", f.addr())
 	if err != nil {
 		return err

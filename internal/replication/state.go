@@ -36,6 +36,9 @@ type Settings struct {
 	// AsyncBatch is how long an async link gathers effects after a
 	// write before it sends the next (direct.go).
 	AsyncBatch time.Duration
+	// SourceAddr is the local address links to the primary leave from
+	// (bind-source-addr); "" lets the system choose.
+	SourceAddr string
 }
 
 // State is a node's replication state: its replication IDs and offset,

@@ -89,7 +89,8 @@ func (s *Server) Start(addr string) error {
 	for i := range s.loopStates {
 		s.loopStates[i] = &loopState{stripe: i}
 	}
-	opts := netloop.Options{Loops: loops, Adaptive: s.node.Config.Bool("io-threads-adaptive")}
+	opts := netloop.Options{Loops: loops, Adaptive: s.node.Config.Bool("io-threads-adaptive"),
+		Backlog: int(s.node.Config.Int("tcp-backlog"))}
 	if ka := s.node.Config.Int("tcp-keepalive"); ka > 0 {
 		opts.KeepAlive = time.Duration(ka) * time.Second
 	}
@@ -113,6 +114,9 @@ func (s *Server) OnOpen(gc *netloop.Conn) ([]byte, bool) {
 	defer s.mu.Unlock()
 	if s.closed {
 		return nil, true
+	}
+	if deniedByProtectedMode(s.node.Config, gc.RemoteAddr()) {
+		return []byte(errProtectedMode), true
 	}
 	if int64(len(s.conns)) >= s.node.Config.Int("maxclients") {
 		s.rejected.Add(1)

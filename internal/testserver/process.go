@@ -94,7 +94,9 @@ func StartProcess(t testing.TB, directives ...string) *Process {
 // the error holds its log.
 func StartProcessErr(t testing.TB, directives ...string) (*Process, error) {
 	t.Helper()
-	args := []string{"server", "--port", "0", "--bind", "127.0.0.1", "--metrics-addr", ""}
+	// A directory of its own unless a directive names one: SIGTERM
+	// saves there when save points are set, as in Redis.
+	args := []string{"server", "--port", "0", "--bind", "127.0.0.1", "--metrics-addr", "", "--dir", t.TempDir()}
 	for _, d := range directives {
 		name, value, _ := strings.Cut(d, " ")
 		args = append(args, "--"+name, value)

@@ -43,14 +43,15 @@ type process struct {
 	exited chan error
 }
 
-var readyLine = regexp.MustCompile(`ready to accept connections.* addr=(127\.0\.0\.1:(\d+))`)
+var readyLine = regexp.MustCompile(`ready to accept connections.* addr=((?:127\.0\.0\.1|0\.0\.0\.0):(\d+))`)
 
 // startServer runs "shoal server --port 0 --metrics-addr 127.0.0.1:0
-// args..." and waits until it reports its address. The process is killed
+// --dir TEMP args..." and waits until it reports its address. The process is killed
 // at cleanup if still running.
 func startServer(t *testing.T, args ...string) *process {
 	t.Helper()
-	cmd := exec.Command(binary, append([]string{"server", "--port", "0", "--metrics-addr", "127.0.0.1:0"}, args...)...)
+	// A directory of its own: SIGTERM saves there, as in Redis.
+	cmd := exec.Command(binary, append([]string{"server", "--port", "0", "--metrics-addr", "127.0.0.1:0", "--dir", t.TempDir()}, args...)...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
