@@ -76,11 +76,32 @@ func protectedAllowed(c *Ctx) bool {
 	case "yes":
 		return true
 	case "local":
-		host, _, err := net.SplitHostPort(c.Conn.Addr())
-		ip := net.ParseIP(host)
-		return err == nil && ip != nil && ip.IsLoopback()
+		return isLocalClient(c)
 	}
 	return false
+}
+
+// isLocalClient is Redis's islocalClient: the peer's address is
+// 127.0.0.1 or ::1, compared as text, so other loopback addresses
+// (127.0.0.2) do not count.
+func isLocalClient(c *Ctx) bool {
+	host, _, err := net.SplitHostPort(c.Conn.Addr())
+	return err == nil && (host == "127.0.0.1" || host == "::1")
+}
+
+// errDebugNotAllowed is Redis's refusal of DEBUG under
+// enable-debug-command no, or local from elsewhere.
+const errDebugNotAllowed = `ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`
+
+// debugRefused reports whether enable-debug-command refuses DEBUG to c.
+func debugRefused(c *Ctx) bool {
+	switch c.Node.Config.String("enable-debug-command") {
+	case "yes":
+		return false
+	case "local":
+		return !isLocalClient(c)
+	}
+	return true
 }
 
 // configResetStat zeroes what INFO counts: keyspace, command, error and

@@ -253,6 +253,12 @@ func (t *Table) Exec(c *Ctx) {
 	if spec == nil {
 		return
 	}
+	// Redis checks its protected commands before the client's right to
+	// run anything.
+	if spec.Flags&Admin != 0 && spec.Name == "debug" && debugRefused(c) {
+		c.reject(spec, errDebugNotAllowed)
+		return
+	}
 	if spec.Flags&NoAuth == 0 && !c.Conn.Authenticated() {
 		c.reject(spec, errNoAuth)
 		return

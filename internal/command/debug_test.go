@@ -2,6 +2,7 @@ package command_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/shoal-cache/shoal/internal/testserver"
@@ -63,5 +64,37 @@ func TestDebugHelp(t *testing.T) {
 		lines[1] != "DIGEST" || lines[5] != "OBJECT <key>" || lines[7] != "SET-ACTIVE-EXPIRE <0|1>" ||
 		lines[11] != "SLEEP <seconds>" || lines[13] != "HELP" {
 		t.Fatalf("DEBUG HELP: %q %v", lines, err)
+	}
+}
+
+// TestEnableDebugCommand: DEBUG runs by default (Shoal's default is yes);
+// no refuses it with Redis's error, as a rejection that fails a
+// transaction; local lets 127.0.0.1 through.
+func TestEnableDebugCommand(t *testing.T) {
+	ctx := context.Background()
+	const refused = `ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`
+	for _, tc := range []struct{ value, want string }{{"", ""}, {"yes", ""}, {"local", ""}, {"no", refused}} {
+		var srv *testserver.Server
+		if tc.value == "" {
+			srv = testserver.Start(t)
+		} else {
+			srv = testserver.Start(t, "enable-debug-command "+tc.value)
+		}
+		c := srv.Client(t)
+		got := ""
+		if err := c.Do(ctx, "DEBUG", "SLEEP", "0").Err(); err != nil {
+			got = err.Error()
+		}
+		if got != tc.want {
+			t.Errorf("enable-debug-command %q: DEBUG SLEEP 0 = %q, want %q", tc.value, got, tc.want)
+		}
+		if tc.want == "" {
+			continue
+		}
+		pipe := c.TxPipeline()
+		pipe.Do(ctx, "DEBUG", "SLEEP", "0")
+		if _, err := pipe.Exec(ctx); err == nil || !strings.HasPrefix(err.Error(), "EXECABORT") {
+			t.Errorf("enable-debug-command %q: a transaction with DEBUG = %v, want EXECABORT", tc.value, err)
+		}
 	}
 }

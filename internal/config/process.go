@@ -32,10 +32,10 @@ func processDirectives() []*param {
 			parseFlags: parseShutdownFlags, formatFlags: formatShutdownFlags},
 		{name: "shutdown-on-sigterm", kind: kindFlags, def: "default", multiArg: true,
 			parseFlags: parseShutdownFlags, formatFlags: formatShutdownFlags},
-		// enable-debug-command and enable-module-command are shown as
-		// set; DEBUG stays available whatever the value (README), and
-		// there is no MODULE command.
-		{name: "enable-debug-command", kind: kindEnum, def: "no", enum: []string{"no", "yes", "local"}, immutable: true},
+		// enable-debug-command defaults to yes, where Redis 7.0's is no:
+		// DEBUG DIGEST is how nodes are compared (README); no and local
+		// refuse it as Redis does. There is no MODULE command.
+		{name: "enable-debug-command", kind: kindEnum, def: "yes", enum: []string{"no", "yes", "local"}, immutable: true},
 		{name: "enable-module-command", kind: kindEnum, def: "no", enum: []string{"no", "yes", "local"}, immutable: true},
 	}
 }

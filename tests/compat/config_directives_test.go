@@ -68,7 +68,7 @@ func TestConfigSetMatchesRedis(t *testing.T) {
 		"dir": true, "dbfilename": true, "save": true, "appendonly": true, "replicaof": true, "slaveof": true,
 		"maxmemory": true, "maxclients": true,
 		// Shoal's own default (README).
-		"io-threads": true,
+		"io-threads": true, "enable-debug-command": true,
 		// Refused by Shoal when on (README: what is refused).
 		"tls-port": true, "tls-replication": true, "tls-cluster": true, "maxmemory-clients": true,
 		"aof-timestamp-enabled": true, "aof-disable-auto-gc": true, "aof-use-rdb-preamble": true,
