@@ -80,3 +80,25 @@ func TestLRUFieldAcrossPolicies(t *testing.T) {
 		near("DEBUG OBJECT "+key+" lru_seconds_idle", num(r[2]), num(s[2]), 1)
 	}
 }
+
+// TestMessageBeforeLaterReply checks that a message PUBLISH reported as
+// delivered reaches the subscriber before the reply to a command the
+// subscriber sends afterwards: Redis writes the message into the
+// subscriber's buffer before PUBLISH replies. Shoal's loops hand messages
+// over through a queue, which the subscriber's loop served after the new
+// command's input about one time in five. Each round is a chance for it.
+func TestMessageBeforeLaterReply(t *testing.T) {
+	redisAddr := startRedis(t)
+	shoal := testserver.Start(t, "save ")
+	m := newMulti(t, redisAddr, shoal)
+	sub, pub := m.c("sub", 2), m.c("pub", 3)
+	m.expectN(sub, 1, "PSUBSCRIBE", "ch*")
+	for i := range 200 {
+		m.expect(pub, "PUBLISH", "ch1", "m"+strconv.Itoa(i))
+		m.send(sub, "PING")
+		m.read(sub, "pmessage, then PING's reply", 2)
+		if t.Failed() {
+			return
+		}
+	}
+}
