@@ -147,8 +147,9 @@ func debugCmd(c *Ctx) {
 // debugObject replies Redis's one-line description of a value. The
 // address is the Go entry's, serializedlength the value's RDB encoding
 // (DUMP's payload without its type byte and footer), lru Redis's 24-bit
-// clock of the last access, or under an LFU policy the minute of the last
-// decay and the counter, as Redis keeps both in that field. A list adds
+// field (the clock of the last access, or the minute of the last decay and
+// the counter when that access was under an LFU policy) and the idle time
+// read from it as an LRU clock, whatever the policy. A list adds
 // its quicklist's figures; Shoal never compresses nodes.
 func debugObject(c *Ctx) {
 	key := c.Args[2]
@@ -169,13 +170,8 @@ func debugObject(c *Ctx) {
 	if p, ok := dumpPayload(e); ok {
 		serialized = len(p) - 1 - 2 - 8 // type byte, RDB version, CRC-64
 	}
-	lru := int64(e.AccessTime()) & (1<<24 - 1)
-	if lfuPolicy(c) {
-		lru = (int64(e.AccessTime())/60&0xffff)<<8 | int64(e.Freq())
-	}
-	idle := max(v.Now()/1000-int64(e.AccessTime()), 0)
 	line := fmt.Sprintf("Value at:%p refcount:%d encoding:%s serializedlength:%d lru:%d lru_seconds_idle:%d",
-		e, refcount, encodingOf(e), serialized, lru, idle)
+		e, refcount, encodingOf(e), serialized, e.LRUField(), v.IdleSeconds(e))
 	if l, ok := e.Obj.(*listValue); ok {
 		var size int
 		for lp := range l.Listpacks() {

@@ -91,7 +91,7 @@ func objectIdletime(c *Ctx) {
 			c.Error("ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
 			return
 		}
-		c.W.Int(max(v.Now()/1000-int64(e.AccessTime()), 0))
+		c.W.Int(v.IdleSeconds(e))
 	})
 }
 

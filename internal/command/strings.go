@@ -108,12 +108,16 @@ func setGeneric(c *Ctx, key, val []byte, a setArgs, reply setReply) {
 		replyValue(c, old)
 	}
 	// A plain SET replaces whatever is there without looking at it first:
-	// only NX, XX and KEEPTTL need the current entry.
+	// only NX, XX and KEEPTTL need the current entry. PutString counts
+	// the access that Redis's lookup of the key makes.
 	var cur *engine.Entry
 	if a.flags&(setNX|setXX|setKeepTTL) != 0 {
-		cur = v.Lookup(key)
+		cur = v.Peek(key)
 	}
 	if (a.flags&setNX != 0 && cur != nil) || (a.flags&setXX != 0 && cur == nil) {
+		if cur != nil {
+			v.Lookup(key) // Redis's lookup of the key counts an access all the same
+		}
 		switch {
 		case withGet:
 		case reply == replyOneOrZero:

@@ -45,6 +45,7 @@ type Entry struct {
 	expireAt int64  // Unix ms; 0 when the key does not expire
 	access   uint32 // Unix seconds of the last access, for OBJECT IDLETIME
 	freq     uint8  // LFU counter, for OBJECT FREQ
+	lfu      bool   // access and freq were last set under an LFU policy
 
 	// Where the value is stored, for a handle: its shard, record and
 	// aggregate object number.
@@ -69,12 +70,17 @@ func (e *Entry) AccessTime() uint32 { return e.access }
 // Freq returns the key's logarithmic access frequency counter.
 func (e *Entry) Freq() uint8 { return e.freq }
 
+// LRUField returns what Redis would hold in the key's 24-bit robj.lru
+// field: the LRU clock of the last access, or the LFU minute and counter
+// when that access was under an LFU policy (DEBUG OBJECT's lru).
+func (e *Entry) LRUField() uint32 { return lruField(e.access, e.freq, e.lfu) }
+
 // SetAccess sets the access metadata, as RESTORE IDLETIME/FREQ do; on a
 // stored entry it is stored at once.
 func (e *Entry) SetAccess(unixSec uint32, freq uint8) {
 	e.access, e.freq = unixSec, freq
 	if e.loc != slab.Nil {
-		setAccess(e.sh.arena.Bytes(e.loc), unixSec, freq)
+		setAccess(e.sh.arena.Bytes(e.loc), unixSec, freq, e.lfu)
 	}
 }
 

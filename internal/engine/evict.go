@@ -276,9 +276,9 @@ func score(s *EvictionSettings, r *record, now int64) float64 {
 	case VolatileTTL:
 		return math.MaxInt64 - float64(r.expireAt)
 	case AllKeysLFU, VolatileLFU:
-		return 255 - float64(lfuDecayed(r.freq, r.access, now, s.LFUDecayTime))
+		return 255 - float64(lfuCounter(r.lruField(), now, s.LFUDecayTime))
 	}
-	return float64(now/1000 - int64(r.access))
+	return float64(idleSeconds(r.lruField(), now))
 }
 
 func (e *Engine) randomCandidate(volatile bool) (candidate, bool) {

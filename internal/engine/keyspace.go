@@ -14,6 +14,7 @@ import (
 func (sh *shard) fill(e *Entry, loc slab.Loc, r *record) {
 	e.Kind = r.kind()
 	e.Raw = r.flags&flagRaw != 0
+	e.lfu = r.flags&flagLFU != 0
 	e.expireAt, e.access, e.freq = r.expireAt, r.access, r.freq
 	e.sh, e.loc, e.pos = sh, loc, 0
 	if e.Kind == KindString {

@@ -8,7 +8,7 @@ import (
 // A key's record is one slab chunk holding the key, its value and its
 // metadata, with no Go pointer in it:
 //
-//	flags   1 byte   kind (3 bits), has-TTL, raw encoding
+//	flags   1 byte   kind (3 bits), has-TTL, raw encoding, LFU form
 //	freq    1 byte   LFU counter
 //	access  4 bytes  Unix second of the last access
 //	expire  8 bytes  expiry, Unix ms        } only with the TTL flag
@@ -26,6 +26,7 @@ const (
 	flagKind = 0x07
 	flagTTL  = 0x08
 	flagRaw  = 0x10
+	flagLFU  = 0x20 // access and freq were last set under an LFU policy (lfu.go)
 
 	recFlags  = 0
 	recFreq   = 1
@@ -51,6 +52,9 @@ type record struct {
 
 func (r *record) kind() Kind   { return Kind(r.flags & flagKind) }
 func (r *record) hasTTL() bool { return r.flags&flagTTL != 0 }
+
+// lruField is Redis's robj.lru for the record (lfu.go).
+func (r *record) lruField() uint32 { return lruField(r.access, r.freq, r.flags&flagLFU != 0) }
 func (r *record) setTTL(at int64) {
 	r.expireAt = at
 	if at != 0 {
@@ -146,8 +150,12 @@ func (r *record) encode(dst []byte) {
 }
 
 // setAccess writes the access metadata of the record in chunk b in place.
-func setAccess(b []byte, access uint32, freq uint8) {
+func setAccess(b []byte, access uint32, freq uint8, lfu bool) {
 	b[recFreq] = freq
+	b[recFlags] &^= flagLFU
+	if lfu {
+		b[recFlags] |= flagLFU
+	}
 	binary.LittleEndian.PutUint32(b[recAccess:], access)
 }
 

@@ -264,10 +264,13 @@ func (v View) Put(key []byte, e *Entry, expireAt int64) {
 	if e.freq == 0 {
 		e.freq = lfuInitVal
 	}
-	e.access = uint32(v.now / 1000)
+	e.access, e.lfu = uint32(v.now/1000), v.lfuPolicyNow()
 	r := record{flags: byte(e.Kind), freq: e.freq, access: e.access, key: key}
 	if e.Raw {
 		r.flags |= flagRaw
+	}
+	if e.lfu {
+		r.flags |= flagLFU
 	}
 	r.setTTL(expireAt)
 	var id [4]byte
@@ -290,7 +293,8 @@ func (v View) Put(key []byte, e *Entry, expireAt int64) {
 
 // PutString stores a copy of val at key as a new string, replacing any
 // value, with the given expiry time (Unix ms, 0 for none): Put without an
-// Entry, for SET and friends.
+// Entry, for SET and friends. Replacing a live value counts as an access
+// to it, as Redis's setKey looks the key up first.
 func (v View) PutString(key, val []byte, expireAt int64) {
 	sh, local := v.locate(key)
 	sh.ensureSlots()
@@ -300,14 +304,18 @@ func (v View) PutString(key, val []byte, expireAt int64) {
 		sh.preserve(local, key, old)
 	}
 	r := record{flags: byte(KindString), freq: lfuInitVal, access: uint32(v.now / 1000), key: key, val: val}
-	if old != slab.Nil && v.db.eng.eviction.Load().Policy.lfu() {
-		// Redis's dbOverwrite keeps the old value's LFU data: a hot key
-		// that is rewritten stays hot.
-		prev := decodeRecord(sh.arena.Bytes(old))
-		r.freq, r.access = prev.freq, prev.access
-	}
 	r.setTTL(expireAt)
 	created := old == slab.Nil || v.replacesExpired(sh, old)
+	if s := v.db.eng.eviction.Load(); s.Policy.lfu() {
+		r.flags |= flagLFU
+		if !created {
+			// Redis's setKey looks the key up for writing, an access
+			// that counts, and dbOverwrite keeps the old value's LFU
+			// data: a hot key that is rewritten stays hot.
+			prev := decodeRecord(sh.arena.Bytes(old))
+			r.freq = lfuIncr(lfuCounter(prev.lruField(), v.now, s.LFUDecayTime), s.LFULogFactor)
+		}
+	}
 	sh.store(local, h, pos, old, &r)
 	if created && !v.txn.quiet {
 		sh.notices.notice(KeyNew, sh.db, key)

@@ -160,6 +160,19 @@ func (c *Conn) read() {
 		c.close(nil) // the peer closed
 		return
 	}
+	// What other goroutines queued before these bytes arrived goes out
+	// before their replies, as Redis's PUBLISH puts a message in the
+	// subscriber's buffer before replying: a subscriber that sends a
+	// command after a publisher was told its message was delivered gets
+	// the message first. The loop may not have served the queue yet.
+	c.mu.Lock()
+	pending := len(c.queue) > 0 || c.closing
+	c.mu.Unlock()
+	if pending {
+		if c.runQueue(); c.closed {
+			return
+		}
+	}
 	if l.srv.h.OnData(c, l.readBuf[:n]) || c.failed != nil {
 		c.close(c.failed)
 	}

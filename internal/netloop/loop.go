@@ -206,6 +206,12 @@ func (l *Loop) serve(c *Conn) {
 			l.post(func() { l.shed(0) }) // sent here just before the loop was taken away
 		}
 	}
+	c.runQueue()
+}
+
+// runQueue writes what AsyncWrite queued for c and closes it if Close
+// was called. Owner only.
+func (c *Conn) runQueue() {
 	c.mu.Lock()
 	work := c.queue
 	c.queue = c.spare[:0]
