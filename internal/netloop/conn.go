@@ -32,7 +32,9 @@ type Conn struct {
 	mu        sync.Mutex
 	queue     []queued // AsyncWrite's and Close's, in order
 	spare     []queued // the drained queue's array, for reuse (owner only)
-	scheduled bool     // on a loop's ready list for its queue
+	// scheduled: on a loop's ready list for its queue. Written under mu;
+	// read without it where a stale false only delays the queue.
+	scheduled atomic.Bool
 	closing   bool
 	fdClosed  bool // the descriptor is closed: Shutdown must not touch it
 }
@@ -136,8 +138,8 @@ func (c *Conn) enqueue(add func()) bool {
 		return false
 	}
 	add()
-	wake := !c.scheduled
-	c.scheduled = true
+	wake := !c.scheduled.Load()
+	c.scheduled.Store(true)
 	l := c.loop.Load()
 	c.mu.Unlock()
 	if wake {
@@ -165,10 +167,7 @@ func (c *Conn) read() {
 	// subscriber's buffer before replying: a subscriber that sends a
 	// command after a publisher was told its message was delivered gets
 	// the message first. The loop may not have served the queue yet.
-	c.mu.Lock()
-	pending := len(c.queue) > 0 || c.closing
-	c.mu.Unlock()
-	if pending {
+	if c.scheduled.Load() {
 		if c.runQueue(); c.closed {
 			return
 		}

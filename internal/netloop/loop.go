@@ -216,7 +216,7 @@ func (c *Conn) runQueue() {
 	work := c.queue
 	c.queue = c.spare[:0]
 	closing := c.closing
-	c.scheduled = false
+	c.scheduled.Store(false)
 	c.mu.Unlock()
 	for i := range work {
 		w := &work[i]
