@@ -87,7 +87,14 @@ func TestReplicasFollowMixedLoad(t *testing.T) {
 	r1 := start(t, "", p.replicaOf())
 	r2 := start(t, "", p.replicaOf())
 	waitLinked(t, r1)
-	mixedLoad(t, p.c, 1500*time.Millisecond, 4)
+	// A slow machine (the race detector, other tests) may need more than
+	// one round to fill maxmemory and see keys expire.
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		mixedLoad(t, p.c, 1500*time.Millisecond, 4)
+		if p.infoInt(t, "stats", "evicted_keys") > 0 && p.infoInt(t, "stats", "expired_keys") > 0 || time.Now().After(deadline) {
+			break
+		}
+	}
 	waitLinked(t, r2, p)
 	waitCaughtUp(t, p, r1, r2)
 	if p.infoInt(t, "stats", "evicted_keys") == 0 {
