@@ -29,9 +29,9 @@ type Conn struct {
 	closed      bool
 	failed      error // a write's error: the connection closes after the callback
 
-	mu        sync.Mutex
-	queue     []queued // AsyncWrite's and Close's, in order
-	spare     []queued // the drained queue's array, for reuse (owner only)
+	mu    sync.Mutex
+	queue []queued // AsyncWrite's and Close's, in order
+	spare []queued // the drained queue's array, for reuse (owner only)
 	// scheduled: on a loop's ready list for its queue. Written under mu;
 	// read without it where a stale false only delays the queue.
 	scheduled atomic.Bool
