@@ -48,6 +48,8 @@ func spopOne(c *Ctx) {
 		c.W.Null()
 		return
 	}
+	// Redis notifies spop before it replies, and del after.
+	c.notify(notifySet, "spop", key)
 	m := s.At(rand.IntN(s.Len()))
 	writeMember(c.W, m)
 	effect := c.spopEffect(key)
@@ -55,7 +57,9 @@ func spopOne(c *Ctx) {
 	effect.done()
 	s.RemoveElem(m)
 	setShrunk(v, key, e, s)
-	c.notifyLeft(notifySet, "spop", key, s.Len())
+	if s.Len() == 0 {
+		c.notifyDel(key)
+	}
 }
 
 // spopCount removes count random members and replies with them as a set.
@@ -78,6 +82,7 @@ func spopCount(c *Ctx) {
 		return
 	}
 	size := int64(s.Len())
+	c.notify(notifySet, "spop", key) // before the reply, as Redis's; del after it
 	switch remaining := size - count; {
 	case remaining <= 0:
 		// All of it: Redis replies with SUNION of the set, so the order
@@ -101,7 +106,9 @@ func spopCount(c *Ctx) {
 	default:
 		spopKeeping(c, v, key, e, s, int(remaining))
 	}
-	c.notifyLeft(notifySet, "spop", key, int(max(size-count, 0)))
+	if size <= count {
+		c.notifyDel(key)
+	}
 }
 
 // spopKeeping pops all but keep members, as Redis does when few stay: it

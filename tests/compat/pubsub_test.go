@@ -310,6 +310,7 @@ func TestPubSub(t *testing.T) {
 			{"RPUSH", "l", "a", "b", "c"}, {"LPOP", "l"}, {"LSET", "l", "0", "x"}, {"RPOP", "l", "5"},
 			{"HSET", "h", "f", "v"}, {"HINCRBY", "h", "n", "1"}, {"HDEL", "h", "f", "n"},
 			{"SADD", "s", "a", "b"}, {"SREM", "s", "a"}, {"SUNIONSTORE", "s2", "s"},
+			{"SADD", "p", "1"}, {"SPOP", "p"}, {"SADD", "p", "1", "2", "3"}, {"SPOP", "p", "3"},
 			{"ZADD", "z", "1", "a", "2", "b"}, {"ZINCRBY", "z", "1", "a"}, {"ZREM", "z", "a"}, {"ZUNIONSTORE", "z2", "1", "z"},
 			{"RENAME", "z2", "z3"}, {"GETDEL", "nope"}, {"SETEX", "t", "100", "v"},
 			{"MULTI"}, {"SET", "m", "1"}, {"DEL", "m"}, {"EXEC"},
