@@ -126,16 +126,19 @@ func expireGeneric(c *Ctx, seconds, abs bool) {
 		c.W.Int(0)
 		return
 	}
+	// Redis notifies a deletion before its reply, and "expire" after it:
+	// a client subscribed to its own events sees them in that order.
 	if when <= v.Now() {
 		v.Delete(a.key)
 		c.propagateDel(a.key)
 		c.notifyDel(a.key)
-	} else {
-		v.SetExpire(a.key, when)
-		c.propagateExpireAt(a.key, when)
-		c.notify(notifyGeneric, "expire", a.key)
+		c.W.Int(1)
+		return
 	}
+	v.SetExpire(a.key, when)
+	c.propagateExpireAt(a.key, when)
 	c.W.Int(1)
+	c.notify(notifyGeneric, "expire", a.key)
 }
 
 func ttl(c *Ctx)         { ttlGeneric(c, false, false) }

@@ -102,11 +102,10 @@ func bmoveGeneric(c *Ctx, fromHead, toHead bool, timeout time.Duration) {
 	if !bytes.Equal(srcKey, dstKey) {
 		removedFrom(v, srcKey, se, src)
 	}
-	c.notifyMove(srcKey, dstKey, fromHead, toHead, src.Len())
 	if c.propagating() {
 		c.propagateAs(wordLMOVE, srcKey, dstKey, endWord(fromHead), endWord(toHead))
 	}
-	c.W.Bulk(elem)
+	c.replyMoved(srcKey, dstKey, fromHead, toHead, src.Len(), elem)
 }
 
 // blmpop is LMPOP with a timeout first. Redis reads the timeout last,

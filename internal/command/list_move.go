@@ -57,8 +57,7 @@ func lmoveGeneric(c *Ctx, fromHead, toHead bool) {
 	if !bytes.Equal(srcKey, dstKey) {
 		removedFrom(v, srcKey, se, src)
 	}
-	c.notifyMove(srcKey, dstKey, fromHead, toHead, src.Len())
-	c.W.Bulk(elem)
+	c.replyMoved(srcKey, dstKey, fromHead, toHead, src.Len(), elem)
 }
 
 // lmpopArgs is a parsed LMPOP.

@@ -81,7 +81,6 @@ func (c *Ctx) notifyReplaced(v engine.View, key []byte) {
 // Where Redis's order depends on the path taken, the common path's is
 // kept (SINTERSTORE of a missing key notifies "del" first in Redis).
 var repliesBeforeNotifying = map[string]bool{
-	"expire": true, "pexpire": true, "expireat": true, "pexpireat": true,
 	"lpush": true, "rpush": true, "lpushx": true, "rpushx": true, "lset": true,
 	"hset": true, "hsetnx": true, "hmset": true, "hincrby": true, "hincrbyfloat": true,
 	"sinterstore": true, "sunionstore": true, "sdiffstore": true,
@@ -150,11 +149,13 @@ func (n *Node) publishEvent(by *Ctx, channel, payload []byte) {
 	n.PubSub.Publish(pubsub.Channel, string(channel), matchChannel, d.deliver)
 }
 
-// notifyMove publishes LMOVE's events as Redis orders them: the push on
-// the destination, then the pop from the source, then "del" if the
-// source is left empty (left elements).
-func (c *Ctx) notifyMove(src, dst []byte, fromHead, toHead bool, left int) {
+// replyMoved replies with the element LMOVE moved and publishes its
+// events where Redis's lmoveHandlePush puts them: the push on the
+// destination before the reply; the pop from the source, then "del" if
+// the source is left empty (left elements), after it.
+func (c *Ctx) replyMoved(src, dst []byte, fromHead, toHead bool, left int, elem []byte) {
 	c.notify(notifyList, pushEvent(toHead), dst)
+	c.W.Bulk(elem)
 	c.notifyLeft(notifyList, popEvent(fromHead), src, left)
 }
 

@@ -306,10 +306,11 @@ func TestPubSub(t *testing.T) {
 		defer m.expect(m.ctl, "CONFIG", "SET", "notify-keyspace-events", "")
 		m.expectN(a, 1, "PSUBSCRIBE", "__keyevent@0__:*")
 		for _, cmd := range [][]string{
-			{"SET", "k", "v"}, {"APPEND", "k", "x"}, {"INCR", "n"}, {"EXPIRE", "k", "100"}, {"PERSIST", "k"}, {"DEL", "k", "n"},
+			{"SET", "k", "v"}, {"APPEND", "k", "x"}, {"INCR", "n"}, {"EXPIRE", "k", "100"}, {"PERSIST", "k"}, {"SET", "x", "1"}, {"PEXPIRE", "x", "-1"}, {"SET", "x", "1"}, {"EXPIREAT", "x", "1"}, {"DEL", "k", "n"},
 			{"RPUSH", "l", "a", "b", "c"}, {"LPOP", "l"}, {"LSET", "l", "0", "x"}, {"RPOP", "l", "5"},
 			{"HSET", "h", "f", "v"}, {"HINCRBY", "h", "n", "1"}, {"HDEL", "h", "f", "n"},
 			{"SADD", "s", "a", "b"}, {"SREM", "s", "a"}, {"SUNIONSTORE", "s2", "s"},
+			{"RPUSH", "src", "a", "b"}, {"LMOVE", "src", "dst", "LEFT", "RIGHT"}, {"RPOPLPUSH", "src", "dst"}, {"BLMOVE", "dst", "dst", "LEFT", "LEFT", "0"},
 			{"SADD", "p", "1"}, {"SPOP", "p"}, {"SADD", "p", "1", "2", "3"}, {"SPOP", "p", "3"},
 			{"ZADD", "z", "1", "a", "2", "b"}, {"ZINCRBY", "z", "1", "a"}, {"ZREM", "z", "a"}, {"ZUNIONSTORE", "z2", "1", "z"},
 			{"RENAME", "z2", "z3"}, {"GETDEL", "nope"}, {"SETEX", "t", "100", "v"},
