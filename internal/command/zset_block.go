@@ -29,9 +29,7 @@ func bzpopGeneric(c *Ctx, max bool) {
 		}
 		c.W.Array(3)
 		c.W.Bulk(key)
-		popMembers(c, z, 1, max, false)
-		zsetChanged(v, key, e, z, true)
-		c.notifyLeft(notifyZset, zpopEvent(max), key, z.Len())
+		popNotifying(c, v, key, e, z, 1, max, false)
 		c.propagatePop(zsetPopWord(max), key, 0)
 		return
 	}
@@ -65,9 +63,7 @@ func bzmpop(c *Ctx) {
 		}
 		n := int(min(a.count, int64(z.Len())))
 		writePopHeader(c, key, n, true, true)
-		popMembers(c, z, n, a.max, true)
-		zsetChanged(v, key, e, z, true)
-		c.notifyLeft(notifyZset, zpopEvent(a.max), key, z.Len())
+		popNotifying(c, v, key, e, z, n, a.max, true)
 		c.propagatePop(zsetPopWord(a.max), key, n)
 		return
 	}

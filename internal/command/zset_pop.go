@@ -69,9 +69,19 @@ func zpopGeneric(c *Ctx, a popArgs, withKey bool) {
 	n := int(min(max(a.count, 1), int64(z.Len())))
 	nested := withKey || (c.W.Proto >= 3 && a.count != -1)
 	writePopHeader(c, key, n, nested, withKey)
-	popMembers(c, z, n, a.max, nested)
+	popNotifying(c, v, key, e, z, n, a.max, nested)
+}
+
+// popNotifying pops n members of z, replying with them after the reply's
+// header the caller wrote, and publishes the events where Redis does:
+// the pop's between the header and the members, "del" after them.
+func popNotifying(c *Ctx, v engine.View, key []byte, e *engine.Entry, z *zset.ZSet, n int, max, nested bool) {
+	c.notify(notifyZset, zpopEvent(max), key)
+	popMembers(c, z, n, max, nested)
 	zsetChanged(v, key, e, z, true)
-	c.notifyLeft(notifyZset, zpopEvent(a.max), key, z.Len())
+	if z.Len() == 0 {
+		c.notifyDel(key)
+	}
 }
 
 func writePopHeader(c *Ctx, key []byte, n int, nested, withKey bool) {

@@ -311,6 +311,8 @@ func TestPubSub(t *testing.T) {
 			{"HSET", "h", "f", "v"}, {"HINCRBY", "h", "n", "1"}, {"HDEL", "h", "f", "n"},
 			{"SADD", "s", "a", "b"}, {"SREM", "s", "a"}, {"SUNIONSTORE", "s2", "s"},
 			{"RPUSH", "src", "a", "b"}, {"LMOVE", "src", "dst", "LEFT", "RIGHT"}, {"RPOPLPUSH", "src", "dst"}, {"BLMOVE", "dst", "dst", "LEFT", "LEFT", "0"},
+			{"ZADD", "zp", "1", "a", "2", "b", "3", "c"}, {"ZPOPMIN", "zp"}, {"ZPOPMAX", "zp", "5"}, {"ZADD", "zp", "1", "a", "2", "b"},
+			{"ZMPOP", "1", "zp", "MIN", "COUNT", "1"}, {"BZPOPMAX", "zp", "0"}, {"ZADD", "zp", "1", "a"}, {"BZMPOP", "0", "1", "zp", "MAX"},
 			{"SADD", "p", "1"}, {"SPOP", "p"}, {"SADD", "p", "1", "2", "3"}, {"SPOP", "p", "3"},
 			{"ZADD", "z", "1", "a", "2", "b"}, {"ZINCRBY", "z", "1", "a"}, {"ZREM", "z", "a"}, {"ZUNIONSTORE", "z2", "1", "z"},
 			{"RENAME", "z2", "z3"}, {"GETDEL", "nope"}, {"SETEX", "t", "100", "v"},
