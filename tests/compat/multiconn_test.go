@@ -282,13 +282,7 @@ func TestMultiBlocking(t *testing.T) {
 	redisAddr := startRedis(t)
 	shoal := testserver.Start(t, "save ")
 	for _, proto := range protos {
-		run := func(name string, f func(m *multi, c func(string) *mconn)) {
-			t.Run("resp"+strconv.Itoa(proto)+"/"+name, func(t *testing.T) {
-				m := newMulti(t, redisAddr, shoal)
-				f(m, func(name string) *mconn { return m.c(name, proto) })
-				m.quiet()
-			})
-		}
+		run := scenarioRunner(t, redisAddr, shoal, proto)
 		run("fifo", func(m *multi, c func(string) *mconn) {
 			a, b, d, p := c("a"), c("b"), c("d"), c("p")
 			m.block(a, 1, "BLPOP", "l", "0")
@@ -553,4 +547,21 @@ func TestMultiPubSub(t *testing.T) {
 	m.expect(p, "PUBSUB", "NUMSUB", "ch1")
 	m.expect(p, "PUBSUB", "SHARDNUMSUB", "sh2")
 	m.quiet()
+}
+
+// scenarioRunner returns run(name, f), which runs f as the subtest
+// "respN/name" on fresh connections to both servers, its clients (c)
+// speaking proto, and checks that nothing more arrives; its connections
+// are closed before the next scenario lists or kills clients.
+func scenarioRunner(t *testing.T, redisAddr string, shoal *testserver.Server, proto int) func(string, func(m *multi, c func(string) *mconn)) {
+	return func(name string, f func(m *multi, c func(string) *mconn)) {
+		t.Run("resp"+strconv.Itoa(proto)+"/"+name, func(t *testing.T) {
+			m := newMulti(t, redisAddr, shoal)
+			f(m, func(name string) *mconn { return m.c(name, proto) })
+			m.quiet()
+			for name := range m.clients {
+				m.close(name)
+			}
+		})
+	}
 }

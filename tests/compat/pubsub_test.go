@@ -91,17 +91,7 @@ func TestPubSub(t *testing.T) {
 	redisAddr := startRedis(t)
 	shoal := testserver.Start(t, "save ")
 	for _, proto := range protos {
-		run := func(name string, f func(m *multi, c func(string) *mconn)) {
-			t.Run("resp"+strconv.Itoa(proto)+"/"+name, func(t *testing.T) {
-				m := newMulti(t, redisAddr, shoal)
-				f(m, func(name string) *mconn { return m.c(name, proto) })
-				m.quiet()
-				// Gone before the next scenario lists and kills clients.
-				for name := range m.clients {
-					m.close(name)
-				}
-			})
-		}
+		run := scenarioRunner(t, redisAddr, shoal, proto)
 		run("confirmations", func(m *multi, c func(string) *mconn) {
 			a, b := c("a"), c("b")
 			m.expectN(a, 3, "SUBSCRIBE", "c1", "c2", "c1")
