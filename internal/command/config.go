@@ -81,12 +81,15 @@ func protectedAllowed(c *Ctx) bool {
 	return false
 }
 
-// isLocalClient is Redis's islocalClient: the peer's address is
-// 127.0.0.1 or ::1, compared as text, so other loopback addresses
-// (127.0.0.2) do not count.
+// LocalHost is Redis's test of a local client (islocalClient, and
+// protected mode's): the address, as text, is 127.0.0.1 or ::1, so other
+// loopback addresses (127.0.0.2) do not count.
+func LocalHost(host string) bool { return host == "127.0.0.1" || host == "::1" }
+
+// isLocalClient reports whether c's peer is local as LocalHost says.
 func isLocalClient(c *Ctx) bool {
 	host, _, err := net.SplitHostPort(c.Conn.Addr())
-	return err == nil && (host == "127.0.0.1" || host == "::1")
+	return err == nil && LocalHost(host)
 }
 
 // errDebugNotAllowed is Redis's refusal of DEBUG under

@@ -3,6 +3,7 @@ package server
 import (
 	"net"
 
+	"github.com/shoal-cache/shoal/internal/command"
 	"github.com/shoal-cache/shoal/internal/config"
 )
 
@@ -22,5 +23,5 @@ func deniedByProtectedMode(cfg *config.Config, remote net.Addr) bool {
 	if !ok {
 		return false
 	}
-	return ta.IP.String() != "127.0.0.1" && ta.IP.String() != "::1"
+	return !command.LocalHost(ta.IP.String())
 }
