@@ -16,6 +16,7 @@
 #   REDIS_SERVER=redis-server REDIS_BENCHMARK=redis-benchmark
 #   LCLIENTS=10 LREQUESTS=50000                       the latency run
 #   SECTIONS=lag,throughput,latency                   which runs to do
+#   ROUNDS=1            how many times the throughput setups run, interleaved
 #   SHOAL=path          a shoal binary to measure instead of this tree's
 #   KEEP=1              keep logs
 set -euo pipefail
@@ -30,6 +31,7 @@ TSIZE=${TSIZE:-100}
 SECTIONS=${SECTIONS:-lag,throughput,latency}
 LCLIENTS=${LCLIENTS:-10}
 LREQUESTS=${LREQUESTS:-50000}
+ROUNDS=${ROUNDS:-1}
 REDIS_SERVER=${REDIS_SERVER:-redis-server}
 REDIS_BENCHMARK=${REDIS_BENCHMARK:-redis-benchmark}
 
@@ -125,14 +127,39 @@ section lag && for setup in "shoal async:shoal:--replication-mode async" "shoal 
 	stop_all
 done
 
-section throughput && echo "== SET throughput (redis-benchmark -c $CLIENTS -P $PIPELINE -d $TSIZE -n $REQUESTS), rps"
-section throughput && for setup in "shoal, no replica:shoal::none" "shoal + 1 async:shoal:--replication-mode async:one" \
-	"shoal + 1 sync:shoal:--replication-mode sync:one" "redis, no replica:redis::none" "redis + 1 replica:redis::one"; do
-	IFS=: read -r name kind flags replica <<<"$setup"
-	pair "$kind" "$flags" "$replica"
-	printf '%-20s %s\n' "$name" "$(sets)"
-	stop_all
+# median prints the median of the numbers on stdin, one a line.
+median() {
+	sort -g | awk '{v[NR] = $1} END {if (NR) print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2)}'
+}
+
+# The throughput setups run interleaved, ROUNDS times: on a shared machine
+# throughput drifts by a third within minutes, so a share (with a replica
+# over alone) means something only between neighbouring runs.
+section throughput && echo "== SET throughput (redis-benchmark -c $CLIENTS -P $PIPELINE -d $TSIZE -n $REQUESTS), rps, $ROUNDS round(s)"
+section throughput && for round in $(seq "$ROUNDS"); do
+	for setup in "shoal, no replica:shoal::none" "shoal + 1 async:shoal:--replication-mode async:one" \
+		"shoal + 1 sync:shoal:--replication-mode sync:one" "redis, no replica:redis::none" "redis + 1 replica:redis::one"; do
+		IFS=: read -r name kind flags replica <<<"$setup"
+		pair "$kind" "$flags" "$replica"
+		"$REDIS_BENCHMARK" -p "$pport" -t set -n 50000 -q >/dev/null # warm-up
+		rps=$(sets)
+		printf '%-20s %s\n' "$name" "$rps"
+		echo "$round:$name:$rps" >>"$work/throughput"
+		stop_all
+	done
 done
+section throughput && {
+	echo "-- share of the rps alone kept with a replica: median over rounds (each round)"
+	for pairing in "shoal async:shoal + 1 async:shoal, no replica" "shoal sync:shoal + 1 sync:shoal, no replica" \
+		"redis:redis + 1 replica:redis, no replica"; do
+		IFS=: read -r label with alone <<<"$pairing"
+		shares=$(awk -F: -v with="$with" -v alone="$alone" '
+			$2 == with {w[$1] = $3}
+			$2 == alone {a[$1] = $3}
+			END {for (r = 1; r in w; r++) if (a[r] > 0) printf "%.3f\n", w[r] / a[r]}' "$work/throughput")
+		printf '%-12s %s (%s)\n' "$label" "$(median <<<"$shares")" "$(echo $shares)"
+	done
+}
 
 # latency prints p50 and p99 (ms) of SETs from $1 clients without
 # pipelining: redis-benchmark's CSV is test,rps,avg,min,p50,p95,p99,max.
