@@ -162,6 +162,7 @@ func (c *Conn) read() {
 		c.close(nil) // the peer closed
 		return
 	}
+	l.readBytes.Add(int64(n))
 	// What other goroutines queued before these bytes arrived goes out
 	// before their replies, as Redis's PUBLISH puts a message in the
 	// subscriber's buffer before replying: a subscriber that sends a

@@ -43,6 +43,9 @@ type Loop struct {
 
 	nconns atomic.Int32
 	busyNs atomic.Int64 // time spent between polls, for the balancer
+	// readBytes counts what the loop read from its clients: the work it
+	// took, which the balancer compares between numbers of loops.
+	readBytes atomic.Int64
 	// pollStart is when (Unix ns) the loop's current poll started,
 	// 0 while it waits: the balancer tells a stuck loop by it.
 	pollStart atomic.Int64
