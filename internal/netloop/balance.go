@@ -3,6 +3,7 @@ package netloop
 import (
 	"bufio"
 	"bytes"
+	"math"
 	"os"
 	"strconv"
 	"time"
@@ -39,8 +40,10 @@ import (
 // saturated load while the last measurement says it did not pay; each
 // such failed try doubles how long measurements are trusted (up to
 // trustMost windows), so a load that does not profit from more loops
-// tries them for two windows in trustMost. A stuck loop gets another
-// whatever the rates.
+// tries them for two windows in trustMost. A window whose rate is more
+// than loadShift away from the mean of the stretch it continues is
+// another load: the rates measured with other numbers of loops are
+// forgotten. A stuck loop gets another whatever the rates.
 const (
 	stuckPoll     = 100 * time.Millisecond
 	balanceEvery  = 250 * time.Millisecond
@@ -53,6 +56,7 @@ const (
 	paysGain      = 1.05
 	trustWindows  = 16
 	trustMost     = 128
+	loadShift     = 0.3
 	// maxRated is how many loops' rates the balancer keeps; with more
 	// loops active it judges by busy time alone.
 	maxRated = 16
@@ -111,7 +115,15 @@ func (b *balancer) measure(w sample) {
 	if b.held < 2 || n > maxRated {
 		return
 	}
-	if b.stretch[n] > 0 && b.age[n] == 1 {
+	if b.stretch[n] > 0 && b.age[n] == 1 && math.Abs(w.rate-b.rate[n]) > loadShift*b.rate[n] {
+		// Another load: what was measured with other numbers of loops
+		// says nothing about this one.
+		for k := range b.age {
+			b.age[k] = trustMost + 1
+		}
+		b.trust = trustWindows
+		b.stretch[n], b.rate[n] = 1, w.rate
+	} else if b.stretch[n] > 0 && b.age[n] == 1 {
 		// The same stretch goes on: a running mean of its windows.
 		b.stretch[n]++
 		b.rate[n] += (w.rate - b.rate[n]) / float64(b.stretch[n])

@@ -98,6 +98,13 @@ func TestBalancerRules(t *testing.T) {
 			[]step{{rated(saturatedIdle(1), 60), 1}, {rated(saturatedIdle(1), 60), 2}},
 			repeat(rated(crowded(2), 100), 4, 2),
 		)},
+		{"another load forgets the rates measured before it", join(
+			[]step{{rated(busy1, 100), 1}, {rated(busy1, 100), 1}, {rated(saturatedIdle(1), 100), 2}},
+			[]step{{rated(saturatedIdle(2), 80), 2}, {rated(saturatedIdle(2), 80), 2}, {rated(saturatedIdle(2), 80), 1}},
+			repeat(rated(saturatedIdle(1), 100), 5, 1),
+			// Twice the work with one loop: two loops are tried at once.
+			[]step{{rated(saturatedIdle(1), 200), 2}},
+		)},
 		{"a stuck loop gets another whatever the rates", join(
 			[]step{{rated(busy1, 100), 1}, {rated(busy1, 100), 1}, {rated(saturatedIdle(1), 100), 2}},
 			[]step{{rated(saturatedIdle(2), 80), 2}, {rated(saturatedIdle(2), 80), 2}, {rated(saturatedIdle(2), 80), 1}},
