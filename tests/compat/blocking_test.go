@@ -7,10 +7,7 @@ func init() {
 	cases = append(cases, blockingCases...)
 }
 
-var blockingCases = []struct {
-	name  string
-	lines []string
-}{
+var blockingCases = []lineCase{
 	{"blocking-served", []string{
 		"RPUSH l a b c", "BLPOP l 0", "BRPOP nokey l 0", "BLMOVE l l2 LEFT RIGHT 0", "BRPOPLPUSH l2 l 0",
 		"BLMPOP 0 2 nokey l LEFT COUNT 5", "ZADD z 1 a 2 b 3 c", "BZPOPMIN z 0", "BZPOPMAX nokey z 0",

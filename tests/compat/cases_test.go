@@ -28,13 +28,17 @@ const (
 	dumpHello = `"\x00\x05hello\n\x00cr\xdfve4 \n"`
 )
 
+// lineCase is one scenario: lines of redis-cli-style commands sent in
+// order to Shoal and to redis-server, whose replies must match.
+type lineCase struct {
+	name  string
+	lines []string
+}
+
 // cases are hand-written edge cases, per family. Each runs on fresh
 // connections after FLUSHALL; every line's reply is compared. A line
 // "!sleep N" waits N milliseconds (for keys to expire).
-var cases = []struct {
-	name  string
-	lines []string
-}{
+var cases = []lineCase{
 	{"cluster-off", []string{"READONLY", "READWRITE", "ASKING", "READONLY x"}},
 	{"set-options", []string{
 		"SET k v", "SET k v NX", "SET k w XX", "GET k", "SET k v nx xx", "SET k v NX GET", "SET k v XX GET",
@@ -246,10 +250,7 @@ var cases = []struct {
 
 // authCases run against servers with a password ("secret"): what a
 // client may do before AUTH, and the ways to authenticate.
-var authCases = []struct {
-	name  string
-	lines []string
-}{
+var authCases = []lineCase{
 	{"before-auth", []string{
 		"PING", "GET k", "SELECT 1", "CLIENT ID", "NOSUCH", "HELLO", "HELLO 2", "HELLO 3", "HELLO 3 SETNAME x",
 		"AUTH", "AUTH wrong", "AUTH default wrong", "AUTH nobody secret", "AUTH a b c", "HELLO 3 AUTH default wrong",

@@ -18,10 +18,7 @@ const (
 	libB = "#!lua name=libb\nredis.register_function('fb', function(keys, args) return {#keys, #args, args[1]} end)"
 )
 
-var functionCases = []struct {
-	name  string
-	lines []string
-}{
+var functionCases = []lineCase{
 	{"function-load-list", []string{
 		"FUNCTION FLUSH", "FUNCTION LOAD " + quote(libA), "FUNCTION LOAD " + quote(libA), "FUNCTION LOAD REPLACE " + quote(libA),
 		"FUNCTION LOAD " + quote(libB), "FUNCTION LIST LIBRARYNAME liba", "FUNCTION LIST LIBRARYNAME libb WITHCODE",

@@ -16,10 +16,7 @@ func init() {
 	cases = append(cases, goredisFoundCases...)
 }
 
-var goredisFoundCases = []struct {
-	name  string
-	lines []string
-}{
+var goredisFoundCases = []lineCase{
 	// Redis keeps recency and frequency in one field, written in the form
 	// of the policy at the last access: a key last touched under LRU reads
 	// under LFU as a decayed counter (0, and 1 after a hit), not as 5.

@@ -96,10 +96,7 @@ func genHrandfield(g *generator) []string {
 	return cmd("HRANDFIELD", g.key(), count, g.word("WITHVALUES"))
 }
 
-var hashCases = []struct {
-	name  string
-	lines []string
-}{
+var hashCases = []lineCase{
 	{"hash-basics", []string{
 		"HSET h", "HSET h f", "HSET h f v x", "HMSET h f v x", "HGET h a", "HGETALL h", "HSET h a 1 b 2 a 3", "HMSET h c 4",
 		"HSETNX h a 9", "HSETNX h d 5", "HGETALL h", "HKEYS h", "HVALS h", "HMGET h a x d", "HLEN h", "HEXISTS h a",

@@ -14,10 +14,7 @@ func init() {
 // listCases are the list commands' edge cases. DUMP is compared byte for
 // byte, so the ones after pushes, inserts and trims check that nodes split
 // and merge as Redis's quicklist does.
-var listCases = []struct {
-	name  string
-	lines []string
-}{
+var listCases = []lineCase{
 	{"list-push-pop", []string{
 		"LPUSH l a b c", "RPUSH l d 1 -1 9223372036854775807", "LRANGE l 0 -1", "LLEN l", "LPUSHX l x", "RPUSHX l y z",
 		"LPUSHX missing x", "RPUSHX missing x", "EXISTS missing", "LPOP l", "RPOP l", "LPOP l 2", "RPOP l 2", "LPOP l 0",

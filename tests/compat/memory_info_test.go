@@ -19,10 +19,7 @@ func init() {
 	cases = append(cases, memoryCases...)
 }
 
-var memoryCases = []struct {
-	name  string
-	lines []string
-}{
+var memoryCases = []lineCase{
 	{"memory-subcommands", []string{
 		"MEMORY USAGE nokey", "SET k v", "MEMORY USAGE k", "MEMORY USAGE k SAMPLES 0", "MEMORY USAGE k SAMPLES",
 		"MEMORY USAGE k SAMPLES -1", "MEMORY USAGE k SAMPLES x", "MEMORY USAGE k SAMPLES 5 extra", "MEMORY USAGE k foo 5",

@@ -8,10 +8,7 @@ func init() {
 	cases = append(cases, multiCases...)
 }
 
-var multiCases = []struct {
-	name  string
-	lines []string
-}{
+var multiCases = []lineCase{
 	{"multi-basics", []string{
 		"EXEC", "DISCARD", "MULTI", "MULTI", "SET a 1", "INCR a", "GET a", "EXEC", "MULTI", "EXEC", "MULTI", "DISCARD",
 		"GET a", "MULTI", "SET b 2", "DISCARD", "EXISTS b", "MULTI a", "EXEC a", "DISCARD a", "MULTI", "PING",

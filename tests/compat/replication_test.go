@@ -25,10 +25,7 @@ import (
 // replicationCases need no second server: the replication commands'
 // argument checks, and what a primary answers to the replicas' own
 // commands (REPLCONF ACK and GETACK have no reply, so they are not here).
-var replicationCases = []struct {
-	name  string
-	lines []string
-}{
+var replicationCases = []lineCase{
 	{"wait args", []string{"WAIT", "WAIT 0", "WAIT x 0", "WAIT 0 x", "WAIT 0 -1", "WAIT -1 0", "WAIT 1.5 0",
 		"WAIT 0 1.5", "WAIT 0 99999999999999999999", "WAIT 0 0", "WAIT 1 10", "SET k v", "WAIT 1 10"}},
 	{"replicaof args", []string{"REPLICAOF", "REPLICAOF 127.0.0.1", "REPLICAOF 127.0.0.1 x", "REPLICAOF 127.0.0.1 1 2",

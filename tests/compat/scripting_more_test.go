@@ -7,10 +7,7 @@ func init() {
 	cases = append(cases, scriptingMoreCases...)
 }
 
-var scriptingMoreCases = []struct {
-	name  string
-	lines []string
-}{
+var scriptingMoreCases = []lineCase{
 	{"eval-sandbox", []string{
 		`EVAL "return type(loadstring)" 0`, `EVAL "return type(loadfile)" 0`, `EVAL "return type(dofile)" 0`,
 		`EVAL "return type(io)" 0`, `EVAL "return type(require)" 0`, `EVAL "return type(setfenv)" 0`,

@@ -7,10 +7,7 @@ func init() {
 	cases = append(cases, scriptingCases...)
 }
 
-var scriptingCases = []struct {
-	name  string
-	lines []string
-}{
+var scriptingCases = []lineCase{
 	{"eval-conversions", []string{
 		`EVAL "return {1, 2, 3, 'x', {4, 5}, 3.99, -3.99, true, false}" 0`, `EVAL "return {1, 2, nil, 4}" 0`,
 		`EVAL "return {ok = 'fine'}" 0`, `EVAL "return {err = 'FOO bar'}" 0`, `EVAL "return nil" 0`, `EVAL "return 1e20" 0`,

@@ -13,10 +13,7 @@ func init() {
 	cases = append(cases, setCases...)
 }
 
-var setCases = []struct {
-	name  string
-	lines []string
-}{
+var setCases = []lineCase{
 	{"sets-basics", []string{
 		"SET wrong v", "SADD s 3 1 2", "SADD s 2 4", "SCARD s", "SMEMBERS s", "SISMEMBER s 4", "SISMEMBER s 5",
 		"SISMEMBER s 04", "SMISMEMBER s 1 9 4", "SREM s 9", "SREM s 4 1 9", "SMEMBERS s", "SREM s 2 3 2", "EXISTS s",

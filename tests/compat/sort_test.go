@@ -10,10 +10,7 @@ func init() {
 	cases = append(cases, sortCases...)
 }
 
-var sortCases = []struct {
-	name  string
-	lines []string
-}{
+var sortCases = []lineCase{
 	{"sort-list", []string{
 		"RPUSH l 3 1 2 10 -5 1.5", "SORT l", "SORT l DESC", "SORT l ALPHA", "SORT l ALPHA DESC", "SORT_RO l",
 		"SORT_RO l DESC LIMIT 1 2", "sort l desc alpha limit 0 1", "SORT l ASC DESC ASC", "SORT l LIMIT 1 1 LIMIT 0 2",

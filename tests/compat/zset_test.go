@@ -11,10 +11,7 @@ import (
 // zsetCases are the sorted set edge cases, run as TestCases runs cases.
 // ZRANDMEMBER and ZSCAN appear only where Redis's reply is determined (a
 // count at least the set's size, a listpack-encoded set).
-var zsetCases = []struct {
-	name  string
-	lines []string
-}{
+var zsetCases = []lineCase{
 	{"zadd", []string{
 		"ZADD k 1 a 2 b 3 c", "ZADD k NX XX 1 a", "ZADD k GT LT 1 a", "ZADD k NX GT 1 a", "ZADD k INCR 1 a 2 b", "ZADD k 1", "ZADD k",
 		"ZADD k CH 5 a 6 new", "ZADD k XX CH 7 a 7 zz", "ZADD k GT CH 1 a 100 b", "ZADD k INCR 1.5 a", "ZADD k INCR NX 1 a",
