@@ -159,7 +159,7 @@ func (c *Ctx) runBeside(job *scriptJob) bool {
 	r.held = *job
 	j := &r.held
 	r.job, j.txn = j, c.Txn
-	r.started = time.Now()
+	r.started = c.now()
 	r.state.Store(stateInline)
 	r.busyAt = r.started.Add(c.busyThreshold())
 	runner.active.Store(r)

@@ -70,7 +70,7 @@ func (h *scriptHost) reset(c *Ctx, job *scriptJob, r *scriptRun) {
 	if r != nil {
 		h.started = r.started
 	} else {
-		h.started = time.Now()
+		h.started = c.now()
 	}
 	h.conn = scriptConn{Conn: c.Conn, db: c.Conn.DB(), proto: 2, host: h}
 	h.startDB = h.conn.db
@@ -120,7 +120,7 @@ func (h *scriptHost) Call(args [][]byte, proto int) ([]byte, string) {
 	h.conn.proto = proto
 	// The keyspace's clock stands at the script's start; the command's
 	// own duration is measured from now.
-	ic.StartBatch(time.Now())
+	ic.StartBatch(h.started.Add(time.Since(h.started)))
 	ic.batchStartMs = h.started.UnixMilli()
 	h.c.Node.Table.run(ic, spec)
 	if ic.failed {

@@ -23,8 +23,9 @@ type Conn struct {
 	owner atomic.Pointer[Loop]
 
 	// Owner only.
-	out         []byte // what the socket did not take yet
+	out         []byte // what the socket did not take yet, or was not given
 	watchingOut bool   // EPOLLOUT is in the loop's interest
+	held        bool   // out waits for the poll's end, on the loop's pending list
 	opened      bool
 	closed      bool
 	failed      error // a write's error: the connection closes after the callback
@@ -79,7 +80,18 @@ func (c *Conn) Write(p []byte) (int, error) {
 	if c.closed {
 		return 0, ErrClosed
 	}
-	if len(c.out) > 0 {
+	if c.held || len(c.out) > 0 {
+		c.out = append(c.out, p...)
+		if c.held && len(c.out) >= deferLimit {
+			if err := c.writeHeld(); err != nil {
+				c.failed = err
+				return len(p), err
+			}
+		}
+		return len(p), nil
+	}
+	if l := c.home; l != nil && l.polling && len(p) < deferLimit {
+		l.holdOutput(c)
 		c.out = append(c.out, p...)
 		return len(p), nil
 	}
@@ -93,6 +105,25 @@ func (c *Conn) Write(p []byte) (int, error) {
 		c.watchOut(true)
 	}
 	return len(p), nil
+}
+
+// writeHeld writes the output held for the poll's end; what the socket
+// does not take waits for it to take more.
+func (c *Conn) writeHeld() error {
+	c.held = false
+	n, err := writeSome(c.fd, c.out)
+	if err != nil {
+		return err
+	}
+	if n < len(c.out) {
+		rest := copy(c.out, c.out[n:])
+		c.out = c.out[:rest]
+		c.watchOut(true)
+		return nil
+	}
+	c.home.keepOutBuf(c.out)
+	c.out = nil
+	return nil
 }
 
 // OutboundBuffered is how much written output the socket has not taken
@@ -218,6 +249,7 @@ func (c *Conn) close(err error) {
 	if err == nil && len(c.out) > 0 && c.failed == nil {
 		writeSome(c.fd, c.out) // what the socket takes now, as gnet did
 	}
+	c.held = false
 	l := c.home
 	if l != nil {
 		syscall.EpollCtl(l.epfd, syscall.EPOLL_CTL_DEL, c.fd, nil)

@@ -400,3 +400,94 @@ func TestListenWithoutHost(t *testing.T) {
 		t.Fatalf("an IPv6 socket that IPv6 loopback cannot reach: %v", err)
 	}
 }
+
+// holder echoes as echo does and records, for each write, how much output
+// the connection held right after it; "bye\n" is echoed and then closes
+// the connection.
+type holder struct {
+	echo
+	mu   sync.Mutex
+	held []int
+}
+
+func (h *holder) OnData(c *Conn, data []byte) bool {
+	if bytes.Equal(data, []byte("big\n")) {
+		data = bytes.Repeat([]byte("x"), deferLimit)
+	}
+	c.Write(data)
+	h.mu.Lock()
+	h.held = append(h.held, c.OutboundBuffered())
+	h.mu.Unlock()
+	return bytes.Equal(data, []byte("bye\n"))
+}
+
+// takeHeld returns the records so far and starts anew.
+func (h *holder) takeHeld() []int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	held := h.held
+	h.held = nil
+	return held
+}
+
+// A reply waits in the connection until the loop has read every client
+// ready in its poll, and then reaches the client whole; one as large as
+// deferLimit is written at once; a reply before a close is sent.
+func TestOutputHeldUntilThePollEnds(t *testing.T) {
+	h := &holder{}
+	s := start(t, h, Options{Loops: 1})
+	const clients = 8
+	var peers []net.Conn
+	for range clients {
+		peers = append(peers, dial(t, s))
+	}
+	for round := range 50 {
+		for i, p := range peers {
+			fmt.Fprintf(p, "%d %d\n", round, i)
+		}
+		for i, p := range peers {
+			p.SetReadDeadline(time.Now().Add(5 * time.Second))
+			line, err := bufio.NewReader(p).ReadString('\n')
+			if want := fmt.Sprintf("%d %d\n", round, i); err != nil || line != want {
+				t.Fatalf("client %d: got %q, %v; want %q", i, line, err, want)
+			}
+		}
+	}
+	for i, n := range h.takeHeld() {
+		if n == 0 {
+			t.Fatalf("write %d went to the socket during the poll", i)
+		}
+	}
+
+	p := peers[0]
+	io.WriteString(p, "big\n")
+	got := 0
+	buf := make([]byte, 1<<16)
+	p.SetReadDeadline(time.Now().Add(5 * time.Second))
+	for got < deferLimit {
+		n, err := p.Read(buf)
+		if err != nil {
+			t.Fatalf("after %d of %d bytes: %v", got, deferLimit, err)
+		}
+		got += n
+	}
+	var held []int
+	waitFor(t, "the big reply's record", func() bool {
+		held = append(held, h.takeHeld()...)
+		return len(held) > 0
+	})
+	if held[0] == deferLimit {
+		t.Fatalf("a %d-byte reply was held whole", deferLimit)
+	}
+
+	q := peers[1]
+	io.WriteString(q, "bye\n")
+	r := bufio.NewReader(q)
+	q.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if line, err := r.ReadString('\n'); err != nil || line != "bye\n" {
+		t.Fatalf("reply before the close: %q, %v", line, err)
+	}
+	if _, err := r.ReadByte(); err != io.EOF {
+		t.Fatalf("after the close: %v, want EOF", err)
+	}
+}
