@@ -83,7 +83,7 @@ func (c *Conn) Write(p []byte) (int, error) {
 	if c.held || len(c.out) > 0 {
 		c.out = append(c.out, p...)
 		if c.held && len(c.out) >= deferLimit {
-			if err := c.writeHeld(); err != nil {
+			if err := c.writeHeld(true); err != nil {
 				c.failed = err
 				return len(p), err
 			}
@@ -108,19 +108,30 @@ func (c *Conn) Write(p []byte) (int, error) {
 }
 
 // writeHeld writes the output held for the poll's end; what the socket
-// does not take waits for it to take more.
-func (c *Conn) writeHeld() error {
-	c.held = false
-	n, err := writeSome(c.fd, c.out)
-	if err != nil {
-		return err
+// does not take waits for it to take more. During the poll (more) the
+// connection stays held with its buffer, for what it writes next: a
+// stream of messages to one subscriber grows one buffer, not one per
+// deferLimit. At the poll's end the buffer goes back to the loop.
+func (c *Conn) writeHeld(more bool) error {
+	if len(c.out) > 0 {
+		n, err := writeSome(c.fd, c.out)
+		if err != nil {
+			c.held = false
+			return err
+		}
+		if n < len(c.out) {
+			c.held = false
+			rest := copy(c.out, c.out[n:])
+			c.out = c.out[:rest]
+			c.watchOut(true)
+			return nil
+		}
 	}
-	if n < len(c.out) {
-		rest := copy(c.out, c.out[n:])
-		c.out = c.out[:rest]
-		c.watchOut(true)
+	if more {
+		c.out = c.out[:0]
 		return nil
 	}
+	c.held = false
 	c.home.keepOutBuf(c.out)
 	c.out = nil
 	return nil

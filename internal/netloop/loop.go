@@ -255,7 +255,7 @@ func (l *Loop) writePending() {
 		if c == nil || !c.held {
 			continue // moved away, written already, or closed
 		}
-		if err := c.writeHeld(); err != nil {
+		if err := c.writeHeld(false); err != nil {
 			c.close(err)
 		}
 	}
@@ -375,7 +375,7 @@ func (l *Loop) shed(keep int) {
 		if c.held {
 			// The next loop must not find c on this one's list.
 			l.dropPending(c)
-			if err := c.writeHeld(); err != nil {
+			if err := c.writeHeld(false); err != nil {
 				c.failed = err // the next loop closes it
 			}
 		}
