@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # bench-vs-redis.sh runs the same redis-benchmark workloads against a Shoal
-# node and a real redis-server on this machine, alternating between them for
-# several rounds, and prints the median throughput and latency of each with
-# Shoal's throughput as a ratio of Redis's, and each server's CPU time per
-# request. Tests run one at a time, so that the CPU time is known per
-# test: on a machine shared with other work it is steadier than
-# throughput, which moves with whatever else runs.
+# node and a real redis-server on this machine for several rounds, and
+# prints the median throughput and latency of each, Shoal's throughput as
+# a ratio of Redis's, and each server's CPU time per request. Each test
+# runs on one server and then at once on the other, and the ratio is the
+# median of those pairs: a pair's runs are seconds apart, and this
+# machine's speed drifts by a fifth or more within a minute. Tests run one
+# at a time, so that the CPU time is known per test: on a machine shared
+# with other work it is steadier than throughput.
 #
 # Both servers run on free loopback ports without persistence
 # (--save "" --appendonly no) and are stopped when the script exits.
@@ -166,34 +168,39 @@ measure() {
 	' reqs="$reqs" "$work/run.csv" >>"$work/results.csv"
 }
 
-# run_benchmark measures each test, then EVALSHA, on one server: a test
-# at a time, so that the server's CPU time is known per test.
-run_benchmark() {
-	local server=$1 port=$2 pid=$3 pipeline=$4 round=$5 n=$REQUESTS test
+# run_test measures one test ($6; EVALSHA for the script) on one server.
+run_test() {
+	local server=$1 port=$2 pid=$3 pipeline=$4 round=$5 test=$6 n=$REQUESTS
 	[[ $pipeline == 1 ]] || n=$REQUESTS_PIPELINED
-	for test in ${TESTS//,/ }; do
-		measure "$server" "$pid" "$pipeline" "$round" "$n" -h 127.0.0.1 -p "$port" -t "$test" -c "$CLIENTS" -d "$SIZE" \
-			-r "$KEYSPACE" -n "$n" -P "$pipeline"
-	done
-	if [[ -n $sha ]]; then
+	if [[ $test == EVALSHA ]]; then
 		measure "$server" "$pid" "$pipeline" "$round" "$n" -h 127.0.0.1 -p "$port" -c "$CLIENTS" -r "$KEYSPACE" -n "$n" -P "$pipeline" \
 			evalsha "$sha" 1 "counter:__rand_int__"
 		sed -i '$ s/^\([^,]*,[^,]*,[^,]*\),[^,]*,/\1,EVALSHA,/' "$work/results.csv"
+		return
 	fi
+	measure "$server" "$pid" "$pipeline" "$round" "$n" -h 127.0.0.1 -p "$port" -t "$test" -c "$CLIENTS" -d "$SIZE" \
+		-r "$KEYSPACE" -n "$n" -P "$pipeline"
 }
 
 echo "shoal on :$shoal_port, redis-server on :$redis_port; $ROUNDS rounds of -t $TESTS at -P ${PIPELINES// /,}" >&2
+tests=${TESTS//,/ }
+[[ -z $sha ]] || tests="$tests EVALSHA"
 for round in $(seq "$ROUNDS"); do
-	# Alternate which server goes first, so neither always runs on a
-	# machine warmed (or heated) by the other.
+	# Each test runs on one server and then at once on the other, so that
+	# the two runs of a pair are seconds apart: this machine's speed
+	# drifts by a fifth or more within a minute. Which server goes first
+	# alternates, so that neither always runs on a machine warmed (or
+	# heated) by the other.
 	order="shoal redis"
 	((round % 2 == 1)) || order="redis shoal"
 	for pipeline in $PIPELINES; do
-		for server in $order; do
-			echo "round $round/$ROUNDS: $server -P $pipeline" >&2
-			port=$shoal_port pid=$shoal_pid
-			[[ $server == shoal ]] || port=$redis_port pid=$redis_pid
-			run_benchmark "$server" "$port" "$pid" "$pipeline" "$round"
+		echo "round $round/$ROUNDS: -P $pipeline" >&2
+		for test in $tests; do
+			for server in $order; do
+				port=$shoal_port pid=$shoal_pid
+				[[ $server == shoal ]] || port=$redis_port pid=$redis_pid
+				run_test "$server" "$port" "$pid" "$pipeline" "$round" "$test"
+			done
 		done
 	done
 done
@@ -216,6 +223,8 @@ awk -F, '
 		add($1 SUBSEP w SUBSEP "p50", $6)
 		add($1 SUBSEP w SUBSEP "p99", $7)
 		add($1 SUBSEP w SUBSEP "cpu", $8)
+		rps[$1 SUBSEP w SUBSEP $3] = $5
+		if (!($3 in seenRound)) { seenRound[$3] = 1; rounds[++nr] = $3 }
 	}
 	END {
 		fmt = "%-16s %3s %12s %12s %6s %10s %10s %10s %10s %9s %9s %6s\n"
@@ -226,11 +235,21 @@ awk -F, '
 			r = median("redis" SUBSEP order[i] SUBSEP "rps")
 			sc = median("shoal" SUBSEP order[i] SUBSEP "cpu")
 			rc = median("redis" SUBSEP order[i] SUBSEP "cpu")
-			printf fmt, k[1], k[2], sprintf("%.0f", s), sprintf("%.0f", r), (r > 0 ? sprintf("%.2f", s / r) : "-"),
+			# The ratio is the median of each round'"'"'s pair, the two runs
+			# seconds apart, not the ratio of the medians.
+			for (j = 1; j <= nr; j++) {
+				a = "shoal" SUBSEP order[i] SUBSEP rounds[j]
+				b = "redis" SUBSEP order[i] SUBSEP rounds[j]
+				if ((a in rps) && (b in rps) && rps[b] > 0)
+					add(order[i] SUBSEP "pair", rps[a] / rps[b])
+			}
+			pr = (order[i] SUBSEP "pair") in vals ? sprintf("%.2f", median(order[i] SUBSEP "pair")) : "-"
+			printf fmt, k[1], k[2], sprintf("%.0f", s), sprintf("%.0f", r), pr,
 				median("shoal" SUBSEP order[i] SUBSEP "p50"), median("shoal" SUBSEP order[i] SUBSEP "p99"),
 				median("redis" SUBSEP order[i] SUBSEP "p50"), median("redis" SUBSEP order[i] SUBSEP "p99"),
 				sc, rc, (sc > 0 ? sprintf("%.2f", rc / sc) : "-")
 		}
-		print "(medians of the rounds; latencies in ms; cpu: the server'"'"'s CPU time per request in µs,"
+		print "(medians of the rounds; ratio: the median of the rounds'"'"' shoal/redis pairs; latencies in ms;"
+		print " cpu: the server'"'"'s CPU time per request in µs,"
 		print " cpu r: redis-server'"'"'s over Shoal'"'"'s, above 1 when Shoal spends less; LRANGE'"'"'s includes its fill)"
 	}' "$work/results.csv"
