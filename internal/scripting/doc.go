@@ -19,9 +19,9 @@
 // and so does a node, so one VM per node serves every script. Compiled
 // [Script]s do not belong to a VM and may be shared.
 //
-// What differs from Redis's Lua, because gopher-lua is not the C Lua:
-// runtime error texts are gopher-lua's where Redis's would name variables
-// ("attempt to perform arithmetic on local 'x'"), compile errors say
+// What differs from Redis's Lua, because gopher-lua is not the C Lua
+// (runtime errors are rewritten into Lua 5.1's texts, the value named as
+// Lua names it: errors.go, names.go): compile errors say
 // "syntax error" or "unexpected symbol" where Lua gives its specific
 // reason, numbers concatenated into strings (..) take Go's shortest form
 // rather than Lua's %.14g (tostring does follow %.14g), and tables with

@@ -89,7 +89,7 @@ func (vm *VM) handleError(L *lua.LState) int {
 func (vm *VM) errorObject(L *lua.LState, obj lua.LValue) *lua.LTable {
 	t, ok := obj.(*lua.LTable)
 	if !ok {
-		t = errorTable(L, "ERR "+luaMessage(luaString(obj)))
+		t = errorTable(L, "ERR "+luaMessage(vm.nameValue(L, luaString(obj))))
 	}
 	if vm.run != nil && vm.run.ctx != nil && vm.run.ctx.Err() != nil {
 		t = errorTable(L, errKilled)
@@ -99,6 +99,29 @@ func (vm *VM) errorObject(L *lua.LState, obj lua.LValue) *lua.LTable {
 		t.RawSetString("line", lua.LNumber(line))
 	}
 	return t
+}
+
+// nameValue names the value a runtime error in the script's Lua code is
+// about, as Lua 5.1 does (names.go).
+func (vm *VM) nameValue(L *lua.LState, msg string) string {
+	dbg, ok := L.GetStack(0)
+	if !ok {
+		return msg
+	}
+	if _, err := L.GetInfo("S", dbg, nil); err != nil || dbg.What == "G" {
+		return msg // raised by a Go function: not an instruction's error
+	}
+	p, pc, ok := failedInstruction(dbg)
+	if !ok {
+		return msg
+	}
+	return namedMessage(p, pc, msg, func(reg int) string {
+		name, v := L.GetLocal(dbg, reg+1)
+		if name == "" {
+			return ""
+		}
+		return v.Type().String()
+	})
 }
 
 // failedAt finds the Lua function running when the error was raised,

@@ -161,7 +161,11 @@ func noSuchGlobal(L *lua.LState) int {
 func (vm *VM) pcall(L *lua.LState) int {
 	L.CheckAny(1)
 	nargs := L.GetTop() - 1
-	if err := L.PCall(nargs, lua.MultRet, nil); err != nil {
+	if vm.namingCall == nil {
+		vm.namingCall = L.NewFunction(vm.callNamingErrors)
+	}
+	L.Insert(vm.namingCall, 1)
+	if err := L.PCall(nargs+1, lua.MultRet, nil); err != nil {
 		var obj lua.LValue = lua.LString(err.Error())
 		if apiErr, ok := err.(*lua.ApiError); ok {
 			obj = apiErr.Object
@@ -179,6 +183,30 @@ func (vm *VM) pcall(L *lua.LState) int {
 		return 2
 	}
 	L.Insert(lua.LTrue, 1)
+	return L.GetTop()
+}
+
+// callNamingErrors calls its first argument with the others, and names
+// the value a runtime error it raises is about (nameValue) while the
+// failing frame is still there: pcall's own recovery comes after the
+// frames are gone.
+func (vm *VM) callNamingErrors(L *lua.LState) int {
+	defer func() {
+		if rcv := recover(); rcv != nil {
+			if apiErr, ok := rcv.(*lua.ApiError); ok {
+				if msg, ok := apiErr.Object.(lua.LString); ok {
+					apiErr.Object = lua.LString(vm.nameValue(L, string(msg)))
+				}
+			}
+			panic(rcv)
+		}
+	}()
+	// Lua's pcall calls from C: calling what is not a function raises
+	// an error with no position, and with the value's type.
+	if fn := L.Get(1); fn.Type() != lua.LTFunction && L.GetMetaField(fn, "__call") == lua.LNil {
+		L.Error(lua.LString("attempt to call a "+fn.Type().String()+" value"), 0)
+	}
+	L.Call(L.GetTop()-1, lua.MultRet)
 	return L.GetTop()
 }
 

@@ -46,6 +46,9 @@ type VM struct {
 	// table (errors.go).
 	runFn  *lua.LFunction
 	nextFn *lua.LFunction // next, which pairs returns
+	// namingCall is what pcall calls its function through
+	// (callNamingErrors).
+	namingCall *lua.LFunction
 	// sources maps the names of chunks loadstring compiled to their
 	// source, which Redis's error texts show.
 	sources map[string]string
