@@ -61,3 +61,29 @@ func TestRuntimeErrorsNameTheValue(t *testing.T) {
 		}
 	}
 }
+
+// TestErrorPositions checks error's levels and assert's position as
+// Lua 5.1 places them (luaL_where): none when the level names a Go
+// function, as Lua has none for C; each want is redis-server 7.0's reply.
+func TestErrorPositions(t *testing.T) {
+	tests := []struct{ script, want string }{
+		{"error('x')", "-ERR user_script:1: x script: "},
+		{"error('x', 0)", "-ERR x script: "},
+		{"error('x', 2)", "-ERR x script: "},
+		{"local function f() error('in f', 2) end; f()", "-ERR user_script:1: in f script: "},
+		{"local function f() error('in f', 3) end; f()", "-ERR in f script: "},
+		{"error()", "-ERR nil script: "},
+		{"assert(false)", "-ERR user_script:1: assertion failed! script: "},
+		{"assert(nil, 'm2')", "-ERR user_script:1: m2 script: "},
+		{"assert()", "-ERR user_script:1: bad argument #1 to 'assert' (value expected) script: "},
+		{"return select(2, pcall(assert, false, 'am'))", "$2\r\nam\r\n"},
+		{"return assert(7, 'unused')", ":7\r\n"},
+	}
+	vm := NewVM("7.0.15")
+	defer vm.Close()
+	for _, tt := range tests {
+		if got := eval(t, vm, &fakeHost{}, 2, tt.script, nil, nil); !strings.HasPrefix(got, tt.want) {
+			t.Errorf("%s:\n got %q\nwant %q...", tt.script, got, tt.want)
+		}
+	}
+}

@@ -59,6 +59,7 @@ func (vm *VM) patchBase(g *lua.LTable) {
 	fns := map[string]lua.LGFunction{
 		"pcall":        vm.pcall,
 		"error":        luaError,
+		"assert":       luaAssert,
 		"tostring":     luaToString,
 		"next":         vm.next,
 		"rawget":       vm.rawget,
@@ -363,31 +364,62 @@ func luaUnpack(L *lua.LState) int {
 	}
 }
 
-// luaError is error(msg [, level]) as Lua 5.1's: a number message gets
-// a position like a string, and the position is that of the function
-// level 1 names, none when that is a Go function (pcall(error, "x")).
+// luaError is error([msg [, level]]) as Lua 5.1's: a number message
+// gets a position like a string, the position is that of the function
+// level names (1: the one that called error, 2: its caller, ...), and
+// there is none when that is a Go function (pcall(error, "x"), level 2
+// of the script's own chunk) or beyond the stack. gopher-lua counts
+// levels one short and skips Go functions.
 func luaError(L *lua.LState) int {
-	obj := L.CheckAny(1)
+	obj := L.Get(1)
 	if n, ok := obj.(lua.LNumber); ok {
 		obj = lua.LString(luaString(n))
 	}
-	level := L.OptInt(2, 1)
-	if level == 1 && calledFromGo(L) {
-		level = 0
+	if msg, ok := obj.(lua.LString); ok {
+		obj = lua.LString(withPosition(L, L.OptInt(2, 1), string(msg)))
 	}
-	L.Error(obj, level)
+	L.Error(obj, 0)
 	return 0
 }
 
-// calledFromGo reports whether the running Go function was called by
-// another Go function rather than by Lua code.
-func calledFromGo(L *lua.LState) bool {
-	dbg, ok := L.GetStack(1)
+// luaAssert is assert(v [, message]) as Lua 5.1's: the message is
+// positioned as error's at level 1.
+func luaAssert(L *lua.LState) int {
+	L.CheckAny(1)
+	if lua.LVAsBool(L.Get(1)) {
+		return L.GetTop()
+	}
+	msg := "assertion failed!"
+	if m := L.Get(2); m != lua.LNil {
+		if n, ok := m.(lua.LNumber); ok {
+			msg = luaString(n)
+		} else {
+			msg = L.CheckString(2)
+		}
+	}
+	L.Error(lua.LString(withPosition(L, 1, msg)), 0)
+	return 0
+}
+
+// withPosition puts before msg the position of the function level
+// names (luaL_where), if that is a Lua function.
+func withPosition(L *lua.LState, level int, msg string) string {
+	if level > 0 && luaFrameAt(L, level) {
+		return L.Where(level) + " " + msg
+	}
+	return msg
+}
+
+// luaFrameAt reports whether the function level names (0: the running
+// one) is a Lua function. gopher-lua calls the outermost frame "main"
+// whatever it is; a Go function has no source.
+func luaFrameAt(L *lua.LState, level int) bool {
+	dbg, ok := L.GetStack(level)
 	if !ok {
 		return false
 	}
 	_, err := L.GetInfo("S", dbg, nil)
-	return err == nil && dbg.What == "G"
+	return err == nil && dbg.What != "G" && dbg.Source != ""
 }
 
 // loadString is loadstring(code [, chunkname]): the chunk is named as Lua
