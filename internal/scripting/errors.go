@@ -111,7 +111,7 @@ func (vm *VM) nameValue(L *lua.LState, msg string) string {
 	if _, err := L.GetInfo("S", dbg, nil); err != nil || dbg.What == "G" {
 		return msg // raised by a Go function: not an instruction's error
 	}
-	p, pc, ok := failedInstruction(dbg)
+	p, pc, ok := failedInstruction(L, dbg)
 	if !ok {
 		return msg
 	}

@@ -3,7 +3,6 @@ package scripting
 import (
 	"reflect"
 	"regexp"
-	"unsafe"
 
 	lua "github.com/yuin/gopher-lua"
 )
@@ -36,25 +35,27 @@ func argSBx(i uint32) int {
 const constantBit = 1 << 8
 
 // failedInstruction returns the function and the index of the
-// instruction that was running in the Lua frame dbg. gopher-lua keeps
-// the frame (its function and program counter, one past the instruction
-// it runs: an error is raised before it moves on) unexported, so it is
-// read by reflection. It reports false when the frame cannot be read
-// (another gopher-lua than the one this was written for).
-func failedInstruction(dbg *lua.Debug) (*lua.FunctionProto, int, bool) {
+// instruction that was running in the Lua frame dbg. gopher-lua keeps the
+// frame's program counter unexported, one past the instruction it runs
+// (an error is raised before it moves on), so it is read by reflection.
+// It reports false when the frame cannot be read (another gopher-lua than
+// the one this was written for).
+func failedInstruction(L *lua.LState, dbg *lua.Debug) (*lua.FunctionProto, int, bool) {
 	frame := reflect.ValueOf(dbg).Elem().FieldByName("frame")
 	if !frame.IsValid() || frame.Kind() != reflect.Pointer || frame.IsNil() {
 		return nil, 0, false
 	}
-	pc, fn := frame.Elem().FieldByName("Pc"), frame.Elem().FieldByName("Fn")
-	if !pc.IsValid() || !pc.CanInt() || !fn.IsValid() || fn.Type() != reflect.TypeFor[*lua.LFunction]() || fn.IsNil() {
+	pc := frame.Elem().FieldByName("Pc")
+	if !pc.IsValid() || !pc.CanInt() {
 		return nil, 0, false
 	}
-	// An unexported field's value cannot be taken as an interface; its
-	// pointer can, and its type was checked above.
-	f := (*lua.LFunction)(unsafe.Pointer(fn.Pointer()))
+	fnv, err := L.GetInfo("f", dbg, lua.LNil)
+	f, ok := fnv.(*lua.LFunction)
+	if err != nil || !ok || f.IsG || f.Proto == nil {
+		return nil, 0, false
+	}
 	at := int(pc.Int()) - 1
-	if f.IsG || f.Proto == nil || at < 0 || at >= len(f.Proto.Code) {
+	if at < 0 || at >= len(f.Proto.Code) {
 		return nil, 0, false
 	}
 	return f.Proto, at, true

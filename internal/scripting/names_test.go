@@ -78,6 +78,10 @@ func TestErrorPositions(t *testing.T) {
 		{"assert()", "-ERR user_script:1: bad argument #1 to 'assert' (value expected) script: "},
 		{"return select(2, pcall(assert, false, 'am'))", "$2\r\nam\r\n"},
 		{"return assert(7, 'unused')", ":7\r\n"},
+		// pcall's wrapper is no level of Lua's.
+		{"return select(2, pcall(error, 'x', 2))", "$16\r\nuser_script:1: x\r\n"},
+		{"return select(2, pcall(function() error('d2', 2) end))", "$2\r\nd2\r\n"},
+		{"return select(2, pcall(function() local function g() error('g3', 3) end; g() end))", "$2\r\ng3\r\n"},
 	}
 	vm := NewVM("7.0.15")
 	defer vm.Close()

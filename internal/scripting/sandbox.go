@@ -58,8 +58,8 @@ func (vm *VM) patchBase(g *lua.LTable) {
 	L := vm.L
 	fns := map[string]lua.LGFunction{
 		"pcall":        vm.pcall,
-		"error":        luaError,
-		"assert":       luaAssert,
+		"error":        vm.luaError,
+		"assert":       vm.luaAssert,
 		"tostring":     luaToString,
 		"next":         vm.next,
 		"rawget":       vm.rawget,
@@ -370,13 +370,13 @@ func luaUnpack(L *lua.LState) int {
 // there is none when that is a Go function (pcall(error, "x"), level 2
 // of the script's own chunk) or beyond the stack. gopher-lua counts
 // levels one short and skips Go functions.
-func luaError(L *lua.LState) int {
+func (vm *VM) luaError(L *lua.LState) int {
 	obj := L.Get(1)
 	if n, ok := obj.(lua.LNumber); ok {
 		obj = lua.LString(luaString(n))
 	}
 	if msg, ok := obj.(lua.LString); ok {
-		obj = lua.LString(withPosition(L, L.OptInt(2, 1), string(msg)))
+		obj = lua.LString(vm.withPosition(L, L.OptInt(2, 1), string(msg)))
 	}
 	L.Error(obj, 0)
 	return 0
@@ -384,7 +384,7 @@ func luaError(L *lua.LState) int {
 
 // luaAssert is assert(v [, message]) as Lua 5.1's: the message is
 // positioned as error's at level 1.
-func luaAssert(L *lua.LState) int {
+func (vm *VM) luaAssert(L *lua.LState) int {
 	L.CheckAny(1)
 	if lua.LVAsBool(L.Get(1)) {
 		return L.GetTop()
@@ -397,17 +397,37 @@ func luaAssert(L *lua.LState) int {
 			msg = L.CheckString(2)
 		}
 	}
-	L.Error(lua.LString(withPosition(L, 1, msg)), 0)
+	L.Error(lua.LString(vm.withPosition(L, 1, msg)), 0)
 	return 0
 }
 
 // withPosition puts before msg the position of the function level
-// names (luaL_where), if that is a Lua function.
-func withPosition(L *lua.LState, level int, msg string) string {
-	if level > 0 && luaFrameAt(L, level) {
+// names (luaL_where), if that is a Lua function. pcall's wrapper
+// (callNamingErrors) is a level Lua does not have: it is not counted.
+func (vm *VM) withPosition(L *lua.LState, level int, msg string) string {
+	if level <= 0 {
+		return msg
+	}
+	for at := 1; at <= level; at++ {
+		if vm.isNamingCall(L, at) {
+			level++
+		}
+	}
+	if luaFrameAt(L, level) {
 		return L.Where(level) + " " + msg
 	}
 	return msg
+}
+
+// isNamingCall reports whether the function level names is pcall's
+// wrapper.
+func (vm *VM) isNamingCall(L *lua.LState, level int) bool {
+	dbg, ok := L.GetStack(level)
+	if !ok || vm.namingCall == nil {
+		return false
+	}
+	fn, err := L.GetInfo("f", dbg, lua.LNil)
+	return err == nil && fn == vm.namingCall
 }
 
 // luaFrameAt reports whether the function level names (0: the running

@@ -45,7 +45,9 @@ var scriptingCases = []lineCase{
 		`EVAL "local function f(n) if n == 0 then local z; return z.q end return f(n-1) end; return {pcall(f, 3)}" 0`,
 		`EVAL "error('x', 2)" 0`, `EVAL "local function f() error('in f', 2) end; f()" 0`, `EVAL "local function f() error('in f', 3) end; f()" 0`,
 		`EVAL "error()" 0`, `EVAL "assert(false)" 0`, `EVAL "assert(nil, 'm2')" 0`, `EVAL "return {pcall(assert, false, 'am')}" 0`,
-		`EVAL "return assert(1, 2, 3)" 0`, `EVAL "assert()" 0`,
+		`EVAL "return assert(1, 2, 3)" 0`, `EVAL "assert()" 0`, `EVAL "return {pcall(error, 'x', 2)}" 0`,
+		`EVAL "return {pcall(function() local function g() error('g3', 3) end; g() end)}" 0`,
+		`EVAL "local function f() return pcall(error, 'in', 2) end; return {f()}" 0`,
 	}},
 	{"eval-libraries", []string{
 		`EVAL "return cjson.encode({1, 'a/b', {x = 1}, true})" 0`, `EVAL "return cjson.decode(ARGV[1])" 0 "[1,2,[3]]"`,
