@@ -104,13 +104,10 @@ func (vm *VM) errorObject(L *lua.LState, obj lua.LValue) *lua.LTable {
 // nameValue names the value a runtime error in the script's Lua code is
 // about, as Lua 5.1 does (names.go).
 func (vm *VM) nameValue(L *lua.LState, msg string) string {
-	dbg, ok := L.GetStack(0)
-	if !ok {
-		return msg
-	}
-	if _, err := L.GetInfo("S", dbg, nil); err != nil || dbg.What == "G" {
+	if !luaFrameAt(L, 0) {
 		return msg // raised by a Go function: not an instruction's error
 	}
+	dbg, _ := L.GetStack(0)
 	p, pc, ok := failedInstruction(L, dbg)
 	if !ok {
 		return msg
@@ -239,8 +236,8 @@ func formatNumber(f float64, prec int) string {
 var positioned = regexp.MustCompile(`^(` + chunkName + `|` + functionChunk + `):(\d+): `)
 
 // luaMessages rewrite gopher-lua's runtime error texts into Lua 5.1's,
-// as far as the text tells (Lua also names the variable involved, which
-// gopher-lua does not know).
+// as far as the text tells; names.go has already named the value where
+// the failing instruction tells it, and these cover the rest.
 var luaMessages = []struct {
 	re   *regexp.Regexp
 	repl func(m []string) string

@@ -48,6 +48,7 @@ func (vm *VM) sandbox() {
 	g.RawSetString("struct", structLib(L))
 	g.RawSetString("cmsgpack", cmsgpackLib(L))
 	vm.runFn = L.NewFunction(vm.runScript)
+	vm.namingCall = L.NewFunction(vm.callNamingErrors)
 	g.RawSetString("__redis__err__handler", L.NewFunction(vm.handleError))
 	vm.protect(g)
 }
@@ -162,9 +163,6 @@ func noSuchGlobal(L *lua.LState) int {
 func (vm *VM) pcall(L *lua.LState) int {
 	L.CheckAny(1)
 	nargs := L.GetTop() - 1
-	if vm.namingCall == nil {
-		vm.namingCall = L.NewFunction(vm.callNamingErrors)
-	}
 	L.Insert(vm.namingCall, 1)
 	if err := L.PCall(nargs+1, lua.MultRet, nil); err != nil {
 		var obj lua.LValue = lua.LString(err.Error())
@@ -423,7 +421,7 @@ func (vm *VM) withPosition(L *lua.LState, level int, msg string) string {
 // wrapper.
 func (vm *VM) isNamingCall(L *lua.LState, level int) bool {
 	dbg, ok := L.GetStack(level)
-	if !ok || vm.namingCall == nil {
+	if !ok {
 		return false
 	}
 	fn, err := L.GetInfo("f", dbg, lua.LNil)
